@@ -1,0 +1,348 @@
+//! The syntax tree of one `.tree` file, exactly as written, with a span on
+//! every piece. Produced by [`crate::syntax::parse`], consumed by the checker.
+//!
+//! The `Debug` output is compact (`name @ 10..14`) so AST snapshots stay
+//! readable.
+
+use crate::source::Span;
+use std::fmt;
+
+/// A name or dotted path (`safety`, `silence.start`) with its span.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+impl fmt::Debug for Ident {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} @ {:?}", self.name, self.span)
+    }
+}
+
+/// Any value with a span.
+#[derive(Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub node: T,
+    pub span: Span,
+}
+
+impl<T: fmt::Debug> fmt::Debug for Spanned<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.node, f)?;
+        write!(f, " @ {:?}", self.span)
+    }
+}
+
+/// A string literal, split into literal text and `{var}` interpolations.
+#[derive(Clone, PartialEq)]
+pub struct Str {
+    pub parts: Vec<StrPart>,
+    pub span: Span,
+}
+
+impl Str {
+    /// The literal text if the string has no interpolations.
+    #[must_use]
+    pub fn as_plain(&self) -> Option<String> {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                StrPart::Lit(s) => out.push_str(s),
+                StrPart::Var(_) => return None,
+            }
+        }
+        Some(out)
+    }
+
+    /// The text with interpolations written back as `{name}`.
+    #[must_use]
+    pub fn to_template(&self) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                StrPart::Lit(s) => s.clone(),
+                StrPart::Var(v) => format!("{{{}}}", v.name),
+            })
+            .collect()
+    }
+}
+
+impl fmt::Debug for Str {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} @ {:?}", self.to_template(), self.span)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StrPart {
+    Lit(String),
+    Var(Ident),
+}
+
+/// One parsed file.
+#[derive(Debug, Clone)]
+pub struct File {
+    pub header: Header,
+    pub vars: Vec<VarDecl>,
+    pub includes: Vec<Include>,
+    pub nodes: Vec<Node>,
+    pub asserts: Vec<Assert>,
+}
+
+/// `tree id "Title" { version 1 start a script "x.rhai" outcomes k1, k2 }`
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub id: Ident,
+    pub title: Str,
+    pub version: Option<Spanned<u32>>,
+    pub start: Option<Ident>,
+    pub script: Option<Str>,
+    pub outcomes: Option<Vec<Ident>>,
+    /// `source TAG "what it stands for"` lines.
+    pub citations: Vec<(Ident, Str)>,
+    pub span: Span,
+}
+
+/// `var name: type = default`
+#[derive(Debug, Clone)]
+pub struct VarDecl {
+    pub name: Ident,
+    pub ty: Spanned<TypeExpr>,
+    pub default: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeExpr {
+    Bool,
+    Int,
+    Text,
+    OneOf(Vec<Ident>),
+    Set(Vec<Ident>),
+}
+
+/// `include "file.tree" as ns`
+#[derive(Debug, Clone)]
+pub struct Include {
+    pub path: Str,
+    pub namespace: Ident,
+    pub span: Span,
+}
+
+/// `assert always(expr) "message"` and friends.
+#[derive(Debug, Clone)]
+pub struct Assert {
+    pub rule: AssertRule,
+    pub message: Option<Str>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum AssertRule {
+    Always(Expr),
+    Never(Expr),
+    Reachable(Ident),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    Question,
+    Checklist,
+    Input,
+    Branch,
+    Score,
+    Info,
+    Outcome,
+}
+
+impl NodeKind {
+    #[must_use]
+    pub fn keyword(self) -> &'static str {
+        match self {
+            NodeKind::Question => "question",
+            NodeKind::Checklist => "checklist",
+            NodeKind::Input => "input",
+            NodeKind::Branch => "branch",
+            NodeKind::Score => "score",
+            NodeKind::Info => "info",
+            NodeKind::Outcome => "outcome",
+        }
+    }
+}
+
+/// `KIND id { fields }`
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub kind: Spanned<NodeKind>,
+    pub id: Ident,
+    pub fields: Vec<Spanned<Field>>,
+    pub span: Span,
+}
+
+/// One field inside a node. Which fields a kind accepts is the checker's
+/// business, so that a misplaced field gets a precise message.
+#[derive(Debug, Clone)]
+pub enum Field {
+    Text(Str),
+    Help(Str),
+    Title(Str),
+    Source(Vec<Ident>),
+    Tags(Vec<Ident>),
+    Advice(Vec<Str>),
+    Kind(Ident),
+    Into(Ident),
+    Number {
+        var: Ident,
+        range: Option<(Spanned<i64>, Spanned<i64>)>,
+    },
+    TextInput {
+        var: Ident,
+        max: Option<Spanned<u32>>,
+    },
+    Examples(Vec<Spanned<Literal>>),
+    Option(OptionDef),
+    Item(ItemDef),
+    When {
+        cond: Expr,
+        target: Ident,
+    },
+    Else(Ident),
+    Effect(Effect),
+    Goto(Ident),
+}
+
+impl Field {
+    /// The keyword that introduces this field, for messages.
+    #[must_use]
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            Field::Text(_) => "text",
+            Field::Help(_) => "help",
+            Field::Title(_) => "title",
+            Field::Source(_) => "source",
+            Field::Tags(_) => "tags",
+            Field::Advice(_) => "advice",
+            Field::Kind(_) => "kind",
+            Field::Into(_) => "into",
+            Field::Number { .. } => "number into",
+            Field::TextInput { .. } => "text into",
+            Field::Examples(_) => "examples",
+            Field::Option(_) => "option",
+            Field::Item(_) => "item",
+            Field::When { .. } => "when",
+            Field::Else(_) => "else",
+            Field::Effect(e) => e.keyword(),
+            Field::Goto(_) => "->",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    Int(i64),
+    Text(String),
+}
+
+/// `option id "Label" if cond { effects } -> target`
+#[derive(Debug, Clone)]
+pub struct OptionDef {
+    pub id: Ident,
+    pub label: Str,
+    pub cond: Option<Expr>,
+    pub effects: Vec<Effect>,
+    pub target: Ident,
+}
+
+/// `item id "Label" if cond`
+#[derive(Debug, Clone)]
+pub struct ItemDef {
+    pub id: Ident,
+    pub label: Str,
+    pub cond: Option<Expr>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Effect {
+    Set { var: Ident, value: Expr },
+    Add { var: Ident, member: Ident },
+    Remove { var: Ident, member: Ident },
+}
+
+impl Effect {
+    #[must_use]
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            Effect::Set { .. } => "set",
+            Effect::Add { .. } => "add",
+            Effect::Remove { .. } => "remove",
+        }
+    }
+}
+
+/// An expression; boxed children keep the enum small.
+pub type Expr = Spanned<ExprKind>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    Int(i64),
+    Str(Str),
+    Bool(bool),
+    /// A variable, an enum member or `outcome`; the checker decides which.
+    Name(Ident),
+    Visited(Ident),
+    Hook { name: Ident, args: Vec<Expr> },
+    Call { name: Ident, args: Vec<Expr> },
+    Unary { op: UnaryOp, expr: Box<Expr> },
+    Binary { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    Not,
+    Neg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum BinOp {
+    Implies,
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    NotIn,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+}
+
+impl BinOp {
+    #[must_use]
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Implies => "implies",
+            BinOp::Or => "or",
+            BinOp::And => "and",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::In => "in",
+            BinOp::NotIn => "not in",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Rem => "%",
+        }
+    }
+}

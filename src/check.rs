@@ -1,0 +1,1686 @@
+//! The checker: syntax trees in, a resolved and typed [`Model`] out, or every
+//! problem at once as [`Diagnostic`]s sorted by position.
+//!
+//! Passes: load the root file and its includes → declare every name (kinds,
+//! sources, variables, nodes, namespaces) → resolve nodes, expressions and
+//! asserts → graph checks (reachability, ways out, traps) → unused names.
+
+use crate::ast::{self, BinOp, ExprKind as AstExpr, Field, Ident, StrPart, TypeExpr, UnaryOp};
+use crate::diag::{self, did_you_mean, Diagnostic};
+use crate::eval::{self, Env};
+use crate::load::{Disk, FileSystem, ReadError};
+use crate::model::{
+    Arm, Assert, AssertRule, Choice, DomainId, Effect, Expr, ExprKind, HookCall, InputKind, Item,
+    Model, Node, NodeId, NodeKind, ScriptRef, Text, TextPart, Type, Value, Var, VarId,
+    MAX_SET_MEMBERS, OUTCOME_KINDS,
+};
+use crate::source::{FileId, Sources, Span};
+use crate::syntax;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// How deep includes may nest.
+pub const MAX_INCLUDE_DEPTH: usize = 16;
+
+/// A tree that passed the checker, with any warnings.
+#[derive(Debug)]
+pub struct Checked {
+    pub model: Model,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A tree that did not pass: every diagnostic (errors and warnings), and the
+/// sources needed to render them.
+#[derive(Debug)]
+pub struct Failure {
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: Sources,
+}
+
+/// The outcome of checking: either a model or every problem.
+pub type CheckResult = Result<Checked, Failure>;
+
+/// Check a tree file on disk, with its includes.
+///
+/// # Errors
+/// Every problem found, when at least one is an error.
+pub fn check_path(path: &Path) -> CheckResult {
+    check_with(&Disk, path)
+}
+
+/// Check a tree given as text (includes are looked up on disk relative to
+/// `path`).
+///
+/// # Errors
+/// Every problem found, when at least one is an error.
+pub fn check_str(path: &Path, text: &str) -> CheckResult {
+    struct Overlay<'a> {
+        path: &'a Path,
+        text: &'a str,
+    }
+    impl FileSystem for Overlay<'_> {
+        fn read(&self, p: &Path) -> Result<String, ReadError> {
+            if p == self.path {
+                Ok(self.text.to_string())
+            } else {
+                Disk.read(p)
+            }
+        }
+    }
+    check_with(&Overlay { path, text }, path)
+}
+
+/// Check a tree read through any [`FileSystem`].
+///
+/// # Errors
+/// Every problem found, when at least one is an error.
+pub fn check_with(fs: &dyn FileSystem, path: &Path) -> CheckResult {
+    let mut ck = Checker::default();
+    ck.load(fs, path);
+    if !ck.units.is_empty() && !ck.has_errors() {
+        ck.declare();
+        ck.resolve();
+        if !ck.has_errors() {
+            ck.graph();
+        }
+        ck.unused();
+    }
+    ck.finish(path)
+}
+
+/// One loaded file: the root (prefix "") or an include (prefix "ns.").
+struct Unit {
+    file: FileId,
+    prefix: String,
+    ast: ast::File,
+    /// Qualified ids of this file's outcome kinds.
+    kinds: HashSet<String>,
+}
+
+#[derive(Default)]
+struct Checker {
+    sources: Sources,
+    diags: Vec<Diagnostic>,
+    units: Vec<Unit>,
+    vars: Vec<Var>,
+    var_index: HashMap<String, VarId>,
+    var_read: Vec<bool>,
+    domains: Vec<Vec<String>>,
+    kind_index: HashMap<String, u32>,
+    kind_spans: Vec<Span>,
+    kind_used: Vec<bool>,
+    citations: Vec<(String, String)>,
+    citation_index: HashMap<String, Span>,
+    node_index: HashMap<String, NodeId>,
+    /// Node declarations in order: (unit, index in the unit's nodes).
+    node_decls: Vec<(usize, usize)>,
+    /// Namespace (qualified) → the unit it names.
+    namespaces: HashMap<String, usize>,
+    nodes: Vec<Node>,
+    asserts: Vec<Assert>,
+    hook_calls: Vec<HookCall>,
+    script: Option<ScriptRef>,
+}
+
+/// What names an expression may use.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    prefix: &'a str,
+    /// Inside an `assert`, `outcome` names the final outcome kind.
+    in_assert: bool,
+    /// Variable defaults are constants: no variables, no hooks.
+    constant: bool,
+}
+
+impl Checker {
+    fn has_errors(&self) -> bool {
+        self.diags.iter().any(Diagnostic::is_error)
+    }
+
+    fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn finish(mut self, path: &Path) -> CheckResult {
+        diag::sort(&mut self.diags);
+        if self.has_errors() || self.units.is_empty() {
+            return Err(Failure {
+                diagnostics: self.diags,
+                sources: self.sources,
+            });
+        }
+        let root = &self.units[0].ast.header;
+        let start = root
+            .start
+            .as_ref()
+            .and_then(|s| self.node_index.get(&s.name).copied())
+            .unwrap_or(NodeId(0));
+        let hash = content_hash(&self.sources);
+        let model = Model {
+            id: root.id.name.clone(),
+            title: root.title.to_template(),
+            version: root.version.as_ref().map_or(1, |v| v.node),
+            start,
+            vars: self.vars,
+            domains: self.domains,
+            nodes: self.nodes,
+            asserts: self.asserts,
+            citations: self.citations,
+            script: self.script,
+            hook_calls: self.hook_calls,
+            hash,
+            sources: self.sources,
+        };
+        let _ = path;
+        Ok(Checked {
+            model,
+            warnings: self.diags,
+        })
+    }
+
+    // ─── Loading ───────────────────────────────────────────────────────────
+
+    fn load(&mut self, fs: &dyn FileSystem, path: &Path) {
+        let mut chain = Vec::new();
+        self.load_unit(fs, &normalize(path), String::new(), None, &mut chain);
+    }
+
+    /// Load one file and, depth first, its includes. `chain` holds the files
+    /// being loaded, to catch include cycles.
+    fn load_unit(
+        &mut self,
+        fs: &dyn FileSystem,
+        path: &Path,
+        prefix: String,
+        from: Option<Span>,
+        chain: &mut Vec<PathBuf>,
+    ) {
+        let text = match fs.read(path) {
+            Ok(text) => text,
+            Err(err) => {
+                self.read_error(path, &err, from);
+                return;
+            }
+        };
+        let file = self.sources.add(path.to_path_buf(), text);
+        let text = &self.sources.get(file).text;
+        if text.trim().is_empty() {
+            let d = Diagnostic::error("E016", "the file is empty", Span::new(file, 0, 0))
+                .label("nothing here")
+                .help("a tree starts with a header: tree my_tree \"Title\" { start first_node outcomes done }");
+            self.push(self.attach(d, from));
+            return;
+        }
+        let ast = match syntax::parse(file, text) {
+            Ok(ast) => ast,
+            Err(diags) => {
+                self.diags.extend(diags);
+                return;
+            }
+        };
+        let includes = ast.includes.clone();
+        let unit = self.units.len();
+        self.units.push(Unit {
+            file,
+            prefix: prefix.clone(),
+            ast,
+            kinds: HashSet::new(),
+        });
+        chain.push(path.to_path_buf());
+        for inc in includes {
+            let Some(rel) = inc.path.as_plain() else {
+                self.push(
+                    Diagnostic::error("E001", "an include path cannot interpolate variables", inc.path.span)
+                        .label("a fixed path is needed"),
+                );
+                continue;
+            };
+            let ns = format!("{prefix}{}", inc.namespace.name);
+            if let Some(&other) = self.namespaces.get(&ns) {
+                let first = self.units[other].ast.header.span;
+                self.push(
+                    Diagnostic::error("E002", format!("the namespace `{}` is used twice", inc.namespace.name), inc.namespace.span)
+                        .label("second use")
+                        .with_secondary(first, "first included here")
+                        .help("give each include its own name after `as`"),
+                );
+                continue;
+            }
+            let target = normalize(&path.parent().unwrap_or(Path::new("")).join(&rel));
+            if let Some(pos) = chain.iter().position(|p| *p == target) {
+                let cycle: Vec<String> = chain[pos..]
+                    .iter()
+                    .chain(std::iter::once(&target))
+                    .map(|p| p.display().to_string())
+                    .collect();
+                self.push(
+                    Diagnostic::error("E013", "include cycle", inc.path.span)
+                        .label("this includes a file that is already being included")
+                        .help(format!("the cycle: {}", cycle.join(" → "))),
+                );
+                continue;
+            }
+            if chain.len() >= MAX_INCLUDE_DEPTH {
+                self.push(
+                    Diagnostic::error("E013", format!("includes nest more than {MAX_INCLUDE_DEPTH} deep"), inc.path.span)
+                        .label("too deep"),
+                );
+                continue;
+            }
+            self.namespaces.insert(ns.clone(), self.units.len());
+            self.load_unit(fs, &target, format!("{ns}."), Some(inc.path.span), chain);
+        }
+        chain.pop();
+        let _ = unit;
+    }
+
+    /// A diagnostic about an included file also points at the include line.
+    fn attach(&self, d: Diagnostic, from: Option<Span>) -> Diagnostic {
+        match from {
+            Some(span) => d.with_secondary(span, "included here"),
+            None => d,
+        }
+    }
+
+    fn read_error(&mut self, path: &Path, err: &ReadError, from: Option<Span>) {
+        let what = path.display();
+        if let Some(span) = from {
+            let d = Diagnostic::error("E012", format!("cannot include `{what}`: {err}"), span)
+                .label("included here")
+                .help("include paths are relative to the file that includes them");
+            self.push(d);
+            return;
+        }
+        let (text, span_at) = match err {
+            ReadError::NotUtf8 { valid, offset } => (valid.clone(), *offset),
+            _ => (String::new(), 0),
+        };
+        let file = self.sources.add(path.to_path_buf(), text);
+        let help = match err {
+            ReadError::NotFound => "check the path; tree files usually end in `.tree`",
+            ReadError::Directory => "give a `.tree` file, for example `trees/hello.tree`",
+            ReadError::NotUtf8 { .. } => "tree files must be saved as UTF-8 text",
+            ReadError::TooLarge { .. } => "split the tree into files joined with `include`",
+            ReadError::Io(_) => "check the file's permissions",
+        };
+        self.push(
+            Diagnostic::error("E016", format!("cannot read `{what}`: {err}"), Span::new(file, span_at, span_at))
+                .label("here")
+                .help(help),
+        );
+    }
+
+    // ─── Declarations ──────────────────────────────────────────────────────
+
+    fn declare(&mut self) {
+        self.domains.push(Vec::new()); // OUTCOME_KINDS
+        for u in 0..self.units.len() {
+            self.declare_header(u);
+        }
+        for u in 0..self.units.len() {
+            self.declare_vars(u);
+            self.declare_nodes(u);
+        }
+        for u in 0..self.units.len() {
+            self.declare_defaults(u);
+        }
+    }
+
+    fn declare_header(&mut self, u: usize) {
+        let header = self.units[u].ast.header.clone();
+        if u == 0 {
+            if let Some(script) = &header.script {
+                let file = self.sources.get(self.units[0].file).path.clone();
+                let rel = script.as_plain().unwrap_or_default();
+                self.script = Some(ScriptRef {
+                    path: file.parent().unwrap_or(Path::new("")).join(rel),
+                    span: script.span,
+                });
+            }
+        } else if let Some(script) = &header.script {
+            self.push(
+                Diagnostic::error("E008", "only the root tree may name a script", script.span)
+                    .label("in an included file")
+                    .help("move the hook functions into the root tree's script"),
+            );
+        }
+        if header.start.is_none() {
+            self.push(
+                Diagnostic::error("E014", format!("the tree `{}` has no `start`", header.id.name), header.id.span)
+                    .label("header without `start`")
+                    .help("name the first node in the header: start first_node"),
+            );
+        }
+        match &header.outcomes {
+            None => self.push(
+                Diagnostic::error("E014", format!("the tree `{}` declares no outcome kinds", header.id.name), header.id.span)
+                    .label("header without `outcomes`")
+                    .help("list the kinds of ending in the header: outcomes stop, go"),
+            ),
+            Some(kinds) => {
+                let mut seen = HashMap::new();
+                for k in kinds {
+                    if let Some(first) = seen.insert(k.name.clone(), k.span) {
+                        self.push(
+                            Diagnostic::error("E002", format!("the outcome kind `{}` is declared twice", k.name), k.span)
+                                .label("second declaration")
+                                .with_secondary(first, "first declared here"),
+                        );
+                        continue;
+                    }
+                    self.units[u].kinds.insert(k.name.clone());
+                    if !self.kind_index.contains_key(&k.name) {
+                        let idx = u32::try_from(self.kind_spans.len()).unwrap_or(u32::MAX);
+                        self.kind_index.insert(k.name.clone(), idx);
+                        self.kind_spans.push(k.span);
+                        self.kind_used.push(false);
+                        self.domains[OUTCOME_KINDS.0 as usize].push(k.name.clone());
+                    }
+                }
+            }
+        }
+        for (tag, name) in &header.citations {
+            if let Some(&first) = self.citation_index.get(&tag.name) {
+                self.push(
+                    Diagnostic::error("E002", format!("the source tag `{}` is declared twice", tag.name), tag.span)
+                        .label("second declaration")
+                        .with_secondary(first, "first declared here"),
+                );
+                continue;
+            }
+            self.citation_index.insert(tag.name.clone(), tag.span);
+            self.citations.push((tag.name.clone(), name.to_template()));
+        }
+    }
+
+    fn declare_vars(&mut self, u: usize) {
+        let decls = self.units[u].ast.vars.clone();
+        let prefix = self.units[u].prefix.clone();
+        for decl in decls {
+            let name = format!("{prefix}{}", decl.name.name);
+            if let Some(&first) = self.var_index.get(&name) {
+                let first = self.vars[first.index()].span;
+                self.push(
+                    Diagnostic::error("E002", format!("the variable `{}` is declared twice", decl.name.name), decl.name.span)
+                        .label("second declaration")
+                        .with_secondary(first, "first declared here")
+                        .help("rename one of them"),
+                );
+                continue;
+            }
+            let ty = match &decl.ty.node {
+                TypeExpr::Bool => Type::Bool,
+                TypeExpr::Int => Type::Int,
+                TypeExpr::Text => Type::Text,
+                TypeExpr::OneOf(members) => Type::Enum(self.domain(members, false)),
+                TypeExpr::Set(members) => Type::Set(self.domain(members, true)),
+            };
+            let id = VarId(u32::try_from(self.vars.len()).unwrap_or(u32::MAX));
+            self.var_index.insert(name.clone(), id);
+            self.vars.push(Var {
+                name,
+                ty,
+                default: Value::zero(ty),
+                span: decl.name.span,
+            });
+            self.var_read.push(false);
+        }
+    }
+
+    fn domain(&mut self, members: &[Ident], set: bool) -> DomainId {
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        let mut list = Vec::new();
+        for m in members {
+            if let Some(&first) = seen.get(m.name.as_str()) {
+                self.push(
+                    Diagnostic::error("E002", format!("the member `{}` is listed twice", m.name), m.span)
+                        .label("second time")
+                        .with_secondary(first, "first listed here"),
+                );
+                continue;
+            }
+            seen.insert(&m.name, m.span);
+            list.push(m.name.clone());
+        }
+        if set && list.len() > MAX_SET_MEMBERS {
+            if let Some(m) = members.get(MAX_SET_MEMBERS) {
+                self.push(
+                    Diagnostic::error("E015", format!("a set may have at most {MAX_SET_MEMBERS} members"), m.span)
+                        .label("one too many")
+                        .help("split it into two set variables"),
+                );
+            }
+        }
+        let id = DomainId(u32::try_from(self.domains.len()).unwrap_or(u32::MAX));
+        self.domains.push(list);
+        id
+    }
+
+    fn declare_nodes(&mut self, u: usize) {
+        let prefix = self.units[u].prefix.clone();
+        for (i, node) in self.units[u].ast.nodes.iter().enumerate() {
+            let id = format!("{prefix}{}", node.id.name);
+            if let Some(&first) = self.node_index.get(&id) {
+                let (fu, fi) = self.node_decls[first.index()];
+                let first_span = self.units[fu].ast.nodes[fi].id.span;
+                self.diags.push(
+                    Diagnostic::error("E002", format!("the node id `{}` is used twice", node.id.name), node.id.span)
+                        .label("second node with this id")
+                        .with_secondary(first_span, "first used here")
+                        .help("node ids key answers, saved sessions and snapshots: each must be unique"),
+                );
+                continue;
+            }
+            if self.namespaces.contains_key(&id) {
+                self.diags.push(
+                    Diagnostic::error("E002", format!("`{}` is both a node and an include namespace", node.id.name), node.id.span)
+                        .label("node")
+                        .help("rename the node or the namespace"),
+                );
+                continue;
+            }
+            let nid = NodeId(u32::try_from(self.node_decls.len()).unwrap_or(u32::MAX));
+            self.node_index.insert(id, nid);
+            self.node_decls.push((u, i));
+        }
+    }
+
+    fn declare_defaults(&mut self, u: usize) {
+        let decls = self.units[u].ast.vars.clone();
+        let prefix = self.units[u].prefix.clone();
+        let scope = Scope {
+            prefix: &prefix,
+            in_assert: false,
+            constant: true,
+        };
+        for decl in decls {
+            let Some(default) = &decl.default else { continue };
+            let Some(&id) = self.var_index.get(&format!("{prefix}{}", decl.name.name)) else {
+                continue;
+            };
+            if self.vars[id.index()].span != decl.name.span {
+                continue; // a duplicate, already reported
+            }
+            let ty = self.vars[id.index()].ty;
+            let Some(expr) = self.expr(default, scope, Some(ty)) else { continue };
+            match eval::eval(&self.scratch_model(), &expr, &mut ConstEnv) {
+                Ok(v) => self.vars[id.index()].default = v,
+                Err(e) => self.push(
+                    Diagnostic::error("E005", format!("this default cannot be computed: {e}"), default.span)
+                        .label("here"),
+                ),
+            }
+        }
+    }
+
+    /// A model with just the domains, for constant folding.
+    fn scratch_model(&self) -> Model {
+        Model {
+            id: String::new(),
+            title: String::new(),
+            version: 0,
+            start: NodeId(0),
+            vars: self.vars.clone(),
+            domains: self.domains.clone(),
+            nodes: Vec::new(),
+            asserts: Vec::new(),
+            citations: Vec::new(),
+            script: None,
+            hook_calls: Vec::new(),
+            hash: String::new(),
+            sources: Sources::new(),
+        }
+    }
+
+    // ─── Resolution ────────────────────────────────────────────────────────
+
+    fn resolve(&mut self) {
+        for n in 0..self.node_decls.len() {
+            let (u, i) = self.node_decls[n];
+            let node = self.units[u].ast.nodes[i].clone();
+            let prefix = self.units[u].prefix.clone();
+            let built = self.node(u, &prefix, &node);
+            self.nodes.push(built);
+        }
+        for u in 0..self.units.len() {
+            let prefix = self.units[u].prefix.clone();
+            let header = self.units[u].ast.header.clone();
+            if let Some(start) = &header.start {
+                self.target(&prefix, start);
+            }
+            let asserts = self.units[u].ast.asserts.clone();
+            for a in &asserts {
+                self.assert_rule(&prefix, a);
+            }
+        }
+    }
+
+    fn assert_rule(&mut self, prefix: &str, a: &ast::Assert) {
+        let scope = Scope {
+            prefix,
+            in_assert: true,
+            constant: false,
+        };
+        let rule = match &a.rule {
+            ast::AssertRule::Always(e) => self.expr(e, scope, Some(Type::Bool)).map(AssertRule::Always),
+            ast::AssertRule::Never(e) => self.expr(e, scope, Some(Type::Bool)).map(AssertRule::Never),
+            ast::AssertRule::Reachable(n) => self.target(prefix, n).map(AssertRule::Reachable),
+        };
+        let message = a.message.as_ref().map(ast::Str::to_template);
+        if let Some(rule) = rule {
+            self.asserts.push(Assert {
+                rule,
+                message,
+                span: a.span,
+            });
+        }
+    }
+
+    /// Resolve a node reference: a node id, or an include namespace (its
+    /// start node).
+    fn target(&mut self, prefix: &str, name: &Ident) -> Option<NodeId> {
+        let qualified = format!("{prefix}{}", name.name);
+        if let Some(&id) = self.node_index.get(&qualified) {
+            return Some(id);
+        }
+        if let Some(&unit) = self.namespaces.get(&qualified) {
+            let start = self.units[unit].ast.header.start.clone()?;
+            let uprefix = self.units[unit].prefix.clone();
+            return self.node_index.get(&format!("{uprefix}{}", start.name)).copied();
+        }
+        let candidates: Vec<&str> = self
+            .node_index
+            .keys()
+            .chain(self.namespaces.keys())
+            .filter_map(|k| k.strip_prefix(prefix))
+            .collect();
+        let help = did_you_mean(&name.name, candidates.iter().copied())
+            .unwrap_or_else(|| "every target must be the id of a node in this tree".into());
+        self.push(
+            Diagnostic::error("E003", format!("unknown node `{}`", name.name), name.span)
+                .label("no node has this id")
+                .help(help),
+        );
+        None
+    }
+
+    fn node(&mut self, u: usize, prefix: &str, node: &ast::Node) -> Node {
+        let mut f = Fields::default();
+        let kind = node.kind.node;
+        for field in &node.fields {
+            self.collect_field(kind, &mut f, field);
+        }
+        let scope = Scope {
+            prefix,
+            in_assert: false,
+            constant: false,
+        };
+        let text = f.text.as_ref().map(|s| self.text(s, scope));
+        let help = f.help.as_ref().map(|s| self.text(s, scope));
+        let sources = f
+            .sources
+            .iter()
+            .map(|t| {
+                if !self.citation_index.contains_key(&t.name) {
+                    let names: Vec<&str> = self.citation_index.keys().map(String::as_str).collect();
+                    let help = did_you_mean(&t.name, names)
+                        .unwrap_or_else(|| format!("declare it in the header: source {} \"what it stands for\"", t.name));
+                    self.push(
+                        Diagnostic::error("E004", format!("unknown source tag `{}`", t.name), t.span)
+                            .label("not declared in any tree header")
+                            .help(help),
+                    );
+                }
+                t.name.clone()
+            })
+            .collect();
+        let needs_text = !matches!(kind, ast::NodeKind::Branch | ast::NodeKind::Score | ast::NodeKind::Outcome);
+        if needs_text && text.is_none() {
+            self.missing(node, "text", "text \"What the person reads\"");
+        }
+        let built = match kind {
+            ast::NodeKind::Question => self.question(node, &f, scope),
+            ast::NodeKind::Checklist => self.checklist(node, &f, scope),
+            ast::NodeKind::Input => self.input(node, &f, scope),
+            ast::NodeKind::Branch => self.branch(node, &f, scope),
+            ast::NodeKind::Score | ast::NodeKind::Info => {
+                if kind == ast::NodeKind::Score && f.effects.is_empty() {
+                    self.missing(node, "set", "set score = hook my_score(answer)");
+                }
+                let effects = self.effects(&f.effects, scope);
+                let next = self.next(node, &f, prefix);
+                if kind == ast::NodeKind::Score {
+                    NodeKind::Score { effects, next }
+                } else {
+                    let advice = f.advice.iter().map(|s| self.text(s, scope)).collect();
+                    NodeKind::Info { effects, advice, next }
+                }
+            }
+            ast::NodeKind::Outcome => self.outcome(u, node, &f, scope),
+        };
+        Node {
+            id: format!("{prefix}{}", node.id.name),
+            kind: built,
+            text,
+            help,
+            sources,
+            tags: f.tags.iter().map(|t| t.name.clone()).collect(),
+            span: node.span,
+            id_span: node.id.span,
+        }
+    }
+
+    fn missing(&mut self, node: &ast::Node, field: &str, example: &str) {
+        self.push(
+            Diagnostic::error(
+                "E014",
+                format!("the {} `{}` has no `{field}`", node.kind.node.keyword(), node.id.name),
+                node.id.span,
+            )
+            .label(format!("`{field}` missing"))
+            .help(format!("add it inside the braces: {example}")),
+        );
+    }
+
+    /// File one field into `f`, reporting fields that do not belong to this
+    /// kind of node and single fields given twice.
+    fn collect_field(&mut self, kind: ast::NodeKind, f: &mut Fields, field: &ast::Spanned<Field>) {
+        use ast::NodeKind as K;
+        let allowed = match &field.node {
+            Field::Text(_) | Field::Help(_) => !matches!(kind, K::Branch | K::Score),
+            Field::Source(_) | Field::Tags(_) => true,
+            Field::Title(_) | Field::Kind(_) => kind == K::Outcome,
+            Field::Advice(_) => matches!(kind, K::Outcome | K::Info),
+            Field::Into(_) => kind == K::Checklist,
+            Field::Item(_) => kind == K::Checklist,
+            Field::Number { .. } | Field::TextInput { .. } | Field::Examples(_) => kind == K::Input,
+            Field::Option(_) => kind == K::Question,
+            Field::When { .. } | Field::Else(_) => kind == K::Branch,
+            Field::Effect(_) => matches!(kind, K::Score | K::Info),
+            Field::Goto(_) => matches!(kind, K::Checklist | K::Input | K::Score | K::Info),
+        };
+        if !allowed {
+            let help = match (&field.node, kind) {
+                (Field::Goto(_), K::Question) => "a question moves on through its options: option id \"Label\" -> next".to_string(),
+                (Field::Goto(_), K::Branch) => "a branch moves on with `when cond -> node` and `else -> node`".to_string(),
+                (Field::Goto(_), K::Outcome) => "an outcome ends the run; it has no `->`".to_string(),
+                (Field::Effect(_), K::Question) => "put effects on an option: option id \"Label\" { set x = 1 } -> next".to_string(),
+                (Field::Option(_), _) => "options belong in a `question`; a checklist has `item`s".to_string(),
+                (Field::Item(_), _) => "items belong in a `checklist`; a question has `option`s".to_string(),
+                _ => format!("{} fields: {}", kind.keyword(), allowed_fields(kind)),
+            };
+            self.push(
+                Diagnostic::error(
+                    "E008",
+                    format!("`{}` does not belong in a {}", field.node.keyword(), kind.keyword()),
+                    field.span,
+                )
+                .label(format!("not a {} field", kind.keyword()))
+                .help(help),
+            );
+            return;
+        }
+        let dup = |slot: &Option<Span>| *slot;
+        let first = match &field.node {
+            Field::Text(s) => dup(&f.text.as_ref().map(|x| x.span)).or_else(|| {
+                f.text = Some(s.clone());
+                None
+            }),
+            Field::Help(s) => dup(&f.help.as_ref().map(|x| x.span)).or_else(|| {
+                f.help = Some(s.clone());
+                None
+            }),
+            Field::Title(s) => dup(&f.title.as_ref().map(|x| x.span)).or_else(|| {
+                f.title = Some(s.clone());
+                None
+            }),
+            Field::Kind(k) => dup(&f.kind.as_ref().map(|x| x.span)).or_else(|| {
+                f.kind = Some(k.clone());
+                None
+            }),
+            Field::Into(v) => dup(&f.input_span).or_else(|| {
+                f.input_span = Some(field.span);
+                f.into = Some(v.clone());
+                None
+            }),
+            Field::Number { .. } | Field::TextInput { .. } => dup(&f.input_span).or_else(|| {
+                f.input_span = Some(field.span);
+                f.input = Some(field.node.clone());
+                None
+            }),
+            Field::Else(t) => dup(&f.otherwise.as_ref().map(|x| x.span)).or_else(|| {
+                f.otherwise = Some(t.clone());
+                None
+            }),
+            Field::Goto(t) => dup(&f.goto.as_ref().map(|x| x.span)).or_else(|| {
+                f.goto = Some(t.clone());
+                None
+            }),
+            Field::Source(list) => {
+                f.sources.extend(list.iter().cloned());
+                None
+            }
+            Field::Tags(list) => {
+                f.tags.extend(list.iter().cloned());
+                None
+            }
+            Field::Advice(list) => {
+                f.advice.extend(list.iter().cloned());
+                None
+            }
+            Field::Examples(list) => {
+                f.examples.extend(list.iter().cloned());
+                None
+            }
+            Field::Option(o) => {
+                f.options.push(o.clone());
+                None
+            }
+            Field::Item(i) => {
+                f.items.push(i.clone());
+                None
+            }
+            Field::When { cond, target } => {
+                f.arms.push((cond.clone(), target.clone(), field.span));
+                None
+            }
+            Field::Effect(e) => {
+                f.effects.push(e.clone());
+                None
+            }
+        };
+        if let Some(first) = first {
+            self.push(
+                Diagnostic::error("E002", format!("`{}` is given twice", field.node.keyword()), field.span)
+                    .label("second one")
+                    .with_secondary(first, "first one")
+                    .help("keep one of them"),
+            );
+        }
+    }
+
+    fn next(&mut self, node: &ast::Node, f: &Fields, prefix: &str) -> NodeId {
+        match &f.goto {
+            Some(t) => self.target(prefix, t).unwrap_or(NodeId(0)),
+            None => {
+                self.no_way_out(node, "it has no `-> next_node`", "add `-> next_node` inside the braces");
+                NodeId(0)
+            }
+        }
+    }
+
+    fn no_way_out(&mut self, node: &ast::Node, why: &str, help: &str) {
+        self.push(
+            Diagnostic::error(
+                "E009",
+                format!("the {} `{}` has no way out", node.kind.node.keyword(), node.id.name),
+                node.id.span,
+            )
+            .label(why.to_string())
+            .help(help.to_string()),
+        );
+    }
+
+    fn question(&mut self, node: &ast::Node, f: &Fields, scope: Scope<'_>) -> NodeKind {
+        if f.options.is_empty() {
+            self.no_way_out(
+                node,
+                "it has no options",
+                "add options: option yes \"Yes\" -> next_node",
+            );
+        }
+        let mut seen: HashMap<String, Span> = HashMap::new();
+        let mut options = Vec::new();
+        for o in &f.options {
+            if let Some(&first) = seen.get(&o.id.name) {
+                self.push(
+                    Diagnostic::error("E002", format!("the option id `{}` is used twice in `{}`", o.id.name, node.id.name), o.id.span)
+                        .label("second option with this id")
+                        .with_secondary(first, "first used here")
+                        .help("option ids key answers files and saved sessions: each must be unique within its question"),
+                );
+            }
+            seen.insert(o.id.name.clone(), o.id.span);
+            let label = self.text(&o.label, scope);
+            let cond = o.cond.as_ref().and_then(|c| self.expr(c, scope, Some(Type::Bool)));
+            let effects = self.effects(&o.effects, scope);
+            let next = self.target(scope.prefix, &o.target).unwrap_or(NodeId(0));
+            options.push(Choice {
+                id: o.id.name.clone(),
+                label,
+                cond,
+                effects,
+                next,
+                span: o.id.span.to(o.target.span),
+            });
+        }
+        if !f.options.is_empty() && f.options.iter().all(|o| o.cond.is_some()) {
+            self.push(
+                Diagnostic::warning(
+                    "W004",
+                    format!("every option of `{}` has a condition", node.id.name),
+                    node.id.span,
+                )
+                .label("if all conditions are false, nothing can be chosen")
+                .help("add an option without `if` as a fallback"),
+            );
+        }
+        NodeKind::Question { options }
+    }
+
+    fn checklist(&mut self, node: &ast::Node, f: &Fields, scope: Scope<'_>) -> NodeKind {
+        let var = match &f.into {
+            Some(v) => self.lookup_var(v, scope),
+            None => {
+                self.missing(node, "into", "into my_set_variable");
+                None
+            }
+        };
+        let domain = var.and_then(|v| match self.vars[v.index()].ty {
+            Type::Set(d) => Some(d),
+            other => {
+                let name = f.into.as_ref().map(|i| (i.name.clone(), i.span));
+                if let Some((name, span)) = name {
+                    let ty = self.type_name(other);
+                    self.push(
+                        Diagnostic::error("E005", format!("a checklist fills a set, but `{name}` is {ty}"), span)
+                            .label("not a set variable")
+                            .help(format!("declare it as a set: var {name}: set(item_a, item_b)")),
+                    );
+                }
+                None
+            }
+        });
+        if f.items.is_empty() {
+            self.missing(node, "item", "item understood \"I understand why it ended\"");
+        }
+        let mut items = Vec::new();
+        let mut seen: HashMap<String, Span> = HashMap::new();
+        for it in &f.items {
+            if let Some(&first) = seen.get(&it.id.name) {
+                self.push(
+                    Diagnostic::error("E002", format!("the item `{}` is listed twice", it.id.name), it.id.span)
+                        .label("second item with this id")
+                        .with_secondary(first, "first listed here"),
+                );
+            }
+            seen.insert(it.id.name.clone(), it.id.span);
+            let label = self.text(&it.label, scope);
+            let cond = it.cond.as_ref().and_then(|c| self.expr(c, scope, Some(Type::Bool)));
+            let member = domain.and_then(|d| self.member(d, &it.id));
+            items.push(Item {
+                id: it.id.name.clone(),
+                label,
+                member: member.unwrap_or(0),
+                cond,
+                span: it.id.span,
+            });
+        }
+        let next = self.next(node, f, scope.prefix);
+        NodeKind::Checklist {
+            var: var.unwrap_or(VarId(0)),
+            items,
+            next,
+        }
+    }
+
+    fn input(&mut self, node: &ast::Node, f: &Fields, scope: Scope<'_>) -> NodeKind {
+        let (var, input) = match &f.input {
+            Some(Field::Number { var, range }) => {
+                let id = self.typed_var(var, Type::Int, scope, "number into");
+                let (min, max) = match range {
+                    Some((lo, hi)) => {
+                        if lo.node > hi.node {
+                            self.push(
+                                Diagnostic::error("E015", format!("the range {}..={} is empty", lo.node, hi.node), lo.span.to(hi.span))
+                                    .label("the low end is above the high end")
+                                    .help(format!("write it low to high: {}..={}", hi.node, lo.node)),
+                            );
+                        }
+                        (lo.node, hi.node)
+                    }
+                    None => (i64::MIN, i64::MAX),
+                };
+                (id, InputKind::Number { min, max })
+            }
+            Some(Field::TextInput { var, max }) => {
+                let id = self.typed_var(var, Type::Text, scope, "text into");
+                (id, InputKind::Text { max_len: max.as_ref().map_or(1000, |m| m.node) })
+            }
+            _ => {
+                self.missing(node, "number into", "number into my_int_variable range 0..=100");
+                (None, InputKind::Number { min: 0, max: 0 })
+            }
+        };
+        let mut examples = Vec::new();
+        for ex in &f.examples {
+            match (&input, &ex.node) {
+                (InputKind::Number { min, max }, ast::Literal::Int(n)) => {
+                    if n < min || n > max {
+                        self.push(
+                            Diagnostic::error("E015", format!("the example {n} is outside the range {min}..={max}"), ex.span)
+                                .label("out of range")
+                                .help("examples must be answers the prompt would accept"),
+                        );
+                    }
+                    examples.push(Value::Int(*n));
+                }
+                (InputKind::Text { .. }, ast::Literal::Text(s)) => examples.push(Value::Text(Arc::from(s.as_str()))),
+                (InputKind::Number { .. }, _) => self.push(
+                    Diagnostic::error("E005", "this input takes numbers, but the example is text", ex.span)
+                        .label("expected a number"),
+                ),
+                (InputKind::Text { .. }, _) => self.push(
+                    Diagnostic::error("E005", "this input takes text, but the example is a number", ex.span)
+                        .label("expected a string in double quotes"),
+                ),
+            }
+        }
+        let next = self.next(node, f, scope.prefix);
+        NodeKind::Input {
+            var: var.unwrap_or(VarId(0)),
+            input,
+            examples,
+            next,
+        }
+    }
+
+    fn typed_var(&mut self, name: &Ident, want: Type, scope: Scope<'_>, what: &str) -> Option<VarId> {
+        let id = self.lookup_var(name, scope)?;
+        let ty = self.vars[id.index()].ty;
+        if ty != want {
+            let (have, want_name) = (self.type_name(ty), self.type_name(want));
+            self.push(
+                Diagnostic::error("E005", format!("`{what}` needs a {want_name} variable, but `{}` is {have}", name.name), name.span)
+                    .label(format!("expected {want_name}"))
+                    .help(format!("declare it as: var {}: {want_name}", name.name)),
+            );
+            return None;
+        }
+        Some(id)
+    }
+
+    fn branch(&mut self, node: &ast::Node, f: &Fields, scope: Scope<'_>) -> NodeKind {
+        let mut arms = Vec::new();
+        for (cond, target, span) in &f.arms {
+            let cond = self.expr(cond, scope, Some(Type::Bool));
+            let next = self.target(scope.prefix, target);
+            if let (Some(cond), Some(next)) = (cond, next) {
+                arms.push(Arm {
+                    cond,
+                    next,
+                    span: *span,
+                });
+            }
+        }
+        let otherwise = match &f.otherwise {
+            Some(t) => self.target(scope.prefix, t).unwrap_or(NodeId(0)),
+            None => {
+                self.no_way_out(
+                    node,
+                    "when no `when` matches, there is nowhere to go",
+                    "add a fallback: else -> some_node",
+                );
+                NodeId(0)
+            }
+        };
+        NodeKind::Branch { arms, otherwise }
+    }
+
+    fn outcome(&mut self, u: usize, node: &ast::Node, f: &Fields, scope: Scope<'_>) -> NodeKind {
+        let title = match &f.title {
+            Some(t) => self.text(t, scope),
+            None => {
+                self.missing(node, "title", "title \"What to do next\"");
+                Text::default()
+            }
+        };
+        let kind = match &f.kind {
+            None => {
+                self.missing(node, "kind", "kind stop");
+                0
+            }
+            Some(k) if self.units[u].kinds.contains(&k.name) => {
+                let idx = self.kind_index.get(&k.name).copied().unwrap_or(0);
+                if let Some(used) = self.kind_used.get_mut(idx as usize) {
+                    *used = true;
+                }
+                idx
+            }
+            Some(k) => {
+                let declared: Vec<&str> = self.units[u].kinds.iter().map(String::as_str).collect();
+                let mut sorted = declared.clone();
+                sorted.sort_unstable();
+                let help = did_you_mean(&k.name, declared).unwrap_or_else(|| {
+                    format!(
+                        "declare it in the tree header: outcomes {}",
+                        sorted
+                            .iter()
+                            .copied()
+                            .chain(std::iter::once(k.name.as_str()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
+                self.push(
+                    Diagnostic::error("E011", format!("the outcome kind `{}` is not declared", k.name), k.span)
+                        .label("not in this tree's `outcomes`")
+                        .help(help),
+                );
+                0
+            }
+        };
+        let advice = f.advice.iter().map(|s| self.text(s, scope)).collect();
+        NodeKind::Outcome { kind, title, advice }
+    }
+
+    fn effects(&mut self, effects: &[ast::Effect], scope: Scope<'_>) -> Vec<Effect> {
+        let mut out = Vec::new();
+        for e in effects {
+            match e {
+                ast::Effect::Set { var, value } => {
+                    let Some(id) = self.lookup_var(var, scope) else { continue };
+                    let ty = self.vars[id.index()].ty;
+                    if let Some(expr) = self.expr(value, scope, Some(ty)) {
+                        out.push(Effect::Set(id, expr));
+                    }
+                }
+                ast::Effect::Add { var, member } | ast::Effect::Remove { var, member } => {
+                    let Some(id) = self.lookup_var(var, scope) else { continue };
+                    let Type::Set(d) = self.vars[id.index()].ty else {
+                        let ty = self.type_name(self.vars[id.index()].ty);
+                        self.push(
+                            Diagnostic::error("E005", format!("`{}` works on sets, but `{}` is {ty}", e.keyword(), var.name), var.span)
+                                .label("not a set")
+                                .help(format!("use `set {} = ...` instead", var.name)),
+                        );
+                        continue;
+                    };
+                    if let Some(m) = self.member(d, member) {
+                        out.push(if matches!(e, ast::Effect::Add { .. }) {
+                            Effect::Add(id, m)
+                        } else {
+                            Effect::Remove(id, m)
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn member(&mut self, d: DomainId, name: &Ident) -> Option<u32> {
+        let members = &self.domains[d.0 as usize];
+        if let Some(i) = members.iter().position(|m| *m == name.name) {
+            return u32::try_from(i).ok();
+        }
+        let help = did_you_mean(&name.name, members.iter().map(String::as_str))
+            .unwrap_or_else(|| format!("the members are: {}", members.join(", ")));
+        let ty = self.type_name_of_domain(d);
+        self.push(
+            Diagnostic::error("E006", format!("`{}` is not a member of {ty}", name.name), name.span)
+                .label("unknown member")
+                .help(help),
+        );
+        None
+    }
+
+    fn lookup_var(&mut self, name: &Ident, scope: Scope<'_>) -> Option<VarId> {
+        if let Some(&id) = self.var_index.get(&format!("{}{}", scope.prefix, name.name)) {
+            return Some(id);
+        }
+        let candidates: Vec<&str> = self
+            .var_index
+            .keys()
+            .filter_map(|k| k.strip_prefix(scope.prefix))
+            .collect();
+        let help = did_you_mean(&name.name, candidates.iter().copied())
+            .unwrap_or_else(|| format!("declare it first: var {}: bool = false", name.name));
+        self.push(
+            Diagnostic::error("E004", format!("unknown variable `{}`", name.name), name.span)
+                .label("not declared")
+                .help(help),
+        );
+        None
+    }
+
+    fn text(&mut self, s: &ast::Str, scope: Scope<'_>) -> Text {
+        let mut parts = Vec::new();
+        for part in &s.parts {
+            match part {
+                StrPart::Lit(l) => parts.push(TextPart::Lit(l.clone())),
+                StrPart::Var(v) => {
+                    if let Some(&id) = self.var_index.get(&format!("{}{}", scope.prefix, v.name)) {
+                        self.var_read[id.index()] = true;
+                        parts.push(TextPart::Var(id));
+                    } else {
+                        let candidates: Vec<&str> = self
+                            .var_index
+                            .keys()
+                            .filter_map(|k| k.strip_prefix(scope.prefix))
+                            .collect();
+                        let help = did_you_mean(&v.name, candidates.iter().copied())
+                            .unwrap_or_else(|| "only declared variables can be interpolated; write `{{` for a literal brace".into());
+                        self.push(
+                            Diagnostic::error("E007", format!("`{{{}}}` interpolates an unknown variable", v.name), v.span)
+                                .label("no variable with this name")
+                                .help(help),
+                        );
+                    }
+                }
+            }
+        }
+        Text { parts }
+    }
+
+    // ─── Expressions ───────────────────────────────────────────────────────
+
+    fn type_name(&self, ty: Type) -> String {
+        match ty {
+            Type::Bool => "bool".into(),
+            Type::Int => "int".into(),
+            Type::Text => "text".into(),
+            Type::Enum(d) if d == OUTCOME_KINDS => "an outcome kind".into(),
+            Type::Enum(d) => format!("one_of({})", self.members_short(d)),
+            Type::Set(d) => format!("set({})", self.members_short(d)),
+        }
+    }
+
+    fn type_name_of_domain(&self, d: DomainId) -> String {
+        if d == OUTCOME_KINDS {
+            "the outcome kinds".into()
+        } else {
+            format!("({})", self.members_short(d))
+        }
+    }
+
+    fn members_short(&self, d: DomainId) -> String {
+        let members = &self.domains[d.0 as usize];
+        if members.len() > 4 {
+            format!("{}, …", members[..3].join(", "))
+        } else {
+            members.join(", ")
+        }
+    }
+
+    /// A bare name that is not a variable (nor `outcome` in an assert): an
+    /// enum or set member whose type comes from the other side.
+    fn symbol<'e>(&self, e: &'e ast::Expr, scope: Scope<'_>) -> Option<&'e Ident> {
+        match &e.node {
+            AstExpr::Name(id)
+                if !(scope.in_assert && id.name == "outcome")
+                    && (scope.constant || !self.var_index.contains_key(&format!("{}{}", scope.prefix, id.name))) =>
+            {
+                Some(id)
+            }
+            _ => None,
+        }
+    }
+
+    fn expr(&mut self, e: &ast::Expr, scope: Scope<'_>, expected: Option<Type>) -> Option<Expr> {
+        let got = self.infer(e, scope, expected)?;
+        if let Some(want) = expected {
+            if got.ty != want {
+                let (w, g) = (self.type_name(want), self.type_name(got.ty));
+                self.push(
+                    Diagnostic::error("E005", format!("expected {w}, found {g}"), e.span)
+                        .label(format!("this is {g}"))
+                        .maybe_help(conversion_help(want, got.ty)),
+                );
+                return None;
+            }
+        }
+        Some(got)
+    }
+
+    fn mk(kind: ExprKind, ty: Type, span: Span) -> Option<Expr> {
+        Some(Expr { kind, ty, span })
+    }
+
+    #[allow(clippy::too_many_lines)]
+    fn infer(&mut self, e: &ast::Expr, scope: Scope<'_>, expected: Option<Type>) -> Option<Expr> {
+        let span = e.span;
+        match &e.node {
+            AstExpr::Int(n) => Self::mk(ExprKind::Lit(Value::Int(*n)), Type::Int, span),
+            AstExpr::Bool(b) => Self::mk(ExprKind::Lit(Value::Bool(*b)), Type::Bool, span),
+            AstExpr::Str(s) => {
+                let text = self.text(s, scope);
+                let kind = match s.as_plain() {
+                    Some(plain) => ExprKind::Lit(Value::Text(Arc::from(plain))),
+                    None => ExprKind::Interpolate(text),
+                };
+                Self::mk(kind, Type::Text, span)
+            }
+            AstExpr::Name(id) => self.name(id, scope, expected),
+            AstExpr::Visited(n) => {
+                if scope.constant {
+                    return self.not_constant(span, "visited(...)");
+                }
+                let node = self.target(scope.prefix, n)?;
+                Self::mk(ExprKind::Visited(node), Type::Bool, span)
+            }
+            AstExpr::Hook { name, args } => self.hook(name, args, scope, expected, span),
+            AstExpr::Call { name, args } => {
+                if name.name != "count" {
+                    let help = did_you_mean(&name.name, ["count"]).unwrap_or_else(|| {
+                        format!("the built-in functions are: count(set); to call a script function write `hook {}(...)`", name.name)
+                    });
+                    self.push(
+                        Diagnostic::error("E004", format!("unknown function `{}`", name.name), name.span)
+                            .label("not a built-in function")
+                            .help(help),
+                    );
+                    return None;
+                }
+                let [arg] = args.as_slice() else {
+                    self.push(
+                        Diagnostic::error("E005", format!("count() takes 1 argument, found {}", args.len()), span)
+                            .label("wrong number of arguments")
+                            .help("count(my_set) gives the number of members in a set"),
+                    );
+                    return None;
+                };
+                let inner = self.infer(arg, scope, None)?;
+                if !matches!(inner.ty, Type::Set(_)) {
+                    let g = self.type_name(inner.ty);
+                    self.push(
+                        Diagnostic::error("E005", format!("count() needs a set, found {g}"), arg.span)
+                            .label(format!("this is {g}")),
+                    );
+                    return None;
+                }
+                Self::mk(ExprKind::Count(Box::new(inner)), Type::Int, span)
+            }
+            AstExpr::Unary { op, expr } => {
+                let (ty, kind): (Type, fn(Box<Expr>) -> ExprKind) = match op {
+                    UnaryOp::Not => (Type::Bool, ExprKind::Not),
+                    UnaryOp::Neg => (Type::Int, ExprKind::Neg),
+                };
+                let inner = self.expr(expr, scope, Some(ty))?;
+                Self::mk(kind(Box::new(inner)), ty, span)
+            }
+            AstExpr::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, scope, span),
+        }
+    }
+
+    fn not_constant(&mut self, span: Span, what: &str) -> Option<Expr> {
+        self.push(
+            Diagnostic::error("E005", format!("a default value must be a constant, but it uses {what}"), span)
+                .label("not a constant")
+                .help("set computed values with `set` in an option, info or score node"),
+        );
+        None
+    }
+
+    fn name(&mut self, id: &Ident, scope: Scope<'_>, expected: Option<Type>) -> Option<Expr> {
+        let span = id.span;
+        if scope.in_assert && id.name == "outcome" {
+            return Self::mk(ExprKind::Outcome, Type::Enum(OUTCOME_KINDS), span);
+        }
+        if !scope.constant {
+            if let Some(&v) = self.var_index.get(&format!("{}{}", scope.prefix, id.name)) {
+                self.var_read[v.index()] = true;
+                return Self::mk(ExprKind::Var(v), self.vars[v.index()].ty, span);
+            }
+        }
+        if let Some(Type::Enum(d)) = expected {
+            let m = self.member(d, id)?;
+            return Self::mk(ExprKind::Lit(Value::Enum(Some(m))), Type::Enum(d), span);
+        }
+        if scope.constant && self.var_index.contains_key(&format!("{}{}", scope.prefix, id.name)) {
+            return self.not_constant(span, &format!("the variable `{}`", id.name));
+        }
+        let mut candidates: Vec<&str> = self
+            .var_index
+            .keys()
+            .filter_map(|k| k.strip_prefix(scope.prefix))
+            .collect();
+        if scope.in_assert {
+            candidates.push("outcome");
+        }
+        let help = did_you_mean(&id.name, candidates.iter().copied()).unwrap_or_else(|| {
+            if scope.in_assert {
+                "declare it with `var`; inside an assert, `outcome` is the final outcome kind".into()
+            } else {
+                format!("declare it first: var {}: bool = false", id.name)
+            }
+        });
+        self.push(
+            Diagnostic::error("E004", format!("unknown variable `{}`", id.name), span)
+                .label("not declared")
+                .help(help),
+        );
+        None
+    }
+
+    fn hook(
+        &mut self,
+        name: &Ident,
+        args: &[ast::Expr],
+        scope: Scope<'_>,
+        expected: Option<Type>,
+        span: Span,
+    ) -> Option<Expr> {
+        if scope.constant {
+            return self.not_constant(span, "a hook");
+        }
+        if self.script.is_none() {
+            self.push(
+                Diagnostic::error("E004", format!("hook `{}` is called, but the tree names no script", name.name), name.span)
+                    .label("no script to find it in")
+                    .help("name the script in the tree header: script \"my_tree.rhai\""),
+            );
+            return None;
+        }
+        let mut typed = Vec::new();
+        for a in args {
+            typed.push(self.infer(a, scope, None)?);
+        }
+        let Some(ret) = expected else {
+            self.push(
+                Diagnostic::error("E005", format!("cannot tell what type hook `{}` returns", name.name), span)
+                    .label("its type is not known here")
+                    .help("compare it with a value (`hook f(x) > 2`) or assign it to a variable (`set n = hook f(x)`)"),
+            );
+            return None;
+        };
+        self.hook_calls.push(HookCall {
+            name: name.name.clone(),
+            arity: args.len(),
+            ret,
+            span,
+            name_span: name.span,
+        });
+        Self::mk(
+            ExprKind::Hook {
+                name: name.name.clone(),
+                args: typed,
+            },
+            ret,
+            span,
+        )
+    }
+
+    fn binary(&mut self, op: BinOp, lhs: &ast::Expr, rhs: &ast::Expr, scope: Scope<'_>, span: Span) -> Option<Expr> {
+        let bin = |l: Expr, r: Expr, ty: Type| Self::mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), ty, span);
+        match op {
+            BinOp::And | BinOp::Or | BinOp::Implies => {
+                let l = self.expr(lhs, scope, Some(Type::Bool));
+                let r = self.expr(rhs, scope, Some(Type::Bool));
+                bin(l?, r?, Type::Bool)
+            }
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
+                let l = self.expr(lhs, scope, Some(Type::Int));
+                let r = self.expr(rhs, scope, Some(Type::Int));
+                let ty = if matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) {
+                    Type::Bool
+                } else {
+                    Type::Int
+                };
+                bin(l?, r?, ty)
+            }
+            BinOp::Add => {
+                let l = self.infer(lhs, scope, None)?;
+                if !matches!(l.ty, Type::Int | Type::Text) {
+                    let g = self.type_name(l.ty);
+                    self.push(
+                        Diagnostic::error("E005", format!("`+` adds numbers or joins text, found {g}"), lhs.span)
+                            .label(format!("this is {g}"))
+                            .help("to add a member to a set, use the effect `add my_set member`"),
+                    );
+                    return None;
+                }
+                let ty = l.ty;
+                let r = self.expr(rhs, scope, Some(ty))?;
+                bin(l, r, ty)
+            }
+            BinOp::Eq | BinOp::Ne => {
+                let (l, r) = if self.symbol(lhs, scope).is_some() && self.symbol(rhs, scope).is_none() {
+                    let r = self.infer(rhs, scope, None)?;
+                    let l = self.expr(lhs, scope, Some(r.ty))?;
+                    (l, r)
+                } else {
+                    let l = self.infer(lhs, scope, None)?;
+                    let r = self.expr(rhs, scope, Some(l.ty))?;
+                    (l, r)
+                };
+                if matches!(l.ty, Type::Set(_)) {
+                    self.push(
+                        Diagnostic::error("E005", format!("sets cannot be compared with `{}`", op.symbol()), span)
+                            .label("comparing sets")
+                            .help("test members with `in`, or sizes with count(...)"),
+                    );
+                    return None;
+                }
+                bin(l, r, Type::Bool)
+            }
+            BinOp::In | BinOp::NotIn => {
+                let set = self.infer(rhs, scope, None)?;
+                let Type::Set(d) = set.ty else {
+                    let g = self.type_name(set.ty);
+                    self.push(
+                        Diagnostic::error("E005", format!("`{}` needs a set on its right, found {g}", op.symbol()), rhs.span)
+                            .label(format!("this is {g}"))
+                            .help("declare the variable as a set: var ready: set(a, b)"),
+                    );
+                    return None;
+                };
+                let Some(member) = self.symbol(lhs, scope) else {
+                    self.push(
+                        Diagnostic::error("E005", format!("the left of `{}` must be a member name", op.symbol()), lhs.span)
+                            .label("expected a member of the set")
+                            .help(format!("the members are: {}", self.domains[d.0 as usize].join(", "))),
+                    );
+                    return None;
+                };
+                let m = self.member(d, member)?;
+                Self::mk(
+                    ExprKind::In {
+                        member: m,
+                        set: Box::new(set),
+                        negate: op == BinOp::NotIn,
+                    },
+                    Type::Bool,
+                    span,
+                )
+            }
+        }
+    }
+
+    // ─── Graph checks ──────────────────────────────────────────────────────
+
+    fn graph(&mut self) {
+        let Some(start) = self.units[0]
+            .ast
+            .header
+            .start
+            .as_ref()
+            .and_then(|s| self.node_index.get(&s.name).copied())
+        else {
+            return;
+        };
+        let succ: Vec<Vec<NodeId>> = self.nodes.iter().map(|n| n.kind.successors()).collect();
+        let reachable = reach(&succ, start);
+        for (i, node) in self.nodes.iter().enumerate() {
+            if !reachable[i] {
+                self.diags.push(
+                    Diagnostic::warning("W002", format!("the node `{}` can never be reached", node.id), node.id_span)
+                        .label("nothing leads here")
+                        .help("point an option or `->` at it, or remove it"),
+                );
+            }
+        }
+        // Nodes from which some outcome can be reached, by walking edges backwards.
+        let mut pred: Vec<Vec<usize>> = vec![Vec::new(); self.nodes.len()];
+        for (from, targets) in succ.iter().enumerate() {
+            for t in targets {
+                pred[t.index()].push(from);
+            }
+        }
+        let mut finishes = vec![false; self.nodes.len()];
+        let mut queue: VecDeque<usize> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| matches!(n.kind, NodeKind::Outcome { .. }))
+            .map(|(i, _)| i)
+            .collect();
+        for &i in &queue {
+            finishes[i] = true;
+        }
+        while let Some(i) = queue.pop_front() {
+            for &p in &pred[i] {
+                if !finishes[p] {
+                    finishes[p] = true;
+                    queue.push_back(p);
+                }
+            }
+        }
+        let mut trapped: Vec<usize> = (0..self.nodes.len()).filter(|&i| reachable[i] && !finishes[i]).collect();
+        trapped.sort_by_key(|&i| self.nodes[i].span);
+        if let Some(&first) = trapped.first() {
+            let mut d = Diagnostic::error(
+                "E010",
+                format!("no path from `{}` leads to an outcome", self.nodes[first].id),
+                self.nodes[first].id_span,
+            )
+            .label("a run that gets here loops forever")
+            .help("give the loop a way out: an option or `else` that leads to an outcome");
+            for &other in trapped.iter().skip(1).take(4) {
+                d = d.with_secondary(self.nodes[other].id_span, "also trapped in the loop");
+            }
+            self.diags.push(d);
+        }
+    }
+
+    // ─── Unused names ──────────────────────────────────────────────────────
+
+    fn unused(&mut self) {
+        for (i, var) in self.vars.iter().enumerate() {
+            if !self.var_read[i] {
+                self.diags.push(
+                    Diagnostic::warning("W001", format!("the variable `{}` is never read", var.name), var.span)
+                        .label("declared here")
+                        .help("use it in a condition, a text (`{name}`) or an assert, or remove it"),
+                );
+            }
+        }
+        for (i, used) in self.kind_used.iter().enumerate() {
+            if !used {
+                let name = &self.domains[OUTCOME_KINDS.0 as usize][i];
+                self.diags.push(
+                    Diagnostic::warning("W003", format!("no outcome has the kind `{name}`"), self.kind_spans[i])
+                        .label("declared but never used")
+                        .help("add an outcome with this kind, or remove it from `outcomes`"),
+                );
+            }
+        }
+    }
+}
+
+/// The fields of one node, sorted by what they are.
+#[derive(Default)]
+struct Fields {
+    text: Option<ast::Str>,
+    help: Option<ast::Str>,
+    title: Option<ast::Str>,
+    kind: Option<Ident>,
+    into: Option<Ident>,
+    input: Option<Field>,
+    input_span: Option<Span>,
+    otherwise: Option<Ident>,
+    goto: Option<Ident>,
+    sources: Vec<Ident>,
+    tags: Vec<Ident>,
+    advice: Vec<ast::Str>,
+    examples: Vec<ast::Spanned<ast::Literal>>,
+    options: Vec<ast::OptionDef>,
+    items: Vec<ast::ItemDef>,
+    arms: Vec<(ast::Expr, Ident, Span)>,
+    effects: Vec<ast::Effect>,
+}
+
+fn allowed_fields(kind: ast::NodeKind) -> &'static str {
+    use ast::NodeKind as K;
+    match kind {
+        K::Question => "text, help, source, tags, option",
+        K::Checklist => "text, help, source, tags, into, item, ->",
+        K::Input => "text, help, source, tags, number into / text into, examples, ->",
+        K::Branch => "source, tags, when, else",
+        K::Score => "source, tags, set/add/remove, ->",
+        K::Info => "text, help, source, tags, advice, set/add/remove, ->",
+        K::Outcome => "kind, title, text, help, advice, source, tags",
+    }
+}
+
+fn conversion_help(want: Type, got: Type) -> Option<String> {
+    match (want, got) {
+        (Type::Bool, Type::Int) => Some("compare the number to get a bool, for example `months > 3`".into()),
+        (Type::Bool, Type::Set(_)) => Some("test a member with `member in set`, or size with `count(set) > 0`".into()),
+        (Type::Bool, Type::Enum(_)) => Some("compare it with a member: `goal == closure`".into()),
+        (Type::Int, Type::Set(_)) => Some("count(set) gives the number of members".into()),
+        _ => None,
+    }
+}
+
+/// Which nodes can be reached from `start` (iterative, so depth is no risk).
+fn reach(succ: &[Vec<NodeId>], start: NodeId) -> Vec<bool> {
+    let mut seen = vec![false; succ.len()];
+    let mut stack = vec![start.index()];
+    while let Some(i) = stack.pop() {
+        if i >= seen.len() || seen[i] {
+            continue;
+        }
+        seen[i] = true;
+        stack.extend(succ[i].iter().map(|n| n.index()));
+    }
+    seen
+}
+
+/// Lexically clean a path (`a/./b/../c` → `a/c`) so include cycles are seen
+/// however the path was spelled.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// FNV-1a over every file's text, as 16 hex digits.
+fn content_hash(sources: &Sources) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (_, f) in sources.iter() {
+        for b in f.text.bytes().chain(std::iter::once(0)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// Constant folding for defaults: no variables, nodes or outcomes exist.
+struct ConstEnv;
+
+impl Env for ConstEnv {
+    fn var(&self, _: VarId) -> &Value {
+        const NONE: &Value = &Value::Bool(false);
+        NONE
+    }
+    fn set_var(&mut self, _: VarId, _: Value) {}
+    fn visited(&self, _: NodeId) -> bool {
+        false
+    }
+    fn outcome(&self) -> Option<u32> {
+        None
+    }
+}

@@ -1,0 +1,166 @@
+//! Evaluating typed expressions and effects against a state.
+
+use crate::ast::BinOp;
+use crate::model::{Effect, Expr, ExprKind, Model, NodeId, Text, Type, Value, VarId};
+use crate::source::Span;
+use std::sync::Arc;
+
+/// What an expression can see. Sessions, the explorer and the checker's
+/// constant folding each provide one.
+pub trait Env {
+    fn var(&self, id: VarId) -> &Value;
+    fn set_var(&mut self, id: VarId, value: Value);
+    fn visited(&self, node: NodeId) -> bool;
+    /// The final outcome kind; `None` before the run has ended.
+    fn outcome(&self) -> Option<u32>;
+    /// Call a hook. The default refuses: hooks need a loaded script.
+    ///
+    /// # Errors
+    /// Whatever the hook runtime reports.
+    fn call_hook(&mut self, name: &str, args: Vec<Value>, ret: Type, span: Span) -> Result<Value, EvalError> {
+        let _ = (args, ret);
+        Err(EvalError {
+            message: format!("hook `{name}` cannot run here: no script is loaded"),
+            span,
+        })
+    }
+}
+
+/// A failure while evaluating (division by zero, overflow, a hook error).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct EvalError {
+    pub message: String,
+    pub span: Span,
+}
+
+fn err(message: impl Into<String>, span: Span) -> EvalError {
+    EvalError {
+        message: message.into(),
+        span,
+    }
+}
+
+/// Evaluate an expression. The checker guarantees types line up, so a type
+/// surprise here is reported as an error rather than trusted.
+///
+/// # Errors
+/// Arithmetic failures and hook failures.
+pub fn eval(model: &Model, expr: &Expr, env: &mut dyn Env) -> Result<Value, EvalError> {
+    let span = expr.span;
+    Ok(match &expr.kind {
+        ExprKind::Lit(v) => v.clone(),
+        ExprKind::Var(v) => env.var(*v).clone(),
+        ExprKind::Visited(n) => Value::Bool(env.visited(*n)),
+        ExprKind::Outcome => Value::Enum(env.outcome()),
+        ExprKind::Interpolate(text) => Value::Text(Arc::from(render(model, text, env))),
+        ExprKind::Hook { name, args } => {
+            let mut values = Vec::with_capacity(args.len());
+            for a in args {
+                values.push(eval(model, a, env)?);
+            }
+            env.call_hook(name, values, expr.ty, span)?
+        }
+        ExprKind::Count(e) => match eval(model, e, env)? {
+            Value::Set(bits) => Value::Int(i64::from(bits.count_ones())),
+            _ => return Err(err("count() needs a set", span)),
+        },
+        ExprKind::Not(e) => Value::Bool(!eval(model, e, env)?.as_bool()),
+        ExprKind::Neg(e) => match eval(model, e, env)? {
+            Value::Int(n) => Value::Int(n.checked_neg().ok_or_else(|| err("number too large", span))?),
+            _ => return Err(err("`-` needs a number", span)),
+        },
+        ExprKind::In { member, set, negate } => match eval(model, set, env)? {
+            Value::Set(bits) => Value::Bool((bits & (1 << member) != 0) != *negate),
+            _ => return Err(err("`in` needs a set", span)),
+        },
+        ExprKind::Binary(op, lhs, rhs) => binary(model, *op, lhs, rhs, env, span)?,
+    })
+}
+
+/// Evaluate a condition to a bool.
+///
+/// # Errors
+/// As [`eval`].
+pub fn eval_bool(model: &Model, expr: &Expr, env: &mut dyn Env) -> Result<bool, EvalError> {
+    eval(model, expr, env).map(|v| v.as_bool())
+}
+
+fn binary(
+    model: &Model,
+    op: BinOp,
+    lhs: &Expr,
+    rhs: &Expr,
+    env: &mut dyn Env,
+    span: Span,
+) -> Result<Value, EvalError> {
+    // Logic short-circuits, so a hook on the right runs only when needed.
+    match op {
+        BinOp::And => return Ok(Value::Bool(eval_bool(model, lhs, env)? && eval_bool(model, rhs, env)?)),
+        BinOp::Or => return Ok(Value::Bool(eval_bool(model, lhs, env)? || eval_bool(model, rhs, env)?)),
+        BinOp::Implies => {
+            return Ok(Value::Bool(!eval_bool(model, lhs, env)? || eval_bool(model, rhs, env)?))
+        }
+        _ => {}
+    }
+    let l = eval(model, lhs, env)?;
+    let r = eval(model, rhs, env)?;
+    let overflow = || err("arithmetic overflow", span);
+    Ok(match (op, &l, &r) {
+        (BinOp::Eq, _, _) => Value::Bool(l == r),
+        (BinOp::Ne, _, _) => Value::Bool(l != r),
+        (BinOp::Lt, Value::Int(a), Value::Int(b)) => Value::Bool(a < b),
+        (BinOp::Le, Value::Int(a), Value::Int(b)) => Value::Bool(a <= b),
+        (BinOp::Gt, Value::Int(a), Value::Int(b)) => Value::Bool(a > b),
+        (BinOp::Ge, Value::Int(a), Value::Int(b)) => Value::Bool(a >= b),
+        (BinOp::Add, Value::Int(a), Value::Int(b)) => Value::Int(a.checked_add(*b).ok_or_else(overflow)?),
+        (BinOp::Add, Value::Text(a), Value::Text(b)) => Value::Text(Arc::from(format!("{a}{b}"))),
+        (BinOp::Sub, Value::Int(a), Value::Int(b)) => Value::Int(a.checked_sub(*b).ok_or_else(overflow)?),
+        (BinOp::Mul, Value::Int(a), Value::Int(b)) => Value::Int(a.checked_mul(*b).ok_or_else(overflow)?),
+        (BinOp::Div | BinOp::Rem, Value::Int(_), Value::Int(0)) => {
+            return Err(err("division by zero", span))
+        }
+        (BinOp::Div, Value::Int(a), Value::Int(b)) => Value::Int(a.checked_div(*b).ok_or_else(overflow)?),
+        (BinOp::Rem, Value::Int(a), Value::Int(b)) => Value::Int(a.checked_rem(*b).ok_or_else(overflow)?),
+        _ => return Err(err(format!("`{}` cannot combine these values", op.symbol()), span)),
+    })
+}
+
+/// Fill a text's interpolations from the environment.
+pub fn render(model: &Model, text: &Text, env: &dyn Env) -> String {
+    let mut out = String::new();
+    for part in &text.parts {
+        match part {
+            crate::model::TextPart::Lit(s) => out.push_str(s),
+            crate::model::TextPart::Var(v) => out.push_str(&model.display(model.var(*v).ty, env.var(*v))),
+        }
+    }
+    out
+}
+
+/// Apply effects in order; each sees the ones before it.
+///
+/// # Errors
+/// As [`eval`].
+pub fn apply(model: &Model, effects: &[Effect], env: &mut dyn Env) -> Result<(), EvalError> {
+    for effect in effects {
+        match effect {
+            Effect::Set(var, expr) => {
+                let value = eval(model, expr, env)?;
+                env.set_var(*var, value);
+            }
+            Effect::Add(var, member) | Effect::Remove(var, member) => {
+                let Value::Set(bits) = *env.var(*var) else {
+                    continue;
+                };
+                let bits = if matches!(effect, Effect::Add(..)) {
+                    bits | (1 << member)
+                } else {
+                    bits & !(1 << member)
+                };
+                env.set_var(*var, Value::Set(bits));
+            }
+        }
+    }
+    Ok(())
+}
