@@ -291,10 +291,23 @@ pub enum ExprKind {
     /// A variable, an enum member or `outcome`; the checker decides which.
     Name(Ident),
     Visited(Ident),
-    Hook { name: Ident, args: Vec<Expr> },
-    Call { name: Ident, args: Vec<Expr> },
-    Unary { op: UnaryOp, expr: Box<Expr> },
-    Binary { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    Hook {
+        name: Ident,
+        args: Vec<Expr>,
+    },
+    Call {
+        name: Ident,
+        args: Vec<Expr>,
+    },
+    Unary {
+        op: UnaryOp,
+        expr: Box<Expr>,
+    },
+    Binary {
+        op: BinOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

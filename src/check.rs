@@ -169,6 +169,7 @@ impl Checker {
             citations: self.citations,
             script: self.script,
             hook_calls: self.hook_calls,
+            hooks: None,
             hash,
             sources: self.sources,
         };
@@ -231,8 +232,12 @@ impl Checker {
         for inc in includes {
             let Some(rel) = inc.path.as_plain() else {
                 self.push(
-                    Diagnostic::error("E001", "an include path cannot interpolate variables", inc.path.span)
-                        .label("a fixed path is needed"),
+                    Diagnostic::error(
+                        "E001",
+                        "an include path cannot interpolate variables",
+                        inc.path.span,
+                    )
+                    .label("a fixed path is needed"),
                 );
                 continue;
             };
@@ -240,10 +245,14 @@ impl Checker {
             if let Some(&other) = self.namespaces.get(&ns) {
                 let first = self.units[other].ast.header.span;
                 self.push(
-                    Diagnostic::error("E002", format!("the namespace `{}` is used twice", inc.namespace.name), inc.namespace.span)
-                        .label("second use")
-                        .with_secondary(first, "first included here")
-                        .help("give each include its own name after `as`"),
+                    Diagnostic::error(
+                        "E002",
+                        format!("the namespace `{}` is used twice", inc.namespace.name),
+                        inc.namespace.span,
+                    )
+                    .label("second use")
+                    .with_secondary(first, "first included here")
+                    .help("give each include its own name after `as`"),
                 );
                 continue;
             }
@@ -263,8 +272,12 @@ impl Checker {
             }
             if chain.len() >= MAX_INCLUDE_DEPTH {
                 self.push(
-                    Diagnostic::error("E013", format!("includes nest more than {MAX_INCLUDE_DEPTH} deep"), inc.path.span)
-                        .label("too deep"),
+                    Diagnostic::error(
+                        "E013",
+                        format!("includes nest more than {MAX_INCLUDE_DEPTH} deep"),
+                        inc.path.span,
+                    )
+                    .label("too deep"),
                 );
                 continue;
             }
@@ -305,9 +318,13 @@ impl Checker {
             ReadError::Io(_) => "check the file's permissions",
         };
         self.push(
-            Diagnostic::error("E016", format!("cannot read `{what}`: {err}"), Span::new(file, span_at, span_at))
-                .label("here")
-                .help(help),
+            Diagnostic::error(
+                "E016",
+                format!("cannot read `{what}`: {err}"),
+                Span::new(file, span_at, span_at),
+            )
+            .label("here")
+            .help(help),
         );
     }
 
@@ -347,25 +364,37 @@ impl Checker {
         }
         if header.start.is_none() {
             self.push(
-                Diagnostic::error("E014", format!("the tree `{}` has no `start`", header.id.name), header.id.span)
-                    .label("header without `start`")
-                    .help("name the first node in the header: start first_node"),
+                Diagnostic::error(
+                    "E014",
+                    format!("the tree `{}` has no `start`", header.id.name),
+                    header.id.span,
+                )
+                .label("header without `start`")
+                .help("name the first node in the header: start first_node"),
             );
         }
         match &header.outcomes {
             None => self.push(
-                Diagnostic::error("E014", format!("the tree `{}` declares no outcome kinds", header.id.name), header.id.span)
-                    .label("header without `outcomes`")
-                    .help("list the kinds of ending in the header: outcomes stop, go"),
+                Diagnostic::error(
+                    "E014",
+                    format!("the tree `{}` declares no outcome kinds", header.id.name),
+                    header.id.span,
+                )
+                .label("header without `outcomes`")
+                .help("list the kinds of ending in the header: outcomes stop, go"),
             ),
             Some(kinds) => {
                 let mut seen = HashMap::new();
                 for k in kinds {
                     if let Some(first) = seen.insert(k.name.clone(), k.span) {
                         self.push(
-                            Diagnostic::error("E002", format!("the outcome kind `{}` is declared twice", k.name), k.span)
-                                .label("second declaration")
-                                .with_secondary(first, "first declared here"),
+                            Diagnostic::error(
+                                "E002",
+                                format!("the outcome kind `{}` is declared twice", k.name),
+                                k.span,
+                            )
+                            .label("second declaration")
+                            .with_secondary(first, "first declared here"),
                         );
                         continue;
                     }
@@ -383,9 +412,13 @@ impl Checker {
         for (tag, name) in &header.citations {
             if let Some(&first) = self.citation_index.get(&tag.name) {
                 self.push(
-                    Diagnostic::error("E002", format!("the source tag `{}` is declared twice", tag.name), tag.span)
-                        .label("second declaration")
-                        .with_secondary(first, "first declared here"),
+                    Diagnostic::error(
+                        "E002",
+                        format!("the source tag `{}` is declared twice", tag.name),
+                        tag.span,
+                    )
+                    .label("second declaration")
+                    .with_secondary(first, "first declared here"),
                 );
                 continue;
             }
@@ -402,10 +435,14 @@ impl Checker {
             if let Some(&first) = self.var_index.get(&name) {
                 let first = self.vars[first.index()].span;
                 self.push(
-                    Diagnostic::error("E002", format!("the variable `{}` is declared twice", decl.name.name), decl.name.span)
-                        .label("second declaration")
-                        .with_secondary(first, "first declared here")
-                        .help("rename one of them"),
+                    Diagnostic::error(
+                        "E002",
+                        format!("the variable `{}` is declared twice", decl.name.name),
+                        decl.name.span,
+                    )
+                    .label("second declaration")
+                    .with_secondary(first, "first declared here")
+                    .help("rename one of them"),
                 );
                 continue;
             }
@@ -434,9 +471,13 @@ impl Checker {
         for m in members {
             if let Some(&first) = seen.get(m.name.as_str()) {
                 self.push(
-                    Diagnostic::error("E002", format!("the member `{}` is listed twice", m.name), m.span)
-                        .label("second time")
-                        .with_secondary(first, "first listed here"),
+                    Diagnostic::error(
+                        "E002",
+                        format!("the member `{}` is listed twice", m.name),
+                        m.span,
+                    )
+                    .label("second time")
+                    .with_secondary(first, "first listed here"),
                 );
                 continue;
             }
@@ -446,9 +487,13 @@ impl Checker {
         if set && list.len() > MAX_SET_MEMBERS {
             if let Some(m) = members.get(MAX_SET_MEMBERS) {
                 self.push(
-                    Diagnostic::error("E015", format!("a set may have at most {MAX_SET_MEMBERS} members"), m.span)
-                        .label("one too many")
-                        .help("split it into two set variables"),
+                    Diagnostic::error(
+                        "E015",
+                        format!("a set may have at most {MAX_SET_MEMBERS} members"),
+                        m.span,
+                    )
+                    .label("one too many")
+                    .help("split it into two set variables"),
                 );
             }
         }
@@ -465,18 +510,28 @@ impl Checker {
                 let (fu, fi) = self.node_decls[first.index()];
                 let first_span = self.units[fu].ast.nodes[fi].id.span;
                 self.diags.push(
-                    Diagnostic::error("E002", format!("the node id `{}` is used twice", node.id.name), node.id.span)
-                        .label("second node with this id")
-                        .with_secondary(first_span, "first used here")
-                        .help("node ids key answers, saved sessions and snapshots: each must be unique"),
+                    Diagnostic::error(
+                        "E002",
+                        format!("the node id `{}` is used twice", node.id.name),
+                        node.id.span,
+                    )
+                    .label("second node with this id")
+                    .with_secondary(first_span, "first used here")
+                    .help(
+                        "node ids key answers, saved sessions and snapshots: each must be unique",
+                    ),
                 );
                 continue;
             }
             if self.namespaces.contains_key(&id) {
                 self.diags.push(
-                    Diagnostic::error("E002", format!("`{}` is both a node and an include namespace", node.id.name), node.id.span)
-                        .label("node")
-                        .help("rename the node or the namespace"),
+                    Diagnostic::error(
+                        "E002",
+                        format!("`{}` is both a node and an include namespace", node.id.name),
+                        node.id.span,
+                    )
+                    .label("node")
+                    .help("rename the node or the namespace"),
                 );
                 continue;
             }
@@ -495,7 +550,9 @@ impl Checker {
             constant: true,
         };
         for decl in decls {
-            let Some(default) = &decl.default else { continue };
+            let Some(default) = &decl.default else {
+                continue;
+            };
             let Some(&id) = self.var_index.get(&format!("{prefix}{}", decl.name.name)) else {
                 continue;
             };
@@ -503,12 +560,18 @@ impl Checker {
                 continue; // a duplicate, already reported
             }
             let ty = self.vars[id.index()].ty;
-            let Some(expr) = self.expr(default, scope, Some(ty)) else { continue };
+            let Some(expr) = self.expr(default, scope, Some(ty)) else {
+                continue;
+            };
             match eval::eval(&self.scratch_model(), &expr, &mut ConstEnv) {
                 Ok(v) => self.vars[id.index()].default = v,
                 Err(e) => self.push(
-                    Diagnostic::error("E005", format!("this default cannot be computed: {e}"), default.span)
-                        .label("here"),
+                    Diagnostic::error(
+                        "E005",
+                        format!("this default cannot be computed: {e}"),
+                        default.span,
+                    )
+                    .label("here"),
                 ),
             }
         }
@@ -528,6 +591,7 @@ impl Checker {
             citations: Vec::new(),
             script: None,
             hook_calls: Vec::new(),
+            hooks: None,
             hash: String::new(),
             sources: Sources::new(),
         }
@@ -563,8 +627,12 @@ impl Checker {
             constant: false,
         };
         let rule = match &a.rule {
-            ast::AssertRule::Always(e) => self.expr(e, scope, Some(Type::Bool)).map(AssertRule::Always),
-            ast::AssertRule::Never(e) => self.expr(e, scope, Some(Type::Bool)).map(AssertRule::Never),
+            ast::AssertRule::Always(e) => self
+                .expr(e, scope, Some(Type::Bool))
+                .map(AssertRule::Always),
+            ast::AssertRule::Never(e) => {
+                self.expr(e, scope, Some(Type::Bool)).map(AssertRule::Never)
+            }
             ast::AssertRule::Reachable(n) => self.target(prefix, n).map(AssertRule::Reachable),
         };
         let message = a.message.as_ref().map(ast::Str::to_template);
@@ -587,7 +655,10 @@ impl Checker {
         if let Some(&unit) = self.namespaces.get(&qualified) {
             let start = self.units[unit].ast.header.start.clone()?;
             let uprefix = self.units[unit].prefix.clone();
-            return self.node_index.get(&format!("{uprefix}{}", start.name)).copied();
+            return self
+                .node_index
+                .get(&format!("{uprefix}{}", start.name))
+                .copied();
         }
         let candidates: Vec<&str> = self
             .node_index
@@ -624,18 +695,29 @@ impl Checker {
             .map(|t| {
                 if !self.citation_index.contains_key(&t.name) {
                     let names: Vec<&str> = self.citation_index.keys().map(String::as_str).collect();
-                    let help = did_you_mean(&t.name, names)
-                        .unwrap_or_else(|| format!("declare it in the header: source {} \"what it stands for\"", t.name));
+                    let help = did_you_mean(&t.name, names).unwrap_or_else(|| {
+                        format!(
+                            "declare it in the header: source {} \"what it stands for\"",
+                            t.name
+                        )
+                    });
                     self.push(
-                        Diagnostic::error("E004", format!("unknown source tag `{}`", t.name), t.span)
-                            .label("not declared in any tree header")
-                            .help(help),
+                        Diagnostic::error(
+                            "E004",
+                            format!("unknown source tag `{}`", t.name),
+                            t.span,
+                        )
+                        .label("not declared in any tree header")
+                        .help(help),
                     );
                 }
                 t.name.clone()
             })
             .collect();
-        let needs_text = !matches!(kind, ast::NodeKind::Branch | ast::NodeKind::Score | ast::NodeKind::Outcome);
+        let needs_text = !matches!(
+            kind,
+            ast::NodeKind::Branch | ast::NodeKind::Score | ast::NodeKind::Outcome
+        );
         if needs_text && text.is_none() {
             self.missing(node, "text", "text \"What the person reads\"");
         }
@@ -654,7 +736,11 @@ impl Checker {
                     NodeKind::Score { effects, next }
                 } else {
                     let advice = f.advice.iter().map(|s| self.text(s, scope)).collect();
-                    NodeKind::Info { effects, advice, next }
+                    NodeKind::Info {
+                        effects,
+                        advice,
+                        next,
+                    }
                 }
             }
             ast::NodeKind::Outcome => self.outcome(u, node, &f, scope),
@@ -675,7 +761,11 @@ impl Checker {
         self.push(
             Diagnostic::error(
                 "E014",
-                format!("the {} `{}` has no `{field}`", node.kind.node.keyword(), node.id.name),
+                format!(
+                    "the {} `{}` has no `{field}`",
+                    node.kind.node.keyword(),
+                    node.id.name
+                ),
                 node.id.span,
             )
             .label(format!("`{field}` missing"))
@@ -702,18 +792,36 @@ impl Checker {
         };
         if !allowed {
             let help = match (&field.node, kind) {
-                (Field::Goto(_), K::Question) => "a question moves on through its options: option id \"Label\" -> next".to_string(),
-                (Field::Goto(_), K::Branch) => "a branch moves on with `when cond -> node` and `else -> node`".to_string(),
-                (Field::Goto(_), K::Outcome) => "an outcome ends the run; it has no `->`".to_string(),
-                (Field::Effect(_), K::Question) => "put effects on an option: option id \"Label\" { set x = 1 } -> next".to_string(),
-                (Field::Option(_), _) => "options belong in a `question`; a checklist has `item`s".to_string(),
-                (Field::Item(_), _) => "items belong in a `checklist`; a question has `option`s".to_string(),
+                (Field::Goto(_), K::Question) => {
+                    "a question moves on through its options: option id \"Label\" -> next"
+                        .to_string()
+                }
+                (Field::Goto(_), K::Branch) => {
+                    "a branch moves on with `when cond -> node` and `else -> node`".to_string()
+                }
+                (Field::Goto(_), K::Outcome) => {
+                    "an outcome ends the run; it has no `->`".to_string()
+                }
+                (Field::Effect(_), K::Question) => {
+                    "put effects on an option: option id \"Label\" { set x = 1 } -> next"
+                        .to_string()
+                }
+                (Field::Option(_), _) => {
+                    "options belong in a `question`; a checklist has `item`s".to_string()
+                }
+                (Field::Item(_), _) => {
+                    "items belong in a `checklist`; a question has `option`s".to_string()
+                }
                 _ => format!("{} fields: {}", kind.keyword(), allowed_fields(kind)),
             };
             self.push(
                 Diagnostic::error(
                     "E008",
-                    format!("`{}` does not belong in a {}", field.node.keyword(), kind.keyword()),
+                    format!(
+                        "`{}` does not belong in a {}",
+                        field.node.keyword(),
+                        kind.keyword()
+                    ),
                     field.span,
                 )
                 .label(format!("not a {} field", kind.keyword()))
@@ -792,10 +900,14 @@ impl Checker {
         };
         if let Some(first) = first {
             self.push(
-                Diagnostic::error("E002", format!("`{}` is given twice", field.node.keyword()), field.span)
-                    .label("second one")
-                    .with_secondary(first, "first one")
-                    .help("keep one of them"),
+                Diagnostic::error(
+                    "E002",
+                    format!("`{}` is given twice", field.node.keyword()),
+                    field.span,
+                )
+                .label("second one")
+                .with_secondary(first, "first one")
+                .help("keep one of them"),
             );
         }
     }
@@ -804,7 +916,11 @@ impl Checker {
         match &f.goto {
             Some(t) => self.target(prefix, t).unwrap_or(NodeId(0)),
             None => {
-                self.no_way_out(node, "it has no `-> next_node`", "add `-> next_node` inside the braces");
+                self.no_way_out(
+                    node,
+                    "it has no `-> next_node`",
+                    "add `-> next_node` inside the braces",
+                );
                 NodeId(0)
             }
         }
@@ -814,7 +930,11 @@ impl Checker {
         self.push(
             Diagnostic::error(
                 "E009",
-                format!("the {} `{}` has no way out", node.kind.node.keyword(), node.id.name),
+                format!(
+                    "the {} `{}` has no way out",
+                    node.kind.node.keyword(),
+                    node.id.name
+                ),
                 node.id.span,
             )
             .label(why.to_string())
@@ -843,7 +963,10 @@ impl Checker {
             }
             seen.insert(o.id.name.clone(), o.id.span);
             let label = self.text(&o.label, scope);
-            let cond = o.cond.as_ref().and_then(|c| self.expr(c, scope, Some(Type::Bool)));
+            let cond = o
+                .cond
+                .as_ref()
+                .and_then(|c| self.expr(c, scope, Some(Type::Bool)));
             let effects = self.effects(&o.effects, scope);
             let next = self.target(scope.prefix, &o.target).unwrap_or(NodeId(0));
             options.push(Choice {
@@ -884,30 +1007,47 @@ impl Checker {
                 if let Some((name, span)) = name {
                     let ty = self.type_name(other);
                     self.push(
-                        Diagnostic::error("E005", format!("a checklist fills a set, but `{name}` is {ty}"), span)
-                            .label("not a set variable")
-                            .help(format!("declare it as a set: var {name}: set(item_a, item_b)")),
+                        Diagnostic::error(
+                            "E005",
+                            format!("a checklist fills a set, but `{name}` is {ty}"),
+                            span,
+                        )
+                        .label("not a set variable")
+                        .help(format!(
+                            "declare it as a set: var {name}: set(item_a, item_b)"
+                        )),
                     );
                 }
                 None
             }
         });
         if f.items.is_empty() {
-            self.missing(node, "item", "item understood \"I understand why it ended\"");
+            self.missing(
+                node,
+                "item",
+                "item understood \"I understand why it ended\"",
+            );
         }
         let mut items = Vec::new();
         let mut seen: HashMap<String, Span> = HashMap::new();
         for it in &f.items {
             if let Some(&first) = seen.get(&it.id.name) {
                 self.push(
-                    Diagnostic::error("E002", format!("the item `{}` is listed twice", it.id.name), it.id.span)
-                        .label("second item with this id")
-                        .with_secondary(first, "first listed here"),
+                    Diagnostic::error(
+                        "E002",
+                        format!("the item `{}` is listed twice", it.id.name),
+                        it.id.span,
+                    )
+                    .label("second item with this id")
+                    .with_secondary(first, "first listed here"),
                 );
             }
             seen.insert(it.id.name.clone(), it.id.span);
             let label = self.text(&it.label, scope);
-            let cond = it.cond.as_ref().and_then(|c| self.expr(c, scope, Some(Type::Bool)));
+            let cond = it
+                .cond
+                .as_ref()
+                .and_then(|c| self.expr(c, scope, Some(Type::Bool)));
             let member = domain.and_then(|d| self.member(d, &it.id));
             items.push(Item {
                 id: it.id.name.clone(),
@@ -933,9 +1073,13 @@ impl Checker {
                     Some((lo, hi)) => {
                         if lo.node > hi.node {
                             self.push(
-                                Diagnostic::error("E015", format!("the range {}..={} is empty", lo.node, hi.node), lo.span.to(hi.span))
-                                    .label("the low end is above the high end")
-                                    .help(format!("write it low to high: {}..={}", hi.node, lo.node)),
+                                Diagnostic::error(
+                                    "E015",
+                                    format!("the range {}..={} is empty", lo.node, hi.node),
+                                    lo.span.to(hi.span),
+                                )
+                                .label("the low end is above the high end")
+                                .help(format!("write it low to high: {}..={}", hi.node, lo.node)),
                             );
                         }
                         (lo.node, hi.node)
@@ -946,10 +1090,19 @@ impl Checker {
             }
             Some(Field::TextInput { var, max }) => {
                 let id = self.typed_var(var, Type::Text, scope, "text into");
-                (id, InputKind::Text { max_len: max.as_ref().map_or(1000, |m| m.node) })
+                (
+                    id,
+                    InputKind::Text {
+                        max_len: max.as_ref().map_or(1000, |m| m.node),
+                    },
+                )
             }
             _ => {
-                self.missing(node, "number into", "number into my_int_variable range 0..=100");
+                self.missing(
+                    node,
+                    "number into",
+                    "number into my_int_variable range 0..=100",
+                );
                 (None, InputKind::Number { min: 0, max: 0 })
             }
         };
@@ -959,21 +1112,35 @@ impl Checker {
                 (InputKind::Number { min, max }, ast::Literal::Int(n)) => {
                     if n < min || n > max {
                         self.push(
-                            Diagnostic::error("E015", format!("the example {n} is outside the range {min}..={max}"), ex.span)
-                                .label("out of range")
-                                .help("examples must be answers the prompt would accept"),
+                            Diagnostic::error(
+                                "E015",
+                                format!("the example {n} is outside the range {min}..={max}"),
+                                ex.span,
+                            )
+                            .label("out of range")
+                            .help("examples must be answers the prompt would accept"),
                         );
                     }
                     examples.push(Value::Int(*n));
                 }
-                (InputKind::Text { .. }, ast::Literal::Text(s)) => examples.push(Value::Text(Arc::from(s.as_str()))),
+                (InputKind::Text { .. }, ast::Literal::Text(s)) => {
+                    examples.push(Value::Text(Arc::from(s.as_str())))
+                }
                 (InputKind::Number { .. }, _) => self.push(
-                    Diagnostic::error("E005", "this input takes numbers, but the example is text", ex.span)
-                        .label("expected a number"),
+                    Diagnostic::error(
+                        "E005",
+                        "this input takes numbers, but the example is text",
+                        ex.span,
+                    )
+                    .label("expected a number"),
                 ),
                 (InputKind::Text { .. }, _) => self.push(
-                    Diagnostic::error("E005", "this input takes text, but the example is a number", ex.span)
-                        .label("expected a string in double quotes"),
+                    Diagnostic::error(
+                        "E005",
+                        "this input takes text, but the example is a number",
+                        ex.span,
+                    )
+                    .label("expected a string in double quotes"),
                 ),
             }
         }
@@ -986,15 +1153,28 @@ impl Checker {
         }
     }
 
-    fn typed_var(&mut self, name: &Ident, want: Type, scope: Scope<'_>, what: &str) -> Option<VarId> {
+    fn typed_var(
+        &mut self,
+        name: &Ident,
+        want: Type,
+        scope: Scope<'_>,
+        what: &str,
+    ) -> Option<VarId> {
         let id = self.lookup_var(name, scope)?;
         let ty = self.vars[id.index()].ty;
         if ty != want {
             let (have, want_name) = (self.type_name(ty), self.type_name(want));
             self.push(
-                Diagnostic::error("E005", format!("`{what}` needs a {want_name} variable, but `{}` is {have}", name.name), name.span)
-                    .label(format!("expected {want_name}"))
-                    .help(format!("declare it as: var {}: {want_name}", name.name)),
+                Diagnostic::error(
+                    "E005",
+                    format!(
+                        "`{what}` needs a {want_name} variable, but `{}` is {have}",
+                        name.name
+                    ),
+                    name.span,
+                )
+                .label(format!("expected {want_name}"))
+                .help(format!("declare it as: var {}: {want_name}", name.name)),
             );
             return None;
         }
@@ -1064,15 +1244,23 @@ impl Checker {
                     )
                 });
                 self.push(
-                    Diagnostic::error("E011", format!("the outcome kind `{}` is not declared", k.name), k.span)
-                        .label("not in this tree's `outcomes`")
-                        .help(help),
+                    Diagnostic::error(
+                        "E011",
+                        format!("the outcome kind `{}` is not declared", k.name),
+                        k.span,
+                    )
+                    .label("not in this tree's `outcomes`")
+                    .help(help),
                 );
                 0
             }
         };
         let advice = f.advice.iter().map(|s| self.text(s, scope)).collect();
-        NodeKind::Outcome { kind, title, advice }
+        NodeKind::Outcome {
+            kind,
+            title,
+            advice,
+        }
     }
 
     fn effects(&mut self, effects: &[ast::Effect], scope: Scope<'_>) -> Vec<Effect> {
@@ -1080,20 +1268,32 @@ impl Checker {
         for e in effects {
             match e {
                 ast::Effect::Set { var, value } => {
-                    let Some(id) = self.lookup_var(var, scope) else { continue };
+                    let Some(id) = self.lookup_var(var, scope) else {
+                        continue;
+                    };
                     let ty = self.vars[id.index()].ty;
                     if let Some(expr) = self.expr(value, scope, Some(ty)) {
                         out.push(Effect::Set(id, expr));
                     }
                 }
                 ast::Effect::Add { var, member } | ast::Effect::Remove { var, member } => {
-                    let Some(id) = self.lookup_var(var, scope) else { continue };
+                    let Some(id) = self.lookup_var(var, scope) else {
+                        continue;
+                    };
                     let Type::Set(d) = self.vars[id.index()].ty else {
                         let ty = self.type_name(self.vars[id.index()].ty);
                         self.push(
-                            Diagnostic::error("E005", format!("`{}` works on sets, but `{}` is {ty}", e.keyword(), var.name), var.span)
-                                .label("not a set")
-                                .help(format!("use `set {} = ...` instead", var.name)),
+                            Diagnostic::error(
+                                "E005",
+                                format!(
+                                    "`{}` works on sets, but `{}` is {ty}",
+                                    e.keyword(),
+                                    var.name
+                                ),
+                                var.span,
+                            )
+                            .label("not a set")
+                            .help(format!("use `set {} = ...` instead", var.name)),
                         );
                         continue;
                     };
@@ -1119,15 +1319,22 @@ impl Checker {
             .unwrap_or_else(|| format!("the members are: {}", members.join(", ")));
         let ty = self.type_name_of_domain(d);
         self.push(
-            Diagnostic::error("E006", format!("`{}` is not a member of {ty}", name.name), name.span)
-                .label("unknown member")
-                .help(help),
+            Diagnostic::error(
+                "E006",
+                format!("`{}` is not a member of {ty}", name.name),
+                name.span,
+            )
+            .label("unknown member")
+            .help(help),
         );
         None
     }
 
     fn lookup_var(&mut self, name: &Ident, scope: Scope<'_>) -> Option<VarId> {
-        if let Some(&id) = self.var_index.get(&format!("{}{}", scope.prefix, name.name)) {
+        if let Some(&id) = self
+            .var_index
+            .get(&format!("{}{}", scope.prefix, name.name))
+        {
             return Some(id);
         }
         let candidates: Vec<&str> = self
@@ -1138,9 +1345,13 @@ impl Checker {
         let help = did_you_mean(&name.name, candidates.iter().copied())
             .unwrap_or_else(|| format!("declare it first: var {}: bool = false", name.name));
         self.push(
-            Diagnostic::error("E004", format!("unknown variable `{}`", name.name), name.span)
-                .label("not declared")
-                .help(help),
+            Diagnostic::error(
+                "E004",
+                format!("unknown variable `{}`", name.name),
+                name.span,
+            )
+            .label("not declared")
+            .help(help),
         );
         None
     }
@@ -1163,9 +1374,13 @@ impl Checker {
                         let help = did_you_mean(&v.name, candidates.iter().copied())
                             .unwrap_or_else(|| "only declared variables can be interpolated; write `{{` for a literal brace".into());
                         self.push(
-                            Diagnostic::error("E007", format!("`{{{}}}` interpolates an unknown variable", v.name), v.span)
-                                .label("no variable with this name")
-                                .help(help),
+                            Diagnostic::error(
+                                "E007",
+                                format!("`{{{}}}` interpolates an unknown variable", v.name),
+                                v.span,
+                            )
+                            .label("no variable with this name")
+                            .help(help),
                         );
                     }
                 }
@@ -1210,7 +1425,10 @@ impl Checker {
         match &e.node {
             AstExpr::Name(id)
                 if !(scope.in_assert && id.name == "outcome")
-                    && (scope.constant || !self.var_index.contains_key(&format!("{}{}", scope.prefix, id.name))) =>
+                    && (scope.constant
+                        || !self
+                            .var_index
+                            .contains_key(&format!("{}{}", scope.prefix, id.name))) =>
             {
                 Some(id)
             }
@@ -1267,17 +1485,25 @@ impl Checker {
                         format!("the built-in functions are: count(set); to call a script function write `hook {}(...)`", name.name)
                     });
                     self.push(
-                        Diagnostic::error("E004", format!("unknown function `{}`", name.name), name.span)
-                            .label("not a built-in function")
-                            .help(help),
+                        Diagnostic::error(
+                            "E004",
+                            format!("unknown function `{}`", name.name),
+                            name.span,
+                        )
+                        .label("not a built-in function")
+                        .help(help),
                     );
                     return None;
                 }
                 let [arg] = args.as_slice() else {
                     self.push(
-                        Diagnostic::error("E005", format!("count() takes 1 argument, found {}", args.len()), span)
-                            .label("wrong number of arguments")
-                            .help("count(my_set) gives the number of members in a set"),
+                        Diagnostic::error(
+                            "E005",
+                            format!("count() takes 1 argument, found {}", args.len()),
+                            span,
+                        )
+                        .label("wrong number of arguments")
+                        .help("count(my_set) gives the number of members in a set"),
                     );
                     return None;
                 };
@@ -1285,8 +1511,12 @@ impl Checker {
                 if !matches!(inner.ty, Type::Set(_)) {
                     let g = self.type_name(inner.ty);
                     self.push(
-                        Diagnostic::error("E005", format!("count() needs a set, found {g}"), arg.span)
-                            .label(format!("this is {g}")),
+                        Diagnostic::error(
+                            "E005",
+                            format!("count() needs a set, found {g}"),
+                            arg.span,
+                        )
+                        .label(format!("this is {g}")),
                     );
                     return None;
                 }
@@ -1306,9 +1536,13 @@ impl Checker {
 
     fn not_constant(&mut self, span: Span, what: &str) -> Option<Expr> {
         self.push(
-            Diagnostic::error("E005", format!("a default value must be a constant, but it uses {what}"), span)
-                .label("not a constant")
-                .help("set computed values with `set` in an option, info or score node"),
+            Diagnostic::error(
+                "E005",
+                format!("a default value must be a constant, but it uses {what}"),
+                span,
+            )
+            .label("not a constant")
+            .help("set computed values with `set` in an option, info or score node"),
         );
         None
     }
@@ -1328,7 +1562,11 @@ impl Checker {
             let m = self.member(d, id)?;
             return Self::mk(ExprKind::Lit(Value::Enum(Some(m))), Type::Enum(d), span);
         }
-        if scope.constant && self.var_index.contains_key(&format!("{}{}", scope.prefix, id.name)) {
+        if scope.constant
+            && self
+                .var_index
+                .contains_key(&format!("{}{}", scope.prefix, id.name))
+        {
             return self.not_constant(span, &format!("the variable `{}`", id.name));
         }
         let mut candidates: Vec<&str> = self
@@ -1341,7 +1579,8 @@ impl Checker {
         }
         let help = did_you_mean(&id.name, candidates.iter().copied()).unwrap_or_else(|| {
             if scope.in_assert {
-                "declare it with `var`; inside an assert, `outcome` is the final outcome kind".into()
+                "declare it with `var`; inside an assert, `outcome` is the final outcome kind"
+                    .into()
             } else {
                 format!("declare it first: var {}: bool = false", id.name)
             }
@@ -1367,9 +1606,16 @@ impl Checker {
         }
         if self.script.is_none() {
             self.push(
-                Diagnostic::error("E004", format!("hook `{}` is called, but the tree names no script", name.name), name.span)
-                    .label("no script to find it in")
-                    .help("name the script in the tree header: script \"my_tree.rhai\""),
+                Diagnostic::error(
+                    "E004",
+                    format!(
+                        "hook `{}` is called, but the tree names no script",
+                        name.name
+                    ),
+                    name.span,
+                )
+                .label("no script to find it in")
+                .help("name the script in the tree header: script \"my_tree.rhai\""),
             );
             return None;
         }
@@ -1402,15 +1648,31 @@ impl Checker {
         )
     }
 
-    fn binary(&mut self, op: BinOp, lhs: &ast::Expr, rhs: &ast::Expr, scope: Scope<'_>, span: Span) -> Option<Expr> {
-        let bin = |l: Expr, r: Expr, ty: Type| Self::mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), ty, span);
+    fn binary(
+        &mut self,
+        op: BinOp,
+        lhs: &ast::Expr,
+        rhs: &ast::Expr,
+        scope: Scope<'_>,
+        span: Span,
+    ) -> Option<Expr> {
+        let bin = |l: Expr, r: Expr, ty: Type| {
+            Self::mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), ty, span)
+        };
         match op {
             BinOp::And | BinOp::Or | BinOp::Implies => {
                 let l = self.expr(lhs, scope, Some(Type::Bool));
                 let r = self.expr(rhs, scope, Some(Type::Bool));
                 bin(l?, r?, Type::Bool)
             }
-            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
+            BinOp::Lt
+            | BinOp::Le
+            | BinOp::Gt
+            | BinOp::Ge
+            | BinOp::Sub
+            | BinOp::Mul
+            | BinOp::Div
+            | BinOp::Rem => {
                 let l = self.expr(lhs, scope, Some(Type::Int));
                 let r = self.expr(rhs, scope, Some(Type::Int));
                 let ty = if matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) {
@@ -1425,9 +1687,13 @@ impl Checker {
                 if !matches!(l.ty, Type::Int | Type::Text) {
                     let g = self.type_name(l.ty);
                     self.push(
-                        Diagnostic::error("E005", format!("`+` adds numbers or joins text, found {g}"), lhs.span)
-                            .label(format!("this is {g}"))
-                            .help("to add a member to a set, use the effect `add my_set member`"),
+                        Diagnostic::error(
+                            "E005",
+                            format!("`+` adds numbers or joins text, found {g}"),
+                            lhs.span,
+                        )
+                        .label(format!("this is {g}"))
+                        .help("to add a member to a set, use the effect `add my_set member`"),
                     );
                     return None;
                 }
@@ -1436,20 +1702,25 @@ impl Checker {
                 bin(l, r, ty)
             }
             BinOp::Eq | BinOp::Ne => {
-                let (l, r) = if self.symbol(lhs, scope).is_some() && self.symbol(rhs, scope).is_none() {
-                    let r = self.infer(rhs, scope, None)?;
-                    let l = self.expr(lhs, scope, Some(r.ty))?;
-                    (l, r)
-                } else {
-                    let l = self.infer(lhs, scope, None)?;
-                    let r = self.expr(rhs, scope, Some(l.ty))?;
-                    (l, r)
-                };
+                let (l, r) =
+                    if self.symbol(lhs, scope).is_some() && self.symbol(rhs, scope).is_none() {
+                        let r = self.infer(rhs, scope, None)?;
+                        let l = self.expr(lhs, scope, Some(r.ty))?;
+                        (l, r)
+                    } else {
+                        let l = self.infer(lhs, scope, None)?;
+                        let r = self.expr(rhs, scope, Some(l.ty))?;
+                        (l, r)
+                    };
                 if matches!(l.ty, Type::Set(_)) {
                     self.push(
-                        Diagnostic::error("E005", format!("sets cannot be compared with `{}`", op.symbol()), span)
-                            .label("comparing sets")
-                            .help("test members with `in`, or sizes with count(...)"),
+                        Diagnostic::error(
+                            "E005",
+                            format!("sets cannot be compared with `{}`", op.symbol()),
+                            span,
+                        )
+                        .label("comparing sets")
+                        .help("test members with `in`, or sizes with count(...)"),
                     );
                     return None;
                 }
@@ -1460,17 +1731,28 @@ impl Checker {
                 let Type::Set(d) = set.ty else {
                     let g = self.type_name(set.ty);
                     self.push(
-                        Diagnostic::error("E005", format!("`{}` needs a set on its right, found {g}", op.symbol()), rhs.span)
-                            .label(format!("this is {g}"))
-                            .help("declare the variable as a set: var ready: set(a, b)"),
+                        Diagnostic::error(
+                            "E005",
+                            format!("`{}` needs a set on its right, found {g}", op.symbol()),
+                            rhs.span,
+                        )
+                        .label(format!("this is {g}"))
+                        .help("declare the variable as a set: var ready: set(a, b)"),
                     );
                     return None;
                 };
                 let Some(member) = self.symbol(lhs, scope) else {
                     self.push(
-                        Diagnostic::error("E005", format!("the left of `{}` must be a member name", op.symbol()), lhs.span)
-                            .label("expected a member of the set")
-                            .help(format!("the members are: {}", self.domains[d.0 as usize].join(", "))),
+                        Diagnostic::error(
+                            "E005",
+                            format!("the left of `{}` must be a member name", op.symbol()),
+                            lhs.span,
+                        )
+                        .label("expected a member of the set")
+                        .help(format!(
+                            "the members are: {}",
+                            self.domains[d.0 as usize].join(", ")
+                        )),
                     );
                     return None;
                 };
@@ -1505,9 +1787,13 @@ impl Checker {
         for (i, node) in self.nodes.iter().enumerate() {
             if !reachable[i] {
                 self.diags.push(
-                    Diagnostic::warning("W002", format!("the node `{}` can never be reached", node.id), node.id_span)
-                        .label("nothing leads here")
-                        .help("point an option or `->` at it, or remove it"),
+                    Diagnostic::warning(
+                        "W002",
+                        format!("the node `{}` can never be reached", node.id),
+                        node.id_span,
+                    )
+                    .label("nothing leads here")
+                    .help("point an option or `->` at it, or remove it"),
                 );
             }
         }
@@ -1537,12 +1823,17 @@ impl Checker {
                 }
             }
         }
-        let mut trapped: Vec<usize> = (0..self.nodes.len()).filter(|&i| reachable[i] && !finishes[i]).collect();
+        let mut trapped: Vec<usize> = (0..self.nodes.len())
+            .filter(|&i| reachable[i] && !finishes[i])
+            .collect();
         trapped.sort_by_key(|&i| self.nodes[i].span);
         if let Some(&first) = trapped.first() {
             let mut d = Diagnostic::error(
                 "E010",
-                format!("no path from `{}` leads to an outcome", self.nodes[first].id),
+                format!(
+                    "no path from `{}` leads to an outcome",
+                    self.nodes[first].id
+                ),
                 self.nodes[first].id_span,
             )
             .label("a run that gets here loops forever")
@@ -1560,9 +1851,13 @@ impl Checker {
         for (i, var) in self.vars.iter().enumerate() {
             if !self.var_read[i] {
                 self.diags.push(
-                    Diagnostic::warning("W001", format!("the variable `{}` is never read", var.name), var.span)
-                        .label("declared here")
-                        .help("use it in a condition, a text (`{name}`) or an assert, or remove it"),
+                    Diagnostic::warning(
+                        "W001",
+                        format!("the variable `{}` is never read", var.name),
+                        var.span,
+                    )
+                    .label("declared here")
+                    .help("use it in a condition, a text (`{name}`) or an assert, or remove it"),
                 );
             }
         }
@@ -1570,9 +1865,13 @@ impl Checker {
             if !used {
                 let name = &self.domains[OUTCOME_KINDS.0 as usize][i];
                 self.diags.push(
-                    Diagnostic::warning("W003", format!("no outcome has the kind `{name}`"), self.kind_spans[i])
-                        .label("declared but never used")
-                        .help("add an outcome with this kind, or remove it from `outcomes`"),
+                    Diagnostic::warning(
+                        "W003",
+                        format!("no outcome has the kind `{name}`"),
+                        self.kind_spans[i],
+                    )
+                    .label("declared but never used")
+                    .help("add an outcome with this kind, or remove it from `outcomes`"),
                 );
             }
         }
@@ -1616,8 +1915,12 @@ fn allowed_fields(kind: ast::NodeKind) -> &'static str {
 
 fn conversion_help(want: Type, got: Type) -> Option<String> {
     match (want, got) {
-        (Type::Bool, Type::Int) => Some("compare the number to get a bool, for example `months > 3`".into()),
-        (Type::Bool, Type::Set(_)) => Some("test a member with `member in set`, or size with `count(set) > 0`".into()),
+        (Type::Bool, Type::Int) => {
+            Some("compare the number to get a bool, for example `months > 3`".into())
+        }
+        (Type::Bool, Type::Set(_)) => {
+            Some("test a member with `member in set`, or size with `count(set) > 0`".into())
+        }
         (Type::Bool, Type::Enum(_)) => Some("compare it with a member: `goal == closure`".into()),
         (Type::Int, Type::Set(_)) => Some("count(set) gives the number of members".into()),
         _ => None,

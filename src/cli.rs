@@ -1,7 +1,107 @@
+//! The command line: argument parsing and dispatch. Each subcommand lives in
+//! its own module under `cmd/`.
+//!
+//! Exit codes: 0 success, 1 the tree (or run, or test) failed, 2 usage or
+//! input errors.
+
+use crate::cmd;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+
+/// Exit code for success.
+pub const EXIT_OK: i32 = 0;
+/// Exit code when a tree has errors, a test fails, or a run cannot go on.
+pub const EXIT_FAIL: i32 = 1;
+/// Exit code for bad usage: unknown flags, unreadable arguments.
+pub const EXIT_USAGE: i32 = 2;
+
+/// Check, run, explore and test guidance trees.
+#[derive(Debug, Parser)]
+#[command(name = "guidetree", version, about, propagate_version = true)]
+pub struct Cli {
+    /// When to use colour: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    pub color: Color,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check trees and report every problem at once.
+    Check(cmd::check::Args),
+    /// Run a tree: answer its questions and get an outcome.
+    Run(cmd::run::Args),
+    /// List every path through a tree.
+    Paths(cmd::paths::Args),
+    /// Check a tree's asserts on every path and measure coverage.
+    Test(cmd::test::Args),
+    /// Print the snapshot report of a tree: check summary and every path.
+    Snapshot(cmd::snapshot::Args),
+    /// Draw a tree as DOT or Mermaid.
+    Graph(cmd::graph::Args),
+    /// Compare two versions of a tree path by path.
+    Diff(cmd::diff::Args),
+}
+
+/// Run the command line with the process's arguments; returns the exit code.
+#[must_use]
 pub fn main() -> i32 {
-    let path = std::env::args().nth(1).unwrap_or_default();
-    match crate::check::check_path(std::path::Path::new(&path)) {
-        Ok(c) => { for d in &c.warnings { print!("{}", crate::diag::render(d, &c.model.sources, crate::diag::Palette::plain())); } println!("ok {} nodes", c.model.nodes.len()); 0 }
-        Err(f) => { for d in &f.diagnostics { print!("{}", crate::diag::render(d, &f.sources, crate::diag::Palette::plain())); } 1 }
+    run(std::env::args_os())
+}
+
+/// Run the command line with the given arguments; returns the exit code.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.color {
+        Color::Always => anstream::ColorChoice::Always.write_global(),
+        Color::Never => anstream::ColorChoice::Never.write_global(),
+        Color::Auto => {}
     }
+    let result = match cli.command {
+        Command::Check(args) => cmd::check::run(&args),
+        Command::Run(args) => cmd::run::run(&args),
+        Command::Paths(args) => cmd::paths::run(&args),
+        Command::Test(args) => cmd::test::run(&args),
+        Command::Snapshot(args) => cmd::snapshot::run(&args),
+        Command::Graph(args) => cmd::graph::run(&args),
+        Command::Diff(args) => cmd::diff::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return EXIT_OK;
+            }
+            let mut stderr = anstream::stderr();
+            let _ = writeln!(stderr, "error: {err:#}");
+            EXIT_USAGE
+        }
+    }
+}
+
+/// A closed stdout (`guidetree paths x.tree | head -1`) is not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -38,7 +38,10 @@ pub const CODES: &[(&str, &str)] = &[
     ("W001", "unused variable"),
     ("W002", "unreachable node"),
     ("W003", "outcome kind never used"),
-    ("W004", "every option has a condition: the question may show none"),
+    (
+        "W004",
+        "every option has a condition: the question may show none",
+    ),
 ];
 
 /// A place in a source file with a short label.
@@ -126,19 +129,28 @@ impl Diagnostic {
 /// exact duplicates.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| {
-        (a.primary.span.file, a.primary.span.start, a.severity, a.code).cmp(&(
-            b.primary.span.file,
-            b.primary.span.start,
-            b.severity,
-            b.code,
-        ))
+        (
+            a.primary.span.file,
+            a.primary.span.start,
+            a.severity,
+            a.code,
+        )
+            .cmp(&(
+                b.primary.span.file,
+                b.primary.span.start,
+                b.severity,
+                b.code,
+            ))
     });
     diags.dedup();
 }
 
 /// The closest candidate by edit distance, when it is close enough to be a
 /// likely typo.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let limit = (name.chars().count() / 3).clamp(1, 3);
     candidates
         .into_iter()
@@ -310,6 +322,9 @@ pub fn render(diag: &Diagnostic, sources: &Sources, palette: Palette) -> String 
             let _ = writeln!(out, "{pad} {bar}");
         }
         last_file = Some(label.span.file);
+        if file.text.is_empty() {
+            continue; // an unreadable or empty file: there is no line to show
+        }
         let text = file.line(line);
         let (end_line, end_col) = file.line_col(label.span.end);
         let marks = if end_line == line {

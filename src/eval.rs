@@ -17,8 +17,16 @@ pub trait Env {
     ///
     /// # Errors
     /// Whatever the hook runtime reports.
-    fn call_hook(&mut self, name: &str, args: Vec<Value>, ret: Type, span: Span) -> Result<Value, EvalError> {
-        let _ = (args, ret);
+    fn call_hook(
+        &mut self,
+        model: &Model,
+        name: &str,
+        args: &[Value],
+        arg_types: &[Type],
+        ret: Type,
+        span: Span,
+    ) -> Result<Value, EvalError> {
+        let _ = (model, args, arg_types, ret);
         Err(EvalError {
             message: format!("hook `{name}` cannot run here: no script is loaded"),
             span,
@@ -56,10 +64,12 @@ pub fn eval(model: &Model, expr: &Expr, env: &mut dyn Env) -> Result<Value, Eval
         ExprKind::Interpolate(text) => Value::Text(Arc::from(render(model, text, env))),
         ExprKind::Hook { name, args } => {
             let mut values = Vec::with_capacity(args.len());
+            let mut types = Vec::with_capacity(args.len());
             for a in args {
                 values.push(eval(model, a, env)?);
+                types.push(a.ty);
             }
-            env.call_hook(name, values, expr.ty, span)?
+            env.call_hook(model, name, &values, &types, expr.ty, span)?
         }
         ExprKind::Count(e) => match eval(model, e, env)? {
             Value::Set(bits) => Value::Int(i64::from(bits.count_ones())),
@@ -67,10 +77,17 @@ pub fn eval(model: &Model, expr: &Expr, env: &mut dyn Env) -> Result<Value, Eval
         },
         ExprKind::Not(e) => Value::Bool(!eval(model, e, env)?.as_bool()),
         ExprKind::Neg(e) => match eval(model, e, env)? {
-            Value::Int(n) => Value::Int(n.checked_neg().ok_or_else(|| err("number too large", span))?),
+            Value::Int(n) => Value::Int(
+                n.checked_neg()
+                    .ok_or_else(|| err("number too large", span))?,
+            ),
             _ => return Err(err("`-` needs a number", span)),
         },
-        ExprKind::In { member, set, negate } => match eval(model, set, env)? {
+        ExprKind::In {
+            member,
+            set,
+            negate,
+        } => match eval(model, set, env)? {
             Value::Set(bits) => Value::Bool((bits & (1 << member) != 0) != *negate),
             _ => return Err(err("`in` needs a set", span)),
         },
@@ -96,10 +113,20 @@ fn binary(
 ) -> Result<Value, EvalError> {
     // Logic short-circuits, so a hook on the right runs only when needed.
     match op {
-        BinOp::And => return Ok(Value::Bool(eval_bool(model, lhs, env)? && eval_bool(model, rhs, env)?)),
-        BinOp::Or => return Ok(Value::Bool(eval_bool(model, lhs, env)? || eval_bool(model, rhs, env)?)),
+        BinOp::And => {
+            return Ok(Value::Bool(
+                eval_bool(model, lhs, env)? && eval_bool(model, rhs, env)?,
+            ))
+        }
+        BinOp::Or => {
+            return Ok(Value::Bool(
+                eval_bool(model, lhs, env)? || eval_bool(model, rhs, env)?,
+            ))
+        }
         BinOp::Implies => {
-            return Ok(Value::Bool(!eval_bool(model, lhs, env)? || eval_bool(model, rhs, env)?))
+            return Ok(Value::Bool(
+                !eval_bool(model, lhs, env)? || eval_bool(model, rhs, env)?,
+            ))
         }
         _ => {}
     }
@@ -113,16 +140,31 @@ fn binary(
         (BinOp::Le, Value::Int(a), Value::Int(b)) => Value::Bool(a <= b),
         (BinOp::Gt, Value::Int(a), Value::Int(b)) => Value::Bool(a > b),
         (BinOp::Ge, Value::Int(a), Value::Int(b)) => Value::Bool(a >= b),
-        (BinOp::Add, Value::Int(a), Value::Int(b)) => Value::Int(a.checked_add(*b).ok_or_else(overflow)?),
+        (BinOp::Add, Value::Int(a), Value::Int(b)) => {
+            Value::Int(a.checked_add(*b).ok_or_else(overflow)?)
+        }
         (BinOp::Add, Value::Text(a), Value::Text(b)) => Value::Text(Arc::from(format!("{a}{b}"))),
-        (BinOp::Sub, Value::Int(a), Value::Int(b)) => Value::Int(a.checked_sub(*b).ok_or_else(overflow)?),
-        (BinOp::Mul, Value::Int(a), Value::Int(b)) => Value::Int(a.checked_mul(*b).ok_or_else(overflow)?),
+        (BinOp::Sub, Value::Int(a), Value::Int(b)) => {
+            Value::Int(a.checked_sub(*b).ok_or_else(overflow)?)
+        }
+        (BinOp::Mul, Value::Int(a), Value::Int(b)) => {
+            Value::Int(a.checked_mul(*b).ok_or_else(overflow)?)
+        }
         (BinOp::Div | BinOp::Rem, Value::Int(_), Value::Int(0)) => {
             return Err(err("division by zero", span))
         }
-        (BinOp::Div, Value::Int(a), Value::Int(b)) => Value::Int(a.checked_div(*b).ok_or_else(overflow)?),
-        (BinOp::Rem, Value::Int(a), Value::Int(b)) => Value::Int(a.checked_rem(*b).ok_or_else(overflow)?),
-        _ => return Err(err(format!("`{}` cannot combine these values", op.symbol()), span)),
+        (BinOp::Div, Value::Int(a), Value::Int(b)) => {
+            Value::Int(a.checked_div(*b).ok_or_else(overflow)?)
+        }
+        (BinOp::Rem, Value::Int(a), Value::Int(b)) => {
+            Value::Int(a.checked_rem(*b).ok_or_else(overflow)?)
+        }
+        _ => {
+            return Err(err(
+                format!("`{}` cannot combine these values", op.symbol()),
+                span,
+            ))
+        }
     })
 }
 
@@ -132,7 +174,9 @@ pub fn render(model: &Model, text: &Text, env: &dyn Env) -> String {
     for part in &text.parts {
         match part {
             crate::model::TextPart::Lit(s) => out.push_str(s),
-            crate::model::TextPart::Var(v) => out.push_str(&model.display(model.var(*v).ty, env.var(*v))),
+            crate::model::TextPart::Var(v) => {
+                out.push_str(&model.display(model.var(*v).ty, env.var(*v)))
+            }
         }
     }
     out

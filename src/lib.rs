@@ -5,11 +5,13 @@
 //! [`diag::Diagnostic`] at once) → interpreter and explorer over the model.
 
 pub mod ast;
-pub mod cli;
-pub mod diag;
-pub mod source;
-pub mod syntax;
 pub mod check;
+pub mod cli;
+pub mod cmd;
+pub mod diag;
 pub mod eval;
+pub mod interp;
 pub mod load;
 pub mod model;
+pub mod source;
+pub mod syntax;

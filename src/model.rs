@@ -58,6 +58,8 @@ pub struct Model {
     pub script: Option<ScriptRef>,
     /// Every hook call site, for arity checks against the script.
     pub hook_calls: Vec<HookCall>,
+    /// The compiled hook script, once loaded (see `script`).
+    pub hooks: Option<Arc<dyn HookRuntime>>,
     /// A hash of every source file's content; saved sessions carry it.
     pub hash: String,
     pub sources: Sources,
@@ -148,6 +150,34 @@ impl Model {
         }
         out
     }
+}
+
+/// What a hook call gives back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HookOutput {
+    pub value: Value,
+    /// Reasons attached with `explain("...")`, in call order.
+    pub reasons: Vec<String>,
+    /// What the script printed with `print`/`debug` (never shown on stdout).
+    pub log: Vec<String>,
+}
+
+/// Something that can run hooks: the compiled Rhai script in practice, a
+/// stand-in in tests.
+pub trait HookRuntime: Send + Sync + fmt::Debug {
+    /// Call hook `name` with typed arguments, expecting a value of `ret`.
+    ///
+    /// # Errors
+    /// A message naming what went wrong (runtime error, budget, bad type),
+    /// with the script position where known.
+    fn call(
+        &self,
+        model: &Model,
+        name: &str,
+        args: &[Value],
+        arg_types: &[Type],
+        ret: Type,
+    ) -> Result<HookOutput, String>;
 }
 
 /// Where the hook script is.
@@ -401,7 +431,10 @@ pub enum ExprKind {
     /// The final outcome kind (only inside asserts).
     Outcome,
     Interpolate(Text),
-    Hook { name: String, args: Vec<Expr> },
+    Hook {
+        name: String,
+        args: Vec<Expr>,
+    },
     Count(Box<Expr>),
     Not(Box<Expr>),
     Neg(Box<Expr>),

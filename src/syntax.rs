@@ -3,8 +3,7 @@
 
 use crate::ast::{
     Assert, AssertRule, BinOp, Effect, Expr, ExprKind, Field, File, Header, Ident, Include,
-    ItemDef, Literal, Node, NodeKind, OptionDef, Spanned, Str, StrPart, TypeExpr, UnaryOp,
-    VarDecl,
+    ItemDef, Literal, Node, NodeKind, OptionDef, Spanned, Str, StrPart, TypeExpr, UnaryOp, VarDecl,
 };
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
@@ -195,7 +194,10 @@ fn syntax_error(file: FileId, text: &str, err: &pest::error::Error<Rule>) -> Dia
             // Only punctuation is worth naming: keywords come with their rules.
             let token = token.to_string();
             let word = format!("`{token}`");
-            let punctuation = !token.contains("..") && token.chars().all(|c| !c.is_alphanumeric() && !c.is_whitespace());
+            let punctuation = !token.contains("..")
+                && token
+                    .chars()
+                    .all(|c| !c.is_alphanumeric() && !c.is_whitespace());
             if punctuation && !token.is_empty() && !expected_strings.contains(&word) {
                 expected_strings.push(word);
             }
@@ -206,7 +208,10 @@ fn syntax_error(file: FileId, text: &str, err: &pest::error::Error<Rule>) -> Dia
     let (message, label) = if let ErrorVariant::CustomError { message } = &err.variant {
         (message.clone(), "here".to_string())
     } else if all.is_empty() {
-        (format!("unexpected {found}"), "not expected here".to_string())
+        (
+            format!("unexpected {found}"),
+            "not expected here".to_string(),
+        )
     } else {
         (
             format!("expected {}, found {found}", join_or(&all)),
@@ -325,7 +330,11 @@ impl Lower {
         None
     }
 
-    fn next<'i>(&self, pairs: &mut Pairs<'i, Rule>, parent: &Pair<'i, Rule>) -> Option<Pair<'i, Rule>> {
+    fn next<'i>(
+        &self,
+        pairs: &mut Pairs<'i, Rule>,
+        parent: &Pair<'i, Rule>,
+    ) -> Option<Pair<'i, Rule>> {
         match pairs.next() {
             Some(p) => Some(p),
             None => self.bad(parent, "construct"),
@@ -382,7 +391,10 @@ impl Lower {
             match field.as_rule() {
                 Rule::version_field => {
                     let v = self.number::<u32>(&value)?;
-                    header.version = Some(Spanned { node: v, span: fspan });
+                    header.version = Some(Spanned {
+                        node: v,
+                        span: fspan,
+                    });
                 }
                 Rule::start_field => header.start = Some(self.ident(value)),
                 Rule::script_field => header.script = self.string(value),
@@ -530,7 +542,9 @@ impl Lower {
             Rule::number_field => {
                 let var = self.ident(self.next(&mut inner, &pair)?);
                 let range = match (inner.next(), inner.next()) {
-                    (Some(lo), Some(hi)) => Some((self.spanned_number(&lo)?, self.spanned_number(&hi)?)),
+                    (Some(lo), Some(hi)) => {
+                        Some((self.spanned_number(&lo)?, self.spanned_number(&hi)?))
+                    }
                     _ => None,
                 };
                 Field::Number { var, range }
@@ -734,12 +748,10 @@ impl Lower {
                     };
                     let name = &rest[..close];
                     let valid = !name.is_empty()
-                        && name
-                            .split('.')
-                            .all(|p| {
-                                p.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-                                    && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                            });
+                        && name.split('.').all(|p| {
+                            p.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                                && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                        });
                     let span = Span::new(self.file, offset + i, offset + i + close + 2);
                     if !valid {
                         self.diags.borrow_mut().push(
@@ -781,7 +793,9 @@ impl Lower {
         let ops = pair
             .clone()
             .into_inner()
-            .filter(|p| matches!(p.as_rule(), Rule::op_not | Rule::op_neg) || binop(p.as_rule()).is_some())
+            .filter(|p| {
+                matches!(p.as_rule(), Rule::op_not | Rule::op_neg) || binop(p.as_rule()).is_some()
+            })
             .count();
         if ops > MAX_OPERATORS {
             self.diags.borrow_mut().push(

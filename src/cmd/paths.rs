@@ -1,0 +1,19 @@
+//! `guidetree paths`
+
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The tree file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+/// # Errors
+/// Always, until this command is built.
+pub fn run(args: &Args) -> anyhow::Result<i32> {
+    anyhow::bail!(
+        "`guidetree paths` is not available yet ({})",
+        args.file.display()
+    )
+}
