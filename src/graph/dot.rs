@@ -1,0 +1,296 @@
+//! Graphviz DOT output.
+//!
+//! Node ids are the tree's qualified ids, quoted; the few nodes the picture
+//! adds (the start dot, legend entries) have ids starting with `#`, and a
+//! tree id that itself starts with `#` gets one more, so the two never meet.
+//! Labels are HTML-like labels with every `&<>"` escaped, so no text can
+//! break out of them.
+
+use super::{
+    kind_colors, Box, Edge, Group, Mark, Overlay, Shape, View, GREY_FILL, GREY_LINE, GREY_TEXT,
+    LEGEND_KINDS, LEGEND_PATH, LEGEND_UNREACHED, PATH_COLOR,
+};
+use crate::model::Model;
+use std::fmt::Write;
+
+const FONT: &str = "Helvetica";
+const HEADER_COLOR: &str = "#666666";
+
+/// Draw a tree as a Graphviz digraph.
+#[must_use]
+pub fn dot(model: &Model, overlay: &Overlay) -> String {
+    let view = View::new(model, overlay);
+    let mut out = String::new();
+    header(&mut out, &view);
+    let _ = writeln!(
+        out,
+        "  \"#start\" [shape=circle, label=\"\", width=0.18, style=filled, fillcolor=\"#333333\", color=\"#333333\"];"
+    );
+    group(&mut out, &view, &view.root, 1);
+    let start = quote(&node_id(view.boxes[view.start].id));
+    let _ = writeln!(out, "  \"#start\" -> {start};");
+    for edge in &view.edges {
+        edge_line(&mut out, &view, edge);
+    }
+    legend(&mut out, &view);
+    out.push_str("}\n");
+    out
+}
+
+fn header(out: &mut String, view: &View) {
+    let _ = writeln!(out, "digraph {} {{", quote(view.id));
+    let title = format!("<B>{}</B>", html(&view.title));
+    let _ = writeln!(
+        out,
+        "  graph [label=<{title}>, labelloc=t, fontname=\"{FONT}\", fontsize=16, \
+         rankdir=TB, nodesep=0.35, ranksep=0.45];"
+    );
+    let _ = writeln!(
+        out,
+        "  node [fontname=\"{FONT}\", fontsize=11, shape=box, style=filled, \
+         fillcolor=\"#ffffff\", color=\"#444444\", margin=\"0.14,0.06\"];"
+    );
+    let _ = writeln!(
+        out,
+        "  edge [fontname=\"{FONT}\", fontsize=10, color=\"#555555\", arrowsize=0.7];"
+    );
+}
+
+/// A group's nodes, then its included groups as clusters.
+fn group(out: &mut String, view: &View, group: &Group, depth: usize) {
+    let pad = "  ".repeat(depth);
+    for &node in &group.nodes {
+        let b = &view.boxes[node];
+        let _ = writeln!(out, "{pad}{} [{}];", quote(&node_id(b.id)), node_attrs(b));
+    }
+    for child in &group.children {
+        let _ = writeln!(
+            out,
+            "{pad}subgraph {} {{",
+            quote(&format!("cluster {}", child.name))
+        );
+        let _ = writeln!(
+            out,
+            "{pad}  graph [label=<{}>, style=\"rounded,dashed\", color=\"#888888\", fontsize=12];",
+            html(&child.label)
+        );
+        self::group(out, view, child, depth + 1);
+        let _ = writeln!(out, "{pad}}}");
+    }
+}
+
+fn node_attrs(b: &Box) -> String {
+    let mut attrs = vec![shape_attrs(b.shape), format!("label=<{}>", label(b))];
+    match b.mark {
+        Mark::Plain => {}
+        Mark::Path => attrs.push(format!("penwidth=3, color=\"{PATH_COLOR}\"")),
+        Mark::Unreached => attrs.push(format!(
+            "style=\"{}\", color=\"{GREY_LINE}\", fontcolor=\"{GREY_TEXT}\", fillcolor=\"{GREY_FILL}\"",
+            grey_style(b.shape)
+        )),
+    }
+    attrs.join(", ")
+}
+
+fn shape_attrs(shape: Shape) -> String {
+    match shape {
+        Shape::Ask => "shape=box".into(),
+        Shape::Info => "shape=note, fillcolor=\"#f7f7f7\"".into(),
+        Shape::Branch => "shape=diamond, fillcolor=\"#fafafa\"".into(),
+        Shape::Score => "shape=hexagon, fillcolor=\"#f7f7f7\"".into(),
+        Shape::Outcome(kind) => {
+            let (fill, border) = kind_colors(kind);
+            format!("style=\"rounded,filled\", fillcolor=\"{fill}\", color=\"{border}\"")
+        }
+    }
+}
+
+fn grey_style(shape: Shape) -> &'static str {
+    match shape {
+        Shape::Outcome(_) => "rounded,filled,dashed",
+        _ => "filled,dashed",
+    }
+}
+
+/// The HTML-like label of a node: a small header line, then the text.
+fn label(b: &Box) -> String {
+    let mut label = format!(
+        "<FONT POINT-SIZE=\"9\" COLOR=\"{HEADER_COLOR}\">{}</FONT>",
+        html(&b.header)
+    );
+    for line in &b.lines {
+        label.push_str("<BR/>");
+        if b.strong {
+            let _ = write!(label, "<B>{}</B>", html(line));
+        } else {
+            label.push_str(&html(line));
+        }
+    }
+    for line in &b.detail {
+        let _ = write!(
+            label,
+            "<BR/><FONT POINT-SIZE=\"9\" COLOR=\"{HEADER_COLOR}\">{}</FONT>",
+            html(line)
+        );
+    }
+    label
+}
+
+fn edge_line(out: &mut String, view: &View, edge: &Edge) {
+    let from = quote(&node_id(view.boxes[edge.from].id));
+    let to = quote(&node_id(view.boxes[edge.to].id));
+    let mut attrs = Vec::new();
+    if let Some(label) = edge_label(edge) {
+        attrs.push(format!("label=<{label}>"));
+    }
+    match edge.mark {
+        Mark::Plain => {}
+        Mark::Path => attrs.push(format!("penwidth=3, color=\"{PATH_COLOR}\"")),
+        Mark::Unreached => attrs.push(format!(
+            "style=dashed, color=\"{GREY_LINE}\", fontcolor=\"{GREY_TEXT}\""
+        )),
+    }
+    if attrs.is_empty() {
+        let _ = writeln!(out, "  {from} -> {to};");
+    } else {
+        let _ = writeln!(out, "  {from} -> {to} [{}];", attrs.join(", "));
+    }
+}
+
+/// An option's label, then its condition in italics.
+fn edge_label(edge: &Edge) -> Option<String> {
+    let lines: Vec<String> = edge
+        .label
+        .iter()
+        .map(|l| html(l))
+        .chain(edge.cond.iter().map(|c| format!("<I>{}</I>", html(c))))
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("<BR/>"))
+}
+
+/// A cluster with one entry per outcome kind, and per overlay in use.
+fn legend(out: &mut String, view: &View) {
+    if view.kinds.is_empty() && !view.highlight && !view.coverage {
+        return;
+    }
+    let _ = writeln!(out, "  subgraph \"cluster #legend\" {{");
+    let _ = writeln!(
+        out,
+        "    graph [label=<{}>, style=rounded, color=\"#cccccc\", fontsize=11];",
+        html(LEGEND_KINDS)
+    );
+    let mut ids = Vec::new();
+    for (i, kind) in view.kinds.iter().enumerate() {
+        let shape = Shape::Outcome(u32::try_from(i).unwrap_or(u32::MAX));
+        let id = quote(&format!("#kind {i}"));
+        let _ = writeln!(
+            out,
+            "    {id} [{}, label=<{}>];",
+            shape_attrs(shape),
+            html(kind)
+        );
+        ids.push(id);
+    }
+    if view.highlight {
+        let id = quote("#path");
+        let _ = writeln!(
+            out,
+            "    {id} [label=<{}>, penwidth=3, color=\"{PATH_COLOR}\"];",
+            html(LEGEND_PATH)
+        );
+        ids.push(id);
+    }
+    if view.coverage {
+        let id = quote("#unreached");
+        let _ = writeln!(
+            out,
+            "    {id} [label=<{}>, style=\"filled,dashed\", color=\"{GREY_LINE}\", \
+             fontcolor=\"{GREY_TEXT}\", fillcolor=\"{GREY_FILL}\"];",
+            html(LEGEND_UNREACHED)
+        );
+        ids.push(id);
+    }
+    let _ = writeln!(out, "    {{ rank=same; {} }}", ids.join("; "));
+    // Invisible edges keep the entries in order, left to right.
+    if ids.len() > 1 {
+        let _ = writeln!(out, "    {} [style=invis];", ids.join(" -> "));
+    }
+    let _ = writeln!(out, "  }}");
+}
+
+/// The DOT id of a tree node: its own id, with one more `#` in front when it
+/// starts with `#` (ids of added nodes start with a single `#`).
+fn node_id(id: &str) -> String {
+    if id.starts_with('#') {
+        format!("#{id}")
+    } else {
+        id.to_string()
+    }
+}
+
+/// A DOT double-quoted string. Inside one, only `\"` is an escape; a
+/// backslash before anything else stays, so backslashes are doubled to keep
+/// one before a quote from escaping it. Line breaks and other control
+/// characters are written as visible escapes so an id stays on one line.
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Text for an HTML-like label: markup characters become entities. The
+/// text was folded first, so it holds no line breaks or control characters.
+fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quote_escapes_quotes_and_backslashes() {
+        assert_eq!(quote(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(quote("a\\"), r#""a\\""#);
+        assert_eq!(quote("line\nbreak"), r#""line\\u{a}break""#);
+        assert_eq!(quote("ünï ✓"), "\"ünï ✓\"");
+    }
+
+    #[test]
+    fn html_escapes_markup() {
+        assert_eq!(
+            html(r#"<b>&"x"</b>"#),
+            "&lt;b&gt;&amp;&quot;x&quot;&lt;/b&gt;"
+        );
+        assert_eq!(html("{a|b}"), "{a|b}");
+    }
+
+    #[test]
+    fn ids_of_added_nodes_never_meet_tree_ids() {
+        assert_eq!(node_id("#start"), "##start");
+        assert_eq!(node_id("##x"), "###x");
+        assert_eq!(node_id("start"), "start");
+    }
+}
