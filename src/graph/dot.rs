@@ -8,7 +8,7 @@
 
 use super::{
     kind_colors, Box, Edge, Group, Mark, Overlay, Shape, View, GREY_FILL, GREY_LINE, GREY_TEXT,
-    LEGEND_KINDS, LEGEND_PATH, LEGEND_UNREACHED, PATH_COLOR,
+    LEGEND_PATH, LEGEND_UNREACHED, PATH_COLOR,
 };
 use crate::model::Model;
 use std::fmt::Write;
@@ -79,30 +79,72 @@ fn group(out: &mut String, view: &View, group: &Group, depth: usize) {
     }
 }
 
-fn node_attrs(b: &Box) -> String {
-    let mut attrs = vec![shape_attrs(b.shape), format!("label=<{}>", label(b))];
-    match b.mark {
-        Mark::Plain => {}
-        Mark::Path => attrs.push(format!("penwidth=3, color=\"{PATH_COLOR}\"")),
-        Mark::Unreached => attrs.push(format!(
-            "style=\"{}\", color=\"{GREY_LINE}\", fontcolor=\"{GREY_TEXT}\", fillcolor=\"{GREY_FILL}\"",
-            grey_style(b.shape)
-        )),
-    }
-    attrs.join(", ")
-}
+/// Attributes in the order first set; setting one again replaces its value.
+#[derive(Default)]
+struct Attrs(Vec<(&'static str, String)>);
 
-fn shape_attrs(shape: Shape) -> String {
-    match shape {
-        Shape::Ask => "shape=box".into(),
-        Shape::Info => "shape=note, fillcolor=\"#f7f7f7\"".into(),
-        Shape::Branch => "shape=diamond, fillcolor=\"#fafafa\"".into(),
-        Shape::Score => "shape=hexagon, fillcolor=\"#f7f7f7\"".into(),
-        Shape::Outcome(kind) => {
-            let (fill, border) = kind_colors(kind);
-            format!("style=\"rounded,filled\", fillcolor=\"{fill}\", color=\"{border}\"")
+impl Attrs {
+    fn set(&mut self, key: &'static str, value: impl Into<String>) -> &mut Self {
+        let value = value.into();
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((key, value)),
+        }
+        self
+    }
+
+    /// `key=value, …`: labels as HTML-like labels, plain words and
+    /// numbers bare, anything else quoted.
+    fn render(&self) -> String {
+        let pairs: Vec<String> = self
+            .0
+            .iter()
+            .map(|(k, v)| match *k {
+                "label" => format!("label=<{v}>"),
+                _ if is_bare(v) => format!("{k}={v}"),
+                _ => format!("{k}={}", quote(v)),
+            })
+            .collect();
+        pairs.join(", ")
+    }
+
+    fn mark(&mut self, mark: Mark, grey_style: &str) -> &mut Self {
+        match mark {
+            Mark::Plain => self,
+            Mark::Path => self.set("penwidth", "3").set("color", PATH_COLOR),
+            Mark::Unreached => self
+                .set("style", grey_style)
+                .set("color", GREY_LINE)
+                .set("fontcolor", GREY_TEXT)
+                .set("fillcolor", GREY_FILL),
         }
     }
+}
+
+fn node_attrs(b: &Box) -> String {
+    let mut attrs = shape_attrs(b.shape);
+    attrs
+        .set("label", label(b))
+        .mark(b.mark, grey_style(b.shape));
+    attrs.render()
+}
+
+fn shape_attrs(shape: Shape) -> Attrs {
+    let mut attrs = Attrs::default();
+    match shape {
+        Shape::Ask => attrs.set("shape", "box"),
+        Shape::Info => attrs.set("shape", "note").set("fillcolor", "#f7f7f7"),
+        Shape::Branch => attrs.set("shape", "diamond").set("fillcolor", "#fafafa"),
+        Shape::Score => attrs.set("shape", "hexagon").set("fillcolor", "#f7f7f7"),
+        Shape::Outcome(kind) => {
+            let (fill, border) = kind_colors(kind);
+            attrs
+                .set("style", "rounded,filled")
+                .set("fillcolor", fill)
+                .set("color", border)
+        }
+    };
+    attrs
 }
 
 fn grey_style(shape: Shape) -> &'static str {
@@ -139,21 +181,16 @@ fn label(b: &Box) -> String {
 fn edge_line(out: &mut String, view: &View, edge: &Edge) {
     let from = quote(&node_id(view.boxes[edge.from].id));
     let to = quote(&node_id(view.boxes[edge.to].id));
-    let mut attrs = Vec::new();
+    let mut attrs = Attrs::default();
     if let Some(label) = edge_label(edge) {
-        attrs.push(format!("label=<{label}>"));
+        attrs.set("label", label);
     }
-    match edge.mark {
-        Mark::Plain => {}
-        Mark::Path => attrs.push(format!("penwidth=3, color=\"{PATH_COLOR}\"")),
-        Mark::Unreached => attrs.push(format!(
-            "style=dashed, color=\"{GREY_LINE}\", fontcolor=\"{GREY_TEXT}\""
-        )),
-    }
-    if attrs.is_empty() {
+    attrs.mark(edge.mark, "dashed");
+    attrs.0.retain(|(k, _)| *k != "fillcolor");
+    if attrs.0.is_empty() {
         let _ = writeln!(out, "  {from} -> {to};");
     } else {
-        let _ = writeln!(out, "  {from} -> {to} [{}];", attrs.join(", "));
+        let _ = writeln!(out, "  {from} -> {to} [{}];", attrs.render());
     }
 }
 
@@ -177,37 +214,31 @@ fn legend(out: &mut String, view: &View) {
     let _ = writeln!(
         out,
         "    graph [label=<{}>, style=rounded, color=\"#cccccc\", fontsize=11];",
-        html(LEGEND_KINDS)
+        html(view.legend_title())
     );
     let mut ids = Vec::new();
     for (i, kind) in view.kinds.iter().enumerate() {
         let shape = Shape::Outcome(u32::try_from(i).unwrap_or(u32::MAX));
         let id = quote(&format!("#kind {i}"));
-        let _ = writeln!(
-            out,
-            "    {id} [{}, label=<{}>];",
-            shape_attrs(shape),
-            html(kind)
-        );
+        let mut attrs = shape_attrs(shape);
+        attrs.set("label", html(kind));
+        let _ = writeln!(out, "    {id} [{}];", attrs.render());
         ids.push(id);
     }
     if view.highlight {
         let id = quote("#path");
-        let _ = writeln!(
-            out,
-            "    {id} [label=<{}>, penwidth=3, color=\"{PATH_COLOR}\"];",
-            html(LEGEND_PATH)
-        );
+        let mut attrs = Attrs::default();
+        attrs.set("label", html(LEGEND_PATH)).mark(Mark::Path, "");
+        let _ = writeln!(out, "    {id} [{}];", attrs.render());
         ids.push(id);
     }
     if view.coverage {
         let id = quote("#unreached");
-        let _ = writeln!(
-            out,
-            "    {id} [label=<{}>, style=\"filled,dashed\", color=\"{GREY_LINE}\", \
-             fontcolor=\"{GREY_TEXT}\", fillcolor=\"{GREY_FILL}\"];",
-            html(LEGEND_UNREACHED)
-        );
+        let mut attrs = Attrs::default();
+        attrs
+            .set("label", html(LEGEND_UNREACHED))
+            .mark(Mark::Unreached, grey_style(Shape::Ask));
+        let _ = writeln!(out, "    {id} [{}];", attrs.render());
         ids.push(id);
     }
     let _ = writeln!(out, "    {{ rank=same; {} }}", ids.join("; "));
@@ -226,6 +257,14 @@ fn node_id(id: &str) -> String {
     } else {
         id.to_string()
     }
+}
+
+/// Whether DOT takes `s` unquoted: a word, or a number.
+fn is_bare(s: &str) -> bool {
+    let word = s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let number = !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '.');
+    word || number
 }
 
 /// A DOT double-quoted string. Inside one, only `\"` is an escape; a

@@ -10,7 +10,7 @@
 
 use super::{
     kind_colors, Box, Group, Mark, Overlay, Shape, View, GREY_FILL, GREY_LINE, GREY_TEXT,
-    LEGEND_KINDS, LEGEND_PATH, LEGEND_UNREACHED, PATH_COLOR,
+    LEGEND_PATH, LEGEND_UNREACHED, PATH_COLOR,
 };
 use crate::model::Model;
 use std::collections::HashSet;
@@ -195,7 +195,11 @@ fn legend(out: &mut String, view: &View) {
     if view.kinds.is_empty() && !view.highlight && !view.coverage {
         return;
     }
-    let _ = writeln!(out, "  subgraph _legend [\"{}\"]", text(LEGEND_KINDS));
+    let _ = writeln!(
+        out,
+        "  subgraph _legend [\"{}\"]",
+        text(view.legend_title())
+    );
     for (i, kind) in view.kinds.iter().enumerate() {
         let _ = writeln!(out, "    _kind{i}([\"{}\"])", text(kind));
     }

@@ -235,6 +235,17 @@ impl<'m> View<'m> {
     }
 }
 
+impl View<'_> {
+    /// The legend's title: it lists outcome kinds, and overlays when drawn.
+    fn legend_title(&self) -> &'static str {
+        if self.highlight || self.coverage {
+            LEGEND
+        } else {
+            LEGEND_KINDS
+        }
+    }
+}
+
 fn node_id(index: usize) -> NodeId {
     NodeId(u32::try_from(index).unwrap_or(u32::MAX))
 }
@@ -510,5 +521,6 @@ const GREY_FILL: &str = "#f2f2f2";
 
 /// Legend wording.
 const LEGEND_KINDS: &str = "Outcome kinds";
+const LEGEND: &str = "Legend";
 const LEGEND_PATH: &str = "highlighted path";
 const LEGEND_UNREACHED: &str = "reached by no path";
