@@ -193,6 +193,34 @@ fn graphviz_draws_one_node_per_tree_node() {
     }
 }
 
+/// A picture under docs/ named after a shipped tree shows every node of that
+/// tree (Graphviz writes each node's id as its `<title>`), so renaming or
+/// adding a node without running `docs/render-pictures` fails here.
+#[test]
+fn committed_pictures_show_every_node_of_their_tree() {
+    let mut checked = 0;
+    for tree in shipped_trees() {
+        let svg_path = root().join("docs").join(format!("{}.svg", name(&tree)));
+        let Ok(svg) = std::fs::read_to_string(&svg_path) else {
+            continue;
+        };
+        let model = load(&tree);
+        let missing: Vec<&str> = model
+            .nodes
+            .iter()
+            .map(|n| n.id.as_str())
+            .filter(|id| !svg.contains(&format!("<title>{id}</title>")))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{} lacks {missing:?}: run docs/render-pictures",
+            svg_path.display()
+        );
+        checked += 1;
+    }
+    assert!(checked > 0, "no picture under docs/ matches a tree");
+}
+
 // ─── Mermaid ──────────────────────────────────────────────────────────────
 
 #[test]

@@ -43,7 +43,7 @@ pub fn shorten(text: &str, max: usize) -> String {
         Some(space) if keep[..space].chars().count() * 2 >= max => &keep[..space],
         _ => keep.as_str(),
     };
-    let cut = cut.trim_end_matches(|c: char| c == ' ' || c == ',' || c == ';' || c == ':');
+    let cut = cut.trim_end_matches([' ', ',', ';', ':']);
     format!("{cut}{ELLIPSIS}")
 }
 
