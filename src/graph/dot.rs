@@ -7,7 +7,7 @@
 //! break out of them.
 
 use super::{
-    kind_colors, Box, Edge, Group, Mark, Overlay, Shape, View, GREY_FILL, GREY_LINE, GREY_TEXT,
+    kind_colors, Card, Edge, Group, Mark, Overlay, Shape, View, GREY_FILL, GREY_LINE, GREY_TEXT,
     LEGEND_PATH, LEGEND_UNREACHED, PATH_COLOR,
 };
 use crate::model::Model;
@@ -27,7 +27,7 @@ pub fn dot(model: &Model, overlay: &Overlay) -> String {
         "  \"#start\" [shape=circle, label=\"\", width=0.18, style=filled, fillcolor=\"#333333\", color=\"#333333\"];"
     );
     group(&mut out, &view, &view.root, 1);
-    let start = quote(&node_id(view.boxes[view.start].id));
+    let start = quote(&node_id(view.cards[view.start].id));
     let _ = writeln!(out, "  \"#start\" -> {start};");
     for edge in &view.edges {
         edge_line(&mut out, &view, edge);
@@ -60,7 +60,7 @@ fn header(out: &mut String, view: &View) {
 fn group(out: &mut String, view: &View, group: &Group, depth: usize) {
     let pad = "  ".repeat(depth);
     for &node in &group.nodes {
-        let b = &view.boxes[node];
+        let b = &view.cards[node];
         let _ = writeln!(out, "{pad}{} [{}];", quote(&node_id(b.id)), node_attrs(b));
     }
     for child in &group.children {
@@ -121,7 +121,7 @@ impl Attrs {
     }
 }
 
-fn node_attrs(b: &Box) -> String {
+fn node_attrs(b: &Card) -> String {
     let mut attrs = shape_attrs(b.shape);
     attrs
         .set("label", label(b))
@@ -155,7 +155,7 @@ fn grey_style(shape: Shape) -> &'static str {
 }
 
 /// The HTML-like label of a node: a small header line, then the text.
-fn label(b: &Box) -> String {
+fn label(b: &Card) -> String {
     let mut label = format!(
         "<FONT POINT-SIZE=\"9\" COLOR=\"{HEADER_COLOR}\">{}</FONT>",
         html(&b.header)
@@ -179,8 +179,8 @@ fn label(b: &Box) -> String {
 }
 
 fn edge_line(out: &mut String, view: &View, edge: &Edge) {
-    let from = quote(&node_id(view.boxes[edge.from].id));
-    let to = quote(&node_id(view.boxes[edge.to].id));
+    let from = quote(&node_id(view.cards[edge.from].id));
+    let to = quote(&node_id(view.cards[edge.to].id));
     let mut attrs = Attrs::default();
     if let Some(label) = edge_label(edge) {
         attrs.set("label", label);

@@ -9,7 +9,7 @@
 //! markup written.
 
 use super::{
-    kind_colors, Box, Group, Mark, Overlay, Shape, View, GREY_FILL, GREY_LINE, GREY_TEXT,
+    kind_colors, Card, Group, Mark, Overlay, Shape, View, GREY_FILL, GREY_LINE, GREY_TEXT,
     LEGEND_PATH, LEGEND_UNREACHED, PATH_COLOR,
 };
 use crate::model::Model;
@@ -91,7 +91,7 @@ impl Ids {
         taken.extend((0..view.kinds.len()).map(|i| format!("_kind{i}")));
         taken.extend((0..count_groups(&view.root)).map(|i| format!("_ns{i}")));
         let nodes = view
-            .boxes
+            .cards
             .iter()
             .enumerate()
             .map(|(i, b)| unique(safe_id(b.id), i, &mut taken))
@@ -133,7 +133,7 @@ fn unique(mut id: String, index: usize, taken: &mut HashSet<String>) -> String {
 fn group(out: &mut String, view: &View, ids: &Ids, group: &Group, depth: usize, next: &mut usize) {
     let pad = "  ".repeat(depth);
     for &i in &group.nodes {
-        let _ = writeln!(out, "{pad}{}", node(&ids.nodes[i], &view.boxes[i]));
+        let _ = writeln!(out, "{pad}{}", node(&ids.nodes[i], &view.cards[i]));
     }
     for child in &group.children {
         let _ = writeln!(out, "{pad}subgraph _ns{next} [\"{}\"]", text(&child.label));
@@ -143,7 +143,7 @@ fn group(out: &mut String, view: &View, ids: &Ids, group: &Group, depth: usize, 
     }
 }
 
-fn node(id: &str, b: &Box) -> String {
+fn node(id: &str, b: &Card) -> String {
     let mut label = text(&b.header);
     for line in &b.lines {
         label.push_str("<br>");
@@ -225,7 +225,7 @@ fn styles(out: &mut String, view: &View, ids: &Ids, links: &Links) {
         );
         let legend_entry = format!("_kind{i}");
         let members: Vec<&str> = view
-            .boxes
+            .cards
             .iter()
             .zip(&ids.nodes)
             .filter(|(b, _)| b.shape == Shape::Outcome(kind))
@@ -250,7 +250,7 @@ fn styles(out: &mut String, view: &View, ids: &Ids, links: &Links) {
 
 fn class_of(out: &mut String, view: &View, ids: &Ids, mark: Mark, entry: &str, class: &str) {
     let members: Vec<&str> = view
-        .boxes
+        .cards
         .iter()
         .zip(&ids.nodes)
         .filter(|(b, _)| b.mark == mark)

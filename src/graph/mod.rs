@@ -1,7 +1,7 @@
 //! Pictures of trees: Graphviz DOT and Mermaid flowcharts.
 //!
 //! Both formats draw the same [`View`] of a checked model: questions,
-//! checklists and inputs as boxes, info nodes as notes, branches as diamonds,
+//! checklists and inputs as cards, info nodes as notes, branches as diamonds,
 //! score nodes as hexagons and outcomes as rounded terminals coloured by
 //! outcome kind (with a legend). Option labels and branch conditions sit on
 //! the edges; the nodes of an included file sit in a cluster named after its
@@ -141,7 +141,7 @@ enum Mark {
 
 /// A node as drawn.
 #[derive(Debug)]
-struct Box<'m> {
+struct Card<'m> {
     id: &'m str,
     shape: Shape,
     /// `question · how_tired`
@@ -183,7 +183,7 @@ struct View<'m> {
     id: &'m str,
     title: String,
     start: usize,
-    boxes: Vec<Box<'m>>,
+    cards: Vec<Card<'m>>,
     edges: Vec<Edge>,
     root: Group,
     /// Every declared outcome kind, by index.
@@ -200,28 +200,22 @@ const NODE_LINES: usize = 4;
 const EDGE_WIDTH: usize = 22;
 /// How many lines an option label or a condition gets.
 const EDGE_LINES: usize = 2;
-/// How many checklist items a box lists.
+/// How many checklist items a node lists.
 const MAX_ITEMS: usize = 6;
 
 impl<'m> View<'m> {
     fn new(model: &'m Model, overlay: &Overlay) -> Self {
-        let boxes = model
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, _)| node_box(model, overlay, node_id(i)))
+        let ids = (0..model.nodes.len()).map(node_id);
+        let cards = ids
+            .clone()
+            .map(|id| node_card(model, overlay, id))
             .collect();
-        let edges = model
-            .nodes
-            .iter()
-            .enumerate()
-            .flat_map(|(i, _)| node_edges(model, overlay, node_id(i)))
-            .collect();
+        let edges = ids.flat_map(|id| node_edges(model, overlay, id)).collect();
         View {
             id: &model.id,
             title: text::fold(&model.title),
             start: model.start.index(),
-            boxes,
+            cards,
             edges,
             root: groups(model),
             kinds: model
@@ -233,9 +227,7 @@ impl<'m> View<'m> {
             coverage: overlay.reached.is_some(),
         }
     }
-}
 
-impl View<'_> {
     /// The legend's title: it lists outcome kinds, and overlays when drawn.
     fn legend_title(&self) -> &'static str {
         if self.highlight || self.coverage {
@@ -283,7 +275,7 @@ fn exit_mark(overlay: &Overlay, exit: Exit, single: bool) -> Mark {
     }
 }
 
-fn node_box<'m>(model: &'m Model, overlay: &Overlay, id: NodeId) -> Box<'m> {
+fn node_card<'m>(model: &'m Model, overlay: &Overlay, id: NodeId) -> Card<'m> {
     let node = model.node(id);
     let text = node
         .text
@@ -320,7 +312,7 @@ fn node_box<'m>(model: &'m Model, overlay: &Overlay, id: NodeId) -> Box<'m> {
             Shape::Outcome(*kind)
         }
     };
-    Box {
+    Card {
         id: &node.id,
         shape,
         header: format!("{} · {}", node.kind.keyword(), text::fold(&node.id)),
