@@ -10,6 +10,7 @@ pub mod cli;
 pub mod cmd;
 pub mod diag;
 pub mod eval;
+pub mod graph;
 pub mod interp;
 pub mod load;
 pub mod model;

@@ -1,19 +1,119 @@
-//! `guidetree graph`
+//! `guidetree graph FILE [--format dot|mermaid] [-o OUT]`
 
-use std::path::PathBuf;
+use crate::check::check_path;
+use crate::cli::EXIT_FAIL;
+use crate::diag::{self, Palette};
+use crate::graph::{self, Overlay};
+use crate::model::Model;
+use anyhow::Context;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The tree file.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+    /// dot (Graphviz) or mermaid; by default taken from the extension of
+    /// OUT (`.mmd`/`.mermaid` for Mermaid), else dot.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the picture here instead of to stdout.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Draw one path (an id from `guidetree paths`) in bold.
+    #[arg(long, value_name = "PATH_ID")]
+    pub highlight: Option<String>,
+    /// Grey out the nodes and options that no path reaches.
+    #[arg(long)]
+    pub coverage: bool,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Dot,
+    Mermaid,
+}
+
+/// Check the tree, then draw it; a tree with errors gets its diagnostics
+/// and exit code 1 instead.
+///
 /// # Errors
-/// Always, until this command is built.
+/// When an overlay cannot be built or the picture cannot be written.
 pub fn run(args: &Args) -> anyhow::Result<i32> {
-    anyhow::bail!(
-        "`guidetree graph` is not available yet ({})",
-        args.file.display()
-    )
+    let model = match check_path(&args.file) {
+        Ok(checked) => checked.model,
+        Err(failure) => {
+            let mut stderr = anstream::stderr();
+            for d in &failure.diagnostics {
+                writeln!(
+                    stderr,
+                    "{}",
+                    diag::render(d, &failure.sources, Palette::colored())
+                )?;
+            }
+            writeln!(
+                stderr,
+                "{}: cannot draw a tree with errors ({})",
+                args.file.display(),
+                diag::summary(&failure.diagnostics)
+            )?;
+            return Ok(EXIT_FAIL);
+        }
+    };
+    let overlay = overlay(args, &model)?;
+    let picture = graph::render(&model, &overlay, format(args));
+    match &args.output {
+        Some(path) => write_atomically(path, &picture)?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(picture.as_bytes())?;
+            stdout.flush()?;
+        }
+    }
+    Ok(crate::cli::EXIT_OK)
+}
+
+fn format(args: &Args) -> graph::Format {
+    let from_extension = || {
+        let ext = args.output.as_deref()?.extension()?.to_str()?;
+        matches!(ext, "mmd" | "mermaid").then_some(graph::Format::Mermaid)
+    };
+    match args.format {
+        Some(Format::Dot) => graph::Format::Dot,
+        Some(Format::Mermaid) => graph::Format::Mermaid,
+        None => from_extension().unwrap_or(graph::Format::Dot),
+    }
+}
+
+/// The overlays asked for. Both need every path through the tree, which
+/// the path explorer provides; until it is part of the build, asking for
+/// one is an error rather than a picture that silently lacks it.
+fn overlay(args: &Args, _model: &Model) -> anyhow::Result<Overlay> {
+    if let Some(id) = &args.highlight {
+        anyhow::bail!(
+            "--highlight {id} needs the path explorer, which this build does not have yet"
+        );
+    }
+    if args.coverage {
+        anyhow::bail!("--coverage needs the path explorer, which this build does not have yet");
+    }
+    Ok(Overlay::none())
+}
+
+/// Write through a temporary file beside `path`, then rename, so a failed
+/// write never leaves half a picture over a good one.
+fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
+    let name = path
+        .file_name()
+        .with_context(|| format!("`{}` is not a file name", path.display()))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(".tmp");
+    let tmp = path.with_file_name(tmp_name);
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write `{}`", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write `{}`", path.display())
+    })
 }
