@@ -256,10 +256,10 @@ fn mermaid_rules_catch_what_breaks_mermaid() {
     }
 }
 
-/// Parse with Mermaid's own parser (tools/mermaid-check), all files in one
+/// Parse with Mermaid's own parser (tests/tools/mermaid-check), all files in one
 /// run. `None` when the parser is not installed.
 fn mermaid_parser(pictures: &[(String, String)]) -> Option<Vec<String>> {
-    let tool = root().join("tools/mermaid-check");
+    let tool = root().join("tests/tools/mermaid-check");
     if !tool.join("node_modules/mermaid").is_dir() {
         return None;
     }

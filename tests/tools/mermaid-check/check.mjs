@@ -1,6 +1,6 @@
 // Parse Mermaid files with Mermaid's own parser, offline.
 //
-//   node tools/mermaid-check/check.mjs FILE...
+//   node tests/tools/mermaid-check/check.mjs FILE...
 //
 // Prints `ok FILE` or `error FILE: MESSAGE` per file; exits 1 when any file
 // fails to parse. Mermaid expects a browser DOM, so jsdom stands in for one.
