@@ -13,5 +13,6 @@ pub mod eval;
 pub mod interp;
 pub mod load;
 pub mod model;
+pub mod script;
 pub mod source;
 pub mod syntax;
