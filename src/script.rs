@@ -26,7 +26,7 @@ use rhai::{
     ParseErrorType, Position, Scope, AST,
 };
 use std::fmt;
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 
 // ─── Limits ────────────────────────────────────────────────────────────────
@@ -105,7 +105,7 @@ pub fn sandboxed_engine() -> Engine {
 /// on one thread, so a thread-local slot set up around the call is all the
 /// engine's callbacks need; calls on other threads have their own slot.
 mod capture {
-    use super::{MAX_LOG_LINES, MAX_REASONS};
+    use super::{HookOutput, Value, MAX_LOG_LINES, MAX_REASONS};
     use rhai::{EvalAltResult, ImmutableString, Position};
     use std::cell::RefCell;
 
@@ -140,6 +140,23 @@ mod capture {
     impl Drop for Guard {
         fn drop(&mut self) {
             CURRENT.with_borrow_mut(|c| *c = None);
+        }
+    }
+
+    impl Captured {
+        /// The hook's output, with a note when lines were dropped.
+        pub fn into_output(mut self, value: Value) -> HookOutput {
+            if self.dropped_lines > 0 {
+                self.log.push(format!(
+                    "({} more lines dropped; at most {MAX_LOG_LINES} are kept per call)",
+                    self.dropped_lines
+                ));
+            }
+            HookOutput {
+                value,
+                reasons: self.reasons,
+                log: self.log,
+            }
         }
     }
 
@@ -215,7 +232,7 @@ pub struct SyntaxError {
 pub struct Script {
     engine: Engine,
     ast: AST,
-    path: PathBuf,
+    path: Arc<Path>,
     functions: Vec<Function>,
 }
 
@@ -233,14 +250,14 @@ impl Script {
     ///
     /// # Errors
     /// The first syntax error, with its line and column.
-    pub fn compile(path: impl Into<PathBuf>, text: &str) -> Result<Script, SyntaxError> {
+    pub fn compile(path: impl AsRef<Path>, text: &str) -> Result<Script, SyntaxError> {
         let engine = sandboxed_engine();
         let ast = engine.compile(text).map_err(syntax_error)?;
         let functions = functions(&ast, text);
         Ok(Script {
             engine,
             ast,
-            path: path.into(),
+            path: Arc::from(path.as_ref()),
             functions,
         })
     }
@@ -277,53 +294,45 @@ impl Script {
             kind,
             at: at.map(|at| self.locate(at)),
         };
-        if args.len() != arg_types.len() {
-            return Err(fail(HookErrorKind::ArgumentMismatch(args.len()), None));
-        }
         let Some(function) = self.function(name, args.len()) else {
             return Err(fail(HookErrorKind::NotDefined { arity: args.len() }, None));
         };
-        let defined_at = function.at;
-        let rhai_args = args
-            .iter()
-            .zip(arg_types)
-            .enumerate()
-            .map(|(i, (v, ty))| to_rhai(model, v, *ty, i + 1).map_err(|kind| fail(kind, None)))
-            .collect::<Result<Vec<Dynamic>, _>>()?;
+        let rhai_args = rhai_args(model, args, arg_types).map_err(|kind| fail(kind, None))?;
+        let (result, captured) = self.run(name, rhai_args);
+        match result {
+            Ok(value) => {
+                let value = from_rhai(model, value.flatten(), ret)
+                    .map_err(|kind| fail(kind, function.at))?;
+                Ok(captured.into_output(value))
+            }
+            Err(err) => {
+                let (kind, at) = innermost(&err);
+                let kind = if captured.too_many_reasons {
+                    HookErrorKind::TooManyReasons
+                } else {
+                    kind
+                };
+                Err(fail(kind, at.or(function.at)))
+            }
+        }
+    }
+
+    /// Run a function of the compiled AST (never re-parsed), collecting what
+    /// it explains and prints.
+    fn run(
+        &self,
+        name: &str,
+        args: Vec<Dynamic>,
+    ) -> (Result<Dynamic, Box<EvalAltResult>>, capture::Captured) {
         let guard = capture::Guard::begin();
         let result = self.engine.call_fn_with_options::<Dynamic>(
             CallFnOptions::new().eval_ast(false).rewind_scope(true),
             &mut Scope::new(),
             &self.ast,
             name,
-            rhai_args,
+            args,
         );
-        let captured = guard.finish();
-        let value = match result {
-            Ok(value) => {
-                from_rhai(model, value.flatten(), ret).map_err(|kind| fail(kind, defined_at))?
-            }
-            Err(err) => {
-                let (kind, at) = if captured.too_many_reasons {
-                    (HookErrorKind::TooManyReasons, innermost(&err).1)
-                } else {
-                    innermost(&err)
-                };
-                return Err(fail(kind, at.or(defined_at)));
-            }
-        };
-        let mut log = captured.log;
-        if captured.dropped_lines > 0 {
-            log.push(format!(
-                "({} more lines dropped; at most {MAX_LOG_LINES} are kept per call)",
-                captured.dropped_lines
-            ));
-        }
-        Ok(HookOutput {
-            value,
-            reasons: captured.reasons,
-            log,
-        })
+        (result, guard.finish())
     }
 
     fn locate(&self, at: LineCol) -> ScriptPos {
@@ -446,7 +455,7 @@ fn split_ident(s: &str) -> (&str, &str) {
 /// A position in a named script file, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScriptPos {
-    pub path: PathBuf,
+    pub path: Arc<Path>,
     pub at: LineCol,
 }
 
@@ -521,7 +530,8 @@ pub enum HookErrorKind {
     WrongType {
         got: String,
         want: String,
-        hint: String,
+        /// How to fix it, starting with "; " (or empty).
+        hint: &'static str,
     },
     /// `"maybe"` for a `one_of(yes, no)`.
     #[error("returned `{member}`, which is not a member of {want}")]
@@ -582,6 +592,24 @@ fn too_large(what: &str) -> String {
 
 // ─── Values in and out ─────────────────────────────────────────────────────
 
+/// The arguments of a call as Rhai values.
+fn rhai_args(
+    model: &Model,
+    args: &[Value],
+    arg_types: &[Type],
+) -> Result<Vec<Dynamic>, HookErrorKind> {
+    if args.len() != arg_types.len() {
+        return Err(HookErrorKind::ArgumentMismatch(
+            args.len().min(arg_types.len()) + 1,
+        ));
+    }
+    args.iter()
+        .zip(arg_types)
+        .enumerate()
+        .map(|(i, (value, ty))| to_rhai(model, value, *ty, i + 1))
+        .collect()
+}
+
 /// Argument number `index` (1-based) as a Rhai value.
 fn to_rhai(model: &Model, value: &Value, ty: Type, index: usize) -> Result<Dynamic, HookErrorKind> {
     let mismatch = || HookErrorKind::ArgumentMismatch(index);
@@ -620,10 +648,10 @@ fn members(model: &Model, d: DomainId) -> &[String] {
 }
 
 fn from_rhai(model: &Model, value: Dynamic, ret: Type) -> Result<Value, HookErrorKind> {
-    let wrong = |hint: &str| HookErrorKind::WrongType {
+    let wrong = |hint: &'static str| HookErrorKind::WrongType {
         got: describe(&value),
         want: type_name(model, ret),
-        hint: hint.to_string(),
+        hint,
     };
     match ret {
         Type::Bool => value.as_bool().map(Value::Bool).map_err(|_| wrong("")),
@@ -659,7 +687,7 @@ fn from_rhai(model: &Model, value: Dynamic, ret: Type) -> Result<Value, HookErro
                     return Err(HookErrorKind::WrongType {
                         got: format!("an array holding {}", describe(&item)),
                         want: type_name(model, ret),
-                        hint: "; every item must be a member name string".into(),
+                        hint: "; every item must be a member name string",
                     });
                 };
                 bits |= 1 << member(model, ret, d, &name)?;
