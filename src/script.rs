@@ -413,13 +413,11 @@ fn definitions(text: &str) -> Vec<Definition> {
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();
         let indent = line.chars().count() - trimmed.chars().count();
-        let rest = trimmed
-            .strip_prefix("private")
-            .map_or(trimmed, str::trim_start);
-        let Some(rest) = rest.strip_prefix("fn") else {
+        let rest = keyword(trimmed, "private").unwrap_or(trimmed);
+        let Some(rest) = keyword(rest, "fn") else {
             continue;
         };
-        let (name, after) = split_ident(rest.trim_start());
+        let (name, after) = split_ident(rest);
         let Some(params) = after.trim_start().strip_prefix('(') else {
             continue;
         };
@@ -441,6 +439,13 @@ fn definitions(text: &str) -> Vec<Definition> {
         });
     }
     out
+}
+
+/// `s` after a leading keyword and the whitespace that must follow it.
+fn keyword<'a>(s: &'a str, word: &str) -> Option<&'a str> {
+    let rest = s.strip_prefix(word)?;
+    rest.starts_with(char::is_whitespace)
+        .then(|| rest.trim_start())
 }
 
 fn split_ident(s: &str) -> (&str, &str) {
@@ -978,4 +983,49 @@ fn token_at(sources: &Sources, file: FileId, at: LineCol) -> Span {
         .take_while(|c| c.is_alphanumeric() || *c == '_')
         .count();
     span_at(sources, file, at, name_len.max(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn definitions_are_found_at_line_starts() {
+        let text =
+            "// fn not_this()\nfn a(x, y) {\n  x\n}\n  private fn é_b() { 1 }\nlet fn_c = 1;\nfnord(1);\nfn\td(x) {}";
+        let found: Vec<(String, usize, usize, usize, usize)> = definitions(text)
+            .into_iter()
+            .map(|d| (d.name, d.arity, d.at.line, d.at.column, d.head_len))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("a".to_string(), 2, 2, 1, 4),
+                ("é_b".to_string(), 0, 5, 3, 14),
+                ("d".to_string(), 1, 8, 1, 4),
+            ]
+        );
+    }
+
+    #[test]
+    fn positions_become_spans_clamped_to_the_line() {
+        let mut sources = Sources::new();
+        let file = sources.add("s.rhai".into(), "fn f() {\n  çount + 1\n}".into());
+        let at = |line, column| LineCol { line, column };
+        let text = |span: Span| sources.get(file).slice(span).to_string();
+        assert_eq!(text(token_at(&sources, file, at(2, 3))), "çount");
+        assert_eq!(text(token_at(&sources, file, at(2, 9))), "+");
+        assert_eq!(text(span_at(&sources, file, at(1, 1), 4)), "fn f");
+        let past_end = span_at(&sources, file, at(2, 40), 1);
+        assert!(past_end.is_empty());
+        assert_eq!(past_end.start as usize, "fn f() {\n  çount + 1".len());
+        assert!(span_at(&sources, file, at(9, 1), 1).is_empty());
+    }
+
+    #[test]
+    fn rhai_messages_lose_their_position_suffix() {
+        let err = EvalAltResult::ErrorVariableNotFound("x".into(), Position::new(3, 5));
+        assert_eq!(without_position(&err), "Variable not found: x");
+        assert_eq!(lower_first("Unexpected '}'"), "unexpected '}'");
+    }
 }

@@ -230,6 +230,15 @@ mod sandbox {
     }
 
     #[test]
+    fn deep_nesting_is_a_compile_error_not_a_crash() {
+        for (open, close) in [("(", ")"), ("{", "}"), ("[", "]")] {
+            let src = format!("fn f(n) {{ {}n{} }}", open.repeat(5000), close.repeat(5000));
+            let err = Script::compile("t.rhai", &src).unwrap_err();
+            assert!(err.message.contains("complexity"), "{}", err.message);
+        }
+    }
+
+    #[test]
     fn variables_are_strict() {
         let err = Script::compile("t.rhai", "fn f() { months }").unwrap_err();
         assert_eq!(err.message, "undefined variable: months");
@@ -686,4 +695,28 @@ fn scoring_a_middling_score_suggests_fostering() {
     let (outcome, score, reasons) = scoring_run("flat", 6, &["budget", "time", "landlord_ok"]);
     assert_eq!((outcome.as_str(), score), ("foster_first", 50));
     assert_eq!(reasons.len(), 2, "{reasons:?}");
+}
+
+// ─── Hostile scripts ───────────────────────────────────────────────────────
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Whatever the script holds, checking gives a model or diagnostics that
+    /// render; it never panics.
+    #[test]
+    fn any_script_text_checks_without_panicking(
+        text in "(fn |private |f|\\(|\\)|\\{|\\}|n|, |;|\"|`|\\$|import |eval|\n|é|1|\\+| )*"
+    ) {
+        let tree = "tree t \"T\" { start s script \"t.rhai\" outcomes done }\n\
+                    var n: int = 1\n\
+                    score s { set n = hook f(n) -> end }\n\
+                    outcome end { kind done title \"{n}\" }\n";
+        let fs = MemoryFs::new().with("t.tree", tree).with("t.rhai", text);
+        let result = check_with(&fs, Path::new("t.tree"));
+        let _ = report(&result);
+        if let Ok(checked) = result {
+            let _ = Session::new(&checked.model);
+        }
+    }
 }
