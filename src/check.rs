@@ -10,10 +10,11 @@ use crate::diag::{self, did_you_mean, Diagnostic};
 use crate::eval::{self, Env};
 use crate::load::{Disk, FileSystem, ReadError};
 use crate::model::{
-    Arm, Assert, AssertRule, Choice, DomainId, Effect, Expr, ExprKind, HookCall, InputKind, Item,
-    Model, Node, NodeId, NodeKind, ScriptRef, Text, TextPart, Type, Value, Var, VarId,
-    MAX_SET_MEMBERS, OUTCOME_KINDS,
+    Arm, Assert, AssertRule, Choice, DomainId, Effect, Expr, ExprKind, HookCall, HookRuntime,
+    InputKind, Item, Model, Node, NodeId, NodeKind, ScriptRef, Text, TextPart, Type, Value, Var,
+    VarId, MAX_SET_MEMBERS, OUTCOME_KINDS,
 };
+use crate::script;
 use crate::source::{FileId, Sources, Span};
 use crate::syntax;
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -85,6 +86,12 @@ pub fn check_with(fs: &dyn FileSystem, path: &Path) -> CheckResult {
             ck.graph();
         }
         ck.unused();
+        if let Some(script) = &ck.script {
+            match script::load(fs, &mut ck.sources, script, &ck.hook_calls) {
+                Ok(runtime) => ck.hooks = Some(runtime),
+                Err(diags) => ck.diags.extend(diags),
+            }
+        }
     }
     ck.finish(path)
 }
@@ -121,6 +128,8 @@ struct Checker {
     asserts: Vec<Assert>,
     hook_calls: Vec<HookCall>,
     script: Option<ScriptRef>,
+    /// The compiled script, once it passed its checks.
+    hooks: Option<Arc<dyn HookRuntime>>,
 }
 
 /// What names an expression may use.
@@ -169,7 +178,7 @@ impl Checker {
             citations: self.citations,
             script: self.script,
             hook_calls: self.hook_calls,
-            hooks: None,
+            hooks: self.hooks,
             hash,
             sources: self.sources,
         };

@@ -435,10 +435,13 @@ impl Env for Session<'_> {
                 span,
             });
         };
+        let node = model.node(self.current).id.clone();
         let out = hooks
             .call(model, name, args, arg_types, ret)
-            .map_err(|message| EvalError { message, span })?;
-        let node = model.node(self.current).id.clone();
+            .map_err(|message| EvalError {
+                message: format!("in node `{node}`: {message}"),
+                span,
+            })?;
         self.reasons
             .extend(out.reasons.into_iter().map(|text| Reason {
                 hook: name.to_string(),

@@ -14,5 +14,6 @@ pub mod graph;
 pub mod interp;
 pub mod load;
 pub mod model;
+pub mod script;
 pub mod source;
 pub mod syntax;
