@@ -1,0 +1,230 @@
+//! The screens built from a session: the outcome, `why`, and help. Every
+//! front end shows these same documents.
+
+use super::progress::asks;
+use super::screen::{Block, Doc};
+use super::step::{answer_label, source_text, Step, StepKind};
+use crate::interp::Session;
+use crate::model::{Expr, ExprKind, Model, NodeKind, TextPart, Type, Value, VarId};
+
+/// The outcome screen: title, text, advice, sources, how the person got
+/// here, the values that mattered and any reasons from hooks.
+#[must_use]
+pub fn outcome(session: &Session<'_>) -> Doc {
+    let model = session.model();
+    let node = model.node(session.current());
+    let vars = session.vars();
+    let mut doc = Doc::new();
+    if let NodeKind::Outcome { title, advice, .. } = &node.kind {
+        doc.push(Block::Title(model.render_text(title, vars)));
+        if let Some(text) = &node.text {
+            doc.push(Block::Para(model.render_text(text, vars)));
+        }
+        doc.bullets(
+            "What you can do",
+            advice.iter().map(|a| model.render_text(a, vars)).collect(),
+        );
+    }
+    doc.section("Sources", sources(model, &node.sources));
+    doc.section("How you got here", path_lines(session));
+    doc.section("What mattered", mattered(session));
+    doc.bullets("Reasons", reasons(session));
+    doc
+}
+
+/// The `why` screen: the path so far, where the person is and what is
+/// hidden there, every value now, and reasons from hooks.
+#[must_use]
+pub fn why(session: &Session<'_>, step: &Step) -> Doc {
+    let model = session.model();
+    let mut doc = Doc::new().with(Block::Title("Why you are seeing this".into()));
+    let path = path_lines(session);
+    if path.is_empty() {
+        doc.push(Block::Para("This is the first step.".into()));
+    } else {
+        doc.section("So far", path);
+    }
+    let here = first_line(&step.text);
+    doc.section("Now", vec![format!("{here} (step `{}`)", step.id)]);
+    doc.section(
+        "Not shown here",
+        step.hidden
+            .iter()
+            .map(|h| format!("\"{}\": shown only when `{}`", h.label, h.condition))
+            .collect(),
+    );
+    let values = (0..model.vars.len())
+        .map(|i| value_line(model, var_id(i), &session.vars()[i]))
+        .collect();
+    doc.section("Values now", values);
+    doc.bullets("Reasons", reasons(session));
+    doc
+}
+
+/// The help screen: this step's help text, how to answer, the commands.
+#[must_use]
+pub fn help(step: &Step, keys: bool) -> Doc {
+    let mut doc = Doc::new();
+    if let Some(help) = &step.help {
+        doc.push(Block::Heading("About this question".into()));
+        doc.push(Block::Para(help.clone()));
+    }
+    doc.push(Block::Heading("How to answer".into()));
+    doc.push(Block::Para(if keys {
+        how_with_keys(&step.kind).into()
+    } else {
+        step.expected()
+    }));
+    doc.push(Block::Heading("Commands".into()));
+    let lines = super::Command::ALL
+        .iter()
+        .map(|(name, what)| {
+            if keys {
+                format!("{name:<8} {what}")
+            } else {
+                let name = if *name == "save" { ":save FILE" } else { name };
+                let name = if name.starts_with(':') { name.to_string() } else { format!(":{name}") };
+                format!("{name:<11} {what}")
+            }
+        })
+        .collect();
+    doc.push(Block::Lines(lines));
+    if keys {
+        doc.push(Block::Note(
+            "Press Esc at any question to open these commands, or type : and a command name in a menu."
+                .into(),
+        ));
+    }
+    doc
+}
+
+fn how_with_keys(kind: &StepKind) -> &'static str {
+    match kind {
+        StepKind::Choose(_) => "Move with the arrow keys and press Enter to choose.",
+        StepKind::Check(_) => {
+            "Move with the arrow keys, press Space to tick or untick, and Enter when done."
+        }
+        StepKind::Number { .. } => "Type a whole number and press Enter.",
+        StepKind::Text { .. } => "Type your answer and press Enter.",
+        StepKind::Info { .. } => "Press Enter to go on.",
+        StepKind::Blocked { .. } => "This step cannot go on; go back, save, or quit.",
+    }
+}
+
+/// One line per answered question, and one per decision the tree took by
+/// itself: "How tired do you feel? → A bit tired".
+#[must_use]
+pub fn path_lines(session: &Session<'_>) -> Vec<String> {
+    let model = session.model();
+    let mut records = session.history().iter().peekable();
+    let mut decisions = session.decisions().iter();
+    let mut lines = Vec::new();
+    for (p, &node) in session.path().iter().enumerate() {
+        if let NodeKind::Branch { arms, .. } = &model.node(node).kind {
+            let Some(d) = decisions.next() else { continue };
+            lines.push(match d.arm.and_then(|i| arms.get(i)) {
+                Some(arm) => format!("The tree checked: {}", source_text(model, arm.cond.span)),
+                None => format!(
+                    "The tree checked `{}`: none of its conditions held",
+                    model.node(node).id
+                ),
+            });
+        }
+        let Some(r) = records.next_if(|r| r.path_len() == p + 1) else {
+            continue;
+        };
+        if asks(&model.node(r.node).kind) {
+            let n = model.node(r.node);
+            let question = n.text.as_ref().map_or_else(
+                || n.id.clone(),
+                |t| first_line(&model.render_text(t, r.vars_before())).to_string(),
+            );
+            let answer = answer_label(model, r.node, &r.answer, r.vars_before());
+            lines.push(format!("{question} → {answer}"));
+        }
+    }
+    lines
+}
+
+/// The values that decided the way: every variable read by a branch
+/// condition the run evaluated, plus every variable the answers changed.
+#[must_use]
+pub fn mattered(session: &Session<'_>) -> Vec<String> {
+    let model = session.model();
+    let mut used = vec![false; model.vars.len()];
+    let mut decisions = session.decisions().iter();
+    for &node in session.path() {
+        if let NodeKind::Branch { arms, .. } = &model.node(node).kind {
+            let Some(d) = decisions.next() else { continue };
+            let checked = d.arm.map_or(arms.len(), |i| i + 1);
+            for arm in arms.iter().take(checked) {
+                reads(&arm.cond, &mut used);
+            }
+        }
+    }
+    let defaults = model.defaults();
+    (0..model.vars.len())
+        .filter(|&i| used[i] || session.vars()[i] != defaults[i])
+        .map(|i| value_line(model, var_id(i), &session.vars()[i]))
+        .collect()
+}
+
+/// Mark every variable an expression reads.
+fn reads(expr: &Expr, used: &mut [bool]) {
+    match &expr.kind {
+        ExprKind::Var(v) => used[v.index()] = true,
+        ExprKind::Interpolate(text) => {
+            for part in &text.parts {
+                if let TextPart::Var(v) = part {
+                    used[v.index()] = true;
+                }
+            }
+        }
+        ExprKind::Hook { args, .. } => args.iter().for_each(|a| reads(a, used)),
+        ExprKind::Count(e) | ExprKind::Not(e) | ExprKind::Neg(e) => reads(e, used),
+        ExprKind::Binary(_, l, r) => {
+            reads(l, used);
+            reads(r, used);
+        }
+        ExprKind::In { set, .. } => reads(set, used),
+        ExprKind::Lit(_) | ExprKind::Visited(_) | ExprKind::Outcome => {}
+    }
+}
+
+/// `minutes = 45`, `name = "Sam"`, `likes = outside, music`.
+#[must_use]
+pub fn value_line(model: &Model, var: VarId, value: &Value) -> String {
+    let v = model.var(var);
+    let shown = match (v.ty, value) {
+        (Type::Text, Value::Text(t)) => format!("\"{t}\""),
+        _ => model.display(v.ty, value),
+    };
+    format!("{} = {shown}", v.name)
+}
+
+fn sources(model: &Model, tags: &[String]) -> Vec<String> {
+    tags.iter()
+        .map(|tag| {
+            match model.citations.iter().find(|(t, _)| t == tag) {
+                Some((_, name)) => format!("[{tag}] {name}"),
+                None => format!("[{tag}]"),
+            }
+        })
+        .collect()
+}
+
+fn reasons(session: &Session<'_>) -> Vec<String> {
+    session
+        .reasons()
+        .iter()
+        .map(|r| format!("{} (from `{}` at `{}`)", r.text, r.hook, r.node))
+        .collect()
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim()
+}
+
+fn var_id(i: usize) -> VarId {
+    VarId(u32::try_from(i).unwrap_or(u32::MAX))
+}
