@@ -343,7 +343,7 @@ fn takes_answer(kind: &NodeKind) -> bool {
 /// Why an answers file could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
-    #[error("cannot read the answers file {path}: {source}")]
+    #[error("cannot read the answers file {path}")]
     Io {
         path: String,
         source: std::io::Error,

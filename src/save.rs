@@ -157,7 +157,7 @@ impl SaveFile {
 /// Why a save file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("cannot read the saved session {path}: {source}")]
+    #[error("cannot read the saved session {path}")]
     Io { path: String, source: io::Error },
     #[error("{path} is not a saved session that can be read: {message}")]
     Corrupt { path: String, message: String },
@@ -253,12 +253,22 @@ impl Resumed {
             String::new()
         };
         let noun = if self.total == 1 { "answer" } else { "answers" };
-        text += &format!("Restored {} of {} {noun}.", self.restored, self.total);
-        if let Some(p) = &self.misfit {
-            text += &format!(
-                " Answer {} no longer fits: {p}. You can go on from here.",
-                self.restored + 1
-            );
+        match &self.misfit {
+            None if !self.changed => {
+                text += &format!(
+                    "Picking up where you left off ({} {noun} restored).",
+                    self.restored
+                );
+            }
+            None => text += &format!("All {} {noun} still fit.", self.total),
+            Some(p) => {
+                text += &format!(
+                    "Restored {} of {} {noun}. Answer {} no longer fits: {p}. You can go on from here.",
+                    self.restored,
+                    self.total,
+                    self.restored + 1
+                );
+            }
         }
         text
     }

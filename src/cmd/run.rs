@@ -148,7 +148,7 @@ fn finish(args: &Args, driver: &Driver<'_>, end: End) -> anyhow::Result<i32> {
     let here = model.node(session.current()).id.as_str();
     let saved = driver.saved_to().map_or_else(
         || " Nothing was saved.".to_string(),
-        |path| format!(" Your answers are saved; to go on: {}", resume_hint(&args.file, path)),
+        |path| format!("\nYour answers are saved. To go on: {}", resume_hint(&args.file, path)),
     );
     let (status, code) = match end {
         End::Outcome => (Status::Finished, EXIT_OK),
@@ -234,7 +234,7 @@ fn on_interrupt(autosave: Option<PathBuf>, tree: PathBuf) {
             .as_deref()
             .filter(|p| p.exists())
             .map_or_else(String::new, |p| {
-                format!(" Your answers are saved; to go on: {}", resume_hint(&tree, p))
+                format!("\nYour answers are saved. To go on: {}", resume_hint(&tree, p))
             });
         let _ = writeln!(io::stderr(), "\nStopped.{saved}");
         std::process::exit(EXIT_INTERRUPTED);

@@ -237,7 +237,12 @@ fn menu(message: &str, entries: Vec<Entry>, cursor: usize, help: &str) -> Result
     let page = entries.iter().filter(|e| matches!(e, Entry::Pick(..))).count().clamp(7, 15);
     Select::new(message, with_commands(entries))
         .with_scorer(&score)
+        .with_formatter(&|picked| match picked.value {
+            Entry::Pick(_, label) => label.clone(),
+            Entry::Cmd(name, _) => format!(":{name}"),
+        })
         .with_starting_cursor(cursor)
+        .with_reset_cursor(false)
         .with_page_size(page)
         .with_help_message(help)
         .prompt()
@@ -261,7 +266,7 @@ fn choose(options: &[Shown], previous: Option<&Answer>) -> Result<Option<Reply>,
 
 fn go_on() -> Result<Option<Reply>, InquireError> {
     let entries = vec![Entry::Pick(0, "Go on".into())];
-    Ok(Some(match menu("When you are ready", entries, 0, INFO_HELP)? {
+    Ok(Some(match menu("Continue", entries, 0, INFO_HELP)? {
         Entry::Pick(..) => Reply::Answer(Answer::Continue),
         Entry::Cmd(name, _) => Reply::Command(command_named(name)),
     }))

@@ -247,7 +247,7 @@ impl<'m> Driver<'m> {
         match self.write(&target) {
             Ok(()) => {
                 let text = format!(
-                    "Saved your answers to {}. To go on later: {}",
+                    "Saved your answers to {}.\nTo go on later: {}",
                     target.display(),
                     resume_hint(&self.tree_file, &target)
                 );
