@@ -138,7 +138,11 @@ pub fn to_answer(model: &Model, node: NodeId, value: &AnswerValue) -> Result<Ans
         NodeKind::Checklist { items, .. } => {
             let words: Vec<&str> = match value {
                 AnswerValue::Items(list) => list.iter().map(String::as_str).collect(),
-                AnswerValue::Text(t) => t.split(',').map(str::trim).filter(|w| !w.is_empty()).collect(),
+                AnswerValue::Text(t) => t
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|w| !w.is_empty())
+                    .collect(),
                 AnswerValue::Number(_) => {
                     return Err(Misfit::WrongShape {
                         expected: "a list of item ids",
@@ -232,12 +236,14 @@ pub fn from_answer(model: &Model, node: NodeId, answer: &Answer) -> Option<Answe
 pub fn misfit_of(model: &Model, node: NodeId, err: &AnswerError) -> Misfit {
     let condition = |id: &str| {
         let cond = match &model.node(node).kind {
-            NodeKind::Question { options } => {
-                options.iter().find(|o| o.id == id).and_then(|o| o.cond.as_ref())
-            }
-            NodeKind::Checklist { items, .. } => {
-                items.iter().find(|i| i.id == id).and_then(|i| i.cond.as_ref())
-            }
+            NodeKind::Question { options } => options
+                .iter()
+                .find(|o| o.id == id)
+                .and_then(|o| o.cond.as_ref()),
+            NodeKind::Checklist { items, .. } => items
+                .iter()
+                .find(|i| i.id == id)
+                .and_then(|i| i.cond.as_ref()),
             _ => None,
         };
         cond.map_or_else(String::new, |c| {
@@ -276,12 +282,19 @@ impl Presets {
     ///
     /// # Errors
     /// Every entry that does not fit, at once.
-    pub fn resolve(model: &Model, entries: Vec<(String, AnswerValue)>) -> Result<Self, Vec<Problem>> {
+    pub fn resolve(
+        model: &Model,
+        entries: Vec<(String, AnswerValue)>,
+    ) -> Result<Self, Vec<Problem>> {
         let mut presets = Presets::default();
         let mut problems = Vec::new();
         for (id, value) in entries {
             let Some(node) = model.find_node(&id) else {
-                let names = model.nodes.iter().filter(|n| takes_answer(&n.kind)).map(|n| n.id.as_str());
+                let names = model
+                    .nodes
+                    .iter()
+                    .filter(|n| takes_answer(&n.kind))
+                    .map(|n| n.id.as_str());
                 problems.push(Problem {
                     node: id.clone(),
                     value: None,
@@ -354,7 +367,9 @@ pub enum FileError {
         format: &'static str,
         message: String,
     },
-    #[error("the answers file {path} must map step ids to answers, like {{\"how_tired\": \"bit\"}}")]
+    #[error(
+        "the answers file {path} must map step ids to answers, like {{\"how_tired\": \"bit\"}}"
+    )]
     NotAMap { path: String },
     #[error("the answers file {path}: `{node}` = {value}: expected an option id, a list of item ids, a number or a text")]
     BadValue {
@@ -377,7 +392,9 @@ pub fn load_file(path: &Path) -> Result<Vec<(String, AnswerValue)>, FileError> {
         path: shown.clone(),
         source,
     })?;
-    let is_toml = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+    let is_toml = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
     let json = if is_toml {
         let table: toml::Table = toml::from_str(&text).map_err(|e| FileError::Syntax {
             path: shown.clone(),
@@ -530,14 +547,20 @@ mod tests {
         for (node, value) in [
             ("how_tired", text("bit")),
             ("time", AnswerValue::Number(45)),
-            ("enjoys", AnswerValue::Items(vec!["outside".into(), "people".into()])),
+            (
+                "enjoys",
+                AnswerValue::Items(vec!["outside".into(), "people".into()]),
+            ),
         ] {
             let n = m.find_node(node).unwrap();
             let answer = to_answer(&m, n, &value).unwrap();
             assert_eq!(from_answer(&m, n, &answer), Some(value));
         }
         let enjoys = m.find_node("enjoys").unwrap();
-        assert_eq!(to_answer(&m, enjoys, &text("music, people")), Ok(Answer::Check(0b110)));
+        assert_eq!(
+            to_answer(&m, enjoys, &text("music, people")),
+            Ok(Answer::Check(0b110))
+        );
     }
 
     #[test]
@@ -547,7 +570,10 @@ mod tests {
             ("how_tierd".to_string(), text("bit")),
             ("feeling".to_string(), text("clam")),
             ("time".to_string(), AnswerValue::Number(999)),
-            ("enjoys".to_string(), AnswerValue::Items(vec!["musik".into()])),
+            (
+                "enjoys".to_string(),
+                AnswerValue::Items(vec!["musik".into()]),
+            ),
             ("pick".to_string(), text("walk")),
         ];
         let problems = Presets::resolve(&m, entries).unwrap_err();
@@ -569,7 +595,10 @@ mod tests {
         let m = model();
         let mut p = Presets::resolve(
             &m,
-            vec![("time".into(), AnswerValue::Number(5)), ("time".into(), text("50"))],
+            vec![
+                ("time".into(), AnswerValue::Number(5)),
+                ("time".into(), text("50")),
+            ],
         )
         .unwrap();
         let time = m.find_node("time").unwrap();
@@ -583,8 +612,14 @@ mod tests {
     fn set_values_follow_the_variable_type() {
         let m = model();
         assert_eq!(parse_set(&m, "minutes", "5").unwrap().1, Value::Int(5));
-        assert_eq!(parse_set(&m, "mood", "low").unwrap().1, Value::Enum(Some(2)));
-        assert_eq!(parse_set(&m, "likes", "music,people").unwrap().1, Value::Set(0b110));
+        assert_eq!(
+            parse_set(&m, "mood", "low").unwrap().1,
+            Value::Enum(Some(2))
+        );
+        assert_eq!(
+            parse_set(&m, "likes", "music,people").unwrap().1,
+            Value::Set(0b110)
+        );
         assert_eq!(
             parse_set(&m, "mood", "lo").unwrap_err(),
             "`mood` = \"lo\": expected one of calm, restless, low (did you mean `low`?)"

@@ -603,6 +603,43 @@ assert always(outcome == done)
     }
 
     #[test]
+    fn branch_decisions_are_recorded_and_undone_with_back() {
+        let m = model(TREE);
+        let mut s = Session::new(&m).unwrap();
+        s.answer(Answer::Choose(0)).unwrap();
+        s.answer(Answer::Check(0b01)).unwrap();
+        s.answer(Answer::Number(2)).unwrap();
+        let br = m.find_node("br").unwrap();
+        assert_eq!(
+            s.decisions(),
+            [Decision {
+                node: br,
+                arm: Some(0)
+            }]
+        );
+        assert!(s.back());
+        assert!(s.decisions().is_empty());
+        s.answer(Answer::Number(2)).unwrap();
+        assert_eq!(s.decisions().len(), 1);
+        s.restart();
+        assert!(s.decisions().is_empty());
+        s.answer(Answer::Choose(1)).unwrap();
+        s.answer(Answer::Check(0)).unwrap();
+        s.answer(Answer::Number(0)).unwrap();
+        // flag is false: the `else` arm.
+        assert_eq!(
+            s.decisions(),
+            [Decision {
+                node: br,
+                arm: None
+            }]
+        );
+        let last = s.history().last().unwrap();
+        assert_eq!(m.node(s.path()[last.path_len() - 1]).id, "i");
+        assert_eq!(last.vars_before()[1], Value::Int(1));
+    }
+
+    #[test]
     fn hidden_options_follow_state() {
         let m = model(TREE);
         let mut s = Session::new(&m).unwrap();

@@ -186,12 +186,10 @@ pub fn load(path: &Path) -> Result<SaveFile, LoadError> {
         path: shown.clone(),
         message,
     };
-    let value: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| corrupt(format!("it is not valid JSON ({e})")))?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| corrupt(format!("it is not valid JSON ({e})")))?;
     if value.get("format").and_then(serde_json::Value::as_str) != Some(FORMAT) {
-        return Err(corrupt(format!(
-            "it has no \"format\": \"{FORMAT}\" field"
-        )));
+        return Err(corrupt(format!("it has no \"format\": \"{FORMAT}\" field")));
     }
     let found = value
         .get("format_version")
@@ -421,7 +419,10 @@ mod tests {
         assert_eq!(back, save);
         let mut fresh = Session::new(&m).unwrap();
         let resumed = replay(&mut fresh, &back);
-        assert_eq!((resumed.restored, resumed.total, resumed.changed), (3, 3, false));
+        assert_eq!(
+            (resumed.restored, resumed.total, resumed.changed),
+            (3, 3, false)
+        );
         assert_eq!(resumed.misfit, None);
         assert_eq!(fresh.vars(), s.vars());
         assert_eq!(fresh.current(), s.current());
@@ -454,7 +455,10 @@ mod tests {
         write_atomic(&path, b"one").unwrap();
         write_atomic(&path, b"two").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
-        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, [std::ffi::OsString::from("s.json")]);
         // Renaming over a directory fails; nothing is left behind.
         assert!(write_atomic(&dir, b"x").is_err());
@@ -474,7 +478,10 @@ mod tests {
         let path = dir.join("bad.json");
         std::fs::write(&path, "{\"format\": \"guidetree-session\", \"answers\": [").unwrap();
         let err = load(&path).unwrap_err().to_string();
-        assert!(err.contains("is not a saved session that can be read: it is not valid JSON"), "{err}");
+        assert!(
+            err.contains("is not a saved session that can be read: it is not valid JSON"),
+            "{err}"
+        );
         std::fs::write(&path, "{\"answers\": []}").unwrap();
         let err = load(&path).unwrap_err().to_string();
         assert!(err.contains("no \"format\""), "{err}");

@@ -148,7 +148,12 @@ fn outcome(session: &Session<'_>) -> Option<OutcomeEntry> {
     let model = session.model();
     let node = model.node(session.current());
     let vars = session.vars();
-    let NodeKind::Outcome { kind, title, advice } = &node.kind else {
+    let NodeKind::Outcome {
+        kind,
+        title,
+        advice,
+    } = &node.kind
+    else {
         return None;
     };
     Some(OutcomeEntry {

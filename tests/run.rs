@@ -28,7 +28,9 @@ fn fixture(name: &str) -> String {
 /// every machine.
 fn scratch(test: &str, files: &[&str]) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("run").join(test);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("run")
+        .join(test);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     for file in files {
@@ -109,17 +111,19 @@ fn an_answers_file_in_json_answers_every_question() {
 #[test]
 fn an_answers_file_in_toml_with_an_answer_flag_overriding_it() {
     let answers = fixture("answers.toml");
-    assert_cmd_snapshot!(
-        run(&[HELLO, "--answers", &answers, "--answer", "time=5"]).pass_stdin("")
-    );
+    assert_cmd_snapshot!(run(&[HELLO, "--answers", &answers, "--answer", "time=5"]).pass_stdin(""));
 }
 
 #[test]
 fn answers_cover_part_of_the_run_and_stdin_the_rest() {
-    assert_cmd_snapshot!(
-        run(&[HELLO, "--answer", "how_tired=very", "--answer", "enjoys=outside,music"])
-            .pass_stdin("3\n20\n")
-    );
+    assert_cmd_snapshot!(run(&[
+        HELLO,
+        "--answer",
+        "how_tired=very",
+        "--answer",
+        "enjoys=outside,music"
+    ])
+    .pass_stdin("3\n20\n"));
 }
 
 #[test]
@@ -130,17 +134,28 @@ fn a_bad_answers_file_names_every_problem() {
 
 #[test]
 fn an_answer_for_a_hidden_option_stops_the_run() {
-    assert_cmd_snapshot!(
-        run(&[HELLO, "--answer", "how_tired=very", "--answer", "feeling=skip"]).pass_stdin("")
-    );
+    assert_cmd_snapshot!(run(&[
+        HELLO,
+        "--answer",
+        "how_tired=very",
+        "--answer",
+        "feeling=skip"
+    ])
+    .pass_stdin(""));
 }
 
 #[test]
 fn from_and_set_start_mid_tree() {
-    assert_cmd_snapshot!(
-        run(&[HELLO, "--from", "time", "--set", "tired=true", "--set", "mood=low"])
-            .pass_stdin("25\n\n")
-    );
+    assert_cmd_snapshot!(run(&[
+        HELLO,
+        "--from",
+        "time",
+        "--set",
+        "tired=true",
+        "--set",
+        "mood=low"
+    ])
+    .pass_stdin("25\n\n"));
 }
 
 #[test]
@@ -178,7 +193,10 @@ fn the_json_transcript_can_be_read_by_a_script() {
             {"var": "energy", "from": 0, "to": -2}
         ])
     );
-    assert_eq!(t["steps"][4]["passed"], serde_json::json!(["tally", "pick"]));
+    assert_eq!(
+        t["steps"][4]["passed"],
+        serde_json::json!(["tally", "pick"])
+    );
     assert_eq!(t["outcome"]["node"], "rest_break");
     assert_eq!(t["outcome"]["title"], "Rest for 45 minutes");
     // The conversation went to stderr, so stdout is only the transcript.
@@ -215,7 +233,9 @@ fn a_saved_session_resumes_where_it_stopped() {
         ])
     );
     assert_eq!(saved["variables"]["mood"], "calm");
-    assert_cmd_snapshot!(run_in(&dir, &["hello.tree", "--resume", "session.json"]).pass_stdin("45\n1,2\n"));
+    assert_cmd_snapshot!(
+        run_in(&dir, &["hello.tree", "--resume", "session.json"]).pass_stdin("45\n1,2\n")
+    );
     // The resumed run ends where an uninterrupted run with the same
     // answers ends.
     let (_, resumed, _) = output(
@@ -278,7 +298,9 @@ fn a_corrupt_save_file_is_a_clear_error() {
     assert_cmd_snapshot!(run(&[HELLO, "--resume", &corrupt]).pass_stdin(""));
     let other = fixture("err_other_tree_save.json");
     assert_cmd_snapshot!(run(&[HELLO, "--resume", &other]).pass_stdin(""));
-    assert_cmd_snapshot!(run(&[HELLO, "--resume", "tests/fixtures/run/missing.json"]).pass_stdin(""));
+    assert_cmd_snapshot!(
+        run(&[HELLO, "--resume", "tests/fixtures/run/missing.json"]).pass_stdin("")
+    );
 }
 
 #[test]
@@ -292,5 +314,8 @@ fn a_tree_with_errors_does_not_run() {
     let (code, stdout, stderr) = output(&mut run_in(&dir, &["broken.tree"]), "");
     assert_eq!(code, 1);
     assert!(stdout.is_empty());
-    assert!(stderr.contains("broken.tree: cannot run this tree"), "{stderr}");
+    assert!(
+        stderr.contains("broken.tree: cannot run this tree"),
+        "{stderr}"
+    );
 }

@@ -77,7 +77,11 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
         Err(failure) => {
             let mut err = anstream::stderr();
             for d in &failure.diagnostics {
-                writeln!(err, "{}", diag::render(d, &failure.sources, Palette::colored()))?;
+                writeln!(
+                    err,
+                    "{}",
+                    diag::render(d, &failure.sources, Palette::colored())
+                )?;
             }
             writeln!(
                 err,
@@ -110,7 +114,13 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
         }
     };
     on_interrupt(args.save.clone(), args.file.clone());
-    let mut driver = Driver::new(session, start, presets, args.save.clone(), args.file.clone());
+    let mut driver = Driver::new(
+        session,
+        start,
+        presets,
+        args.save.clone(),
+        args.file.clone(),
+    );
     let end = with_prompter(args, |p| {
         if let Some(saved) = &resumed {
             driver.resume(p, saved)?;
@@ -148,7 +158,12 @@ fn finish(args: &Args, driver: &Driver<'_>, end: End) -> anyhow::Result<i32> {
     let here = model.node(session.current()).id.as_str();
     let saved = driver.saved_to().map_or_else(
         || " Nothing was saved.".to_string(),
-        |path| format!("\nYour answers are saved. To go on: {}", resume_hint(&args.file, path)),
+        |path| {
+            format!(
+                "\nYour answers are saved. To go on: {}",
+                resume_hint(&args.file, path)
+            )
+        },
     );
     let (status, code) = match end {
         End::Outcome => (Status::Finished, EXIT_OK),
@@ -157,7 +172,10 @@ fn finish(args: &Args, driver: &Driver<'_>, end: End) -> anyhow::Result<i32> {
             (Status::Quit, EXIT_STOPPED)
         }
         End::Eof => {
-            writeln!(err, "The input ended at `{here}`, before an outcome.{saved}")?;
+            writeln!(
+                err,
+                "The input ended at `{here}`, before an outcome.{saved}"
+            )?;
             (Status::Eof, EXIT_STOPPED)
         }
         End::Interrupted => {
@@ -198,8 +216,7 @@ fn presets(model: &Model, args: &Args) -> anyhow::Result<Presets> {
         None => Vec::new(),
     };
     for text in &args.answer {
-        let (node, value) = answers::split_assignment(text)
-            .map_err(|e| anyhow!("--answer {e}"))?;
+        let (node, value) = answers::split_assignment(text).map_err(|e| anyhow!("--answer {e}"))?;
         entries.push((node, AnswerValue::Text(value)));
     }
     Presets::resolve(model, entries).map_err(|problems| {
@@ -234,7 +251,10 @@ fn on_interrupt(autosave: Option<PathBuf>, tree: PathBuf) {
             .as_deref()
             .filter(|p| p.exists())
             .map_or_else(String::new, |p| {
-                format!("\nYour answers are saved. To go on: {}", resume_hint(&tree, p))
+                format!(
+                    "\nYour answers are saved. To go on: {}",
+                    resume_hint(&tree, p)
+                )
             });
         let _ = writeln!(io::stderr(), "\nStopped.{saved}");
         std::process::exit(EXIT_INTERRUPTED);

@@ -65,7 +65,9 @@ impl<R: BufRead, W: Write> LinePrompter<R, W> {
             StepKind::Choose(options) => self.numbered(options)?,
             StepKind::Check(items) => {
                 self.numbered(items)?;
-                self.para("Tick any: numbers or ids separated by commas, or an empty line for none.")?;
+                self.para(
+                    "Tick any: numbers or ids separated by commas, or an empty line for none.",
+                )?;
             }
             StepKind::Number { min, max } => {
                 self.para(&format!("Enter a whole number from {min} to {max}."))?;
@@ -178,8 +180,16 @@ mod tests {
 
     fn options() -> StepKind {
         StepKind::Choose(vec![
-            Shown { index: 0, id: "a".into(), label: "Apple".into() },
-            Shown { index: 2, id: "c".into(), label: "Cherry".into() },
+            Shown {
+                index: 0,
+                id: "a".into(),
+                label: "Apple".into(),
+            },
+            Shown {
+                index: 2,
+                id: "c".into(),
+                label: "Cherry".into(),
+            },
         ])
     }
 
@@ -213,8 +223,16 @@ mod tests {
 
     #[test]
     fn info_steps_go_on_without_reading() {
-        let (reply, out) = run(StepKind::Info { advice: vec!["Breathe".into()] }, "");
+        let (reply, out) = run(
+            StepKind::Info {
+                advice: vec!["Breathe".into()],
+            },
+            "",
+        );
         assert_eq!(reply, Reply::Answer(Answer::Continue));
-        assert!(out.ends_with("Pick one\n(Any is fine.)\n  • Breathe\n"), "{out:?}");
+        assert!(
+            out.ends_with("Pick one\n(Any is fine.)\n  • Breathe\n"),
+            "{out:?}"
+        );
     }
 }

@@ -105,7 +105,8 @@ pub trait Prompter {
     ///
     /// # Errors
     /// When the terminal fails.
-    fn ask_save_path(&mut self, suggested: Option<&std::path::Path>) -> io::Result<Option<PathBuf>>;
+    fn ask_save_path(&mut self, suggested: Option<&std::path::Path>)
+        -> io::Result<Option<PathBuf>>;
 
     /// After the outcome is shown: finish (`Command::Quit`) or a command
     /// such as back. Pipes always finish.

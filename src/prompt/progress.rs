@@ -27,7 +27,11 @@ impl Progress {
     #[must_use]
     pub fn new(model: &Model) -> Self {
         let succ: Vec<Vec<NodeId>> = model.nodes.iter().map(|n| n.kind.successors()).collect();
-        let asks: Vec<u32> = model.nodes.iter().map(|n| u32::from(asks(&n.kind))).collect();
+        let asks: Vec<u32> = model
+            .nodes
+            .iter()
+            .map(|n| u32::from(asks(&n.kind)))
+            .collect();
         let min = shortest(&succ, &asks, model);
         let max = longest(&succ, &asks);
         let remaining = min
@@ -186,7 +190,13 @@ outcome end { kind done title "E" }
 "#,
         );
         let a = m.find_node("a").unwrap();
-        assert_eq!(p.remaining(a), Remaining { min: 1, max: Some(2) });
+        assert_eq!(
+            p.remaining(a),
+            Remaining {
+                min: 1,
+                max: Some(2)
+            }
+        );
         assert_eq!(p.hint(a, 0), "Question 1 of 1 to 2");
         let c = m.find_node("c").unwrap();
         assert_eq!(p.hint(c, 1), "Question 2 of 2");

@@ -83,7 +83,11 @@ pub fn help(step: &Step, keys: bool) -> Doc {
                 format!("{name:<8} {what}")
             } else {
                 let name = if *name == "save" { ":save FILE" } else { name };
-                let name = if name.starts_with(':') { name.to_string() } else { format!(":{name}") };
+                let name = if name.starts_with(':') {
+                    name.to_string()
+                } else {
+                    format!(":{name}")
+                };
                 format!("{name:<11} {what}")
             }
         })
@@ -204,27 +208,120 @@ pub fn value_line(model: &Model, var: VarId, value: &Value) -> String {
 
 fn sources(model: &Model, tags: &[String]) -> Vec<String> {
     tags.iter()
-        .map(|tag| {
-            match model.citations.iter().find(|(t, _)| t == tag) {
-                Some((_, name)) => format!("[{tag}] {name}"),
-                None => format!("[{tag}]"),
-            }
+        .map(|tag| match model.citations.iter().find(|(t, _)| t == tag) {
+            Some((_, name)) => format!("[{tag}] {name}"),
+            None => format!("[{tag}]"),
         })
         .collect()
 }
 
 fn reasons(session: &Session<'_>) -> Vec<String> {
-    session
-        .reasons()
-        .iter()
-        .map(|r| format!("{} (from `{}` at `{}`)", r.text, r.hook, r.node))
-        .collect()
+    session.reasons().iter().map(|r| r.text.clone()).collect()
 }
 
 fn first_line(text: &str) -> &str {
-    text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim()
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
 }
 
 fn var_id(i: usize) -> VarId {
     VarId(u32::try_from(i).unwrap_or(u32::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::check_path;
+    use crate::interp::Answer;
+    use crate::model::{HookOutput, HookRuntime, Type};
+    use crate::prompt::Progress;
+    use std::sync::Arc;
+
+    /// Stands in for the script: `nudge(n)` is `n + 1`, with a reason.
+    #[derive(Debug)]
+    struct Nudge;
+
+    impl HookRuntime for Nudge {
+        fn call(
+            &self,
+            _: &Model,
+            name: &str,
+            args: &[Value],
+            _: &[Type],
+            _: Type,
+        ) -> Result<HookOutput, String> {
+            match (name, args) {
+                ("nudge", [Value::Int(n)]) => Ok(HookOutput {
+                    value: Value::Int(n + 1),
+                    reasons: vec![format!("one was added to {n}")],
+                    log: Vec::new(),
+                }),
+                _ => Err(format!("no hook {name}")),
+            }
+        }
+    }
+
+    fn model() -> Model {
+        let mut model = match check_path(std::path::Path::new("tests/fixtures/run/reasons.tree")) {
+            Ok(c) => c.model,
+            Err(f) => panic!("{:#?}", f.diagnostics),
+        };
+        model.hooks = Some(Arc::new(Nudge));
+        model
+    }
+
+    #[test]
+    fn the_outcome_shows_sources_path_values_and_hook_reasons() {
+        let m = model();
+        let mut s = Session::new(&m).unwrap();
+        s.answer(Answer::Choose(1)).unwrap();
+        assert_eq!(
+            outcome(&s).plain(),
+            "n is 3\n──────\n\nSources\n  [R1] A reference\n\nHow you got here\n  How many? → Two\n\n\
+             What mattered\n  n = 3\n\nReasons\n  • one was added to 2\n"
+        );
+    }
+
+    #[test]
+    fn why_lists_the_path_values_hidden_options_and_reasons() {
+        let m = model();
+        let mut s = Session::new(&m).unwrap();
+        let step = Step::current(&mut s, &Progress::new(&m));
+        let text = why(&s, &step).plain();
+        assert!(text.contains("This is the first step."), "{text}");
+        assert!(text.contains("Now\n  How many? (step `q`)"), "{text}");
+        assert!(text.contains("Values now\n  n = 1"), "{text}");
+    }
+
+    #[test]
+    fn branch_decisions_name_the_condition_that_held() {
+        let src = r#"
+tree t "T" { start q outcomes a, b }
+var x: int = 0
+question q { text "Q" option lo "Low" -> br option hi "High" { set x = 5 } -> br }
+branch br { when x > 3 -> big else -> small }
+outcome big { kind a title "Big" }
+outcome small { kind b title "Small" }
+"#;
+        let m = match crate::check::check_str(std::path::Path::new("t.tree"), src) {
+            Ok(c) => c.model,
+            Err(f) => panic!("{:#?}", f.diagnostics),
+        };
+        let mut s = Session::new(&m).unwrap();
+        s.answer(Answer::Choose(1)).unwrap();
+        assert_eq!(path_lines(&s), ["Q → High", "The tree checked: x > 3"]);
+        assert_eq!(mattered(&s), ["x = 5"]);
+        s.restart();
+        s.answer(Answer::Choose(0)).unwrap();
+        assert_eq!(
+            path_lines(&s),
+            [
+                "Q → Low",
+                "The tree checked `br`: none of its conditions held"
+            ]
+        );
+        assert_eq!(mattered(&s), ["x = 0"]);
+    }
 }

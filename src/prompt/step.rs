@@ -203,7 +203,9 @@ fn parse_number(word: &str, min: i64, max: i64) -> Result<Answer, Invalid> {
         Ok(n) if (min..=max).contains(&n) => Ok(Answer::Number(n)),
         Ok(n) => Err(Invalid(format!("{n} is outside the range.\n{expected}"))),
         Err(_) if word.is_empty() => Err(Invalid(expected)),
-        Err(_) => Err(Invalid(format!("\"{word}\" is not a whole number.\n{expected}"))),
+        Err(_) => Err(Invalid(format!(
+            "\"{word}\" is not a whole number.\n{expected}"
+        ))),
     }
 }
 
@@ -321,9 +323,9 @@ pub fn hook_failure(model: &Model, e: &EvalError) -> String {
 pub fn answer_label(model: &Model, node: NodeId, answer: &Answer, vars: &[Value]) -> String {
     let label = |t: &Text| model.render_text(t, vars);
     match (&model.node(node).kind, answer) {
-        (NodeKind::Question { options }, Answer::Choose(i)) => {
-            options.get(*i).map_or_else(String::new, |o| label(&o.label))
-        }
+        (NodeKind::Question { options }, Answer::Choose(i)) => options
+            .get(*i)
+            .map_or_else(String::new, |o| label(&o.label)),
         (NodeKind::Checklist { items, .. }, Answer::Check(mask)) => {
             let ticked: Vec<String> = items
                 .iter()
@@ -394,9 +396,15 @@ outcome end { kind done title "Done" }
         assert_eq!(step.parse("2"), Ok(Answer::Choose(1)));
         assert_eq!(step.parse(" yes "), Ok(Answer::Choose(0)));
         let hidden = step.parse("secret").unwrap_err().0;
-        assert!(hidden.contains("shown only when `flag and n > 0`"), "{hidden}");
+        assert!(
+            hidden.contains("shown only when `flag and n > 0`"),
+            "{hidden}"
+        );
         let wrong = step.parse("3").unwrap_err().0;
-        assert!(wrong.contains("from 1 to 2") && wrong.contains("yes, no"), "{wrong}");
+        assert!(
+            wrong.contains("from 1 to 2") && wrong.contains("yes, no"),
+            "{wrong}"
+        );
     }
 
     #[test]
@@ -423,14 +431,24 @@ outcome end { kind done title "Done" }
             step.parse("11").unwrap_err().0,
             "11 is outside the range.\nPlease enter a whole number from 1 to 10."
         );
-        assert!(step.parse("ten").unwrap_err().0.contains("not a whole number"));
+        assert!(step
+            .parse("ten")
+            .unwrap_err()
+            .0
+            .contains("not a whole number"));
     }
 
     #[test]
     fn answers_are_described_in_words() {
         let m = model();
         let c = m.find_node("c").unwrap();
-        assert_eq!(answer_label(&m, c, &Answer::Check(0b110), &m.defaults()), "B, C");
-        assert_eq!(answer_label(&m, c, &Answer::Check(0), &m.defaults()), "(none)");
+        assert_eq!(
+            answer_label(&m, c, &Answer::Check(0b110), &m.defaults()),
+            "B, C"
+        );
+        assert_eq!(
+            answer_label(&m, c, &Answer::Check(0), &m.defaults()),
+            "(none)"
+        );
     }
 }

@@ -134,7 +134,8 @@ impl Prompter for TtyPrompter {
     }
 
     fn ask_save_path(&mut self, suggested: Option<&Path>) -> io::Result<Option<PathBuf>> {
-        let default = suggested.map_or_else(|| DEFAULT_SAVE.to_string(), |p| p.display().to_string());
+        let default =
+            suggested.map_or_else(|| DEFAULT_SAVE.to_string(), |p| p.display().to_string());
         let answer = Text::new("Save to which file?")
             .with_default(&default)
             .with_help_message("Enter to save · Esc to cancel")
@@ -218,7 +219,11 @@ fn score(input: &str, entry: &Entry, _: &str, index: usize) -> Option<i64> {
 }
 
 fn with_commands(mut entries: Vec<Entry>) -> Vec<Entry> {
-    entries.extend(Command::ALL.iter().map(|(name, what)| Entry::Cmd(name, what)));
+    entries.extend(
+        Command::ALL
+            .iter()
+            .map(|(name, what)| Entry::Cmd(name, what)),
+    );
     entries
 }
 
@@ -233,8 +238,17 @@ fn command_named(name: &str) -> Command {
     }
 }
 
-fn menu(message: &str, entries: Vec<Entry>, cursor: usize, help: &str) -> Result<Entry, InquireError> {
-    let page = entries.iter().filter(|e| matches!(e, Entry::Pick(..))).count().clamp(7, 15);
+fn menu(
+    message: &str,
+    entries: Vec<Entry>,
+    cursor: usize,
+    help: &str,
+) -> Result<Entry, InquireError> {
+    let page = entries
+        .iter()
+        .filter(|e| matches!(e, Entry::Pick(..)))
+        .count()
+        .clamp(7, 15);
     Select::new(message, with_commands(entries))
         .with_scorer(&score)
         .with_formatter(&|picked| match picked.value {
@@ -258,10 +272,12 @@ fn choose(options: &[Shown], previous: Option<&Answer>) -> Result<Option<Reply>,
         Some(Answer::Choose(index)) => options.iter().position(|o| o.index == *index).unwrap_or(0),
         _ => 0,
     };
-    Ok(Some(match menu("Choose one", entries, cursor, MENU_HELP)? {
-        Entry::Pick(i, _) => Reply::Answer(Answer::Choose(options[i].index)),
-        Entry::Cmd(name, _) => Reply::Command(command_named(name)),
-    }))
+    Ok(Some(
+        match menu("Choose one", entries, cursor, MENU_HELP)? {
+            Entry::Pick(i, _) => Reply::Answer(Answer::Choose(options[i].index)),
+            Entry::Cmd(name, _) => Reply::Command(command_named(name)),
+        },
+    ))
 }
 
 fn go_on() -> Result<Option<Reply>, InquireError> {

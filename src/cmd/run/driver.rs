@@ -167,7 +167,10 @@ impl<'m> Driver<'m> {
             bail!("the answer given ahead of time does not fit: {problem}");
         }
         let question = step.text.lines().next().unwrap_or(&step.id);
-        p.notify(Tone::Info, &format!("{question} → {label} (given ahead of time)"))?;
+        p.notify(
+            Tone::Info,
+            &format!("{question} → {label} (given ahead of time)"),
+        )?;
         self.changed(p)
     }
 
@@ -211,7 +214,10 @@ impl<'m> Driver<'m> {
         let model = self.session.model();
         let is_info = |n: NodeId| matches!(model.node(n).kind, NodeKind::Info { .. });
         if self.session.history().iter().all(|r| is_info(r.node)) {
-            p.notify(Tone::Info, "This is the first question; there is nothing to go back to.")?;
+            p.notify(
+                Tone::Info,
+                "This is the first question; there is nothing to go back to.",
+            )?;
             return Ok(());
         }
         while let Some(record) = self.session.history().last().cloned() {
