@@ -609,6 +609,45 @@ mod tests {
     }
 
     #[test]
+    fn toml_tables_stand_for_dotted_ids() {
+        let dir = std::env::temp_dir().join(format!("guidetree-answers-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a.toml");
+        std::fs::write(
+            &path,
+            "top = \"x\"\n[silence]\nno_reply = 3\n[silence.deep]\nids = [\"a\", \"b\"]\n",
+        )
+        .unwrap();
+        let entries = load_file(&path).unwrap();
+        assert_eq!(
+            entries,
+            [
+                (
+                    "silence.deep.ids".to_string(),
+                    AnswerValue::Items(vec!["a".into(), "b".into()])
+                ),
+                ("silence.no_reply".to_string(), AnswerValue::Number(3)),
+                ("top".to_string(), text("x")),
+            ]
+        );
+        std::fs::write(&path, "top = true\n").unwrap();
+        let err = load_file(&path).unwrap_err().to_string();
+        assert!(
+            err.ends_with(
+                "`top` = true: expected an option id, a list of item ids, a number or a text"
+            ),
+            "{err}"
+        );
+        std::fs::write(&path, "top = \n").unwrap();
+        let err = load_file(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("is not valid TOML") && err.contains("(line 1, column"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn set_values_follow_the_variable_type() {
         let m = model();
         assert_eq!(parse_set(&m, "minutes", "5").unwrap().1, Value::Int(5));

@@ -38,7 +38,8 @@ pub struct Transcript {
     pub outcome: Option<OutcomeEntry>,
     /// Every variable at the end, by name.
     pub variables: BTreeMap<String, Json>,
-    /// Reasons hooks gave with `explain(...)`, in order.
+    /// Every reason hooks gave with `explain(...)`, in order, including
+    /// any given before the first answer.
     pub reasons: Vec<Reason>,
 }
 
@@ -59,6 +60,8 @@ pub struct StepEntry {
     pub effects: Vec<Change>,
     /// Nodes passed through automatically after the answer.
     pub passed: Vec<String>,
+    /// Reasons hooks gave while this answer was applied.
+    pub reasons: Vec<Reason>,
 }
 
 /// A variable's change.
@@ -106,6 +109,14 @@ impl Transcript {
                     .get(i + 1)
                     .map_or(path.len(), |next| next.path_len())
                     .saturating_sub(1);
+                let reasons_end = history
+                    .get(i + 1)
+                    .map_or(session.reasons().len(), |next| next.reasons_len());
+                let reasons = session
+                    .reasons()
+                    .get(r.reasons_len()..reasons_end)
+                    .unwrap_or_default()
+                    .to_vec();
                 let passed = path
                     .get(r.path_len()..end)
                     .unwrap_or_default()
@@ -124,6 +135,7 @@ impl Transcript {
                     label: answer_label(model, r.node, &r.answer, before),
                     effects: changes(model, before, after),
                     passed,
+                    reasons,
                 }
             })
             .collect();

@@ -13,7 +13,7 @@
 mod driver;
 
 use crate::answers::{self, AnswerValue, Presets};
-use crate::check::check_path;
+use crate::check::{check_path, Failure};
 use crate::cli::{EXIT_FAIL, EXIT_OK};
 use crate::diag::{self, Palette};
 use crate::model::Model;
@@ -75,30 +75,16 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
     let model = match check_path(&args.file) {
         Ok(checked) => checked.model,
         Err(failure) => {
-            let mut err = anstream::stderr();
-            for d in &failure.diagnostics {
-                writeln!(
-                    err,
-                    "{}",
-                    diag::render(d, &failure.sources, Palette::colored())
-                )?;
-            }
-            writeln!(
-                err,
-                "{}: cannot run this tree ({})",
-                args.file.display(),
-                diag::summary(&failure.diagnostics)
-            )?;
+            report_errors(&args.file, &failure)?;
             return Ok(EXIT_FAIL);
         }
     };
     let presets = presets(&model, args)?;
     let resumed = match &args.resume {
-        Some(path) => {
-            let saved = save::load(path)?;
+        Some(path) => Some(save::load(path).and_then(|saved| {
             save::check_tree(path, &saved, &model)?;
-            Some(saved)
-        }
+            Ok(saved)
+        })?),
         None => None,
     };
     let start = match &resumed {
@@ -128,6 +114,24 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
         driver.go(p)
     })?;
     finish(args, &driver, end)
+}
+
+/// Print a tree's diagnostics the way `guidetree check` does.
+fn report_errors(file: &Path, failure: &Failure) -> io::Result<()> {
+    let mut err = anstream::stderr();
+    for d in &failure.diagnostics {
+        writeln!(
+            err,
+            "{}",
+            diag::render(d, &failure.sources, Palette::colored())
+        )?;
+    }
+    writeln!(
+        err,
+        "{}: cannot run this tree ({})",
+        file.display(),
+        diag::summary(&failure.diagnostics)
+    )
 }
 
 /// Pick the front end: menus on a terminal, lines otherwise.

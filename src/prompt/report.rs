@@ -285,6 +285,26 @@ mod tests {
     }
 
     #[test]
+    fn the_transcript_gives_each_step_its_reasons() {
+        let m = model();
+        let mut s = Session::new(&m).unwrap();
+        s.answer(Answer::Choose(0)).unwrap();
+        let t = serde_json::to_value(crate::transcript::Transcript::of(
+            &s,
+            crate::transcript::Status::Finished,
+        ))
+        .unwrap();
+        let reason =
+            serde_json::json!({"hook": "nudge", "node": "s", "text": "one was added to 1"});
+        assert_eq!(
+            t["steps"][0]["reasons"],
+            serde_json::json!([reason.clone()])
+        );
+        assert_eq!(t["steps"][0]["passed"], serde_json::json!(["s"]));
+        assert_eq!(t["reasons"], serde_json::json!([reason]));
+    }
+
+    #[test]
     fn why_lists_the_path_values_hidden_options_and_reasons() {
         let m = model();
         let mut s = Session::new(&m).unwrap();
