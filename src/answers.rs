@@ -47,8 +47,12 @@ impl fmt::Display for AnswerValue {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Misfit {
     /// `{"how_tierd": "bit"}`
-    #[error("there is no step with this id{}", hint(.suggestion))]
-    UnknownNode { suggestion: Option<String> },
+    #[error("there is no step with this id{}", unknown_node(.suggestion, .valid))]
+    UnknownNode {
+        suggestion: Option<String>,
+        /// The steps that take answers, when there are few enough to list.
+        valid: Option<String>,
+    },
     /// `{"pick": "x"}` where `pick` is a branch
     #[error("this is a {kind} step; it takes no answer")]
     NoAnswer { kind: &'static str },
@@ -83,12 +87,26 @@ pub enum Misfit {
     /// The run reached a different step than the answer was for.
     #[error("the tree now asks `{asked}` at this point")]
     Elsewhere { asked: String },
+    /// A saved answer's step is gone from the tree.
+    #[error("this step is no longer in the tree")]
+    Removed,
     /// The run ended before this answer.
     #[error("the run now reaches an outcome before this step")]
     Finished,
     /// A hook failed while applying the answer.
     #[error("{0}")]
     Failed(String),
+}
+
+/// Most step ids listed when an answer names an unknown step.
+const MAX_LISTED: usize = 12;
+
+fn unknown_node(suggestion: &Option<String>, valid: &Option<String>) -> String {
+    match (suggestion, valid) {
+        (Some(s), _) => format!(" ({s})"),
+        (None, Some(valid)) => format!("; the steps that take answers are {valid}"),
+        (None, None) => String::new(),
+    }
 }
 
 fn hint(suggestion: &Option<String>) -> String {
@@ -290,17 +308,10 @@ impl Presets {
         let mut problems = Vec::new();
         for (id, value) in entries {
             let Some(node) = model.find_node(&id) else {
-                let names = model
-                    .nodes
-                    .iter()
-                    .filter(|n| takes_answer(&n.kind))
-                    .map(|n| n.id.as_str());
                 problems.push(Problem {
-                    node: id.clone(),
+                    misfit: unknown_step(model, &id),
+                    node: id,
                     value: None,
-                    misfit: Misfit::UnknownNode {
-                        suggestion: did_you_mean(&id, names),
-                    },
                 });
                 continue;
             };
@@ -338,10 +349,20 @@ impl Presets {
     pub fn unused(&self) -> &[NodeId] {
         &self.order
     }
+}
 
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+/// An unknown step id: a suggestion, or the ids that would do.
+#[must_use]
+pub fn unknown_step(model: &Model, id: &str) -> Misfit {
+    let names: Vec<&str> = model
+        .nodes
+        .iter()
+        .filter(|n| takes_answer(&n.kind))
+        .map(|n| n.id.as_str())
+        .collect();
+    Misfit::UnknownNode {
+        suggestion: did_you_mean(id, names.iter().copied()),
+        valid: (names.len() <= MAX_LISTED).then(|| names.join(", ")),
     }
 }
 
@@ -575,6 +596,7 @@ mod tests {
                 AnswerValue::Items(vec!["musik".into()]),
             ),
             ("pick".to_string(), text("walk")),
+            ("nap".to_string(), text("yes")),
         ];
         let problems = Presets::resolve(&m, entries).unwrap_err();
         let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
@@ -586,6 +608,7 @@ mod tests {
                 "`time` = 999: out of range; the answer must be a number from 0 to 240",
                 "`enjoys` = [\"musik\"]: `musik` is not an item of this checklist; the items are outside, music, people (did you mean `music`?)",
                 "`pick` = \"walk\": this is a branch step; it takes no answer",
+                "`nap`: there is no step with this id; the steps that take answers are how_tired, feeling, time, enjoys",
             ]
         );
     }

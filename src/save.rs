@@ -306,7 +306,7 @@ fn replay_one(session: &mut Session<'_>, saved: &SavedAnswer) -> Result<(), Misf
     let current = session.current();
     if model.node(current).id != saved.node {
         return Err(match model.find_node(&saved.node) {
-            None => Misfit::UnknownNode { suggestion: None },
+            None => Misfit::Removed,
             Some(_) => Misfit::Elsewhere {
                 asked: model.node(current).id.clone(),
             },
@@ -445,6 +445,33 @@ mod tests {
              the options are serene, restless, low, skip. You can go on from here."
         );
         assert_eq!(m2.node(s.current()).id, "feeling");
+    }
+
+    #[test]
+    fn replay_names_a_step_that_is_gone_or_no_longer_asked_here() {
+        let m = model(&hello());
+        let save = SaveFile::capture(&answered(&m), &Start::default());
+        let renamed = hello()
+            .replace("question feeling", "question mood_now")
+            .replace("-> feeling", "-> mood_now");
+        let m2 = model(&renamed);
+        let mut s = Session::new(&m2).unwrap();
+        let resumed = replay(&mut s, &save);
+        assert_eq!(
+            resumed.misfit.map(|p| p.to_string()).as_deref(),
+            Some("`feeling` = \"calm\": this step is no longer in the tree")
+        );
+        let reordered = hello().replace(
+            "option very \"Very tired\" { set tired = true set energy = energy - 2 } -> feeling",
+            "option very \"Very tired\" { set tired = true set energy = energy - 2 } -> time",
+        );
+        let m3 = model(&reordered);
+        let mut s = Session::new(&m3).unwrap();
+        let resumed = replay(&mut s, &save);
+        assert_eq!(
+            resumed.misfit.map(|p| p.to_string()).as_deref(),
+            Some("`feeling` = \"calm\": the tree now asks `time` at this point")
+        );
     }
 
     #[test]
