@@ -79,17 +79,12 @@ pub fn help(step: &Step, keys: bool) -> Doc {
     let lines = super::Command::ALL
         .iter()
         .map(|(name, what)| {
-            if keys {
-                format!("{name:<8} {what}")
-            } else {
-                let name = if *name == "save" { ":save FILE" } else { name };
-                let name = if name.starts_with(':') {
-                    name.to_string()
-                } else {
-                    format!(":{name}")
-                };
-                format!("{name:<11} {what}")
-            }
+            let typed = match (keys, *name) {
+                (true, _) => (*name).to_string(),
+                (false, "save") => ":save FILE".to_string(),
+                (false, _) => format!(":{name}"),
+            };
+            format!("{typed:<11} {what}")
         })
         .collect();
     doc.push(Block::Lines(lines));
