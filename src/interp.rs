@@ -61,6 +61,14 @@ pub struct Reason {
     pub text: String,
 }
 
+/// The arm a `branch` node took on the way through it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    pub node: NodeId,
+    /// Index of the `when` arm that held, or `None` for `else`.
+    pub arm: Option<usize>,
+}
+
 /// One answered step, as kept in the session's history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
@@ -68,10 +76,32 @@ pub struct Record {
     pub answer: Answer,
     /// Variables as they were just before the answer.
     vars_before: Arc<[Value]>,
-    /// Lengths of `path`, `reasons` and `log` before the answer.
+    /// Lengths of `path`, `reasons`, `log` and `decisions` before the answer.
     path_len: usize,
     reasons_len: usize,
     log_len: usize,
+    decisions_len: usize,
+}
+
+impl Record {
+    /// Variables as they were just before this answer.
+    #[must_use]
+    pub fn vars_before(&self) -> &[Value] {
+        &self.vars_before
+    }
+
+    /// Length of [`Session::path`] just before this answer; the answered
+    /// node is the last node of that prefix.
+    #[must_use]
+    pub fn path_len(&self) -> usize {
+        self.path_len
+    }
+
+    /// Length of [`Session::reasons`] just before this answer.
+    #[must_use]
+    pub fn reasons_len(&self) -> usize {
+        self.reasons_len
+    }
 }
 
 /// A running (or finished) walk through a tree.
@@ -86,6 +116,7 @@ pub struct Session<'m> {
     history: Vec<Record>,
     reasons: Vec<Reason>,
     log: Vec<String>,
+    decisions: Vec<Decision>,
 }
 
 impl<'m> Session<'m> {
@@ -114,6 +145,7 @@ impl<'m> Session<'m> {
             history: Vec::new(),
             reasons: Vec::new(),
             log: Vec::new(),
+            decisions: Vec::new(),
         };
         s.enter(node)?;
         Ok(s)
@@ -155,6 +187,12 @@ impl<'m> Session<'m> {
     #[must_use]
     pub fn reasons(&self) -> &[Reason] {
         &self.reasons
+    }
+
+    /// The arm each `branch` on the path took, in path order.
+    #[must_use]
+    pub fn decisions(&self) -> &[Decision] {
+        &self.decisions
     }
 
     /// What hooks printed (never shown unless asked for).
@@ -256,6 +294,7 @@ impl<'m> Session<'m> {
             path_len: self.path.len(),
             reasons_len: self.reasons.len(),
             log_len: self.log.len(),
+            decisions_len: self.decisions.len(),
         };
         match self.apply(&answer) {
             Ok(()) => {
@@ -295,6 +334,7 @@ impl<'m> Session<'m> {
         self.path.truncate(record.path_len);
         self.reasons.truncate(record.reasons_len);
         self.log.truncate(record.log_len);
+        self.decisions.truncate(record.decisions_len);
         self.current = record.node;
     }
 
@@ -383,14 +423,15 @@ impl<'m> Session<'m> {
             self.current = node;
             match &model.node(node).kind {
                 NodeKind::Branch { arms, otherwise } => {
-                    let mut next = *otherwise;
-                    for arm in arms {
+                    let mut taken = None;
+                    for (i, arm) in arms.iter().enumerate() {
                         if eval::eval_bool(model, &arm.cond, self)? {
-                            next = arm.next;
+                            taken = Some(i);
                             break;
                         }
                     }
-                    node = next;
+                    self.decisions.push(Decision { node, arm: taken });
+                    node = taken.map_or(*otherwise, |i| arms[i].next);
                 }
                 NodeKind::Score { effects, next } => {
                     eval::apply(model, effects, self)?;
@@ -562,6 +603,43 @@ assert always(outcome == done)
         assert_eq!(s.history().len(), 2);
         s.answer(Answer::Number(10)).unwrap();
         assert_eq!(s.answer(Answer::Continue), Err(AnswerError::Finished));
+    }
+
+    #[test]
+    fn branch_decisions_are_recorded_and_undone_with_back() {
+        let m = model(TREE);
+        let mut s = Session::new(&m).unwrap();
+        s.answer(Answer::Choose(0)).unwrap();
+        s.answer(Answer::Check(0b01)).unwrap();
+        s.answer(Answer::Number(2)).unwrap();
+        let br = m.find_node("br").unwrap();
+        assert_eq!(
+            s.decisions(),
+            [Decision {
+                node: br,
+                arm: Some(0)
+            }]
+        );
+        assert!(s.back());
+        assert!(s.decisions().is_empty());
+        s.answer(Answer::Number(2)).unwrap();
+        assert_eq!(s.decisions().len(), 1);
+        s.restart();
+        assert!(s.decisions().is_empty());
+        s.answer(Answer::Choose(1)).unwrap();
+        s.answer(Answer::Check(0)).unwrap();
+        s.answer(Answer::Number(0)).unwrap();
+        // flag is false: the `else` arm.
+        assert_eq!(
+            s.decisions(),
+            [Decision {
+                node: br,
+                arm: None
+            }]
+        );
+        let last = s.history().last().unwrap();
+        assert_eq!(m.node(s.path()[last.path_len() - 1]).id, "i");
+        assert_eq!(last.vars_before()[1], Value::Int(1));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! [`syntax`] (text → [`ast`]) → [`check`] (AST → [`model`], or every
 //! [`diag::Diagnostic`] at once) → interpreter and explorer over the model.
 
+pub mod answers;
 pub mod ast;
 pub mod check;
 pub mod cli;
@@ -14,6 +15,9 @@ pub mod graph;
 pub mod interp;
 pub mod load;
 pub mod model;
+pub mod prompt;
+pub mod save;
 pub mod script;
 pub mod source;
 pub mod syntax;
+pub mod transcript;

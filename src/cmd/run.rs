@@ -1,19 +1,266 @@
-//! `guidetree run`
+//! `guidetree run FILE`: answer a tree's questions and get an outcome.
+//!
+//! On a terminal the questions are arrow-key menus; otherwise (or with
+//! `--plain`) numbered options are printed and answers read one per line.
+//! Answers can also come ahead of time (`--answers`, `--answer`), the run
+//! can start mid-tree (`--from`, `--set`), be saved (`--save`, `:save`) and
+//! resumed (`--resume`), and end with a JSON transcript (`--json`).
+//!
+//! Exit codes: 0 an outcome was reached; 1 the tree has errors or cannot
+//! start; 2 bad arguments, answers or save file; 3 the run stopped before an
+//! outcome (`:quit` or end of input); 130 Ctrl-C.
 
-use std::path::PathBuf;
+mod driver;
+
+use crate::answers::{self, AnswerValue, Presets};
+use crate::check::{check_path, Failure};
+use crate::cli::{EXIT_FAIL, EXIT_OK};
+use crate::diag::{self, Palette};
+use crate::model::Model;
+use crate::prompt::line::LinePrompter;
+use crate::prompt::tty::TtyPrompter;
+use crate::prompt::Prompter;
+use crate::save::{self, Start, StartError};
+use crate::transcript::{Status, Transcript};
+use anyhow::{anyhow, bail};
+use driver::{Driver, End};
+use std::collections::BTreeMap;
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// Exit code when the run stopped before an outcome (quit, end of input).
+pub const EXIT_STOPPED: i32 = 3;
+/// Exit code after Ctrl-C.
+pub const EXIT_INTERRUPTED: i32 = 130;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The tree file.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+    /// Answers given ahead of time, as JSON or TOML (`.toml`): step id →
+    /// option id, list of item ids, number or text.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Answer one step ahead of time (repeatable); overrides --answers.
+    #[arg(long = "answer", value_name = "STEP=VALUE")]
+    pub answer: Vec<String>,
+    /// Start at this step instead of the tree's start.
+    #[arg(long, value_name = "STEP", conflicts_with = "resume")]
+    pub from: Option<String>,
+    /// Give a variable a value before starting (repeatable).
+    #[arg(long = "set", value_name = "VAR=VALUE", conflicts_with = "resume")]
+    pub set: Vec<String>,
+    /// Save the session to FILE after every answer (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+    /// Go on with a saved session.
+    #[arg(long, value_name = "FILE")]
+    pub resume: Option<PathBuf>,
+    /// Print a JSON transcript on stdout at the end; the conversation goes
+    /// to stderr.
+    #[arg(long)]
+    pub json: bool,
+    /// Numbered options and typed answers even on a terminal.
+    #[arg(long)]
+    pub plain: bool,
 }
 
+/// Run a tree.
+///
 /// # Errors
-/// Always, until this command is built.
+/// Bad answers, a bad save file, bad `--from`/`--set`, or failing output;
+/// the CLI reports these with exit code 2.
 pub fn run(args: &Args) -> anyhow::Result<i32> {
-    anyhow::bail!(
-        "`guidetree run` is not available yet ({})",
-        args.file.display()
+    let model = match check_path(&args.file) {
+        Ok(checked) => checked.model,
+        Err(failure) => {
+            report_errors(&args.file, &failure)?;
+            return Ok(EXIT_FAIL);
+        }
+    };
+    let presets = presets(&model, args)?;
+    let resumed = match &args.resume {
+        Some(path) => Some(save::load(path).and_then(|saved| {
+            save::check_tree(path, &saved, &model)?;
+            Ok(saved)
+        })?),
+        None => None,
+    };
+    let start = match &resumed {
+        Some(saved) => saved.start.clone(),
+        None => start(args)?,
+    };
+    let session = match start.session(&model) {
+        Ok(session) => session,
+        Err(StartError::Usage(message)) => bail!("{message}"),
+        Err(StartError::Failed(message)) => {
+            writeln!(anstream::stderr(), "error: the run cannot start: {message}")?;
+            return Ok(EXIT_FAIL);
+        }
+    };
+    on_interrupt(args.save.clone(), args.file.clone());
+    let mut driver = Driver::new(
+        session,
+        start,
+        presets,
+        args.save.clone(),
+        args.file.clone(),
+    );
+    let end = with_prompter(args, |p| {
+        if let Some(saved) = &resumed {
+            driver.resume(p, saved)?;
+        }
+        driver.go(p)
+    })?;
+    finish(args, &driver, end)
+}
+
+/// Print a tree's diagnostics the way `guidetree check` does.
+fn report_errors(file: &Path, failure: &Failure) -> io::Result<()> {
+    let mut err = anstream::stderr();
+    for d in &failure.diagnostics {
+        writeln!(
+            err,
+            "{}",
+            diag::render(d, &failure.sources, Palette::colored())
+        )?;
+    }
+    writeln!(
+        err,
+        "{}: cannot run this tree ({})",
+        file.display(),
+        diag::summary(&failure.diagnostics)
     )
+}
+
+/// Pick the front end: menus on a terminal, lines otherwise.
+fn with_prompter(
+    args: &Args,
+    go: impl FnOnce(&mut dyn Prompter) -> anyhow::Result<End>,
+) -> anyhow::Result<End> {
+    let stdin = io::stdin();
+    let tty = !args.plain && stdin.is_terminal() && io::stderr().is_terminal();
+    let screen: Box<dyn Write> = if args.json {
+        Box::new(anstream::stderr())
+    } else {
+        Box::new(anstream::stdout())
+    };
+    if tty {
+        go(&mut TtyPrompter::new(screen))
+    } else {
+        let echo = !stdin.is_terminal();
+        go(&mut LinePrompter::new(stdin.lock(), screen, echo))
+    }
+}
+
+/// Say how the run ended, print the transcript, pick the exit code.
+fn finish(args: &Args, driver: &Driver<'_>, end: End) -> anyhow::Result<i32> {
+    let session = driver.session();
+    let model = session.model();
+    let mut err = anstream::stderr();
+    let here = model.node(session.current()).id.as_str();
+    let saved = driver.saved_to().map_or_else(
+        || " Nothing was saved.".to_string(),
+        |path| {
+            format!(
+                "\nYour answers are saved. To go on: {}",
+                resume_hint(&args.file, path)
+            )
+        },
+    );
+    let (status, code) = match end {
+        End::Outcome => (Status::Finished, EXIT_OK),
+        End::Quit => {
+            writeln!(err, "Stopped at `{here}`, before an outcome.{saved}")?;
+            (Status::Quit, EXIT_STOPPED)
+        }
+        End::Eof => {
+            writeln!(
+                err,
+                "The input ended at `{here}`, before an outcome.{saved}"
+            )?;
+            (Status::Eof, EXIT_STOPPED)
+        }
+        End::Interrupted => {
+            writeln!(err, "Stopped.{saved}")?;
+            (Status::Interrupted, EXIT_INTERRUPTED)
+        }
+    };
+    let unused = driver.unused_presets();
+    if !unused.is_empty() {
+        writeln!(
+            err,
+            "note: answers given for steps this run did not reach: {}",
+            unused.join(", ")
+        )?;
+    }
+    if args.json {
+        let mut out = io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &Transcript::of(session, status))?;
+        writeln!(out)?;
+    }
+    Ok(code)
+}
+
+/// `guidetree run TREE --resume FILE`, for messages.
+#[must_use]
+pub fn resume_hint(tree: &Path, save: &Path) -> String {
+    format!(
+        "guidetree run {} --resume {}",
+        tree.display(),
+        save.display()
+    )
+}
+
+/// Answers from `--answers` and `--answer`, checked against the tree.
+fn presets(model: &Model, args: &Args) -> anyhow::Result<Presets> {
+    let mut entries = match &args.answers {
+        Some(path) => answers::load_file(path)?,
+        None => Vec::new(),
+    };
+    for text in &args.answer {
+        let (node, value) = answers::split_assignment(text).map_err(|e| anyhow!("--answer {e}"))?;
+        entries.push((node, AnswerValue::Text(value)));
+    }
+    Presets::resolve(model, entries).map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
+        anyhow!(
+            "these answers do not fit {}:\n{}",
+            args.file.display(),
+            list.join("\n")
+        )
+    })
+}
+
+/// Where to start, from `--from` and `--set`.
+fn start(args: &Args) -> anyhow::Result<Start> {
+    let mut set = BTreeMap::new();
+    for text in &args.set {
+        let (name, value) = answers::split_assignment(text).map_err(|e| anyhow!("--set {e}"))?;
+        set.insert(name, value);
+    }
+    Ok(Start {
+        from: args.from.clone(),
+        set,
+    })
+}
+
+/// Ctrl-C outside a menu (menus read it as a key): wait for any save being
+/// written, say where the answers are, and stop.
+fn on_interrupt(autosave: Option<PathBuf>, tree: PathBuf) {
+    let _ = ctrlc::set_handler(move || {
+        let _hold = save::hold();
+        let saved = autosave
+            .as_deref()
+            .filter(|p| p.exists())
+            .map_or_else(String::new, |p| {
+                format!(
+                    "\nYour answers are saved. To go on: {}",
+                    resume_hint(&tree, p)
+                )
+            });
+        let _ = writeln!(io::stderr(), "\nStopped.{saved}");
+        std::process::exit(EXIT_INTERRUPTED);
+    });
 }

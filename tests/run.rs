@@ -1,0 +1,321 @@
+//! `guidetree run` driven through a pipe: the real binary, fed answers on
+//! stdin, with its whole output snapshotted.
+
+use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const HELLO: &str = "trees/hello.tree";
+const FIXTURES: &str = "tests/fixtures/run";
+
+/// `guidetree run ARGS...` from the crate root, without colour.
+fn run(args: &[&str]) -> Command {
+    let mut cmd = Command::new(get_cargo_bin("guidetree"));
+    cmd.arg("run")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+fn fixture(name: &str) -> String {
+    format!("{FIXTURES}/{name}")
+}
+
+/// A fresh scratch directory for one test, holding copies of `files`
+/// (paths from the crate root, copied by file name). Runs inside it name
+/// every file by a short relative path, so snapshots read the same on
+/// every machine.
+fn scratch(test: &str, files: &[&str]) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("run")
+        .join(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for file in files {
+        let name = Path::new(file).file_name().unwrap();
+        std::fs::copy(root.join(file), dir.join(name)).unwrap();
+    }
+    dir
+}
+
+/// `guidetree run ARGS...` inside a scratch directory.
+fn run_in(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = run(args);
+    cmd.current_dir(dir);
+    cmd
+}
+
+/// Run a command and return (exit code, stdout, stderr).
+fn output(cmd: &mut Command, stdin: &str) -> (i32, String, String) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+#[test]
+fn a_full_run_through_a_pipe() {
+    assert_cmd_snapshot!(run(&[HELLO]).pass_stdin("2\n1\n45\n1,2\n"));
+}
+
+#[test]
+fn back_and_why_during_a_run() {
+    assert_cmd_snapshot!(run(&[HELLO]).pass_stdin("1\n:why\n:back\n3\nskip\n5\n\n"));
+}
+
+#[test]
+fn bad_answers_are_asked_again_with_the_valid_choices() {
+    assert_cmd_snapshot!(
+        run(&[HELLO]).pass_stdin("7\nbanana\n:jump\nvery\nskip\n2\n999\nsoon\n45\n4,music\n2\n")
+    );
+}
+
+#[test]
+fn end_of_input_stops_cleanly_with_a_message() {
+    assert_cmd_snapshot!(run(&[HELLO]).pass_stdin("2\n"));
+}
+
+#[test]
+fn help_and_quit() {
+    assert_cmd_snapshot!(run(&[HELLO]).pass_stdin(":help\n:quit\n"));
+}
+
+#[test]
+fn an_answers_file_in_json_answers_every_question() {
+    let answers = fixture("answers.json");
+    assert_cmd_snapshot!(run(&[HELLO, "--answers", &answers]).pass_stdin(""));
+}
+
+#[test]
+fn an_answers_file_in_toml_with_an_answer_flag_overriding_it() {
+    let answers = fixture("answers.toml");
+    assert_cmd_snapshot!(run(&[HELLO, "--answers", &answers, "--answer", "time=5"]).pass_stdin(""));
+}
+
+#[test]
+fn answers_cover_part_of_the_run_and_stdin_the_rest() {
+    assert_cmd_snapshot!(run(&[
+        HELLO,
+        "--answer",
+        "how_tired=very",
+        "--answer",
+        "enjoys=outside,music"
+    ])
+    .pass_stdin("3\n20\n"));
+}
+
+#[test]
+fn a_bad_answers_file_names_every_problem() {
+    let answers = fixture("err_answers.toml");
+    assert_cmd_snapshot!(run(&[HELLO, "--answers", &answers]).pass_stdin(""));
+}
+
+#[test]
+fn an_answer_for_a_hidden_option_stops_the_run() {
+    assert_cmd_snapshot!(run(&[
+        HELLO,
+        "--answer",
+        "how_tired=very",
+        "--answer",
+        "feeling=skip"
+    ])
+    .pass_stdin(""));
+}
+
+#[test]
+fn from_and_set_start_mid_tree() {
+    assert_cmd_snapshot!(run(&[
+        HELLO,
+        "--from",
+        "time",
+        "--set",
+        "tired=true",
+        "--set",
+        "mood=low"
+    ])
+    .pass_stdin("25\n\n"));
+}
+
+#[test]
+fn bad_from_and_set_are_usage_errors() {
+    assert_cmd_snapshot!(run(&[HELLO, "--from", "tme"]).pass_stdin(""));
+    assert_cmd_snapshot!(run(&[HELLO, "--set", "mood=sad"]).pass_stdin(""));
+}
+
+#[test]
+fn a_failing_step_is_reported_and_the_run_goes_on() {
+    let tree = fixture("failing.tree");
+    assert_cmd_snapshot!(run(&[&tree]).pass_stdin("1\n2\n1\n:back\n:save\n:quit\n"));
+}
+
+#[test]
+fn the_json_transcript_can_be_read_by_a_script() {
+    let (code, stdout, stderr) = output(&mut run(&[HELLO, "--json"]), "1\n3\n45\n1,2\n");
+    assert_eq!(code, 0, "{stderr}");
+    let t = json(&stdout);
+    assert_eq!(t["tree"], "hello");
+    assert_eq!(t["version"], 1);
+    assert_eq!(t["status"], "finished");
+    let nodes: Vec<&str> = t["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["node"].as_str().unwrap())
+        .collect();
+    assert_eq!(nodes, ["welcome", "how_tired", "feeling", "time", "enjoys"]);
+    assert_eq!(t["steps"][1]["answer"], "very");
+    assert_eq!(
+        t["steps"][1]["effects"],
+        serde_json::json!([
+            {"var": "tired", "from": false, "to": true},
+            {"var": "energy", "from": 0, "to": -2}
+        ])
+    );
+    assert_eq!(
+        t["steps"][4]["passed"],
+        serde_json::json!(["tally", "pick"])
+    );
+    assert_eq!(t["outcome"]["node"], "rest_break");
+    assert_eq!(t["outcome"]["title"], "Rest for 45 minutes");
+    // The conversation went to stderr, so stdout is only the transcript.
+    assert!(stderr.contains("How tired do you feel?"), "{stderr}");
+}
+
+#[test]
+fn the_json_transcript_records_a_stopped_run() {
+    let (code, stdout, _) = output(&mut run(&[HELLO, "--json"]), "2\n");
+    assert_eq!(code, 3);
+    let t = json(&stdout);
+    assert_eq!(t["status"], "eof");
+    assert_eq!(t["outcome"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_saved_session_resumes_where_it_stopped() {
+    let dir = scratch("round_trip", &[HELLO]);
+    let (code, _, stderr) = output(
+        &mut run_in(&dir, &["hello.tree", "--save", "session.json"]),
+        "2\n1\n",
+    );
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("--resume session.json"), "{stderr}");
+    let saved = json(&std::fs::read_to_string(dir.join("session.json")).unwrap());
+    assert_eq!(saved["tree"], "hello");
+    assert_eq!(saved["version"], 1);
+    assert_eq!(
+        saved["answers"],
+        serde_json::json!([
+            {"node": "welcome"},
+            {"node": "how_tired", "answer": "bit"},
+            {"node": "feeling", "answer": "calm"}
+        ])
+    );
+    assert_eq!(saved["variables"]["mood"], "calm");
+    assert_cmd_snapshot!(
+        run_in(&dir, &["hello.tree", "--resume", "session.json"]).pass_stdin("45\n1,2\n")
+    );
+    // The resumed run ends where an uninterrupted run with the same
+    // answers ends.
+    let (_, resumed, _) = output(
+        &mut run_in(&dir, &["hello.tree", "--resume", "session.json", "--json"]),
+        "45\n1,2\n",
+    );
+    let (_, straight, _) = output(&mut run(&[HELLO, "--json"]), "2\n1\n45\n1,2\n");
+    assert_eq!(json(&resumed)["outcome"], json(&straight)["outcome"]);
+    assert_eq!(json(&resumed)["steps"], json(&straight)["steps"]);
+}
+
+#[test]
+fn autosave_keeps_the_latest_answer_after_going_back() {
+    let dir = scratch("autosave", &[HELLO]);
+    let (code, _, _) = output(
+        &mut run_in(&dir, &["hello.tree", "--save", "s.json"]),
+        "2\n1\n:back\n",
+    );
+    assert_eq!(code, 3);
+    let saved = json(&std::fs::read_to_string(dir.join("s.json")).unwrap());
+    assert_eq!(saved["answers"].as_array().unwrap().len(), 2);
+    assert_eq!(saved["variables"]["mood"], serde_json::Value::Null);
+    // Nothing but the save file is left in the directory.
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["hello.tree", "s.json"]);
+}
+
+#[test]
+fn save_command_writes_a_file_that_resumes() {
+    let dir = scratch("save_command", &[HELLO]);
+    assert_cmd_snapshot!(run_in(&dir, &["hello.tree"]).pass_stdin("1\n:save later.json\n:quit\n"));
+    let (code, stdout, _) = output(
+        &mut run_in(&dir, &["hello.tree", "--resume", "later.json"]),
+        "1\n10\n\n",
+    );
+    assert_eq!(code, 0);
+    assert!(stdout.contains("Rest for 10 minutes"), "{stdout}");
+}
+
+#[test]
+fn resuming_after_the_tree_changed_says_which_answer_no_longer_fits() {
+    let dir = scratch("changed", &[HELLO, "tests/fixtures/run/hello_changed.tree"]);
+    let (code, _, _) = output(
+        &mut run_in(&dir, &["hello.tree", "--save", "session.json"]),
+        "2\n1\n45\n",
+    );
+    assert_eq!(code, 3);
+    assert_cmd_snapshot!(
+        run_in(&dir, &["hello_changed.tree", "--resume", "session.json"]).pass_stdin("2\n45\n1\n")
+    );
+}
+
+#[test]
+fn a_corrupt_save_file_is_a_clear_error() {
+    let corrupt = fixture("err_corrupt_save.json");
+    assert_cmd_snapshot!(run(&[HELLO, "--resume", &corrupt]).pass_stdin(""));
+    let other = fixture("err_other_tree_save.json");
+    assert_cmd_snapshot!(run(&[HELLO, "--resume", &other]).pass_stdin(""));
+    assert_cmd_snapshot!(
+        run(&[HELLO, "--resume", "tests/fixtures/run/missing.json"]).pass_stdin("")
+    );
+}
+
+#[test]
+fn a_tree_with_errors_does_not_run() {
+    let dir = scratch("broken", &[]);
+    std::fs::write(
+        dir.join("broken.tree"),
+        "tree broken \"B\" { start nowhere outcomes done }\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = output(&mut run_in(&dir, &["broken.tree"]), "");
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("broken.tree: cannot run this tree"),
+        "{stderr}"
+    );
+}
