@@ -420,7 +420,7 @@ pub fn load_file(path: &Path) -> Result<Vec<(String, AnswerValue)>, FileError> {
         let table: toml::Table = toml::from_str(&text).map_err(|e| FileError::Syntax {
             path: shown.clone(),
             format: "TOML",
-            message: e.message().to_string() + &toml_place(&text, e.span()),
+            message: format!("{}{}", e.message(), toml_place(&text, e.span())),
         })?;
         serde_json::to_value(table).map_err(|e| FileError::Syntax {
             path: shown.clone(),
