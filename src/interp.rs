@@ -68,10 +68,27 @@ pub struct Record {
     pub answer: Answer,
     /// Variables as they were just before the answer.
     vars_before: Arc<[Value]>,
-    /// Lengths of `path`, `reasons` and `log` before the answer.
+    /// Lengths of `path`, `arms`, `reasons` and `log` before the answer.
     path_len: usize,
+    arms_len: usize,
     reasons_len: usize,
     log_len: usize,
+}
+
+impl Record {
+    /// How many nodes the session's path had just before this answer; the
+    /// nodes this answer entered start at this index of [`Session::path`].
+    #[must_use]
+    pub fn path_len(&self) -> usize {
+        self.path_len
+    }
+
+    /// How many hook reasons the session had just before this answer; the
+    /// reasons this answer added start at this index of [`Session::reasons`].
+    #[must_use]
+    pub fn reasons_len(&self) -> usize {
+        self.reasons_len
+    }
 }
 
 /// A running (or finished) walk through a tree.
@@ -83,6 +100,8 @@ pub struct Session<'m> {
     path: Vec<NodeId>,
     /// The node waiting for an answer (or the outcome reached).
     current: NodeId,
+    /// The arm each branch in `path` took, in path order.
+    arms: Vec<u32>,
     history: Vec<Record>,
     reasons: Vec<Reason>,
     log: Vec<String>,
@@ -111,6 +130,7 @@ impl<'m> Session<'m> {
             vars,
             path: Vec::new(),
             current: node,
+            arms: Vec::new(),
             history: Vec::new(),
             reasons: Vec::new(),
             log: Vec::new(),
@@ -144,6 +164,15 @@ impl<'m> Session<'m> {
     #[must_use]
     pub fn path(&self) -> &[NodeId] {
         &self.path
+    }
+
+    /// The arm each branch on [`Session::path`] took, in path order: one
+    /// entry per branch node, holding the index of the arm taken, or the
+    /// number of arms when `else` was taken. The explorer reads it for
+    /// condition coverage.
+    #[must_use]
+    pub fn arms_taken(&self) -> &[u32] {
+        &self.arms
     }
 
     /// The answers given so far, oldest first.
@@ -254,6 +283,7 @@ impl<'m> Session<'m> {
             answer: answer.clone(),
             vars_before: Arc::from(self.vars.as_slice()),
             path_len: self.path.len(),
+            arms_len: self.arms.len(),
             reasons_len: self.reasons.len(),
             log_len: self.log.len(),
         };
@@ -293,6 +323,7 @@ impl<'m> Session<'m> {
         self.vars.clear();
         self.vars.extend_from_slice(&record.vars_before);
         self.path.truncate(record.path_len);
+        self.arms.truncate(record.arms_len);
         self.reasons.truncate(record.reasons_len);
         self.log.truncate(record.log_len);
         self.current = record.node;
@@ -383,14 +414,15 @@ impl<'m> Session<'m> {
             self.current = node;
             match &model.node(node).kind {
                 NodeKind::Branch { arms, otherwise } => {
-                    let mut next = *otherwise;
-                    for arm in arms {
+                    let mut next = (arms.len(), *otherwise);
+                    for (i, arm) in arms.iter().enumerate() {
                         if eval::eval_bool(model, &arm.cond, self)? {
-                            next = arm.next;
+                            next = (i, arm.next);
                             break;
                         }
                     }
-                    node = next;
+                    self.arms.push(u32::try_from(next.0).unwrap_or(u32::MAX));
+                    node = next.1;
                 }
                 NodeKind::Score { effects, next } => {
                     eval::apply(model, effects, self)?;
