@@ -66,8 +66,9 @@ pub struct Reason {
 pub struct Record {
     pub node: NodeId,
     pub answer: Answer,
-    /// Variables as they were just before the answer.
-    vars_before: Arc<[Value]>,
+    /// Where the variables as they were just before the answer start in
+    /// the session's `saved` stack.
+    vars_at: usize,
     /// Lengths of `path`, `arms`, `reasons` and `log` before the answer.
     path_len: usize,
     arms_len: usize,
@@ -103,6 +104,9 @@ pub struct Session<'m> {
     /// The arm each branch in `path` took, in path order.
     arms: Vec<u32>,
     history: Vec<Record>,
+    /// The variables before each answer in `history`, back to back, so an
+    /// answer saves state without allocating.
+    saved: Vec<Value>,
     reasons: Vec<Reason>,
     log: Vec<String>,
 }
@@ -132,6 +136,7 @@ impl<'m> Session<'m> {
             current: node,
             arms: Vec::new(),
             history: Vec::new(),
+            saved: Vec::new(),
             reasons: Vec::new(),
             log: Vec::new(),
         };
@@ -215,12 +220,18 @@ impl<'m> Session<'m> {
     /// Variable values just before answer `i`, and just after it.
     #[must_use]
     pub fn vars_around(&self, i: usize) -> (&[Value], &[Value]) {
-        let before = &self.history[i].vars_before;
+        let before = self.saved_vars(&self.history[i]);
         let after = self
             .history
             .get(i + 1)
-            .map_or(&self.vars[..], |r| &r.vars_before[..]);
+            .map_or(&self.vars[..], |r| self.saved_vars(r));
         (before, after)
+    }
+
+    /// The variables saved for a record.
+    fn saved_vars(&self, record: &Record) -> &[Value] {
+        let saved = self.saved.get(record.vars_at..).unwrap_or(&[]);
+        &saved[..self.vars.len().min(saved.len())]
     }
 
     /// Is option `choice` of the current question shown?
@@ -278,10 +289,12 @@ impl<'m> Session<'m> {
     /// # Errors
     /// A refused answer leaves the session exactly as it was.
     pub fn answer(&mut self, answer: Answer) -> Result<(), AnswerError> {
+        let vars_at = self.saved.len();
+        self.saved.extend_from_slice(&self.vars);
         let record = Record {
             node: self.current,
             answer: answer.clone(),
-            vars_before: Arc::from(self.vars.as_slice()),
+            vars_at,
             path_len: self.path.len(),
             arms_len: self.arms.len(),
             reasons_len: self.reasons.len(),
@@ -320,8 +333,11 @@ impl<'m> Session<'m> {
     }
 
     fn restore(&mut self, record: Record) {
-        self.vars.clear();
-        self.vars.extend_from_slice(&record.vars_before);
+        let saved = self.saved.get(record.vars_at..).unwrap_or(&[]);
+        for (var, value) in self.vars.iter_mut().zip(saved) {
+            var.clone_from(value);
+        }
+        self.saved.truncate(record.vars_at);
         self.path.truncate(record.path_len);
         self.arms.truncate(record.arms_len);
         self.reasons.truncate(record.reasons_len);

@@ -87,32 +87,34 @@ fn test_file(args: &Args, path: &Path) -> anyhow::Result<bool> {
     };
     let report = checker.finish(summary);
     let mut out = String::new();
-    let passed = write_report(&mut out, &model, path, &report, args);
+    let passed = write_report(&mut out, &model, path, &report, args.fail_under, args.explore.max_visits);
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(out.as_bytes())?;
     stdout.flush()?;
     Ok(passed)
 }
 
-/// The whole report for one file; true when it passed.
+/// The whole report for one file (explored with `max_visits`); true when
+/// it passed, with coverage at least `fail_under` percent when given.
 #[must_use]
 pub fn write_report(
     out: &mut String,
     model: &Model,
     path: &Path,
     report: &TestReport,
-    args: &Args,
+    fail_under: Option<f64>,
+    max_visits: u32,
 ) -> bool {
     let _ = writeln!(out, "{}: {}", path.display(), summary_line(&report.summary));
     for (i, verdict) in report.verdicts.iter().enumerate() {
         write_verdict(out, model, i, verdict, &report.summary.coverage);
     }
-    write_troubles(out, model, report, args.explore.max_visits);
+    write_troubles(out, model, report, max_visits);
     let coverage = &report.summary.coverage;
     let total = coverage.total().percent();
     write_coverage(out, model, coverage);
     let mut passed = report.passed();
-    if let Some(min) = args.fail_under {
+    if let Some(min) = fail_under {
         if total < min {
             passed = false;
             let _ = writeln!(

@@ -1,0 +1,58 @@
+//! Every tree in `trees/` is checked, explored and snapshotted: the report
+//! `guidetree snapshot` prints (check summary, path count, outcome
+//! distribution, assert verdicts, every path's transcript).
+//!
+//! Adding a tree adds a snapshot here with no code change; run
+//! `cargo insta test` (or `INSTA_UPDATE=always cargo test --test trees`),
+//! then review the new `.snap` file. See `docs/testing.md`.
+
+use guidetree::explore::Options;
+use guidetree::report::snapshot_string;
+use std::path::{Path, PathBuf};
+
+const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
+
+/// `trees/x.tree` for the absolute path insta hands over, so reports never
+/// contain absolute paths.
+fn relative(path: &Path) -> PathBuf {
+    path.strip_prefix(MANIFEST).unwrap_or(path).to_path_buf()
+}
+
+#[test]
+fn every_tree() {
+    insta::glob!("../trees", "*.tree", |path| {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("tree");
+        let report = snapshot_string(&relative(path), &Options::default());
+        // Name each snapshot after its tree, however many trees there are.
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_suffix(name);
+        settings.set_input_file(relative(path));
+        settings.bind(|| insta::assert_snapshot!(report));
+    });
+}
+
+/// A snapshot whose tree was removed or renamed must go too.
+#[test]
+fn no_snapshot_outlives_its_tree() {
+    let dir = Path::new(MANIFEST).join("tests/snapshots");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    let mut stale = Vec::new();
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(tree) = file
+            .strip_prefix("trees__every_tree@")
+            .and_then(|rest| rest.strip_suffix(".snap"))
+        else {
+            continue;
+        };
+        if !Path::new(MANIFEST).join("trees").join(tree).is_file() {
+            stale.push(file);
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "snapshots for trees that no longer exist (delete them): {stale:?}"
+    );
+}
