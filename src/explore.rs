@@ -92,6 +92,11 @@ impl End {
             End::Outcome { kind, .. } => format!("{id} ({})", model.kind_name(*kind)),
             End::Cut { .. } => format!("cut at {id} (visit limit)"),
             End::Stuck { .. } => format!("stuck at {id}: no option is shown"),
+            End::Error {
+                answer: Some(_),
+                error,
+                ..
+            } => format!("error after {id}: {error}"),
             End::Error { error, .. } => format!("error at {id}: {error}"),
         }
     }

@@ -28,8 +28,8 @@ use crate::check::check_path;
 use crate::diag::{self, Diagnostic, Palette};
 use crate::explore::asserts::{self, Nearest, TestReport, Verdict, Via};
 use crate::explore::coverage::{Coverage, Site};
-use crate::explore::{explore, End, Options, PathRecord, PathView};
-use crate::interp::{Answer, Reason, Session};
+use crate::explore::{explore, End, Options, PathRecord, PathView, Summary};
+use crate::interp::{Answer, AnswerError, Reason, Session};
 use crate::model::{Effect, Model, NodeId, NodeKind, Type, Value, VarId};
 use crate::source::{Sources, Span};
 use std::fmt::Write as _;
@@ -132,15 +132,7 @@ pub fn write_snapshot(
 /// Path count, outcome distribution and assert verdicts.
 fn write_header(out: &mut String, model: &Model, report: &TestReport) {
     let s = &report.summary;
-    if s.paths == s.outcomes {
-        let _ = writeln!(out, "paths: {} (all reach an outcome)", s.paths);
-    } else {
-        let _ = writeln!(
-            out,
-            "paths: {} ({} reach an outcome, {} cut at the visit limit, {} stuck, {} fail)",
-            s.paths, s.outcomes, s.cut, s.stuck, s.errors
-        );
-    }
+    let _ = writeln!(out, "{}", paths_summary(s));
     let _ = writeln!(out, "outcomes:");
     let rows: Vec<(String, u64)> = model
         .nodes
@@ -175,6 +167,28 @@ fn write_header(out: &mut String, model: &Model, report: &TestReport) {
             Verdict::Unreached(_) => writeln!(out, "  FAILED  {text}\n          no path reaches it"),
         };
     }
+}
+
+/// How many paths there are and how they end: `528 paths, all reaching an
+/// outcome`, `3 paths: 2 reaching an outcome, 1 cut at the visit limit`.
+#[must_use]
+pub fn paths_summary(s: &Summary) -> String {
+    let paths = format!("{} path{}", s.paths, plural(s.paths));
+    if s.paths == s.outcomes {
+        let all = if s.paths == 1 { "" } else { "all " };
+        return format!("{paths}, {all}reaching an outcome");
+    }
+    let parts: Vec<String> = [
+        (s.outcomes, "reaching an outcome"),
+        (s.cut, "cut at the visit limit"),
+        (s.stuck, "stuck"),
+        (s.errors, "failing"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    format!("{paths}: {}", parts.join(", "))
 }
 
 /// An assert as written in the tree, on one line.
@@ -441,8 +455,20 @@ pub fn write_record(out: &mut String, model: &Model, path: &PathRecord, indent: 
         let shown = show_answer(model, *node, answer, &path.vars);
         let _ = writeln!(out, "{pad}  {} → {shown}", model.node(*node).id);
     }
-    let _ = writeln!(out, "{pad}state: {}", show_state(model, &path.vars));
+    let state = if matches!(path.end, End::Error { answer: Some(_), .. }) {
+        "state before the failing answer"
+    } else {
+        "state"
+    };
+    let _ = writeln!(out, "{pad}{state}: {}", show_state(model, &path.vars));
     let _ = writeln!(out, "{pad}end: {}", path.end.describe(model));
+    if let End::Error {
+        error: AnswerError::Eval(e),
+        ..
+    } = &path.end
+    {
+        let _ = writeln!(out, "{pad}  (at {})", location(&model.sources, e.span));
+    }
 }
 
 /// Why an unreached node is not reached, from the nearest reached point.

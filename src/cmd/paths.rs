@@ -6,6 +6,7 @@ use crate::cli::{EXIT_FAIL, EXIT_OK};
 use crate::diag::{self, Palette};
 use crate::explore::{self, End, Options, PathView, Summary, DEFAULT_MAX_VISITS};
 use crate::model::Model;
+use crate::report;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 use std::cell::Cell;
@@ -33,9 +34,16 @@ pub struct Args {
 pub struct ExploreArgs {
     /// How many times one path may stop at the same node; a path that would
     /// arrive once more is reported as cut.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_VISITS,
-          value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_VISITS, value_parser = visits)]
     pub max_visits: u32,
+}
+
+fn visits(s: &str) -> Result<u32, String> {
+    match s.parse::<u32>() {
+        Ok(0) => Err("a path must be allowed at least 1 visit to each node".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{s}` is not a whole number of visits")),
+    }
 }
 
 impl ExploreArgs {
@@ -173,7 +181,7 @@ fn list(
     if written.is_ok() {
         written = match format {
             Format::Text => {
-                eprintln!("{}", summary_line(&summary));
+                eprintln!("{}", report::paths_summary(&summary));
                 Ok(())
             }
             Format::Json => writeln!(out, "\n],\"summary\":{}}}", summary_json(&summary)),
@@ -231,29 +239,6 @@ fn end_json(model: &Model, end: &End) -> serde_json::Value {
         }
         _ => json!({"kind": end.word(), "node": node}),
     }
-}
-
-/// `528 paths: 520 reach an outcome, 8 cut at the visit limit`
-#[must_use]
-pub fn summary_line(s: &Summary) -> String {
-    let mut parts = vec![format!("{} reach an outcome", s.outcomes)];
-    let extra = [
-        (s.cut, "cut at the visit limit"),
-        (s.stuck, "stuck"),
-        (s.errors, "fail"),
-    ];
-    parts.extend(
-        extra
-            .iter()
-            .filter(|(n, _)| *n > 0)
-            .map(|(n, what)| format!("{n} {what}")),
-    );
-    format!(
-        "{} path{}: {}",
-        s.paths,
-        if s.paths == 1 { "" } else { "s" },
-        parts.join(", ")
-    )
 }
 
 /// A spinner on stderr counting paths, shown only when stderr is a

@@ -1,6 +1,6 @@
 //! `guidetree test FILE...`: every assert on every path, and coverage.
 
-use super::paths::{load, summary_line, ExploreArgs, Progress};
+use super::paths::{load, ExploreArgs, Progress};
 use crate::cli::{EXIT_FAIL, EXIT_OK};
 use crate::explore::asserts::{Checker, TestReport, Verdict};
 use crate::explore::coverage::{Coverage, Site, Tally};
@@ -105,7 +105,12 @@ pub fn write_report(
     fail_under: Option<f64>,
     max_visits: u32,
 ) -> bool {
-    let _ = writeln!(out, "{}: {}", path.display(), summary_line(&report.summary));
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        path.display(),
+        report::paths_summary(&report.summary)
+    );
     for (i, verdict) in report.verdicts.iter().enumerate() {
         write_verdict(out, model, i, verdict, &report.summary.coverage);
     }
@@ -169,28 +174,24 @@ fn write_troubles(out: &mut String, model: &Model, report: &TestReport, max_visi
     if let Some(p) = &report.stuck {
         let _ = writeln!(
             out,
-            "  FAILED  {} path{} get stuck at a question with no option shown; the shortest:",
-            s.stuck,
-            if s.stuck == 1 { "" } else { "s" }
+            "  FAILED  paths stuck at a question with no option shown: {}; the shortest:",
+            s.stuck
         );
         report::write_record(out, model, p, 10);
     }
     if let Some(p) = &report.error {
         let _ = writeln!(
             out,
-            "  FAILED  {} path{} fail while running; the shortest:",
-            s.errors,
-            if s.errors == 1 { "" } else { "s" }
+            "  FAILED  paths failing while running: {}; the shortest:",
+            s.errors
         );
         report::write_record(out, model, p, 10);
     }
     if let Some(p) = &report.cut {
         let _ = writeln!(
             out,
-            "  note    {} path{} cut at the visit limit (--max-visits {max_visits}); asserts are not checked on them; the shortest is {}",
-            s.cut,
-            if s.cut == 1 { " was" } else { "s were" },
-            p.id
+            "  note    paths cut at the visit limit (--max-visits {max_visits}): {}; asserts are not checked on them; the shortest is {}",
+            s.cut, p.id
         );
     }
 }
