@@ -17,16 +17,28 @@ use std::time::Duration;
 /// Questions in the chain: 2^20 = 1,048,576 paths.
 const DEPTH: usize = 20;
 
+/// `cargo test --all-targets` runs each benchmark once as a smoke test
+/// (without `--bench`); a smaller tree keeps that quick.
+const SMOKE_DEPTH: usize = 10;
+
+fn depth() -> usize {
+    if std::env::args().any(|a| a == "--bench") {
+        DEPTH
+    } else {
+        SMOKE_DEPTH
+    }
+}
+
 /// A chain of yes/no questions with effects, a condition on every other
 /// question, and (optionally) a score calling a hook on every path.
-fn tree(with_hook: bool) -> String {
+fn tree(depth: usize, with_hook: bool) -> String {
     let mut src = String::from("tree bench \"Bench\" { start q0 outcomes low, high");
     if with_hook {
         src += " script \"bench.rhai\"";
     }
     src += " }\nvar n: int = 0\nvar flag: bool = false\n";
-    for i in 0..DEPTH {
-        let next = if i + 1 == DEPTH {
+    for i in 0..depth {
+        let next = if i + 1 == depth {
             "s".to_string()
         } else {
             format!("q{}", i + 1)
@@ -47,7 +59,7 @@ fn tree(with_hook: bool) -> String {
     let _ = writeln!(
         src,
         "score s {{ {score} -> pick }}\n\
-         branch pick {{ when n > {DEPTH} -> high else -> low }}\n\
+         branch pick {{ when n > {depth} -> high else -> low }}\n\
          outcome low {{ kind low title \"Low {{n}}\" }}\n\
          outcome high {{ kind high title \"High {{n}}\" }}"
     );
@@ -79,9 +91,9 @@ impl HookRuntime for Bump {
     }
 }
 
-fn model(with_hook: bool) -> Model {
+fn model(depth: usize, with_hook: bool) -> Model {
     let fs = MemoryFs::new()
-        .with("bench.tree", tree(with_hook))
+        .with("bench.tree", tree(depth, with_hook))
         .with("bench.rhai", "fn bump(n) { explain(\"bumped\"); n + 1 }\n");
     let mut model = match check_with(&fs, Path::new("bench.tree")) {
         Ok(checked) => checked.model,
@@ -97,11 +109,12 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("explore");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(20));
+    let depth = depth();
     for (name, with_hook) in [("no_hooks", false), ("hook_every_path", true)] {
-        let model = model(with_hook);
+        let model = model(depth, with_hook);
         let options = Options::default();
         let summary = explore::count(&model, &options).expect("explores");
-        assert_eq!(summary.paths, 1 << DEPTH);
+        assert_eq!(summary.paths, 1 << depth);
         group.throughput(Throughput::Elements(summary.steps));
         group.bench_function(name, |b| {
             b.iter(|| explore::count(&model, &options).expect("explores"));

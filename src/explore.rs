@@ -336,6 +336,15 @@ pub fn count(model: &Model, options: &Options) -> Result<Summary, AnswerError> {
     })
 }
 
+/// What exploring every path reaches: nodes, options, both outcomes of
+/// every condition, outcome kinds (for `guidetree graph --coverage`).
+///
+/// # Errors
+/// As [`explore`].
+pub fn coverage(model: &Model, options: &Options) -> Result<Coverage, AnswerError> {
+    count(model, options).map(|s| s.coverage)
+}
+
 /// Find the first path (in exploration order) with the given id.
 ///
 /// Ids are 32 bits of a hash: in a tree with very many paths two paths may
@@ -676,9 +685,20 @@ impl<'m> Explorer<'m> {
     }
 
     /// Hand a finished path to the visitor.
-    fn emit<V: Visitor + ?Sized>(&mut self, visitor: &mut V, end: &End, hash: u64) -> ControlFlow<()> {
+    fn emit<V: Visitor + ?Sized>(
+        &mut self,
+        visitor: &mut V,
+        end: &End,
+        hash: u64,
+    ) -> ControlFlow<()> {
         let answers = self.session.history().len()
-            + usize::from(matches!(end, End::Error { answer: Some(_), .. }));
+            + usize::from(matches!(
+                end,
+                End::Error {
+                    answer: Some(_),
+                    ..
+                }
+            ));
         self.summary.count(end, answers);
         let mut view = PathView {
             session: &mut self.session,

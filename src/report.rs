@@ -51,7 +51,11 @@ pub fn snapshot_file(out: &mut dyn io::Write, path: &Path, options: &Options) ->
         Err(failure) => {
             let mut text = String::new();
             for d in &failure.diagnostics {
-                let _ = writeln!(text, "{}", diag::render(d, &failure.sources, Palette::plain()));
+                let _ = writeln!(
+                    text,
+                    "{}",
+                    diag::render(d, &failure.sources, Palette::plain())
+                );
             }
             let _ = writeln!(
                 text,
@@ -97,7 +101,11 @@ pub fn write_snapshot(
         model.id, model.title, model.version
     );
     for w in warnings {
-        let _ = writeln!(text, "{}", diag::render(w, &model.sources, Palette::plain()));
+        let _ = writeln!(
+            text,
+            "{}",
+            diag::render(w, &model.sources, Palette::plain())
+        );
     }
     let _ = writeln!(text, "check: ok ({})", diag::summary(warnings));
     let report = match asserts::check(model, options) {
@@ -145,7 +153,11 @@ fn write_header(out: &mut String, model: &Model, report: &TestReport) {
             _ => None,
         })
         .collect();
-    let width = rows.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0);
+    let width = rows
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0);
     for (label, count) in rows {
         let _ = writeln!(out, "  {label:width$}  {count:>6}");
     }
@@ -164,7 +176,9 @@ fn write_header(out: &mut String, model: &Model, report: &TestReport) {
                 plural(cx.failures),
                 cx.path.id
             ),
-            Verdict::Unreached(_) => writeln!(out, "  FAILED  {text}\n          no path reaches it"),
+            Verdict::Unreached(_) => {
+                writeln!(out, "  FAILED  {text}\n          no path reaches it")
+            }
         };
     }
 }
@@ -197,7 +211,8 @@ pub fn assert_text(model: &Model, index: usize) -> String {
     let span = model.asserts[index].span;
     let written = model.sources.get(span.file).slice(span);
     let text = written.split_whitespace().collect::<Vec<_>>().join(" ");
-    text.strip_prefix("assert ").map_or(text.clone(), str::to_string)
+    text.strip_prefix("assert ")
+        .map_or(text.clone(), str::to_string)
 }
 
 /// `file:line:col` of a span.
@@ -329,7 +344,8 @@ pub fn write_transcript(out: &mut String, session: &Session<'_>, end: &End, id: 
             nodes: &path[record.path_len()..next.map_or(path.len(), |r| r.path_len())],
             before,
             after,
-            reasons: &reasons[record.reasons_len()..next.map_or(reasons.len(), |r| r.reasons_len())],
+            reasons: &reasons
+                [record.reasons_len()..next.map_or(reasons.len(), |r| r.reasons_len())],
         };
         write_step(out, model, &step);
     }
@@ -370,7 +386,10 @@ fn write_step(out: &mut String, model: &Model, step: &Step<'_>) {
         let id = &model.node(node).id;
         match &model.node(node).kind {
             NodeKind::Branch { .. } => {
-                let to = step.nodes.get(i + 1).map_or("?", |n| model.node(*n).id.as_str());
+                let to = step
+                    .nodes
+                    .get(i + 1)
+                    .map_or("?", |n| model.node(*n).id.as_str());
                 let _ = writeln!(out, "    branch {id} → {to}");
             }
             NodeKind::Score { .. } => {
@@ -421,7 +440,10 @@ fn write_end(out: &mut String, session: &Session<'_>, end: &End) {
         }
         End::Cut { .. } => {
             let text = node_text(model, end.node(), session.vars());
-            writeln!(out, "  {id}: {text}\n    (cut: one more visit than the limit allows)")
+            writeln!(
+                out,
+                "  {id}: {text}\n    (cut: one more visit than the limit allows)"
+            )
         }
         End::Stuck { .. } => {
             let text = node_text(model, end.node(), session.vars());
@@ -455,7 +477,13 @@ pub fn write_record(out: &mut String, model: &Model, path: &PathRecord, indent: 
         let shown = show_answer(model, *node, answer, &path.vars);
         let _ = writeln!(out, "{pad}  {} → {shown}", model.node(*node).id);
     }
-    let state = if matches!(path.end, End::Error { answer: Some(_), .. }) {
+    let state = if matches!(
+        path.end,
+        End::Error {
+            answer: Some(_),
+            ..
+        }
+    ) {
         "state before the failing answer"
     } else {
         "state"

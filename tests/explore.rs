@@ -26,7 +26,11 @@ fn relative(path: &Path) -> PathBuf {
 fn load(path: &Path) -> Model {
     match check_path(path) {
         Ok(checked) => checked.model,
-        Err(failure) => panic!("{} does not check: {:#?}", path.display(), failure.diagnostics),
+        Err(failure) => panic!(
+            "{} does not check: {:#?}",
+            path.display(),
+            failure.diagnostics
+        ),
     }
 }
 
@@ -47,7 +51,10 @@ fn test_reports_of_every_fixture() {
     insta::glob!("fixtures/explore", "*.tree", |path| {
         let path = relative(path);
         let (report, passed) = test_report(&path, &load(&path));
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         assert_eq!(passed, !name.starts_with("err_"), "{report}");
         insta::assert_snapshot!(report);
     });
@@ -115,8 +122,14 @@ fn diff_finds_added_removed_and_changed_paths() {
     assert_eq!(ends, [false, false, true, false]);
     assert!(d.changed.iter().all(|c| c.route_changed()));
     let text = render(&d, Path::new("old.tree"), Path::new("new.tree"));
-    assert!(text.contains("2 added, 2 removed, 4 changed, 0 unchanged"), "{text}");
-    assert!(text.contains("    end:   no_coffee (skip) → coffee (drink)"), "{text}");
+    assert!(
+        text.contains("2 added, 2 removed, 4 changed, 0 unchanged"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    end:   no_coffee (skip) → coffee (drink)"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -198,7 +211,11 @@ fn cli_paths_lists_every_path() {
 
 #[test]
 fn cli_paths_counts() {
-    assert_cmd_snapshot!(cli().args(["paths", "--count", "tests/fixtures/explore/err_always.tree"]));
+    assert_cmd_snapshot!(cli().args([
+        "paths",
+        "--count",
+        "tests/fixtures/explore/err_always.tree"
+    ]));
     assert_cmd_snapshot!(cli().args([
         "paths",
         "--count",
@@ -213,7 +230,12 @@ fn cli_paths_counts() {
 #[test]
 fn cli_paths_json_is_one_document() {
     let out = cli()
-        .args(["paths", "--format", "json", "tests/fixtures/explore/err_stuck.tree"])
+        .args([
+            "paths",
+            "--format",
+            "json",
+            "tests/fixtures/explore/err_stuck.tree",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -252,7 +274,12 @@ fn cli_test_passes_and_checks_coverage() {
 #[test]
 fn cli_test_max_visits_reaches_deeper() {
     let out = cli()
-        .args(["test", "--max-visits", "3", "tests/fixtures/explore/loop.tree"])
+        .args([
+            "test",
+            "--max-visits",
+            "3",
+            "tests/fixtures/explore/loop.tree",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -283,7 +310,11 @@ fn cli_diff_text_and_json() {
         ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "--exit-code: the versions differ");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "--exit-code: the versions differ"
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["added"].as_array().unwrap().len(), 2);
     assert_eq!(json["removed"].as_array().unwrap().len(), 2);

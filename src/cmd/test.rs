@@ -66,14 +66,13 @@ fn test_file(args: &Args, path: &Path) -> anyhow::Result<bool> {
     };
     let progress = Progress::new();
     let mut checker = Checker::new(&model);
-    let result = explore(
-        &model,
-        &args.explore.options(),
-        &mut |p: &mut PathView<'_, '_>| {
-            progress.tick();
-            checker.path(p)
-        },
-    );
+    let result = explore(&model, &args.explore.options(), &mut |p: &mut PathView<
+        '_,
+        '_,
+    >| {
+        progress.tick();
+        checker.path(p)
+    });
     progress.finish();
     let summary = match result {
         Ok(summary) => summary,
@@ -87,7 +86,14 @@ fn test_file(args: &Args, path: &Path) -> anyhow::Result<bool> {
     };
     let report = checker.finish(summary);
     let mut out = String::new();
-    let passed = write_report(&mut out, &model, path, &report, args.fail_under, args.explore.max_visits);
+    let passed = write_report(
+        &mut out,
+        &model,
+        path,
+        &report,
+        args.fail_under,
+        args.explore.max_visits,
+    );
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(out.as_bytes())?;
     stdout.flush()?;
@@ -210,7 +216,12 @@ fn write_coverage(out: &mut String, model: &Model, cov: &Coverage) {
     for (node, n) in model.nodes.iter().zip(&cov.nodes) {
         if !n {
             let at = location(&model.sources, node.id_span);
-            let _ = writeln!(out, "    never reached: {} `{}` ({at})", node.kind.keyword(), node.id);
+            let _ = writeln!(
+                out,
+                "    never reached: {} `{}` ({at})",
+                node.kind.keyword(),
+                node.id
+            );
         }
     }
     for (node, i) in cov.never_shown() {

@@ -22,7 +22,7 @@ pub enum Verdict {
     /// `reachable`: some path enters the node.
     Held,
     /// `always`/`never` failed; the shortest path where it did.
-    Failed(Counterexample),
+    Failed(Box<Counterexample>),
     /// `reachable(node)`: no path enters the node.
     Unreached(Option<Nearest>),
 }
@@ -127,7 +127,7 @@ impl<'m> Checker<'m> {
             .iter()
             .zip(self.failed)
             .map(|(a, failed)| match (&a.rule, failed) {
-                (_, Some(cx)) => Verdict::Failed(cx),
+                (_, Some(cx)) => Verdict::Failed(Box::new(cx)),
                 (AssertRule::Reachable(node), None) if !coverage.reached(*node) => {
                     Verdict::Unreached(nearest(self.model, &coverage.nodes, *node))
                 }

@@ -94,7 +94,10 @@ impl Coverage {
                         .iter()
                         .enumerate()
                         .map(|(index, o)| {
-                            let site = Site::Option { node: node_id, index };
+                            let site = Site::Option {
+                                node: node_id,
+                                index,
+                            };
                             (site, o.cond.as_ref().map(|c| c.span))
                         })
                         .collect()
@@ -103,14 +106,25 @@ impl Coverage {
                     .iter()
                     .enumerate()
                     .map(|(index, it)| {
-                        let site = Site::Item { node: node_id, index };
+                        let site = Site::Item {
+                            node: node_id,
+                            index,
+                        };
                         (site, it.cond.as_ref().map(|c| c.span))
                     })
                     .collect(),
                 NodeKind::Branch { arms, .. } => arms
                     .iter()
                     .enumerate()
-                    .map(|(index, a)| (Site::Arm { node: node_id, index }, Some(a.cond.span)))
+                    .map(|(index, a)| {
+                        (
+                            Site::Arm {
+                                node: node_id,
+                                index,
+                            },
+                            Some(a.cond.span),
+                        )
+                    })
                     .collect(),
                 _ => Vec::new(),
             };

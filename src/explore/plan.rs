@@ -224,20 +224,20 @@ impl Uses {
         let mut uses = Uses {
             vars: vec![VarUse::default(); model.vars.len()],
         };
-        for_each_expr(model, &mut |e| uses.walk(model, e));
+        for_each_expr(model, &mut |e| uses.walk(e));
         uses
     }
 
-    fn walk(&mut self, model: &Model, expr: &Expr) {
+    fn walk(&mut self, expr: &Expr) {
         match &expr.kind {
             ExprKind::Var(v) => self.vars[v.index()].whole = true,
             ExprKind::In { member, set, .. } => match &set.kind {
                 ExprKind::Var(v) => self.vars[v.index()].members |= 1 << member,
-                _ => self.walk(model, set),
+                _ => self.walk(set),
             },
             ExprKind::Count(e) => match &e.kind {
                 ExprKind::Var(v) => self.vars[v.index()].count = true,
-                _ => self.walk(model, e),
+                _ => self.walk(e),
             },
             ExprKind::Interpolate(text) => {
                 for part in &text.parts {
@@ -246,12 +246,12 @@ impl Uses {
                     }
                 }
             }
-            ExprKind::Hook { args, .. } => args.iter().for_each(|a| self.walk(model, a)),
-            ExprKind::Not(e) | ExprKind::Neg(e) => self.walk(model, e),
+            ExprKind::Hook { args, .. } => args.iter().for_each(|a| self.walk(a)),
+            ExprKind::Not(e) | ExprKind::Neg(e) => self.walk(e),
             ExprKind::Binary(op, l, r) => {
                 self.compare(*op, l, r);
-                self.walk(model, l);
-                self.walk(model, r);
+                self.walk(l);
+                self.walk(r);
             }
             ExprKind::Lit(_) | ExprKind::Visited(_) | ExprKind::Outcome => {}
         }
@@ -339,7 +339,10 @@ fn for_each_expr(model: &Model, f: &mut dyn FnMut(&Expr)) {
                 }
             }
             NodeKind::Checklist { items, .. } => {
-                items.iter().filter_map(|i| i.cond.as_ref()).for_each(&mut *f);
+                items
+                    .iter()
+                    .filter_map(|i| i.cond.as_ref())
+                    .for_each(&mut *f);
             }
             NodeKind::Branch { arms, .. } => arms.iter().for_each(|a| f(&a.cond)),
             NodeKind::Score { effects: e, .. } | NodeKind::Info { effects: e, .. } => {

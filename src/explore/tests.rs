@@ -43,9 +43,7 @@ fn boom() { throw "boom"; }
 "#;
 
 fn model(src: &str) -> Model {
-    let fs = MemoryFs::new()
-        .with("t.tree", src)
-        .with("t.rhai", SCRIPT);
+    let fs = MemoryFs::new().with("t.tree", src).with("t.rhai", SCRIPT);
     match check_with(&fs, Path::new("t.tree")) {
         Ok(c) => {
             let mut m = c.model;
@@ -89,7 +87,14 @@ fn every_combination_of_answers_is_a_path_in_source_order() {
     let keys: Vec<&str> = paths.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(
         keys,
-        ["a=x > b=p", "a=x > b=q", "a=x > b=r", "a=y > b=p", "a=y > b=q", "a=y > b=r"]
+        [
+            "a=x > b=p",
+            "a=x > b=q",
+            "a=x > b=r",
+            "a=y > b=p",
+            "a=y > b=q",
+            "a=y > b=r"
+        ]
     );
     assert_eq!(summary.paths, 6);
     assert_eq!(summary.outcomes, 6);
@@ -150,7 +155,12 @@ fn hidden_options_are_not_taken() {
     let m = model(HIDDEN);
     assert_eq!(
         keys(&m),
-        ["a=vip > b=lounge", "a=vip > b=leave", "a=plain > b=queue", "a=plain > b=leave"]
+        [
+            "a=vip > b=lounge",
+            "a=vip > b=leave",
+            "a=plain > b=queue",
+            "a=plain > b=leave"
+        ]
     );
 }
 
@@ -168,7 +178,10 @@ fn loops_are_cut_at_the_visit_limit_and_reported() {
     assert_eq!(
         paths,
         [
-            ("q=again > q=again".to_string(), "cut at q (visit limit)".to_string()),
+            (
+                "q=again > q=again".to_string(),
+                "cut at q (visit limit)".to_string()
+            ),
             ("q=again > q=done".to_string(), "end (done)".to_string()),
             ("q=done".to_string(), "end (done)".to_string()),
         ]
@@ -254,15 +267,21 @@ outcome no {{ kind no title "No" }}
 fn checklists_tick_the_combinations_conditions_can_tell_apart() {
     // `a` matters by itself; b, c and d only as "none" and "all".
     let m = model(&checklist_tree("a in picks"));
-    assert_eq!(
-        keys(&m),
-        ["c=-", "c=b+c+d", "c=a", "c=a+b+c+d"]
-    );
+    assert_eq!(keys(&m), ["c=-", "c=b+c+d", "c=a", "c=a+b+c+d"]);
     // With count(), every number of plain items is tried.
     let m = model(&checklist_tree("a in picks and count(picks) >= 3"));
     assert_eq!(
         keys(&m),
-        ["c=-", "c=b", "c=b+c", "c=b+c+d", "c=a", "c=a+b", "c=a+b+c", "c=a+b+c+d"]
+        [
+            "c=-",
+            "c=b",
+            "c=b+c",
+            "c=b+c+d",
+            "c=a",
+            "c=a+b",
+            "c=a+b+c",
+            "c=a+b+c+d"
+        ]
     );
     let (_, summary) = paths(&m, &Options::default());
     assert_eq!(summary.kinds, [2, 6], "only a+b+c and a+b+c+d are yes");
@@ -271,7 +290,8 @@ fn checklists_tick_the_combinations_conditions_can_tell_apart() {
 #[test]
 fn a_set_used_whole_makes_every_item_significant() {
     // A hook may look at any item.
-    let src = checklist_tree("hook size(picks) > 2").replace("start c", "start c script \"t.rhai\"");
+    let src =
+        checklist_tree("hook size(picks) > 2").replace("start c", "start c script \"t.rhai\"");
     let m = model(&src);
     assert_eq!(keys(&m).len(), 16);
 }
@@ -304,7 +324,10 @@ outcome end { kind done title "Done" }
 "#,
     );
     let (paths, summary) = paths(&m, &Options::default());
-    assert_eq!(paths[0], ("a=x".into(), "stuck at b: no option is shown".into()));
+    assert_eq!(
+        paths[0],
+        ("a=x".into(), "stuck at b: no option is shown".into())
+    );
     assert_eq!((summary.stuck, summary.outcomes), (1, 1));
 }
 
@@ -320,7 +343,10 @@ outcome end { kind done title "{n}" }
 "#,
     );
     let (paths, summary) = paths(&m, &Options::default());
-    assert_eq!(paths[0], ("a=zero".into(), "error at a: division by zero".into()));
+    assert_eq!(
+        paths[0],
+        ("a=zero".into(), "error at a: division by zero".into())
+    );
     assert_eq!(paths[1], ("a=one".into(), "end (done)".into()));
     assert_eq!((summary.errors, summary.outcomes), (1, 1));
 }
@@ -338,8 +364,16 @@ fn hooks_run_for_real_on_every_path() {
     let m = model(HOOKED);
     let mut seen = Vec::new();
     explore(&m, &Options::default(), &mut |p: &mut PathView<'_, '_>| {
-        let reasons: Vec<&str> = p.session().reasons().iter().map(|r| r.text.as_str()).collect();
-        seen.push((p.session().var(crate::model::VarId(0)).clone(), reasons.join(";")));
+        let reasons: Vec<&str> = p
+            .session()
+            .reasons()
+            .iter()
+            .map(|r| r.text.as_str())
+            .collect();
+        seen.push((
+            p.session().var(crate::model::VarId(0)).clone(),
+            reasons.join(";"),
+        ));
         ControlFlow::Continue(())
     })
     .unwrap();
@@ -359,7 +393,11 @@ fn a_failing_hook_is_an_error_path_and_a_failing_start_is_an_error() {
     assert_eq!(summary.errors, 2);
     assert!(paths[0].1.contains("boom went the hook"), "{}", paths[0].1);
 
-    let m = model(&HOOKED.replace("start a", "start s").replace("hook double(n)", "n + hook boom()"));
+    let m = model(
+        &HOOKED
+            .replace("start a", "start s")
+            .replace("hook double(n)", "n + hook boom()"),
+    );
     let err = count(&m, &Options::default()).unwrap_err();
     assert!(err.to_string().contains("boom went the hook"), "{err}");
 }
@@ -388,8 +426,14 @@ fn memory_follows_depth_not_path_count() {
     // 2^12 paths, 12 deep.
     let mut src = String::from("tree t \"T\" { start q0 outcomes done }\n");
     for i in 0..12 {
-        let next = if i == 11 { "end".to_string() } else { format!("q{}", i + 1) };
-        src += &format!("question q{i} {{ text \"Q\" option a \"A\" -> {next} option b \"B\" -> {next} }}\n");
+        let next = if i == 11 {
+            "end".to_string()
+        } else {
+            format!("q{}", i + 1)
+        };
+        src += &format!(
+            "question q{i} {{ text \"Q\" option a \"A\" -> {next} option b \"B\" -> {next} }}\n"
+        );
     }
     src += "outcome end { kind done title \"Done\" }\n";
     let m = model(&src);
@@ -402,7 +446,10 @@ fn memory_follows_depth_not_path_count() {
     assert!(flow.is_continue());
     assert_eq!(paths, 4096);
     assert_eq!(explorer.frames.len(), 12, "one frame per level");
-    assert!(explorer.session.history().is_empty(), "every answer was undone");
+    assert!(
+        explorer.session.history().is_empty(),
+        "every answer was undone"
+    );
     assert!(explorer.frames.iter().all(|f| f.answers.capacity() <= 4));
 }
 
@@ -412,7 +459,8 @@ fn a_visitor_can_stop_early_and_find_path_returns_the_route() {
     let id = path_id("a=plain > b=queue");
     let found = find_path(&m, &id, &Options::default()).unwrap().unwrap();
     assert_eq!(found.key, "a=plain > b=queue");
-    let ids = |nodes: &[NodeId]| -> Vec<String> { nodes.iter().map(|n| m.node(*n).id.clone()).collect() };
+    let ids =
+        |nodes: &[NodeId]| -> Vec<String> { nodes.iter().map(|n| m.node(*n).id.clone()).collect() };
     assert_eq!(ids(&found.nodes), ["a", "b", "end"]);
     let choices: Vec<(String, usize)> = found
         .choices
@@ -420,7 +468,9 @@ fn a_visitor_can_stop_early_and_find_path_returns_the_route() {
         .map(|(n, i)| (m.node(*n).id.clone(), *i))
         .collect();
     assert_eq!(choices, [("a".to_string(), 1), ("b".to_string(), 1)]);
-    assert!(find_path(&m, "p00000000", &Options::default()).unwrap().is_none());
+    assert!(find_path(&m, "p00000000", &Options::default())
+        .unwrap()
+        .is_none());
 
     let summary = explore(&m, &Options::default(), &mut |_: &mut PathView<'_, '_>| {
         ControlFlow::Break(())
@@ -448,12 +498,42 @@ outcome nope { kind never title "Never" }
     );
     let summary = count(&m, &Options::default()).unwrap();
     let cov = &summary.coverage;
-    assert_eq!(cov.node_tally(), coverage::Tally { covered: 3, total: 4 });
-    assert_eq!(cov.option_tally(), coverage::Tally { covered: 1, total: 2 });
+    assert_eq!(
+        cov.node_tally(),
+        coverage::Tally {
+            covered: 3,
+            total: 4
+        }
+    );
+    assert_eq!(
+        cov.option_tally(),
+        coverage::Tally {
+            covered: 1,
+            total: 2
+        }
+    );
     // `if vip` false only; arm `vip` false only; arm `not vip` true only.
-    assert_eq!(cov.condition_tally(), coverage::Tally { covered: 3, total: 6 });
-    assert_eq!(cov.kind_tally(), coverage::Tally { covered: 1, total: 2 });
+    assert_eq!(
+        cov.condition_tally(),
+        coverage::Tally {
+            covered: 3,
+            total: 6
+        }
+    );
+    assert_eq!(
+        cov.kind_tally(),
+        coverage::Tally {
+            covered: 1,
+            total: 2
+        }
+    );
     assert_eq!(cov.never_shown(), [(m.find_node("a").unwrap(), 1)]);
     assert_eq!(cov.one_sided().count(), 3);
-    assert_eq!(cov.total(), coverage::Tally { covered: 8, total: 14 });
+    assert_eq!(
+        cov.total(),
+        coverage::Tally {
+            covered: 8,
+            total: 14
+        }
+    );
 }
