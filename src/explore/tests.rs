@@ -345,7 +345,7 @@ outcome end { kind done title "{n}" }
     let (paths, summary) = paths(&m, &Options::default());
     assert_eq!(
         paths[0],
-        ("a=zero".into(), "error at a: division by zero".into())
+        ("a=zero".into(), "error after a: division by zero".into())
     );
     assert_eq!(paths[1], ("a=one".into(), "end (done)".into()));
     assert_eq!((summary.errors, summary.outcomes), (1, 1));
