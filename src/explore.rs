@@ -345,28 +345,25 @@ pub fn coverage(model: &Model, options: &Options) -> Result<Coverage, AnswerErro
     count(model, options).map(|s| s.coverage)
 }
 
-/// Find the first path (in exploration order) with the given id.
+/// Find the first path (in exploration order) with the given id: its
+/// nodes, the options it takes and how it ends (for `guidetree graph
+/// --highlight`). `None` when no path has that id (a tree that fails before
+/// its first step has no paths at all).
 ///
 /// Ids are 32 bits of a hash: in a tree with very many paths two paths may
 /// share one, and this returns the first.
-///
-/// # Errors
-/// As [`explore`].
-pub fn find_path(
-    model: &Model,
-    id: &str,
-    options: &Options,
-) -> Result<Option<PathRecord>, AnswerError> {
+#[must_use]
+pub fn find_path(model: &Model, id: &str, options: &Options) -> Option<PathRecord> {
     let mut found = None;
-    explore(model, options, &mut |p: &mut PathView<'_, '_>| {
+    let _ = explore(model, options, &mut |p: &mut PathView<'_, '_>| {
         if p.id() == id {
             found = Some(p.record());
             ControlFlow::Break(())
         } else {
             ControlFlow::Continue(())
         }
-    })?;
-    Ok(found)
+    });
+    found
 }
 
 /// A path's stable id: `p` and the first 8 hex digits of the 64-bit FNV-1a

@@ -161,20 +161,6 @@ impl Coverage {
         }
     }
 
-    /// Merge another exploration's coverage of the same tree into this one.
-    pub fn merge(&mut self, other: &Coverage) {
-        let or = |a: &mut [bool], b: &[bool]| a.iter_mut().zip(b).for_each(|(x, y)| *x |= y);
-        or(&mut self.nodes, &other.nodes);
-        for (a, b) in self.options.iter_mut().zip(&other.options) {
-            or(a, b);
-        }
-        or(&mut self.kinds, &other.kinds);
-        for (a, b) in self.conditions.iter_mut().zip(&other.conditions) {
-            a.seen_true |= b.seen_true;
-            a.seen_false |= b.seen_false;
-        }
-    }
-
     /// Was the node entered on some path?
     #[must_use]
     pub fn reached(&self, node: NodeId) -> bool {
