@@ -8,20 +8,19 @@
 //! ```text
 //! tree hello "Plan a break" (version 1)
 //! check: ok (no problems)
-//! paths: 528 (all reach an outcome)
+//! 528 paths, all reaching an outcome
 //! outcomes:
-//!   rest_break (rest)      352
+//!   rest_break (rest)       276
 //!   ...
 //! asserts:
-//!   held    always(tired implies outcome == rest) "a tired person is told to rest"
+//!   held    reachable(walk)
 //!   ...
 //!
-//! p1f0c2a9b → rest_break (rest)
-//!   how_tired: How tired do you feel?
-//!     → very: Very tired
+//! peb93f404 → later_break (later)
+//!   how_tired: How tired do you feel? → very: Very tired
 //!     set tired = true, energy = -2
 //!   ...
-//!   outcome rest_break: Rest for 5 minutes
+//!   outcome later_break: Plan a longer break later
 //! ```
 
 use crate::check::check_path;
