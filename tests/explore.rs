@@ -349,3 +349,39 @@ fn cli_bad_input_gets_clear_errors() {
         "tests/fixtures/explore/loop.tree"
     ]));
 }
+
+#[test]
+fn nearest_points_explain_untaken_branch_arms() {
+    let src = r#"
+tree t "T" { start a outcomes x, y, z }
+var n: int = 1
+question a { text "A" option go "Go" -> b }
+branch b { when n > 0 -> one when n > 5 -> two else -> three }
+outcome one { kind x title "1" }
+outcome two { kind y title "2" }
+outcome three { kind z title "3" }
+assert reachable(two)
+assert reachable(three)
+"#;
+    let path = Path::new("arms.tree");
+    let model = match guidetree::check::check_str(path, src) {
+        Ok(checked) => checked.model,
+        Err(failure) => panic!("{:#?}", failure.diagnostics),
+    };
+    let (report, passed) = test_report(path, &model);
+    assert!(!passed);
+    assert!(
+        report.contains(
+            "its arm `when n > 5` (-> two) is never tested: an earlier arm always matches"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("its `else` (-> three) is never taken: an arm always matches"),
+        "{report}"
+    );
+    assert!(
+        report.contains("branch arm `n > 0` in `b` is never false"),
+        "{report}"
+    );
+}
