@@ -27,6 +27,7 @@ pub mod plan;
 use crate::eval::{self, EvalError};
 use crate::interp::{Answer, AnswerError, Session};
 use crate::model::{Expr, Model, NodeId, NodeKind, Value};
+use std::cell::OnceCell;
 use std::fmt::Write as _;
 use std::ops::ControlFlow;
 
@@ -118,8 +119,8 @@ impl End {
 pub struct PathView<'a, 'm> {
     session: &'a mut Session<'m>,
     end: &'a End,
-    key: &'a str,
-    hash: u64,
+    /// Built on first use: visitors that only count never pay for it.
+    key: OnceCell<String>,
 }
 
 impl<'m> PathView<'_, 'm> {
@@ -143,13 +144,28 @@ impl<'m> PathView<'_, 'm> {
     /// The path's canonical key (see [`path_id`]).
     #[must_use]
     pub fn key(&self) -> &str {
-        self.key
+        self.key.get_or_init(|| {
+            let model = self.model();
+            let mut key = String::new();
+            for (node, answer) in self.answers() {
+                let start = key.len();
+                if start > 0 {
+                    key.push_str(" > ");
+                }
+                key.push_str(&model.node(node).id);
+                key.push('=');
+                if !write_answer(model, node, answer, &mut key) {
+                    key.truncate(start);
+                }
+            }
+            key
+        })
     }
 
     /// The path's stable id (see [`path_id`]).
     #[must_use]
     pub fn id(&self) -> String {
-        format_id(self.hash)
+        path_id(self.key())
     }
 
     /// Every answer on the path, in order, with the node it answered; for a
@@ -207,7 +223,7 @@ impl<'m> PathView<'_, 'm> {
             .collect();
         PathRecord {
             id: self.id(),
-            key: self.key.to_string(),
+            key: self.key().to_string(),
             nodes: self.session.path().to_vec(),
             choices,
             answers: self.answers().map(|(n, a)| (n, a.clone())).collect(),
@@ -445,13 +461,11 @@ fn write_answer(model: &Model, node: NodeId, answer: &Answer, out: &mut String) 
     true
 }
 
-/// The answers still to try at one depth, and the key as it was there.
+/// The answers still to try at one depth.
 #[derive(Debug, Default)]
 struct Frame {
     answers: Vec<Answer>,
     next: usize,
-    key_len: usize,
-    hash: u64,
 }
 
 /// What became of a state the explorer arrived at.
@@ -472,7 +486,6 @@ struct Explorer<'m> {
     depth: usize,
     /// Per node: how many times the current path stopped there.
     visits: Vec<u32>,
-    key: String,
     summary: Summary,
 }
 
@@ -487,7 +500,6 @@ impl<'m> Explorer<'m> {
             frames: Vec::new(),
             depth: 0,
             visits: vec![0; model.nodes.len()],
-            key: String::new(),
             summary: Summary::new(model),
         })
     }
@@ -495,7 +507,7 @@ impl<'m> Explorer<'m> {
     fn run<V: Visitor + ?Sized>(&mut self, visitor: &mut V) -> ControlFlow<()> {
         self.entered(0, 0);
         self.visits[self.session.current().index()] += 1;
-        self.arrive(visitor, FNV_OFFSET)?;
+        self.arrive(visitor)?;
         while let Some(d) = self.depth.checked_sub(1) {
             let frame = &mut self.frames[d];
             let Some(answer) = frame.answers.get(frame.next).cloned() else {
@@ -506,30 +518,21 @@ impl<'m> Explorer<'m> {
                 continue;
             };
             frame.next += 1;
-            let (key_len, hash) = (frame.key_len, frame.hash);
-            self.step(visitor, answer, key_len, hash)?;
+            self.step(visitor, answer)?;
         }
         ControlFlow::Continue(())
     }
 
     /// Give one answer, then deal with where it leads.
-    fn step<V: Visitor + ?Sized>(
-        &mut self,
-        visitor: &mut V,
-        answer: Answer,
-        key_len: usize,
-        hash: u64,
-    ) -> ControlFlow<()> {
+    fn step<V: Visitor + ?Sized>(&mut self, visitor: &mut V, answer: Answer) -> ControlFlow<()> {
         let from = self.session.current();
-        self.key.truncate(key_len);
-        let hash = self.push_key(from, &answer, hash);
         let (path_len, arms_len) = (self.session.path().len(), self.session.arms_taken().len());
         match self.session.answer(answer.clone()) {
             Ok(()) => {
                 self.summary.steps += 1;
                 self.entered(path_len, arms_len);
                 self.visits[self.session.current().index()] += 1;
-                if let Arrival::Ended = self.arrive(visitor, hash)? {
+                if let Arrival::Ended = self.arrive(visitor)? {
                     self.undo();
                 }
                 ControlFlow::Continue(())
@@ -540,7 +543,7 @@ impl<'m> Explorer<'m> {
                     answer: Some(answer),
                     error,
                 };
-                self.emit(visitor, &end, hash)
+                self.emit(visitor, &end)
             }
         }
     }
@@ -549,22 +552,6 @@ impl<'m> Explorer<'m> {
     fn undo(&mut self) {
         self.visits[self.session.current().index()] -= 1;
         self.session.back();
-    }
-
-    /// Append `node=answer` to the key; returns the key's new hash.
-    fn push_key(&mut self, node: NodeId, answer: &Answer, hash: u64) -> u64 {
-        let start = self.key.len();
-        if start > 0 {
-            self.key.push_str(" > ");
-        }
-        self.key.push_str(&self.model.node(node).id);
-        self.key.push('=');
-        if write_answer(self.model, node, answer, &mut self.key) {
-            fnv1a(hash, &self.key.as_bytes()[start..])
-        } else {
-            self.key.truncate(start);
-            hash
-        }
     }
 
     /// Record coverage for the nodes entered since the path had `path_len`
@@ -587,23 +574,19 @@ impl<'m> Explorer<'m> {
 
     /// The session has arrived at a new state: end the path here, or push
     /// the answers to try next.
-    fn arrive<V: Visitor + ?Sized>(
-        &mut self,
-        visitor: &mut V,
-        hash: u64,
-    ) -> ControlFlow<(), Arrival> {
+    fn arrive<V: Visitor + ?Sized>(&mut self, visitor: &mut V) -> ControlFlow<(), Arrival> {
         let node = self.session.current();
         let end = if let NodeKind::Outcome { kind, .. } = self.model.node(node).kind {
             Some(End::Outcome { node, kind })
         } else if self.visits[node.index()] > self.max_visits {
             Some(End::Cut { node })
         } else {
-            self.push_frame(hash)
+            self.push_frame()
         };
         match end {
             None => ControlFlow::Continue(Arrival::Pushed),
             Some(end) => {
-                self.emit(visitor, &end, hash)?;
+                self.emit(visitor, &end)?;
                 ControlFlow::Continue(Arrival::Ended)
             }
         }
@@ -611,7 +594,7 @@ impl<'m> Explorer<'m> {
 
     /// Push a frame with the answers to try at the current node; or, when
     /// there are none, say how the path ends.
-    fn push_frame(&mut self, hash: u64) -> Option<End> {
+    fn push_frame(&mut self) -> Option<End> {
         if self.frames.len() == self.depth {
             self.frames.push(Frame::default());
         }
@@ -620,12 +603,7 @@ impl<'m> Explorer<'m> {
         let node = self.session.current();
         let result = self.candidates(node, &mut answers);
         let empty = answers.is_empty();
-        self.frames[self.depth] = Frame {
-            answers,
-            next: 0,
-            key_len: self.key.len(),
-            hash,
-        };
+        self.frames[self.depth] = Frame { answers, next: 0 };
         match result {
             Err(error) => Some(End::Error {
                 node,
@@ -682,12 +660,7 @@ impl<'m> Explorer<'m> {
     }
 
     /// Hand a finished path to the visitor.
-    fn emit<V: Visitor + ?Sized>(
-        &mut self,
-        visitor: &mut V,
-        end: &End,
-        hash: u64,
-    ) -> ControlFlow<()> {
+    fn emit<V: Visitor + ?Sized>(&mut self, visitor: &mut V, end: &End) -> ControlFlow<()> {
         let answers = self.session.history().len()
             + usize::from(matches!(
                 end,
@@ -700,8 +673,7 @@ impl<'m> Explorer<'m> {
         let mut view = PathView {
             session: &mut self.session,
             end,
-            key: &self.key,
-            hash,
+            key: OnceCell::new(),
         };
         visitor.path(&mut view)
     }
