@@ -56,3 +56,27 @@ fn no_snapshot_outlives_its_tree() {
         "snapshots for trees that no longer exist (delete them): {stale:?}"
     );
 }
+
+/// `guidetree snapshot` prints exactly the text snapshotted here.
+#[test]
+fn the_command_prints_the_same_report() {
+    let trees = std::fs::read_dir(Path::new(MANIFEST).join("trees")).expect("trees/ exists");
+    for entry in trees.flatten() {
+        let path = relative(&entry.path());
+        if path.extension().and_then(|e| e.to_str()) != Some("tree") {
+            continue;
+        }
+        let out = std::process::Command::new(insta_cmd::get_cargo_bin("guidetree"))
+            .current_dir(MANIFEST)
+            .arg("snapshot")
+            .arg(&path)
+            .output()
+            .expect("runs");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            snapshot_string(&path, &Options::default()),
+            "{}",
+            path.display()
+        );
+    }
+}
