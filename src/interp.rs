@@ -74,8 +74,9 @@ pub struct Decision {
 pub struct Record {
     pub node: NodeId,
     pub answer: Answer,
-    /// Variables as they were just before the answer.
-    vars_before: Arc<[Value]>,
+    /// Where the variables as they were just before the answer start in
+    /// the session's `saved` stack.
+    vars_at: usize,
     /// Lengths of `path`, `reasons`, `log` and `decisions` before the answer.
     path_len: usize,
     reasons_len: usize,
@@ -84,20 +85,15 @@ pub struct Record {
 }
 
 impl Record {
-    /// Variables as they were just before this answer.
-    #[must_use]
-    pub fn vars_before(&self) -> &[Value] {
-        &self.vars_before
-    }
-
-    /// Length of [`Session::path`] just before this answer; the answered
-    /// node is the last node of that prefix.
+    /// How many nodes the session's path had just before this answer; the
+    /// nodes this answer entered start at this index of [`Session::path`].
     #[must_use]
     pub fn path_len(&self) -> usize {
         self.path_len
     }
 
-    /// Length of [`Session::reasons`] just before this answer.
+    /// How many hook reasons the session had just before this answer; the
+    /// reasons this answer added start at this index of [`Session::reasons`].
     #[must_use]
     pub fn reasons_len(&self) -> usize {
         self.reasons_len
@@ -114,6 +110,9 @@ pub struct Session<'m> {
     /// The node waiting for an answer (or the outcome reached).
     current: NodeId,
     history: Vec<Record>,
+    /// The variables before each answer in `history`, back to back, so an
+    /// answer saves state without allocating.
+    saved: Vec<Value>,
     reasons: Vec<Reason>,
     log: Vec<String>,
     decisions: Vec<Decision>,
@@ -143,6 +142,7 @@ impl<'m> Session<'m> {
             path: Vec::new(),
             current: node,
             history: Vec::new(),
+            saved: Vec::new(),
             reasons: Vec::new(),
             log: Vec::new(),
             decisions: Vec::new(),
@@ -224,12 +224,18 @@ impl<'m> Session<'m> {
     /// Variable values just before answer `i`, and just after it.
     #[must_use]
     pub fn vars_around(&self, i: usize) -> (&[Value], &[Value]) {
-        let before = &self.history[i].vars_before;
+        let before = self.saved_vars(&self.history[i]);
         let after = self
             .history
             .get(i + 1)
-            .map_or(&self.vars[..], |r| &r.vars_before[..]);
+            .map_or(&self.vars[..], |r| self.saved_vars(r));
         (before, after)
+    }
+
+    /// The variables saved for a record.
+    fn saved_vars(&self, record: &Record) -> &[Value] {
+        let saved = self.saved.get(record.vars_at..).unwrap_or(&[]);
+        &saved[..self.vars.len().min(saved.len())]
     }
 
     /// Is option `choice` of the current question shown?
@@ -287,10 +293,12 @@ impl<'m> Session<'m> {
     /// # Errors
     /// A refused answer leaves the session exactly as it was.
     pub fn answer(&mut self, answer: Answer) -> Result<(), AnswerError> {
+        let vars_at = self.saved.len();
+        self.saved.extend_from_slice(&self.vars);
         let record = Record {
             node: self.current,
             answer: answer.clone(),
-            vars_before: Arc::from(self.vars.as_slice()),
+            vars_at,
             path_len: self.path.len(),
             reasons_len: self.reasons.len(),
             log_len: self.log.len(),
@@ -329,8 +337,11 @@ impl<'m> Session<'m> {
     }
 
     fn restore(&mut self, record: Record) {
-        self.vars.clear();
-        self.vars.extend_from_slice(&record.vars_before);
+        let saved = self.saved.get(record.vars_at..).unwrap_or(&[]);
+        for (var, value) in self.vars.iter_mut().zip(saved) {
+            var.clone_from(value);
+        }
+        self.saved.truncate(record.vars_at);
         self.path.truncate(record.path_len);
         self.reasons.truncate(record.reasons_len);
         self.log.truncate(record.log_len);
@@ -639,7 +650,8 @@ assert always(outcome == done)
         );
         let last = s.history().last().unwrap();
         assert_eq!(m.node(s.path()[last.path_len() - 1]).id, "i");
-        assert_eq!(last.vars_before()[1], Value::Int(1));
+        let last_index = s.history().len() - 1;
+        assert_eq!(s.vars_around(last_index).0[1], Value::Int(1));
     }
 
     #[test]

@@ -115,7 +115,7 @@ fn how_with_keys(kind: &StepKind) -> &'static str {
 #[must_use]
 pub fn path_lines(session: &Session<'_>) -> Vec<String> {
     let model = session.model();
-    let mut records = session.history().iter().peekable();
+    let mut records = session.history().iter().enumerate().peekable();
     let mut decisions = session.decisions().iter();
     let mut lines = Vec::new();
     for (p, &node) in session.path().iter().enumerate() {
@@ -129,16 +129,17 @@ pub fn path_lines(session: &Session<'_>) -> Vec<String> {
                 ),
             });
         }
-        let Some(r) = records.next_if(|r| r.path_len() == p + 1) else {
+        let Some((i, r)) = records.next_if(|(_, r)| r.path_len() == p + 1) else {
             continue;
         };
         if asks(&model.node(r.node).kind) {
             let n = model.node(r.node);
+            let before = session.vars_around(i).0;
             let question = n.text.as_ref().map_or_else(
                 || n.id.clone(),
-                |t| first_line(&model.render_text(t, r.vars_before())).to_string(),
+                |t| first_line(&model.render_text(t, before)).to_string(),
             );
-            let answer = answer_label(model, r.node, &r.answer, r.vars_before());
+            let answer = answer_label(model, r.node, &r.answer, before);
             lines.push(format!("{question} → {answer}"));
         }
     }

@@ -1,0 +1,560 @@
+//! Human-readable reports over every path: the snapshot report that
+//! `guidetree snapshot` prints and `tests/trees.rs` snapshots, and the
+//! pieces `guidetree test` uses to show a counterexample.
+//!
+//! A snapshot report is deterministic (paths in exploration order, which is
+//! source order; no times, absolute paths or colours):
+//!
+//! ```text
+//! tree hello "Plan a break" (version 1)
+//! check: ok (no problems)
+//! 528 paths, all reaching an outcome
+//! outcomes:
+//!   rest_break (rest)       276
+//!   ...
+//! asserts:
+//!   held    reachable(walk)
+//!   ...
+//!
+//! peb93f404 → later_break (later)
+//!   how_tired: How tired do you feel? → very: Very tired
+//!     set tired = true, energy = -2
+//!   ...
+//!   outcome later_break: Plan a longer break later
+//! ```
+
+use crate::check::check_path;
+use crate::diag::{self, Diagnostic, Palette};
+use crate::explore::asserts::{self, Nearest, TestReport, Verdict, Via};
+use crate::explore::coverage::{Coverage, Site};
+use crate::explore::{explore, End, Options, PathRecord, PathView, Summary};
+use crate::interp::{Answer, AnswerError, Reason, Session};
+use crate::model::{Effect, Model, NodeId, NodeKind, Type, Value, VarId};
+use crate::source::{Sources, Span};
+use std::fmt::Write as _;
+use std::io;
+use std::ops::ControlFlow;
+use std::path::Path;
+
+/// Check the tree at `path` and write its snapshot report (or its
+/// diagnostics, when it does not pass the checker) to `out`.
+///
+/// Returns false when the tree fails the checker or fails before its first
+/// step.
+///
+/// # Errors
+/// Only when writing fails.
+pub fn snapshot_file(out: &mut dyn io::Write, path: &Path, options: &Options) -> io::Result<bool> {
+    match check_path(path) {
+        Ok(checked) => write_snapshot(out, &checked.model, &checked.warnings, options),
+        Err(failure) => {
+            let mut text = String::new();
+            for d in &failure.diagnostics {
+                let _ = writeln!(
+                    text,
+                    "{}",
+                    diag::render(d, &failure.sources, Palette::plain())
+                );
+            }
+            let _ = writeln!(
+                text,
+                "check: failed ({})",
+                diag::summary(&failure.diagnostics)
+            );
+            out.write_all(text.as_bytes())?;
+            Ok(false)
+        }
+    }
+}
+
+/// The snapshot report of the tree file at `path`, as text.
+#[must_use]
+pub fn snapshot_string(path: &Path, options: &Options) -> String {
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = snapshot_file(&mut out, path, options);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Write the snapshot report of a checked tree: the check summary, path
+/// count, outcome distribution, assert verdicts, then every path's
+/// transcript.
+///
+/// The tree is explored twice (once to count, once to write each path as it
+/// is found), so memory stays proportional to the depth of the tree.
+///
+/// Returns false when the tree fails before its first step.
+///
+/// # Errors
+/// Only when writing fails.
+pub fn write_snapshot(
+    out: &mut dyn io::Write,
+    model: &Model,
+    warnings: &[Diagnostic],
+    options: &Options,
+) -> io::Result<bool> {
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "tree {} {:?} (version {})",
+        model.id, model.title, model.version
+    );
+    for w in warnings {
+        let _ = writeln!(
+            text,
+            "{}",
+            diag::render(w, &model.sources, Palette::plain())
+        );
+    }
+    let _ = writeln!(text, "check: ok ({})", diag::summary(warnings));
+    let report = match asserts::check(model, options) {
+        Ok(report) => report,
+        Err(e) => {
+            let _ = writeln!(text, "error: the tree fails before its first step: {e}");
+            out.write_all(text.as_bytes())?;
+            return Ok(false);
+        }
+    };
+    write_header(&mut text, model, &report);
+    out.write_all(text.as_bytes())?;
+    let mut failure = None;
+    let result = explore(model, options, &mut |p: &mut PathView<'_, '_>| {
+        text.clear();
+        text.push('\n');
+        write_transcript(&mut text, p.session(), p.end(), &p.id());
+        match out.write_all(text.as_bytes()) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                failure = Some(e);
+                ControlFlow::Break(())
+            }
+        }
+    });
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    Ok(result.is_ok())
+}
+
+/// Path count, outcome distribution and assert verdicts.
+fn write_header(out: &mut String, model: &Model, report: &TestReport) {
+    let s = &report.summary;
+    let _ = writeln!(out, "{}", paths_summary(s));
+    let _ = writeln!(out, "outcomes:");
+    let rows: Vec<(String, u64)> = model
+        .nodes
+        .iter()
+        .zip(&s.endings)
+        .filter_map(|(n, count)| match n.kind {
+            NodeKind::Outcome { kind, .. } => {
+                Some((format!("{} ({})", n.id, model.kind_name(kind)), *count))
+            }
+            _ => None,
+        })
+        .collect();
+    let width = rows
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (label, count) in rows {
+        let _ = writeln!(out, "  {label:width$}  {count:>6}");
+    }
+    if model.asserts.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "asserts:");
+    for (i, verdict) in report.verdicts.iter().enumerate() {
+        let text = assert_text(model, i);
+        let _ = match verdict {
+            Verdict::Held => writeln!(out, "  held    {text}"),
+            Verdict::Failed(cx) => writeln!(
+                out,
+                "  FAILED  {text}\n          on {} path{}; shortest: {}",
+                cx.failures,
+                plural(cx.failures),
+                cx.path.id
+            ),
+            Verdict::Unreached(_) => {
+                writeln!(out, "  FAILED  {text}\n          no path reaches it")
+            }
+        };
+    }
+}
+
+/// How many paths there are and how they end: `528 paths, all reaching an
+/// outcome`, `3 paths: 2 reaching an outcome, 1 cut at the visit limit`.
+#[must_use]
+pub fn paths_summary(s: &Summary) -> String {
+    let paths = format!("{} path{}", s.paths, plural(s.paths));
+    if s.paths == s.outcomes {
+        let all = if s.paths == 1 { "" } else { "all " };
+        return format!("{paths}, {all}reaching an outcome");
+    }
+    let parts: Vec<String> = [
+        (s.outcomes, "reaching an outcome"),
+        (s.cut, "cut at the visit limit"),
+        (s.stuck, "stuck"),
+        (s.errors, "failing"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    format!("{paths}: {}", parts.join(", "))
+}
+
+/// An assert as written in the tree, on one line.
+#[must_use]
+pub fn assert_text(model: &Model, index: usize) -> String {
+    let span = model.asserts[index].span;
+    let written = model.sources.get(span.file).slice(span);
+    let text = written.split_whitespace().collect::<Vec<_>>().join(" ");
+    text.strip_prefix("assert ")
+        .map_or(text.clone(), str::to_string)
+}
+
+/// `file:line:col` of a span.
+#[must_use]
+pub fn location(sources: &Sources, span: Span) -> String {
+    let file = sources.get(span.file);
+    let (line, col) = file.line_col(span.start);
+    format!("{}:{line}:{col}", file.path.display())
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// A variable's value for people: texts quoted, enums and sets by name.
+#[must_use]
+pub fn show_value(model: &Model, var: VarId, value: &Value) -> String {
+    match (model.var(var).ty, value) {
+        (Type::Text, Value::Text(t)) => format!("{t:?}"),
+        (ty, v) => model.display(ty, v),
+    }
+}
+
+/// Every variable with its value: `toxic = false, months = 4`.
+#[must_use]
+pub fn show_state(model: &Model, vars: &[Value]) -> String {
+    assignments(model, (0..vars.len()).map(var_id), vars)
+}
+
+fn var_id(i: usize) -> VarId {
+    VarId(u32::try_from(i).unwrap_or(u32::MAX))
+}
+
+fn assignments(model: &Model, vars: impl Iterator<Item = VarId>, values: &[Value]) -> String {
+    vars.map(|v| {
+        format!(
+            "{} = {}",
+            model.var(v).name,
+            show_value(model, v, &values[v.index()])
+        )
+    })
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+/// An answer for people: `very: Very tired`, `outside+music: Being
+/// outside, Music`, `(none)`, `45`, `"Sam"`, `continue`. Labels are shown
+/// with variables as they were just before the answer.
+#[must_use]
+pub fn show_answer(model: &Model, node: NodeId, answer: &Answer, vars: &[Value]) -> String {
+    match (&model.node(node).kind, answer) {
+        (NodeKind::Question { options }, Answer::Choose(i)) => match options.get(*i) {
+            Some(o) => format!("{}: {}", o.id, model.render_text(&o.label, vars)),
+            None => format!("option #{i}"),
+        },
+        (NodeKind::Checklist { items, .. }, Answer::Check(mask)) => {
+            let ticked: Vec<_> = items
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, it)| it)
+                .collect();
+            if ticked.is_empty() {
+                return "(none)".into();
+            }
+            let ids: Vec<&str> = ticked.iter().map(|it| it.id.as_str()).collect();
+            let labels: Vec<String> = ticked
+                .iter()
+                .map(|it| model.render_text(&it.label, vars))
+                .collect();
+            format!("{}: {}", ids.join("+"), labels.join(", "))
+        }
+        (_, Answer::Number(n)) => n.to_string(),
+        (_, Answer::Text(t)) => format!("{t:?}"),
+        (_, Answer::Continue) => "continue".into(),
+        (_, other) => format!("{other:?}"),
+    }
+}
+
+/// The text a node shows, with variables filled in (empty when it has none).
+fn node_text(model: &Model, node: NodeId, vars: &[Value]) -> String {
+    model
+        .node(node)
+        .text
+        .as_ref()
+        .map(|t| model.render_text(t, vars))
+        .unwrap_or_default()
+}
+
+/// Write one path as a transcript: each step's question and answer, the
+/// variables it changed, the branches and scores it passed (with hook
+/// reasons), then how the path ended.
+pub fn write_transcript(out: &mut String, session: &Session<'_>, end: &End, id: &str) {
+    let model = session.model();
+    let _ = writeln!(out, "{id} → {}", end.describe(model));
+    let history = session.history();
+    let path = session.path();
+    let reasons = session.reasons();
+    let defaults = model.defaults();
+    // What happened before the first answer (a start that is a branch).
+    let first = history.first().map_or(path.len(), |r| r.path_len());
+    let first_reasons = history.first().map_or(reasons.len(), |r| r.reasons_len());
+    let start_vars = history
+        .first()
+        .map_or(session.vars(), |_| session.vars_around(0).0);
+    let step = Step {
+        nodes: &path[..first],
+        before: &defaults,
+        after: start_vars,
+        reasons: &reasons[..first_reasons],
+    };
+    write_step(out, model, &step);
+    for (i, record) in history.iter().enumerate() {
+        let (before, after) = session.vars_around(i);
+        let next = history.get(i + 1);
+        let text = node_text(model, record.node, before);
+        let node = &model.node(record.node).id;
+        let _ = write!(out, "  {node}: {text}");
+        if !matches!(record.answer, Answer::Continue) {
+            let answer = show_answer(model, record.node, &record.answer, before);
+            let _ = write!(out, " → {answer}");
+        }
+        out.push('\n');
+        let step = Step {
+            nodes: &path[record.path_len()..next.map_or(path.len(), |r| r.path_len())],
+            before,
+            after,
+            reasons: &reasons
+                [record.reasons_len()..next.map_or(reasons.len(), |r| r.reasons_len())],
+        };
+        write_step(out, model, &step);
+    }
+    write_end(out, session, end);
+}
+
+/// The nodes one answer entered (the last is where the path stopped next),
+/// the variables before and after, and the reasons hooks gave on the way.
+struct Step<'a> {
+    nodes: &'a [NodeId],
+    before: &'a [Value],
+    after: &'a [Value],
+    reasons: &'a [Reason],
+}
+
+fn write_step(out: &mut String, model: &Model, step: &Step<'_>) {
+    let passed = &step.nodes[..step.nodes.len().saturating_sub(1)];
+    let changed: Vec<VarId> = (0..step.after.len())
+        .map(var_id)
+        .filter(|v| step.before.get(v.index()) != step.after.get(v.index()))
+        .collect();
+    // A variable a score on the way assigns is shown with that score (the
+    // last one, when several do), with its value after the step.
+    let own: Vec<VarId> = changed
+        .iter()
+        .copied()
+        .filter(|v| !passed.iter().any(|n| score_sets(model, *n, *v)))
+        .collect();
+    if !own.is_empty() {
+        let _ = writeln!(
+            out,
+            "    set {}",
+            assignments(model, own.into_iter(), step.after)
+        );
+    }
+    let mut shown = vec![false; step.reasons.len()];
+    for (i, &node) in passed.iter().enumerate() {
+        let id = &model.node(node).id;
+        match &model.node(node).kind {
+            NodeKind::Branch { .. } => {
+                let to = step
+                    .nodes
+                    .get(i + 1)
+                    .map_or("?", |n| model.node(*n).id.as_str());
+                let _ = writeln!(out, "    branch {id} → {to}");
+            }
+            NodeKind::Score { .. } => {
+                let mine = (0..step.after.len())
+                    .map(var_id)
+                    .filter(|v| score_sets(model, node, *v))
+                    .filter(|v| !passed[i + 1..].iter().any(|n| score_sets(model, *n, *v)));
+                let _ = writeln!(
+                    out,
+                    "    score {id}: {}",
+                    assignments(model, mine, step.after)
+                );
+            }
+            _ => {}
+        }
+        for (r, reason) in step.reasons.iter().enumerate() {
+            if !shown[r] && reason.node == *id {
+                shown[r] = true;
+                let _ = writeln!(out, "      why ({}): {}", reason.hook, reason.text);
+            }
+        }
+    }
+    for (reason, _) in step.reasons.iter().zip(shown).filter(|(_, s)| !s) {
+        let _ = writeln!(out, "    why ({}): {}", reason.hook, reason.text);
+    }
+}
+
+/// Does score node `node` assign variable `var`?
+fn score_sets(model: &Model, node: NodeId, var: VarId) -> bool {
+    let NodeKind::Score { effects, .. } = &model.node(node).kind else {
+        return false;
+    };
+    effects.iter().any(|e| match e {
+        Effect::Set(v, _) | Effect::Add(v, _) | Effect::Remove(v, _) => *v == var,
+    })
+}
+
+fn write_end(out: &mut String, session: &Session<'_>, end: &End) {
+    let model = session.model();
+    let id = &model.node(end.node()).id;
+    let _ = match end {
+        End::Outcome { node, .. } => {
+            let title = match &model.node(*node).kind {
+                NodeKind::Outcome { title, .. } => model.render_text(title, session.vars()),
+                _ => String::new(),
+            };
+            writeln!(out, "  outcome {id}: {title}")
+        }
+        End::Cut { .. } => {
+            let text = node_text(model, end.node(), session.vars());
+            writeln!(
+                out,
+                "  {id}: {text}\n    (cut: one more visit than the limit allows)"
+            )
+        }
+        End::Stuck { .. } => {
+            let text = node_text(model, end.node(), session.vars());
+            writeln!(out, "  {id}: {text}\n    (stuck: no option is shown)")
+        }
+        End::Error { answer, error, .. } => {
+            let text = node_text(model, end.node(), session.vars());
+            let _ = write!(out, "  {id}: {text}");
+            if let Some(a) = answer {
+                let shown = show_answer(model, end.node(), a, session.vars());
+                let _ = write!(out, " → {shown}");
+            }
+            writeln!(out, "\n    (error: {error})")
+        }
+    };
+}
+
+/// Write a path record as a counterexample: its answers, the final state
+/// and how it ended, indented by `indent` spaces.
+pub fn write_record(out: &mut String, model: &Model, path: &PathRecord, indent: usize) {
+    let pad = " ".repeat(indent);
+    let _ = writeln!(out, "{pad}path {}:", path.id);
+    if path.answers.is_empty() {
+        let _ = writeln!(out, "{pad}  (no answers)");
+    }
+    for (node, answer) in &path.answers {
+        if matches!(answer, Answer::Continue) {
+            continue;
+        }
+        // Labels rarely interpolate; the final state is close enough here.
+        let shown = show_answer(model, *node, answer, &path.vars);
+        let _ = writeln!(out, "{pad}  {} → {shown}", model.node(*node).id);
+    }
+    let state = if matches!(
+        path.end,
+        End::Error {
+            answer: Some(_),
+            ..
+        }
+    ) {
+        "state before the failing answer"
+    } else {
+        "state"
+    };
+    let _ = writeln!(out, "{pad}{state}: {}", show_state(model, &path.vars));
+    let _ = writeln!(out, "{pad}end: {}", path.end.describe(model));
+    if let End::Error {
+        error: AnswerError::Eval(e),
+        ..
+    } = &path.end
+    {
+        let _ = writeln!(out, "{pad}  (at {})", location(&model.sources, e.span));
+    }
+}
+
+/// Why an unreached node is not reached, from the nearest reached point.
+#[must_use]
+pub fn explain_nearest(model: &Model, nearest: &Nearest, coverage: &Coverage) -> String {
+    let from = model.node(nearest.node);
+    let to = &model.node(nearest.to).id;
+    let at = location(&model.sources, from.id_span);
+    match (&from.kind, nearest.via) {
+        (NodeKind::Question { options }, Via::Option(i)) => {
+            let o = &options[i];
+            match &o.cond {
+                Some(c) => format!(
+                    "nearest reached point: question `{}` ({at}); its option `{}` (-> {to}) is never shown: `{}` is never true",
+                    from.id,
+                    o.id,
+                    source_text(model, c.span)
+                ),
+                None => format!(
+                    "nearest reached point: question `{}` ({at}); no path gets past it through option `{}` (-> {to})",
+                    from.id, o.id
+                ),
+            }
+        }
+        (NodeKind::Branch { arms, .. }, Via::Arm(i)) => {
+            let site = Site::Arm {
+                node: nearest.node,
+                index: i,
+            };
+            let tested = coverage
+                .conditions
+                .iter()
+                .any(|c| c.site == site && c.seen_false);
+            let why = if tested {
+                "is never true"
+            } else {
+                "is never tested: an earlier arm always matches"
+            };
+            format!(
+                "nearest reached point: branch `{}` ({at}); its arm `when {}` (-> {to}) {why}",
+                from.id,
+                source_text(model, arms[i].cond.span)
+            )
+        }
+        (NodeKind::Branch { .. }, Via::Else) => format!(
+            "nearest reached point: branch `{}` ({at}); its `else` (-> {to}) is never taken: an arm always matches",
+            from.id
+        ),
+        _ => format!(
+            "nearest reached point: {} `{}` ({at}); no path gets past it to `{to}`",
+            from.kind.keyword(),
+            from.id
+        ),
+    }
+}
+
+/// The source text of a span, on one line.
+#[must_use]
+pub fn source_text(model: &Model, span: Span) -> String {
+    let text = model.sources.get(span.file).slice(span);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,387 @@
+//! The explorer through its public API and the command line: assert
+//! failures with counterexamples, coverage, the snapshot report, diffs and
+//! hooks. Fixtures live in `tests/fixtures/explore/`; names starting with
+//! `err_` are trees whose tests fail.
+
+use guidetree::check::check_path;
+use guidetree::cmd::diff::render;
+use guidetree::cmd::test::write_report;
+use guidetree::explore::asserts::{self, Verdict};
+use guidetree::explore::diff::diff;
+use guidetree::explore::{self, Options, DEFAULT_MAX_VISITS};
+use guidetree::model::{HookOutput, HookRuntime, Model, Type, Value};
+use guidetree::report::write_snapshot;
+use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
+const FIXTURES: &str = "tests/fixtures/explore";
+
+fn relative(path: &Path) -> PathBuf {
+    path.strip_prefix(MANIFEST).unwrap_or(path).to_path_buf()
+}
+
+fn load(path: &Path) -> Model {
+    match check_path(path) {
+        Ok(checked) => checked.model,
+        Err(failure) => panic!(
+            "{} does not check: {:#?}",
+            path.display(),
+            failure.diagnostics
+        ),
+    }
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(FIXTURES).join(name)
+}
+
+/// The `guidetree test` report for a tree, and whether it passed.
+fn test_report(path: &Path, model: &Model) -> (String, bool) {
+    let report = asserts::check(model, &Options::default()).expect("explores");
+    let mut out = String::new();
+    let passed = write_report(&mut out, model, path, &report, None, DEFAULT_MAX_VISITS);
+    (out, passed)
+}
+
+#[test]
+fn test_reports_of_every_fixture() {
+    insta::glob!("fixtures/explore", "*.tree", |path| {
+        let path = relative(path);
+        let (report, passed) = test_report(&path, &load(&path));
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        assert_eq!(passed, !name.starts_with("err_"), "{report}");
+        insta::assert_snapshot!(report);
+    });
+}
+
+#[test]
+fn snapshot_reports_of_every_fixture() {
+    insta::glob!("fixtures/explore", "*.tree", |path| {
+        let path = relative(path);
+        let mut out = Vec::new();
+        let model = load(&path);
+        assert!(write_snapshot(&mut out, &model, &[], &Options::default()).expect("writes"));
+        insta::assert_snapshot!(String::from_utf8_lossy(&out));
+    });
+}
+
+#[test]
+fn a_failed_always_keeps_the_shortest_counterexample() {
+    let model = load(&fixture("err_always.tree"));
+    let report = asserts::check(&model, &Options::default()).unwrap();
+    let Verdict::Failed(cx) = &report.verdicts[0] else {
+        panic!("expected a failure: {:?}", report.verdicts[0]);
+    };
+    // yes > mild > since=N for N in 0, 1, 2, 3, 120; the first is kept.
+    assert_eq!(cx.failures, 5);
+    assert_eq!(cx.path.key, "safety=yes > how_bad=mild > since=0");
+    assert_eq!(cx.path.id, explore::path_id(&cx.path.key));
+    assert!(matches!(report.verdicts[1], Verdict::Failed(_)));
+    assert!(report.verdicts[2].held());
+    assert!(!report.passed());
+}
+
+#[test]
+fn a_failed_reachable_names_the_nearest_reached_point() {
+    let model = load(&fixture("err_reachable.tree"));
+    let report = asserts::check(&model, &Options::default()).unwrap();
+    let Verdict::Unreached(Some(nearest)) = &report.verdicts[0] else {
+        panic!("expected an unreached node: {:?}", report.verdicts[0]);
+    };
+    assert_eq!(model.node(nearest.node).id, "door");
+    assert_eq!(model.node(nearest.to).id, "hall");
+    assert_eq!(nearest.via, explore::asserts::Via::Option(1));
+}
+
+#[test]
+fn max_visits_bounds_loops_and_cut_paths_are_counted() {
+    let model = load(&fixture("loop.tree"));
+    let two = explore::count(&model, &Options::default()).unwrap();
+    assert_eq!((two.paths, two.outcomes, two.cut), (3, 2, 1));
+    let five = explore::count(&model, &Options { max_visits: 5 }).unwrap();
+    assert_eq!((five.paths, five.outcomes, five.cut), (6, 5, 1));
+    // With more visits the assert `tries <= 1` meets a path that breaks it.
+    let report = asserts::check(&model, &Options { max_visits: 3 }).unwrap();
+    assert!(!report.verdicts[0].held());
+}
+
+#[test]
+fn diff_finds_added_removed_and_changed_paths() {
+    let old = load(&fixture("diff/old.tree"));
+    let new = load(&fixture("diff/new.tree"));
+    let d = diff(&old, &new, &Options::default()).unwrap();
+    assert_eq!((d.added.len(), d.removed.len(), d.changed.len()), (2, 2, 4));
+    assert_eq!(d.unchanged, 0);
+    let ends: Vec<bool> = d.changed.iter().map(|c| c.end_changed()).collect();
+    assert_eq!(ends, [false, false, true, false]);
+    assert!(d.changed.iter().all(|c| c.route_changed()));
+    let text = render(&d, Path::new("old.tree"), Path::new("new.tree"));
+    assert!(
+        text.contains("2 added, 2 removed, 4 changed, 0 unchanged"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    end:   no_coffee (skip) → coffee (drink)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn reordering_and_rewording_a_tree_renames_no_path() {
+    let old = load(&fixture("diff/old.tree"));
+    let reordered = load(&fixture("diff/reordered.tree"));
+    let d = diff(&old, &reordered, &Options::default()).unwrap();
+    assert!(d.is_empty(), "{d:#?}");
+    assert_eq!(d.unchanged, 6);
+}
+
+/// Stands in for the compiled script of `hooks/score.tree`: one point per
+/// ticked item, with a reason naming it.
+#[derive(Debug)]
+struct Readiness;
+
+impl HookRuntime for Readiness {
+    fn call(
+        &self,
+        model: &Model,
+        name: &str,
+        args: &[Value],
+        arg_types: &[Type],
+        _ret: Type,
+    ) -> Result<HookOutput, String> {
+        let ([Value::Set(bits)], [Type::Set(domain)]) = (args, arg_types) else {
+            return Err(format!("{name} takes one set"));
+        };
+        let members = &model.domains[domain.0 as usize];
+        let reasons = members
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| bits & (1 << i) != 0)
+            .map(|(_, m)| format!("{m} counts"))
+            .collect();
+        Ok(HookOutput {
+            value: Value::Int(i64::from(bits.count_ones())),
+            reasons,
+            log: Vec::new(),
+        })
+    }
+}
+
+#[test]
+fn hooks_run_on_every_path_and_their_reasons_are_in_the_snapshot() {
+    let path = fixture("hooks/score.tree");
+    let mut model = load(&path);
+    model.hooks = Some(Arc::new(Readiness));
+    let report = asserts::check(&model, &Options::default()).unwrap();
+    // A hook sees the whole set, so every subset of the 3 items is tried.
+    assert_eq!(report.summary.paths, 8);
+    assert!(report.passed());
+    let mut out = Vec::new();
+    assert!(write_snapshot(&mut out, &model, &[], &Options::default()).unwrap());
+    insta::assert_snapshot!(String::from_utf8_lossy(&out));
+}
+
+#[test]
+fn without_a_runtime_hook_calls_are_failing_paths() {
+    let path = fixture("hooks/score.tree");
+    let mut model = load(&path);
+    model.hooks = None;
+    let summary = explore::count(&model, &Options::default()).unwrap();
+    assert_eq!(summary.errors, summary.paths);
+}
+
+// ─── The command line ──────────────────────────────────────────────────────
+
+fn cli() -> Command {
+    let mut cmd = Command::new(get_cargo_bin("guidetree"));
+    cmd.current_dir(MANIFEST).env("NO_COLOR", "1");
+    cmd
+}
+
+#[test]
+fn cli_paths_lists_every_path() {
+    assert_cmd_snapshot!(cli().args(["paths", "tests/fixtures/explore/loop.tree"]));
+}
+
+#[test]
+fn cli_paths_counts() {
+    assert_cmd_snapshot!(cli().args([
+        "paths",
+        "--count",
+        "tests/fixtures/explore/err_always.tree"
+    ]));
+    assert_cmd_snapshot!(cli().args([
+        "paths",
+        "--count",
+        "--format",
+        "json",
+        "--max-visits",
+        "4",
+        "tests/fixtures/explore/loop.tree"
+    ]));
+}
+
+#[test]
+fn cli_paths_json_is_one_document() {
+    let out = cli()
+        .args([
+            "paths",
+            "--format",
+            "json",
+            "tests/fixtures/explore/err_stuck.tree",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["tree"], "err_stuck");
+    let paths = json["paths"].as_array().unwrap();
+    assert_eq!(paths.len(), 3);
+    assert_eq!(json["summary"]["stuck"], 1);
+    assert_eq!(json["summary"]["errors"], 1);
+    assert_eq!(paths[0]["end"]["kind"], "stuck");
+    assert_eq!(paths[0]["key"], "pick=shut");
+    assert_eq!(paths[0]["id"], explore::path_id("pick=shut"));
+    assert_eq!(paths[2]["end"]["message"], "division by zero");
+}
+
+#[test]
+fn cli_test_fails_with_counterexamples() {
+    assert_cmd_snapshot!(cli().args([
+        "test",
+        "tests/fixtures/explore/err_always.tree",
+        "tests/fixtures/explore/loop.tree"
+    ]));
+}
+
+#[test]
+fn cli_test_passes_and_checks_coverage() {
+    assert_cmd_snapshot!(cli().args(["test", "tests/fixtures/explore/loop.tree"]));
+    assert_cmd_snapshot!(cli().args([
+        "test",
+        "--fail-under",
+        "100",
+        "tests/fixtures/explore/err_reachable.tree"
+    ]));
+}
+
+#[test]
+fn cli_test_max_visits_reaches_deeper() {
+    let out = cli()
+        .args([
+            "test",
+            "--max-visits",
+            "3",
+            "tests/fixtures/explore/loop.tree",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("FAILED  always(tries <= 1)"), "{stdout}");
+}
+
+#[test]
+fn cli_snapshot_prints_the_report() {
+    assert_cmd_snapshot!(cli().args(["snapshot", "tests/fixtures/explore/loop.tree"]));
+}
+
+#[test]
+fn cli_diff_text_and_json() {
+    assert_cmd_snapshot!(cli().args([
+        "diff",
+        "tests/fixtures/explore/diff/old.tree",
+        "tests/fixtures/explore/diff/new.tree"
+    ]));
+    let out = cli()
+        .args([
+            "diff",
+            "--format",
+            "json",
+            "--exit-code",
+            "tests/fixtures/explore/diff/old.tree",
+            "tests/fixtures/explore/diff/new.tree",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "--exit-code: the versions differ"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["added"].as_array().unwrap().len(), 2);
+    assert_eq!(json["removed"].as_array().unwrap().len(), 2);
+    assert_eq!(json["changed"][2]["new"]["end"], "coffee (drink)");
+    assert_eq!(json["changed"][2]["old"]["end"], "no_coffee (skip)");
+    assert_eq!(json["unchanged"], 0);
+    let same = cli()
+        .args([
+            "diff",
+            "--exit-code",
+            "tests/fixtures/explore/diff/old.tree",
+            "tests/fixtures/explore/diff/reordered.tree",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(same.status.code(), Some(0));
+}
+
+#[test]
+fn cli_bad_input_gets_clear_errors() {
+    assert_cmd_snapshot!(cli().args(["paths", "tests/fixtures/explore/missing.tree"]));
+    assert_cmd_snapshot!(cli().args([
+        "paths",
+        "--max-visits",
+        "0",
+        "tests/fixtures/explore/loop.tree"
+    ]));
+    assert_cmd_snapshot!(cli().args([
+        "test",
+        "--fail-under",
+        "150",
+        "tests/fixtures/explore/loop.tree"
+    ]));
+}
+
+#[test]
+fn nearest_points_explain_untaken_branch_arms() {
+    let src = r#"
+tree t "T" { start a outcomes x, y, z }
+var n: int = 1
+question a { text "A" option go "Go" -> b }
+branch b { when n > 0 -> one when n > 5 -> two else -> three }
+outcome one { kind x title "1" }
+outcome two { kind y title "2" }
+outcome three { kind z title "3" }
+assert reachable(two)
+assert reachable(three)
+"#;
+    let path = Path::new("arms.tree");
+    let model = match guidetree::check::check_str(path, src) {
+        Ok(checked) => checked.model,
+        Err(failure) => panic!("{:#?}", failure.diagnostics),
+    };
+    let (report, passed) = test_report(path, &model);
+    assert!(!passed);
+    assert!(
+        report.contains(
+            "its arm `when n > 5` (-> two) is never tested: an earlier arm always matches"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("its `else` (-> three) is never taken: an arm always matches"),
+        "{report}"
+    );
+    assert!(
+        report.contains("branch arm `n > 0` in `b` is never false"),
+        "{report}"
+    );
+}
