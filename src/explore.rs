@@ -563,7 +563,9 @@ impl<'m> Explorer<'m> {
         for &node in &self.session.path()[path_len..] {
             cov.nodes[node.index()] = true;
             if let NodeKind::Branch { arms, .. } = &model.node(node).kind {
-                let Some(decision) = decisions.next() else { continue };
+                let Some(decision) = decisions.next() else {
+                    continue;
+                };
                 let taken = decision.arm.unwrap_or(arms.len());
                 for arm in 0..taken {
                     cov.condition(node, arm, false);

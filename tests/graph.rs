@@ -1003,3 +1003,61 @@ mod mermaid_rules {
         Ok(())
     }
 }
+
+#[test]
+fn command_highlights_a_path_found_by_its_id() {
+    // Take a real id from `paths` rather than guessing the key format.
+    let listing = guidetree(&["paths", "trees/hello.tree"]);
+    let first = String::from_utf8_lossy(&listing.stdout);
+    let id = first.split_whitespace().next().expect("a path id");
+    let out = guidetree(&["graph", "trees/hello.tree", "--highlight", id]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dot = String::from_utf8_lossy(&out.stdout);
+    let bold: Vec<&str> = dot.lines().filter(|l| l.contains("penwidth=3")).collect();
+    // The first path ends at later_break: its nodes are bold, walk is not.
+    assert!(bold.iter().any(|l| l.contains("\"later_break\"")), "{dot}");
+    assert!(!bold.iter().any(|l| l.starts_with("  \"walk\"")), "{dot}");
+}
+
+#[test]
+fn command_greys_what_no_path_reaches() {
+    // The option `never` hides behind a variable that nothing ever sets.
+    let out = guidetree(&[
+        "graph",
+        "tests/fixtures/graph/dead-option.tree",
+        "--coverage",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dot = String::from_utf8_lossy(&out.stdout);
+    let edges: Vec<&str> = dot
+        .lines()
+        .filter(|l| l.contains("\"q\" -> \"end\""))
+        .collect();
+    assert_eq!(edges.len(), 2, "{dot}");
+    assert!(
+        !edges[0].contains("dashed"),
+        "the reached option stays solid: {dot}"
+    );
+    assert!(
+        edges[1].contains("dashed"),
+        "the option no path takes is greyed: {dot}"
+    );
+}
+
+#[test]
+fn command_refuses_an_unknown_path_id() {
+    let out = guidetree(&["graph", "trees/hello.tree", "--highlight", "pdeadbeef"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("no path of this tree has the id `pdeadbeef`"));
+}

@@ -3,8 +3,9 @@
 use crate::check::check_path;
 use crate::cli::EXIT_FAIL;
 use crate::diag::{self, Palette};
-use crate::graph::{self, Overlay};
-use crate::model::Model;
+use crate::explore;
+use crate::graph::{self, Marks, Overlay};
+use crate::model::{Model, NodeId, NodeKind};
 use anyhow::Context;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -89,16 +90,58 @@ fn format(args: &Args) -> graph::Format {
 /// The overlays asked for. Both need every path through the tree, which
 /// the path explorer provides; until it is part of the build, asking for
 /// one is an error rather than a picture that silently lacks it.
-fn overlay(args: &Args, _model: &Model) -> anyhow::Result<Overlay> {
-    if let Some(id) = &args.highlight {
-        anyhow::bail!(
-            "--highlight {id} needs the path explorer, which this build does not have yet"
-        );
+fn overlay(args: &Args, model: &Model) -> anyhow::Result<Overlay> {
+    let options = explore::Options::default();
+    let highlight = match &args.highlight {
+        None => None,
+        Some(id) => {
+            let path = explore::find_path(model, id, &options).with_context(|| {
+                format!("no path of this tree has the id `{id}` (list them with `guidetree paths`)")
+            })?;
+            let mut marks = Marks::new();
+            mark_path(model, &mut marks, &path.nodes, &path.choices);
+            Some(marks)
+        }
+    };
+    let reached = if args.coverage {
+        let mut marks = Marks::new();
+        explore::explore(model, &options, &mut |p: &mut explore::PathView<'_, '_>| {
+            let record = p.record();
+            mark_path(model, &mut marks, &record.nodes, &record.choices);
+            std::ops::ControlFlow::Continue(())
+        })
+        .map_err(|e| anyhow::anyhow!("cannot explore the tree: {e}"))?;
+        Some(marks)
+    } else {
+        None
+    };
+    Ok(Overlay { highlight, reached })
+}
+
+/// Mark a path's nodes and the exits it takes: the option chosen at each
+/// question, the arm each branch took (read off the next node), and the one
+/// exit of every other node.
+fn mark_path(model: &Model, marks: &mut Marks, nodes: &[NodeId], choices: &[(NodeId, usize)]) {
+    let mut choices = choices.iter();
+    for (i, &node) in nodes.iter().enumerate() {
+        marks.insert_node(node);
+        let Some(&next) = nodes.get(i + 1) else { break };
+        match &model.node(node).kind {
+            NodeKind::Question { .. } => {
+                if let Some(&(_, option)) = choices.find(|(n, _)| *n == node) {
+                    marks.insert_exit(node, option);
+                }
+            }
+            NodeKind::Branch { arms, .. } => {
+                let arm = arms
+                    .iter()
+                    .position(|a| a.next == next)
+                    .unwrap_or(arms.len());
+                marks.insert_exit(node, arm);
+            }
+            _ => marks.insert_exit(node, 0),
+        }
     }
-    if args.coverage {
-        anyhow::bail!("--coverage needs the path explorer, which this build does not have yet");
-    }
-    Ok(Overlay::none())
 }
 
 /// Write through a temporary file beside `path`, then rename, so a failed
