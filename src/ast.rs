@@ -238,10 +238,20 @@ impl Field {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// A literal in `examples`.
+#[derive(Clone, PartialEq)]
 pub enum Literal {
     Int(i64),
     Text(String),
+}
+
+impl fmt::Debug for Literal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Literal::Int(n) => write!(f, "{n}"),
+            Literal::Text(s) => write!(f, "{s:?}"),
+        }
+    }
 }
 
 /// `option id "Label" if cond { effects } -> target`
@@ -283,7 +293,10 @@ impl Effect {
 /// An expression; boxed children keep the enum small.
 pub type Expr = Spanned<ExprKind>;
 
-#[derive(Debug, Clone, PartialEq)]
+/// One expression node. Its `Debug` form is a one-line S-expression such as
+/// `(and (> months 3) (not toxic))`, so precedence is plain to see in
+/// snapshots; the span of the whole expression follows it.
+#[derive(Clone, PartialEq)]
 pub enum ExprKind {
     Int(i64),
     Str(Str),
@@ -308,6 +321,39 @@ pub enum ExprKind {
         lhs: Box<Expr>,
         rhs: Box<Expr>,
     },
+}
+
+impl fmt::Debug for ExprKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExprKind::Int(n) => write!(f, "{n}"),
+            ExprKind::Str(s) => write!(f, "{:?}", s.to_template()),
+            ExprKind::Bool(b) => write!(f, "{b}"),
+            ExprKind::Name(id) => f.write_str(&id.name),
+            ExprKind::Visited(id) => write!(f, "(visited {})", id.name),
+            ExprKind::Hook { name, args } => call(f, &format!("hook {}", name.name), args),
+            ExprKind::Call { name, args } => call(f, &name.name, args),
+            ExprKind::Unary { op, expr } => {
+                let op = match op {
+                    UnaryOp::Not => "not",
+                    UnaryOp::Neg => "-",
+                };
+                write!(f, "({op} {:?})", expr.node)
+            }
+            ExprKind::Binary { op, lhs, rhs } => {
+                write!(f, "({} {:?} {:?})", op.symbol(), lhs.node, rhs.node)
+            }
+        }
+    }
+}
+
+/// `(name arg1 arg2)` for calls in the S-expression form.
+fn call(f: &mut fmt::Formatter<'_>, head: &str, args: &[Expr]) -> fmt::Result {
+    write!(f, "({head}")?;
+    for a in args {
+        write!(f, " {:?}", a.node)?;
+    }
+    f.write_str(")")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

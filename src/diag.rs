@@ -1,7 +1,7 @@
 //! Diagnostics: errors and warnings as data, and the one place that turns
 //! them into words on a terminal (rustc style) or JSON.
 
-use crate::source::{Sources, Span};
+use crate::source::{FileId, SourceFile, Sources, Span};
 use anstyle::{AnsiColor, Effects, Style};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -280,26 +280,28 @@ fn paint(style: Style, text: &str) -> String {
 ///   |
 ///   = help: did you mean `stop`?
 /// ```
+///
+/// Labels are shown in source order, grouped by file (the primary label's
+/// file first); `...` marks skipped lines.
 #[must_use]
 pub fn render(diag: &Diagnostic, sources: &Sources, palette: Palette) -> String {
     let (word, style) = match diag.severity {
         Severity::Error => ("error", palette.error),
         Severity::Warning => ("warning", palette.warning),
     };
-    let mut labels: Vec<(&Label, bool)> = vec![(&diag.primary, true)];
-    labels.extend(diag.secondary.iter().map(|l| (l, false)));
-    let width = labels
+    let groups = label_groups(diag, sources);
+    let width = groups
         .iter()
-        .map(|(l, _)| {
-            let f = sources.get(l.span.file);
-            let (line, _) = f.line_col(l.span.start);
-            line.to_string().len()
-        })
+        .flat_map(|g| g.labels.iter().map(|l| l.line))
         .max()
-        .unwrap_or(1);
-    let pad = " ".repeat(width);
-    let bar = paint(palette.gutter, "|");
-
+        .unwrap_or(1)
+        .to_string()
+        .len();
+    let painter = Painter {
+        palette,
+        style,
+        width,
+    };
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -307,59 +309,155 @@ pub fn render(diag: &Diagnostic, sources: &Sources, palette: Palette) -> String 
         paint(style, &format!("{word}[{}]", diag.code)),
         paint(palette.bold, &format!(": {}", diag.message))
     );
-    let mut last_file = None;
-    for (label, primary) in labels {
-        let file = sources.get(label.span.file);
-        let (line, col) = file.line_col(label.span.start);
-        let arrow = if last_file.is_none() { "-->" } else { ":::" };
-        if last_file != Some(label.span.file) || primary {
-            let _ = writeln!(
-                out,
-                "{pad}{} {}:{line}:{col}",
-                paint(palette.gutter, arrow),
-                file.path.display()
-            );
-            let _ = writeln!(out, "{pad} {bar}");
-        }
-        last_file = Some(label.span.file);
-        if file.text.is_empty() {
-            continue; // an unreadable or empty file: there is no line to show
-        }
-        let text = file.line(line);
-        let (end_line, end_col) = file.line_col(label.span.end);
-        let marks = if end_line == line {
-            end_col.saturating_sub(col).max(1)
+    let (primary_line, primary_col) = sources
+        .get(diag.primary.span.file)
+        .line_col(diag.primary.span.start);
+    for (i, group) in groups.iter().enumerate() {
+        let file = sources.get(group.file);
+        let (arrow, line, col) = if i == 0 {
+            ("-->", primary_line, primary_col)
         } else {
-            text.chars().count().saturating_sub(col - 1).max(1)
-        };
-        let (mark, mark_style) = if primary {
-            ("^", style)
-        } else {
-            ("-", palette.secondary)
+            (":::", group.labels[0].line, group.labels[0].col)
         };
         let _ = writeln!(
             out,
-            "{} {bar} {}",
-            paint(palette.gutter, &format!("{line:>width$}")),
-            text.replace('\t', " ")
+            "{}{} {}:{line}:{col}",
+            " ".repeat(width),
+            paint(palette.gutter, arrow),
+            file.path.display()
         );
-        let underline = format!("{}{}", " ".repeat(col - 1), mark.repeat(marks));
-        let label_text = if label.text.is_empty() {
-            String::new()
-        } else {
-            format!(" {}", label.text)
-        };
-        let _ = writeln!(
-            out,
-            "{pad} {bar} {}",
-            paint(mark_style, &format!("{underline}{label_text}"))
-        );
+        painter.empty_gutter(&mut out);
+        if !file.text.is_empty() {
+            painter.excerpt(&mut out, file, &group.labels);
+        }
     }
     if let Some(help) = &diag.help {
-        let _ = writeln!(out, "{pad} {bar}");
-        let _ = writeln!(out, "{pad} {} {help}", paint(palette.help, "= help:"));
+        painter.empty_gutter(&mut out);
+        let _ = writeln!(
+            out,
+            "{} {} {help}",
+            " ".repeat(width),
+            paint(palette.help, "= help:")
+        );
     }
     out
+}
+
+/// The labels of one file, in line order.
+struct Group<'a> {
+    file: FileId,
+    labels: Vec<Placed<'a>>,
+}
+
+/// A label with its place worked out.
+struct Placed<'a> {
+    label: &'a Label,
+    primary: bool,
+    line: usize,
+    col: usize,
+}
+
+fn label_groups<'a>(diag: &'a Diagnostic, sources: &Sources) -> Vec<Group<'a>> {
+    let all =
+        std::iter::once((&diag.primary, true)).chain(diag.secondary.iter().map(|l| (l, false)));
+    let mut groups: Vec<Group<'a>> = Vec::new();
+    for (label, primary) in all {
+        let (line, col) = sources.get(label.span.file).line_col(label.span.start);
+        let placed = Placed {
+            label,
+            primary,
+            line,
+            col,
+        };
+        match groups.iter_mut().find(|g| g.file == label.span.file) {
+            Some(g) => g.labels.push(placed),
+            None => groups.push(Group {
+                file: label.span.file,
+                labels: vec![placed],
+            }),
+        }
+    }
+    for g in &mut groups {
+        g.labels.sort_by_key(|p| (p.line, p.col, !p.primary));
+    }
+    groups
+}
+
+/// Draws the gutter, source lines and underlines of one diagnostic.
+struct Painter {
+    palette: Palette,
+    /// The severity's colour, for primary underlines.
+    style: Style,
+    /// Width of the widest line number.
+    width: usize,
+}
+
+impl Painter {
+    fn empty_gutter(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "{} {}",
+            " ".repeat(self.width),
+            paint(self.palette.gutter, "|")
+        );
+    }
+
+    fn excerpt(&self, out: &mut String, file: &SourceFile, labels: &[Placed<'_>]) {
+        let bar = paint(self.palette.gutter, "|");
+        let mut last_line: Option<usize> = None;
+        for placed in labels {
+            if last_line != Some(placed.line) {
+                if last_line.is_some_and(|l| placed.line > l + 1) {
+                    let _ = writeln!(out, "{}", paint(self.palette.gutter, "..."));
+                }
+                let number = format!("{:>width$}", placed.line, width = self.width);
+                let _ = writeln!(
+                    out,
+                    "{} {bar} {}",
+                    paint(self.palette.gutter, &number),
+                    file.line(placed.line).replace('\t', " ")
+                );
+                last_line = Some(placed.line);
+            }
+            let _ = writeln!(
+                out,
+                "{} {bar} {}",
+                " ".repeat(self.width),
+                self.underline(file, placed)
+            );
+        }
+    }
+
+    /// `^^^ label` under the span (`---` for secondary labels); a span that
+    /// runs past its line is underlined to the end of the line.
+    fn underline(&self, file: &SourceFile, placed: &Placed<'_>) -> String {
+        let text = file.line(placed.line);
+        let (end_line, end_col) = file.line_col(placed.label.span.end);
+        let marks = if end_line == placed.line {
+            end_col.saturating_sub(placed.col)
+        } else {
+            text.chars().count().saturating_sub(placed.col - 1)
+        }
+        .max(1);
+        let (mark, style) = if placed.primary {
+            ("^", self.style)
+        } else {
+            ("-", self.palette.secondary)
+        };
+        let label = if placed.label.text.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", placed.label.text)
+        };
+        paint(
+            style,
+            &format!(
+                "{}{}{label}",
+                " ".repeat(placed.col - 1),
+                mark.repeat(marks)
+            ),
+        )
+    }
 }
 
 /// A one-line summary such as `2 errors, 1 warning`.

@@ -12,6 +12,10 @@ use pest::pratt_parser::{Assoc, Op, PrattParser};
 use pest::Parser as _;
 use std::sync::OnceLock;
 
+mod errors;
+
+pub use errors::RESERVED;
+
 #[derive(pest_derive::Parser)]
 #[grammar = "grammar/guidetree.pest"]
 struct Grammar;
@@ -19,8 +23,9 @@ struct Grammar;
 /// Deepest bracket nesting accepted. Deeper input is refused before parsing
 /// so that neither the parser nor the checker can run out of stack.
 pub const MAX_NESTING: usize = 64;
-/// Most operators accepted in one expression, for the same reason.
-pub const MAX_OPERATORS: usize = 1024;
+/// Most operators (counting calls and `visited`) in one expression, for the
+/// same reason: this bounds the depth of every expression tree.
+pub const MAX_OPERATORS: usize = 256;
 
 /// Parse one file. On failure, returns every syntax problem found (the parser
 /// stops at the first one; lowering problems are collected).
@@ -33,7 +38,7 @@ pub fn parse(file: FileId, text: &str) -> Result<File, Vec<Diagnostic>> {
     }
     let mut pairs = match Grammar::parse(Rule::file, text) {
         Ok(pairs) => pairs,
-        Err(err) => return Err(vec![syntax_error(file, text, &err)]),
+        Err(err) => return Err(vec![errors::syntax_error(file, text, &err)]),
     };
     let lower = Lower {
         file,
@@ -52,230 +57,18 @@ pub fn parse(file: FileId, text: &str) -> Result<File, Vec<Diagnostic>> {
     }
 }
 
-/// Find the first bracket that opens deeper than [`MAX_NESTING`], skipping
-/// strings and comments.
+/// Refuse brackets nested deeper than [`MAX_NESTING`].
 fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
-                i += 3;
-                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
-                    i += 1;
-                }
-                i += 2;
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'(' | b'{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(
-                        Diagnostic::error(
-                            "E017",
-                            format!("brackets nested more than {MAX_NESTING} deep"),
-                            Span::new(file, i, i + 1),
-                        )
-                        .label("this bracket is too deep")
-                        .help("split the expression, or name parts of it with variables"),
-                    );
-                }
-            }
-            b')' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// Plain words for every rule a user could be told was expected.
-fn describe(rule: Rule) -> Option<&'static str> {
-    Some(match rule {
-        Rule::EOI => "end of file",
-        Rule::header | Rule::kw_tree => "a tree header such as `tree my_tree \"Title\" { ... }`",
-        Rule::version_field
-        | Rule::start_field
-        | Rule::script_field
-        | Rule::outcomes_field
-        | Rule::cite_field => "a header field (`version`, `start`, `script`, `outcomes`, `source`)",
-        Rule::var_decl | Rule::kw_var => "`var`",
-        Rule::include | Rule::kw_include => "`include`",
-        Rule::assert_rule | Rule::kw_assert => "`assert`",
-        Rule::assert_always | Rule::assert_never | Rule::assert_reach => {
-            "`always(...)`, `never(...)` or `reachable(...)`"
-        }
-        Rule::node | Rule::node_kind => {
-            "a node (`question`, `checklist`, `input`, `branch`, `score`, `info`, `outcome`)"
-        }
-        Rule::bool_ty | Rule::int_ty | Rule::text_ty | Rule::one_of_ty | Rule::set_ty => {
-            "a type (`bool`, `int`, `text`, `one_of(...)`, `set(...)`)"
-        }
-        Rule::text_field
-        | Rule::help_field
-        | Rule::title_field
-        | Rule::source_field
-        | Rule::tags_field
-        | Rule::advice_field
-        | Rule::kind_field
-        | Rule::into_field
-        | Rule::number_field
-        | Rule::text_input_field
-        | Rule::examples_field
-        | Rule::option
-        | Rule::item_def
-        | Rule::when_arm
-        | Rule::else_arm
-        | Rule::set_effect
-        | Rule::add_effect
-        | Rule::remove_effect => "a field such as `text`, `option`, `when` or `->`",
-        Rule::condition => "`if`",
-        Rule::effect_block => "`{ ... }` with effects",
-        Rule::goto => "`-> target`",
-        Rule::expr
-        | Rule::paren
-        | Rule::boolean
-        | Rule::visited
-        | Rule::hook_call
-        | Rule::call
-        | Rule::op_not
-        | Rule::op_neg => "an expression",
-        Rule::op_implies
-        | Rule::op_or
-        | Rule::op_and
-        | Rule::op_eq
-        | Rule::op_ne
-        | Rule::op_le
-        | Rule::op_ge
-        | Rule::op_lt
-        | Rule::op_gt
-        | Rule::op_not_in
-        | Rule::op_in
-        | Rule::op_add
-        | Rule::op_sub
-        | Rule::op_mul
-        | Rule::op_div
-        | Rule::op_rem => "an operator",
-        Rule::string | Rule::plain_string | Rule::triple_string => "a string in double quotes",
-        Rule::ident | Rule::path | Rule::ident_list => "a name",
-        Rule::int | Rule::signed_int => "a number",
-        _ => return None,
-    })
-}
-
-fn syntax_error(file: FileId, text: &str, err: &pest::error::Error<Rule>) -> Diagnostic {
-    use pest::error::{ErrorVariant, InputLocation};
-    let pos = match err.location {
-        InputLocation::Pos(p) | InputLocation::Span((p, _)) => p.min(text.len()),
-    };
-    let found = found_at(text, pos);
-    let mut expected: Vec<&str> = Vec::new();
-    let mut expected_strings: Vec<String> = Vec::new();
-    if let ErrorVariant::ParsingError { positives, .. } = &err.variant {
-        for word in positives.iter().filter_map(|r| describe(*r)) {
-            if !expected.contains(&word) {
-                expected.push(word);
-            }
-        }
-    }
-    if let Some(attempts) = err.parse_attempts() {
-        for token in attempts.expected_tokens() {
-            // Only punctuation is worth naming: keywords come with their rules.
-            let token = token.to_string();
-            let word = format!("`{token}`");
-            let punctuation = !token.contains("..")
-                && token
-                    .chars()
-                    .all(|c| !c.is_alphanumeric() && !c.is_whitespace());
-            if punctuation && !token.is_empty() && !expected_strings.contains(&word) {
-                expected_strings.push(word);
-            }
-        }
-    }
-    let mut all: Vec<String> = expected.iter().map(ToString::to_string).collect();
-    all.extend(expected_strings);
-    let (message, label) = if let ErrorVariant::CustomError { message } = &err.variant {
-        (message.clone(), "here".to_string())
-    } else if all.is_empty() {
-        (
-            format!("unexpected {found}"),
-            "not expected here".to_string(),
+    let at = errors::too_deep(text, MAX_NESTING)?;
+    Some(
+        Diagnostic::error(
+            "E017",
+            format!("brackets nested more than {MAX_NESTING} deep"),
+            Span::new(file, at, at + 1),
         )
-    } else {
-        (
-            format!("expected {}, found {found}", join_or(&all)),
-            format!("expected {}", join_or(&all)),
-        )
-    };
-    let end = (pos + found_len(text, pos)).min(text.len());
-    let help = syntax_help(text, pos);
-    Diagnostic::error("E001", message, Span::new(file, pos, end))
-        .label(label)
-        .maybe_help(help)
-}
-
-/// A hint for common slips, judged from the text at the error.
-fn syntax_help(text: &str, pos: usize) -> Option<String> {
-    let rest = &text[pos..];
-    let before = text[..pos].trim_end();
-    if rest.starts_with('\'') {
-        return Some("strings use double quotes: \"like this\"".into());
-    }
-    if rest.starts_with("=>") || rest.starts_with("=") && before.ends_with('-') {
-        return Some("targets are written with `->`".into());
-    }
-    if rest.starts_with('=') && !rest.starts_with("==") && !before.ends_with("var") {
-        return Some("compare with `==`; assign with `set name = value`".into());
-    }
-    if rest.starts_with("&&") || rest.starts_with("||") || rest.starts_with('!') {
-        return Some("logic is spelled `and`, `or`, `not`".into());
-    }
-    if rest.is_empty() {
-        return Some("the file ended early: is a `}` or `\"` missing?".into());
-    }
-    None
-}
-
-fn found_len(text: &str, pos: usize) -> usize {
-    let rest = &text[pos..];
-    let word = rest
-        .char_indices()
-        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
-        .last()
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    if word > 0 {
-        word
-    } else {
-        rest.chars().next().map_or(0, char::len_utf8)
-    }
-}
-
-fn found_at(text: &str, pos: usize) -> String {
-    let len = found_len(text, pos);
-    match &text[pos..pos + len] {
-        "" => "end of file".to_string(),
-        "\n" | "\r" => "end of line".to_string(),
-        s => format!("`{s}`"),
-    }
-}
-
-fn join_or(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-    }
+        .label("this bracket is too deep")
+        .help("split the expression, or name parts of it with variables"),
+    )
 }
 
 fn internal(file: FileId, pos: usize, what: &str) -> Diagnostic {
@@ -318,9 +111,22 @@ struct Lower {
 }
 
 impl Lower {
+    /// The span of a pair without trailing whitespace or comments (pest
+    /// includes them when a rule ends in an optional part that is absent).
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        let input = s.get_input();
+        let mut end = s.end();
+        let mut current = pair.clone();
+        while let Some(last) = current.clone().into_inner().last() {
+            let last_end = last.as_span().end();
+            if last_end >= end || !is_trivia(&input[last_end..end]) {
+                break;
+            }
+            end = last_end;
+            current = last;
+        }
+        Span::new(self.file, s.start(), end)
     }
 
     /// Report a pair whose shape the grammar should have ruled out.
@@ -788,27 +594,30 @@ impl Lower {
         Some(parts)
     }
 
+    /// A whole expression: refuse one too large to handle safely, then
+    /// arrange its operators by precedence.
     fn expr(&self, pair: Pair<'_, Rule>) -> Option<Expr> {
-        let span = self.span(&pair);
-        let ops = pair
-            .clone()
-            .into_inner()
-            .filter(|p| {
-                matches!(p.as_rule(), Rule::op_not | Rule::op_neg) || binop(p.as_rule()).is_some()
-            })
-            .count();
-        if ops > MAX_OPERATORS {
+        let size = expression_size(&pair);
+        if size > MAX_OPERATORS {
             self.diags.borrow_mut().push(
                 Diagnostic::error(
                     "E017",
-                    format!("expression has {ops} operators; at most {MAX_OPERATORS} are allowed"),
-                    span,
+                    format!("this expression has {size} operators; the limit is {MAX_OPERATORS}"),
+                    self.span(&pair),
                 )
                 .label("too long")
-                .help("split the expression, or name parts of it with variables"),
+                .help(
+                    "split it: compute parts in earlier nodes with `set`, or use fewer conditions",
+                ),
             );
             return None;
         }
+        self.expr_tree(pair)
+    }
+
+    /// Build the expression tree. Recursion (through parentheses and call
+    /// arguments) is bounded by [`MAX_OPERATORS`] and [`MAX_NESTING`].
+    fn expr_tree(&self, pair: Pair<'_, Rule>) -> Option<Expr> {
         let file = self.file;
         pratt()
             .map_primary(|p| self.primary(p))
@@ -848,7 +657,9 @@ impl Lower {
         let node = match pair.as_rule() {
             Rule::paren => {
                 let inner = self.next(&mut pair.clone().into_inner(), &pair)?;
-                return self.expr(inner).map(|e| Spanned { node: e.node, span });
+                return self
+                    .expr_tree(inner)
+                    .map(|e| Spanned { node: e.node, span });
             }
             Rule::int => ExprKind::Int(self.number(&pair)?),
             Rule::string => ExprKind::Str(self.string(pair)?),
@@ -864,7 +675,7 @@ impl Lower {
                 let name = self.ident(self.next(&mut inner, &pair)?);
                 let mut args = Vec::new();
                 for a in inner {
-                    args.push(self.expr(a)?);
+                    args.push(self.expr_tree(a)?);
                 }
                 if hook {
                     ExprKind::Hook { name, args }
@@ -876,6 +687,32 @@ impl Lower {
         };
         Some(Spanned { node, span })
     }
+}
+
+/// Whether `text` is only whitespace and comments.
+fn is_trivia(mut text: &str) -> bool {
+    loop {
+        text = text.trim_start();
+        match text.strip_prefix('#') {
+            Some(comment) => text = comment.split_once('\n').map_or("", |(_, rest)| rest),
+            None => return text.is_empty(),
+        }
+    }
+}
+
+/// Operators (and calls, which nest the same way) anywhere inside an
+/// expression, parentheses included: a bound on the depth of its tree.
+fn expression_size(pair: &Pair<'_, Rule>) -> usize {
+    pair.clone()
+        .into_inner()
+        .flatten()
+        .filter(|p| {
+            matches!(
+                p.as_rule(),
+                Rule::op_not | Rule::op_neg | Rule::call | Rule::hook_call | Rule::visited
+            ) || binop(p.as_rule()).is_some()
+        })
+        .count()
 }
 
 fn binop(rule: Rule) -> Option<BinOp> {
