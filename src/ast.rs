@@ -1,14 +1,16 @@
 //! The syntax tree of one `.tree` file, exactly as written, with a span on
 //! every piece. Produced by [`crate::syntax::parse`], consumed by the checker.
 //!
-//! The `Debug` output is compact (`name @ 10..14`) so AST snapshots stay
-//! readable.
+//! The `Debug` output is compact (`name @ 10..14`, expressions as
+//! S-expressions) so AST snapshots stay readable. Every type also converts
+//! to and from JSON with serde, for tools.
 
 use crate::source::Span;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A name or dotted path (`safety`, `silence.start`) with its span.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ident {
     pub name: String,
     pub span: Span,
@@ -21,7 +23,7 @@ impl fmt::Debug for Ident {
 }
 
 /// Any value with a span.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Spanned<T> {
     pub node: T,
     pub span: Span,
@@ -35,7 +37,7 @@ impl<T: fmt::Debug> fmt::Debug for Spanned<T> {
 }
 
 /// A string literal, split into literal text and `{var}` interpolations.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Str {
     pub parts: Vec<StrPart>,
     pub span: Span,
@@ -68,20 +70,35 @@ impl Str {
     }
 }
 
+/// Written as the string would be in a tree, so literal braces show as
+/// `{{`/`}}` and interpolations as `{name}`.
 impl fmt::Debug for Str {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?} @ {:?}", self.to_template(), self.span)
+        write!(f, "{:?} @ {:?}", self.as_written(), self.span)
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+impl Str {
+    /// The text as it would be written in a tree (braces doubled).
+    fn as_written(&self) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                StrPart::Lit(s) => s.replace('{', "{{").replace('}', "}}"),
+                StrPart::Var(v) => format!("{{{}}}", v.name),
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum StrPart {
     Lit(String),
     Var(Ident),
 }
 
 /// One parsed file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct File {
     pub header: Header,
     pub vars: Vec<VarDecl>,
@@ -91,7 +108,7 @@ pub struct File {
 }
 
 /// `tree id "Title" { version 1 start a script "x.rhai" outcomes k1, k2 }`
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Header {
     pub id: Ident,
     pub title: Str,
@@ -105,7 +122,7 @@ pub struct Header {
 }
 
 /// `var name: type = default`
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VarDecl {
     pub name: Ident,
     pub ty: Spanned<TypeExpr>,
@@ -113,7 +130,7 @@ pub struct VarDecl {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum TypeExpr {
     Bool,
     Int,
@@ -123,7 +140,7 @@ pub enum TypeExpr {
 }
 
 /// `include "file.tree" as ns`
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Include {
     pub path: Str,
     pub namespace: Ident,
@@ -131,21 +148,21 @@ pub struct Include {
 }
 
 /// `assert always(expr) "message"` and friends.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Assert {
     pub rule: AssertRule,
     pub message: Option<Str>,
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum AssertRule {
     Always(Expr),
     Never(Expr),
     Reachable(Ident),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NodeKind {
     Question,
     Checklist,
@@ -172,7 +189,7 @@ impl NodeKind {
 }
 
 /// `KIND id { fields }`
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Node {
     pub kind: Spanned<NodeKind>,
     pub id: Ident,
@@ -182,7 +199,7 @@ pub struct Node {
 
 /// One field inside a node. Which fields a kind accepts is the checker's
 /// business, so that a misplaced field gets a precise message.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Field {
     Text(Str),
     Help(Str),
@@ -239,7 +256,7 @@ impl Field {
 }
 
 /// A literal in `examples`.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub enum Literal {
     Int(i64),
     Text(String),
@@ -255,7 +272,7 @@ impl fmt::Debug for Literal {
 }
 
 /// `option id "Label" if cond { effects } -> target`
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OptionDef {
     pub id: Ident,
     pub label: Str,
@@ -265,14 +282,14 @@ pub struct OptionDef {
 }
 
 /// `item id "Label" if cond`
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ItemDef {
     pub id: Ident,
     pub label: Str,
     pub cond: Option<Expr>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Effect {
     Set { var: Ident, value: Expr },
     Add { var: Ident, member: Ident },
@@ -296,7 +313,7 @@ pub type Expr = Spanned<ExprKind>;
 /// One expression node. Its `Debug` form is a one-line S-expression such as
 /// `(and (> months 3) (not toxic))`, so precedence is plain to see in
 /// snapshots; the span of the whole expression follows it.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub enum ExprKind {
     Int(i64),
     Str(Str),
@@ -327,7 +344,7 @@ impl fmt::Debug for ExprKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ExprKind::Int(n) => write!(f, "{n}"),
-            ExprKind::Str(s) => write!(f, "{:?}", s.to_template()),
+            ExprKind::Str(s) => write!(f, "{:?}", s.as_written()),
             ExprKind::Bool(b) => write!(f, "{b}"),
             ExprKind::Name(id) => f.write_str(&id.name),
             ExprKind::Visited(id) => write!(f, "(visited {})", id.name),
@@ -356,13 +373,13 @@ fn call(f: &mut fmt::Formatter<'_>, head: &str, args: &[Expr]) -> fmt::Result {
     f.write_str(")")
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UnaryOp {
     Not,
     Neg,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BinOp {
     Implies,
     Or,

@@ -16,8 +16,10 @@ use crate::model::{
 };
 use crate::source::{FileId, Sources, Span};
 use crate::syntax;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::borrow::Cow;
+use std::collections::{HashMap, VecDeque};
 use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// How deep includes may nest.
@@ -92,10 +94,11 @@ pub fn check_with(fs: &dyn FileSystem, path: &Path) -> CheckResult {
 /// One loaded file: the root (prefix "") or an include (prefix "ns.").
 struct Unit {
     file: FileId,
-    prefix: String,
-    ast: ast::File,
-    /// Qualified ids of this file's outcome kinds.
-    kinds: HashSet<String>,
+    prefix: Rc<str>,
+    /// Shared so passes can walk it while the checker is borrowed mutably.
+    ast: Rc<ast::File>,
+    /// This file's outcome kinds, in declaration order.
+    kinds: Vec<String>,
 }
 
 #[derive(Default)]
@@ -115,12 +118,21 @@ struct Checker {
     node_index: HashMap<String, NodeId>,
     /// Node declarations in order: (unit, index in the unit's nodes).
     node_decls: Vec<(usize, usize)>,
-    /// Namespace (qualified) → the unit it names.
-    namespaces: HashMap<String, usize>,
+    /// Include namespaces by qualified name.
+    namespaces: HashMap<String, Namespace>,
     nodes: Vec<Node>,
     asserts: Vec<Assert>,
     hook_calls: Vec<HookCall>,
     script: Option<ScriptRef>,
+}
+
+/// An `include ... as ns`: where it was named, and the unit it loaded (none
+/// when the file could not be included; that is reported once, at the
+/// include, and references into it stay quiet).
+#[derive(Debug, Clone, Copy)]
+struct Namespace {
+    unit: Option<usize>,
+    span: Span,
 }
 
 /// What names an expression may use.
@@ -206,9 +218,14 @@ impl Checker {
         };
         let file = self.sources.add(path.to_path_buf(), text);
         let text = &self.sources.get(file).text;
-        if text.trim().is_empty() {
-            let d = Diagnostic::error("E016", "the file is empty", Span::new(file, 0, 0))
-                .label("nothing here")
+        if syntax::is_trivia(text) {
+            let what = if text.trim().is_empty() {
+                "the file is empty"
+            } else {
+                "the file holds only comments"
+            };
+            let d = Diagnostic::error("E016", what, Span::new(file, 0, 0))
+                .label("no tree here")
                 .help("a tree starts with a header: tree my_tree \"Title\" { start first_node outcomes done }");
             self.push(self.attach(d, from));
             return;
@@ -224,9 +241,9 @@ impl Checker {
         let unit = self.units.len();
         self.units.push(Unit {
             file,
-            prefix: prefix.clone(),
-            ast,
-            kinds: HashSet::new(),
+            prefix: Rc::from(prefix.as_str()),
+            ast: Rc::new(ast),
+            kinds: Vec::new(),
         });
         chain.push(path.to_path_buf());
         for inc in includes {
@@ -242,20 +259,26 @@ impl Checker {
                 continue;
             };
             let ns = format!("{prefix}{}", inc.namespace.name);
-            if let Some(&other) = self.namespaces.get(&ns) {
-                let first = self.units[other].ast.header.span;
+            if let Some(first) = self.namespaces.get(&ns) {
                 self.push(
                     Diagnostic::error(
                         "E002",
-                        format!("the namespace `{}` is used twice", inc.namespace.name),
+                        format!(
+                            "the include namespace `{}` is used twice",
+                            inc.namespace.name
+                        ),
                         inc.namespace.span,
                     )
-                    .label("second use")
-                    .with_secondary(first, "first included here")
+                    .label("second include with this name")
+                    .with_secondary(first.span, "first used here")
                     .help("give each include its own name after `as`"),
                 );
                 continue;
             }
+            let mut namespace = Namespace {
+                unit: None,
+                span: inc.namespace.span,
+            };
             let target = normalize(&path.parent().unwrap_or(Path::new("")).join(&rel));
             if let Some(pos) = chain.iter().position(|p| *p == target) {
                 let cycle: Vec<String> = chain[pos..]
@@ -268,6 +291,7 @@ impl Checker {
                         .label("this includes a file that is already being included")
                         .help(format!("the cycle: {}", cycle.join(" → "))),
                 );
+                self.namespaces.insert(ns, namespace);
                 continue;
             }
             if chain.len() >= MAX_INCLUDE_DEPTH {
@@ -279,10 +303,17 @@ impl Checker {
                     )
                     .label("too deep"),
                 );
+                self.namespaces.insert(ns, namespace);
                 continue;
             }
-            self.namespaces.insert(ns.clone(), self.units.len());
+            let loaded = self.units.len();
+            self.namespaces.insert(ns.clone(), namespace);
             self.load_unit(fs, &target, format!("{ns}."), Some(inc.path.span), chain);
+            // A file that loads is pushed first, before its own includes.
+            if self.units.len() > loaded {
+                namespace.unit = Some(loaded);
+                self.namespaces.insert(ns, namespace);
+            }
         }
         chain.pop();
         let _ = unit;
@@ -339,13 +370,12 @@ impl Checker {
             self.declare_vars(u);
             self.declare_nodes(u);
         }
-        for u in 0..self.units.len() {
-            self.declare_defaults(u);
-        }
+        self.declare_defaults();
     }
 
     fn declare_header(&mut self, u: usize) {
-        let header = self.units[u].ast.header.clone();
+        let ast = Rc::clone(&self.units[u].ast);
+        let header = &ast.header;
         if u == 0 {
             if let Some(script) = &header.script {
                 let file = self.sources.get(self.units[0].file).path.clone();
@@ -398,7 +428,7 @@ impl Checker {
                         );
                         continue;
                     }
-                    self.units[u].kinds.insert(k.name.clone());
+                    self.units[u].kinds.push(k.name.clone());
                     if !self.kind_index.contains_key(&k.name) {
                         let idx = u32::try_from(self.kind_spans.len()).unwrap_or(u32::MAX);
                         self.kind_index.insert(k.name.clone(), idx);
@@ -428,9 +458,8 @@ impl Checker {
     }
 
     fn declare_vars(&mut self, u: usize) {
-        let decls = self.units[u].ast.vars.clone();
-        let prefix = self.units[u].prefix.clone();
-        for decl in decls {
+        let (ast, prefix) = self.unit_parts(u);
+        for decl in &ast.vars {
             let name = format!("{prefix}{}", decl.name.name);
             if let Some(&first) = self.var_index.get(&name) {
                 let first = self.vars[first.index()].span;
@@ -503,8 +532,10 @@ impl Checker {
     }
 
     fn declare_nodes(&mut self, u: usize) {
-        let prefix = self.units[u].prefix.clone();
-        for (i, node) in self.units[u].ast.nodes.iter().enumerate() {
+        let (ast, prefix) = self.unit_parts(u);
+        self.node_index.reserve(ast.nodes.len());
+        self.node_decls.reserve(ast.nodes.len());
+        for (i, node) in ast.nodes.iter().enumerate() {
             let id = format!("{prefix}{}", node.id.name);
             if let Some(&first) = self.node_index.get(&id) {
                 let (fu, fi) = self.node_decls[first.index()];
@@ -541,35 +572,48 @@ impl Checker {
         }
     }
 
-    fn declare_defaults(&mut self, u: usize) {
-        let decls = self.units[u].ast.vars.clone();
-        let prefix = self.units[u].prefix.clone();
-        let scope = Scope {
-            prefix: &prefix,
-            in_assert: false,
-            constant: true,
-        };
-        for decl in decls {
-            let Some(default) = &decl.default else {
-                continue;
+    /// Type every default, then fold them all to values (defaults are
+    /// constants, so no state is needed).
+    fn declare_defaults(&mut self) {
+        let mut typed = Vec::new();
+        for u in 0..self.units.len() {
+            let (ast, prefix) = self.unit_parts(u);
+            let scope = Scope {
+                prefix: &prefix,
+                in_assert: false,
+                constant: true,
             };
-            let Some(&id) = self.var_index.get(&format!("{prefix}{}", decl.name.name)) else {
-                continue;
-            };
-            if self.vars[id.index()].span != decl.name.span {
-                continue; // a duplicate, already reported
+            for decl in &ast.vars {
+                let Some(default) = &decl.default else {
+                    continue;
+                };
+                let Some(&id) = self
+                    .var_index
+                    .get(qualify(&prefix, &decl.name.name).as_ref())
+                else {
+                    continue;
+                };
+                if self.vars[id.index()].span != decl.name.span {
+                    continue; // a duplicate, already reported
+                }
+                let ty = self.vars[id.index()].ty;
+                if let Some(expr) = self.expr(default, scope, Some(ty)) {
+                    typed.push((id, expr));
+                }
             }
-            let ty = self.vars[id.index()].ty;
-            let Some(expr) = self.expr(default, scope, Some(ty)) else {
-                continue;
-            };
-            match eval::eval(&self.scratch_model(), &expr, &mut ConstEnv) {
+        }
+        if typed.is_empty() {
+            return;
+        }
+        let scratch = self.scratch_model();
+        for (id, expr) in typed {
+            match eval::eval(&scratch, &expr, &mut ConstEnv) {
                 Ok(v) => self.vars[id.index()].default = v,
                 Err(e) => self.push(
                     Diagnostic::error(
                         "E005",
                         format!("this default cannot be computed: {e}"),
-                        default.span,
+                        expr.span,
                     )
                     .label("here"),
                 ),
@@ -600,24 +644,28 @@ impl Checker {
     // ─── Resolution ────────────────────────────────────────────────────────
 
     fn resolve(&mut self) {
+        self.nodes.reserve(self.node_decls.len());
         for n in 0..self.node_decls.len() {
             let (u, i) = self.node_decls[n];
-            let node = self.units[u].ast.nodes[i].clone();
-            let prefix = self.units[u].prefix.clone();
-            let built = self.node(u, &prefix, &node);
+            let (ast, prefix) = self.unit_parts(u);
+            let built = self.node(u, &prefix, &ast.nodes[i]);
             self.nodes.push(built);
         }
         for u in 0..self.units.len() {
-            let prefix = self.units[u].prefix.clone();
-            let header = self.units[u].ast.header.clone();
-            if let Some(start) = &header.start {
+            let (ast, prefix) = self.unit_parts(u);
+            if let Some(start) = &ast.header.start {
                 self.target(&prefix, start);
             }
-            let asserts = self.units[u].ast.asserts.clone();
-            for a in &asserts {
+            for a in &ast.asserts {
                 self.assert_rule(&prefix, a);
             }
         }
+    }
+
+    /// A unit's syntax tree and name prefix, held apart from `self`.
+    fn unit_parts(&self, u: usize) -> (Rc<ast::File>, Rc<str>) {
+        let unit = &self.units[u];
+        (Rc::clone(&unit.ast), Rc::clone(&unit.prefix))
     }
 
     fn assert_rule(&mut self, prefix: &str, a: &ast::Assert) {
@@ -648,17 +696,20 @@ impl Checker {
     /// Resolve a node reference: a node id, or an include namespace (its
     /// start node).
     fn target(&mut self, prefix: &str, name: &Ident) -> Option<NodeId> {
-        let qualified = format!("{prefix}{}", name.name);
-        if let Some(&id) = self.node_index.get(&qualified) {
+        let qualified = qualify(prefix, &name.name);
+        if let Some(&id) = self.node_index.get(qualified.as_ref()) {
             return Some(id);
         }
-        if let Some(&unit) = self.namespaces.get(&qualified) {
-            let start = self.units[unit].ast.header.start.clone()?;
-            let uprefix = self.units[unit].prefix.clone();
+        if let Some(ns) = self.namespaces.get(qualified.as_ref()) {
+            let unit = &self.units[ns.unit?];
+            let start = unit.ast.header.start.as_ref()?;
             return self
                 .node_index
-                .get(&format!("{uprefix}{}", start.name))
+                .get(&format!("{}{}", unit.prefix, start.name))
                 .copied();
+        }
+        if self.inside_failed_include(&qualified) {
+            return None;
         }
         let candidates: Vec<&str> = self
             .node_index
@@ -674,6 +725,16 @@ impl Checker {
                 .help(help),
         );
         None
+    }
+
+    /// Whether `qualified` (`ns.node`) lies in an include that could not
+    /// be loaded: its problem is already reported at the include.
+    fn inside_failed_include(&self, qualified: &str) -> bool {
+        qualified.match_indices('.').any(|(dot, _)| {
+            self.namespaces
+                .get(&qualified[..dot])
+                .is_some_and(|ns| ns.unit.is_none())
+        })
     }
 
     fn node(&mut self, u: usize, prefix: &str, node: &ast::Node) -> Node {
@@ -730,7 +791,7 @@ impl Checker {
                 if kind == ast::NodeKind::Score && f.effects.is_empty() {
                     self.missing(node, "set", "set score = hook my_score(answer)");
                 }
-                let effects = self.effects(&f.effects, scope);
+                let effects = self.effects(f.effects.iter().copied(), scope);
                 let next = self.next(node, &f, prefix);
                 if kind == ast::NodeKind::Score {
                     NodeKind::Score { effects, next }
@@ -775,7 +836,12 @@ impl Checker {
 
     /// File one field into `f`, reporting fields that do not belong to this
     /// kind of node and single fields given twice.
-    fn collect_field(&mut self, kind: ast::NodeKind, f: &mut Fields, field: &ast::Spanned<Field>) {
+    fn collect_field<'a>(
+        &mut self,
+        kind: ast::NodeKind,
+        f: &mut Fields<'a>,
+        field: &'a ast::Spanned<Field>,
+    ) {
         use ast::NodeKind as K;
         let allowed = match &field.node {
             Field::Text(_) | Field::Help(_) => !matches!(kind, K::Branch | K::Score),
@@ -818,13 +884,13 @@ impl Checker {
                 Diagnostic::error(
                     "E008",
                     format!(
-                        "`{}` does not belong in a {}",
+                        "`{}` does not belong in {}",
                         field.node.keyword(),
-                        kind.keyword()
+                        with_article(kind.keyword())
                     ),
                     field.span,
                 )
-                .label(format!("not a {} field", kind.keyword()))
+                .label(format!("not {} field", with_article(kind.keyword())))
                 .help(help),
             );
             return;
@@ -832,69 +898,69 @@ impl Checker {
         let dup = |slot: &Option<Span>| *slot;
         let first = match &field.node {
             Field::Text(s) => dup(&f.text.as_ref().map(|x| x.span)).or_else(|| {
-                f.text = Some(s.clone());
+                f.text = Some(s);
                 None
             }),
             Field::Help(s) => dup(&f.help.as_ref().map(|x| x.span)).or_else(|| {
-                f.help = Some(s.clone());
+                f.help = Some(s);
                 None
             }),
             Field::Title(s) => dup(&f.title.as_ref().map(|x| x.span)).or_else(|| {
-                f.title = Some(s.clone());
+                f.title = Some(s);
                 None
             }),
             Field::Kind(k) => dup(&f.kind.as_ref().map(|x| x.span)).or_else(|| {
-                f.kind = Some(k.clone());
+                f.kind = Some(k);
                 None
             }),
             Field::Into(v) => dup(&f.input_span).or_else(|| {
                 f.input_span = Some(field.span);
-                f.into = Some(v.clone());
+                f.into = Some(v);
                 None
             }),
             Field::Number { .. } | Field::TextInput { .. } => dup(&f.input_span).or_else(|| {
                 f.input_span = Some(field.span);
-                f.input = Some(field.node.clone());
+                f.input = Some(&field.node);
                 None
             }),
             Field::Else(t) => dup(&f.otherwise.as_ref().map(|x| x.span)).or_else(|| {
-                f.otherwise = Some(t.clone());
+                f.otherwise = Some(t);
                 None
             }),
             Field::Goto(t) => dup(&f.goto.as_ref().map(|x| x.span)).or_else(|| {
-                f.goto = Some(t.clone());
+                f.goto = Some(t);
                 None
             }),
             Field::Source(list) => {
-                f.sources.extend(list.iter().cloned());
+                f.sources.extend(list);
                 None
             }
             Field::Tags(list) => {
-                f.tags.extend(list.iter().cloned());
+                f.tags.extend(list);
                 None
             }
             Field::Advice(list) => {
-                f.advice.extend(list.iter().cloned());
+                f.advice.extend(list);
                 None
             }
             Field::Examples(list) => {
-                f.examples.extend(list.iter().cloned());
+                f.examples.extend(list);
                 None
             }
             Field::Option(o) => {
-                f.options.push(o.clone());
+                f.options.push(o);
                 None
             }
             Field::Item(i) => {
-                f.items.push(i.clone());
+                f.items.push(i);
                 None
             }
             Field::When { cond, target } => {
-                f.arms.push((cond.clone(), target.clone(), field.span));
+                f.arms.push((cond, target, field.span));
                 None
             }
             Field::Effect(e) => {
-                f.effects.push(e.clone());
+                f.effects.push(e);
                 None
             }
         };
@@ -1168,7 +1234,8 @@ impl Checker {
                 Diagnostic::error(
                     "E005",
                     format!(
-                        "`{what}` needs a {want_name} variable, but `{}` is {have}",
+                        "`{what}` needs {} variable, but `{}` is {have}",
+                        with_article(&want_name),
                         name.name
                     ),
                     name.span,
@@ -1218,7 +1285,11 @@ impl Checker {
         };
         let kind = match &f.kind {
             None => {
-                self.missing(node, "kind", "kind stop");
+                let example = format!(
+                    "kind {}",
+                    self.units[u].kinds.first().map_or("done", String::as_str)
+                );
+                self.missing(node, "kind", &example);
                 0
             }
             Some(k) if self.units[u].kinds.contains(&k.name) => {
@@ -1230,12 +1301,10 @@ impl Checker {
             }
             Some(k) => {
                 let declared: Vec<&str> = self.units[u].kinds.iter().map(String::as_str).collect();
-                let mut sorted = declared.clone();
-                sorted.sort_unstable();
-                let help = did_you_mean(&k.name, declared).unwrap_or_else(|| {
+                let help = did_you_mean(&k.name, declared.iter().copied()).unwrap_or_else(|| {
                     format!(
                         "declare it in the tree header: outcomes {}",
-                        sorted
+                        declared
                             .iter()
                             .copied()
                             .chain(std::iter::once(k.name.as_str()))
@@ -1263,7 +1332,11 @@ impl Checker {
         }
     }
 
-    fn effects(&mut self, effects: &[ast::Effect], scope: Scope<'_>) -> Vec<Effect> {
+    fn effects<'a>(
+        &mut self,
+        effects: impl IntoIterator<Item = &'a ast::Effect>,
+        scope: Scope<'_>,
+    ) -> Vec<Effect> {
         let mut out = Vec::new();
         for e in effects {
             match e {
@@ -1362,8 +1435,7 @@ impl Checker {
             match part {
                 StrPart::Lit(l) => parts.push(TextPart::Lit(l.clone())),
                 StrPart::Var(v) => {
-                    if let Some(&id) = self.var_index.get(&format!("{}{}", scope.prefix, v.name)) {
-                        self.var_read[id.index()] = true;
+                    if let Some(&id) = self.var_index.get(qualify(scope.prefix, &v.name).as_ref()) {
                         parts.push(TextPart::Var(id));
                     } else {
                         let candidates: Vec<&str> = self
@@ -1428,7 +1500,7 @@ impl Checker {
                     && (scope.constant
                         || !self
                             .var_index
-                            .contains_key(&format!("{}{}", scope.prefix, id.name))) =>
+                            .contains_key(qualify(scope.prefix, &id.name).as_ref())) =>
             {
                 Some(id)
             }
@@ -1553,8 +1625,7 @@ impl Checker {
             return Self::mk(ExprKind::Outcome, Type::Enum(OUTCOME_KINDS), span);
         }
         if !scope.constant {
-            if let Some(&v) = self.var_index.get(&format!("{}{}", scope.prefix, id.name)) {
-                self.var_read[v.index()] = true;
+            if let Some(&v) = self.var_index.get(qualify(scope.prefix, &id.name).as_ref()) {
                 return Self::mk(ExprKind::Var(v), self.vars[v.index()].ty, span);
             }
         }
@@ -1565,7 +1636,7 @@ impl Checker {
         if scope.constant
             && self
                 .var_index
-                .contains_key(&format!("{}{}", scope.prefix, id.name))
+                .contains_key(qualify(scope.prefix, &id.name).as_ref())
         {
             return self.not_constant(span, &format!("the variable `{}`", id.name));
         }
@@ -1730,6 +1801,14 @@ impl Checker {
                 let set = self.infer(rhs, scope, None)?;
                 let Type::Set(d) = set.ty else {
                     let g = self.type_name(set.ty);
+                    let help = match (set.ty, &lhs.node) {
+                        (Type::Enum(_), AstExpr::Name(member)) => format!(
+                            "a one_of variable holds a single value: compare it with `==`, as in `{} == {}`",
+                            self.sources.get(rhs.span.file).slice(rhs.span),
+                            member.name
+                        ),
+                        _ => "`in` tests a member of a set variable, declared like var ready: set(a, b)".into(),
+                    };
                     self.push(
                         Diagnostic::error(
                             "E005",
@@ -1737,7 +1816,7 @@ impl Checker {
                             rhs.span,
                         )
                         .label(format!("this is {g}"))
-                        .help("declare the variable as a set: var ready: set(a, b)"),
+                        .help(help),
                     );
                     return None;
                 };
@@ -1847,7 +1926,21 @@ impl Checker {
 
     // ─── Unused names ──────────────────────────────────────────────────────
 
+    /// Mark every variable that some expression or text mentions as read.
+    /// This works on the syntax tree, so a variable used in an expression
+    /// with an error elsewhere is still seen as used.
+    fn mark_reads(&mut self) {
+        for unit in &self.units {
+            for name in mentioned_names(&unit.ast) {
+                if let Some(&id) = self.var_index.get(&format!("{}{name}", unit.prefix)) {
+                    self.var_read[id.index()] = true;
+                }
+            }
+        }
+    }
+
     fn unused(&mut self) {
+        self.mark_reads();
         for (i, var) in self.vars.iter().enumerate() {
             if !self.var_read[i] {
                 self.diags.push(
@@ -1880,24 +1973,24 @@ impl Checker {
 
 /// The fields of one node, sorted by what they are.
 #[derive(Default)]
-struct Fields {
-    text: Option<ast::Str>,
-    help: Option<ast::Str>,
-    title: Option<ast::Str>,
-    kind: Option<Ident>,
-    into: Option<Ident>,
-    input: Option<Field>,
+struct Fields<'a> {
+    text: Option<&'a ast::Str>,
+    help: Option<&'a ast::Str>,
+    title: Option<&'a ast::Str>,
+    kind: Option<&'a Ident>,
+    into: Option<&'a Ident>,
+    input: Option<&'a Field>,
     input_span: Option<Span>,
-    otherwise: Option<Ident>,
-    goto: Option<Ident>,
-    sources: Vec<Ident>,
-    tags: Vec<Ident>,
-    advice: Vec<ast::Str>,
-    examples: Vec<ast::Spanned<ast::Literal>>,
-    options: Vec<ast::OptionDef>,
-    items: Vec<ast::ItemDef>,
-    arms: Vec<(ast::Expr, Ident, Span)>,
-    effects: Vec<ast::Effect>,
+    otherwise: Option<&'a Ident>,
+    goto: Option<&'a Ident>,
+    sources: Vec<&'a Ident>,
+    tags: Vec<&'a Ident>,
+    advice: Vec<&'a ast::Str>,
+    examples: Vec<&'a ast::Spanned<ast::Literal>>,
+    options: Vec<&'a ast::OptionDef>,
+    items: Vec<&'a ast::ItemDef>,
+    arms: Vec<(&'a ast::Expr, &'a Ident, Span)>,
+    effects: Vec<&'a ast::Effect>,
 }
 
 fn allowed_fields(kind: ast::NodeKind) -> &'static str {
@@ -1925,6 +2018,97 @@ fn conversion_help(want: Type, got: Type) -> Option<String> {
         (Type::Int, Type::Set(_)) => Some("count(set) gives the number of members".into()),
         _ => None,
     }
+}
+
+/// Every name read by an expression or interpolated into a text in `file`
+/// (names that are written, such as `set x = ...` or `into x`, are not).
+fn mentioned_names(file: &ast::File) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut exprs: Vec<&ast::Expr> = Vec::new();
+    let mut strs: Vec<&ast::Str> = Vec::new();
+    for v in &file.vars {
+        exprs.extend(&v.default);
+    }
+    for a in &file.asserts {
+        match &a.rule {
+            ast::AssertRule::Always(e) | ast::AssertRule::Never(e) => exprs.push(e),
+            ast::AssertRule::Reachable(_) => {}
+        }
+    }
+    for node in &file.nodes {
+        for field in &node.fields {
+            field_parts(&field.node, &mut exprs, &mut strs);
+        }
+    }
+    while let Some(e) = exprs.pop() {
+        match &e.node {
+            AstExpr::Name(id) => names.push(id.name.as_str()),
+            AstExpr::Str(s) => strs.push(s),
+            AstExpr::Hook { args, .. } | AstExpr::Call { args, .. } => exprs.extend(args),
+            AstExpr::Unary { expr, .. } => exprs.push(expr),
+            AstExpr::Binary { lhs, rhs, .. } => {
+                exprs.push(lhs);
+                exprs.push(rhs);
+            }
+            AstExpr::Int(_) | AstExpr::Bool(_) | AstExpr::Visited(_) => {}
+        }
+    }
+    for s in strs {
+        for part in &s.parts {
+            if let StrPart::Var(v) = part {
+                names.push(v.name.as_str());
+            }
+        }
+    }
+    names
+}
+
+/// The expressions and strings inside one node field.
+fn field_parts<'a>(field: &'a Field, exprs: &mut Vec<&'a ast::Expr>, strs: &mut Vec<&'a ast::Str>) {
+    let effect_value = |e: &'a ast::Effect| match e {
+        ast::Effect::Set { value, .. } => Some(value),
+        ast::Effect::Add { .. } | ast::Effect::Remove { .. } => None,
+    };
+    match field {
+        Field::Text(s) | Field::Help(s) | Field::Title(s) => strs.push(s),
+        Field::Advice(list) => strs.extend(list),
+        Field::Option(o) => {
+            strs.push(&o.label);
+            exprs.extend(&o.cond);
+            exprs.extend(o.effects.iter().filter_map(effect_value));
+        }
+        Field::Item(i) => {
+            strs.push(&i.label);
+            exprs.extend(&i.cond);
+        }
+        Field::When { cond, .. } => exprs.push(cond),
+        Field::Effect(e) => exprs.extend(effect_value(e)),
+        Field::Source(_)
+        | Field::Tags(_)
+        | Field::Kind(_)
+        | Field::Into(_)
+        | Field::Number { .. }
+        | Field::TextInput { .. }
+        | Field::Examples(_)
+        | Field::Else(_)
+        | Field::Goto(_) => {}
+    }
+}
+
+/// A name as the checker's tables key it: `ns.name` inside an include,
+/// the name itself (without allocating) in the root file.
+fn qualify<'a>(prefix: &str, name: &'a str) -> Cow<'a, str> {
+    if prefix.is_empty() {
+        Cow::Borrowed(name)
+    } else {
+        Cow::Owned(format!("{prefix}{name}"))
+    }
+}
+
+/// `an outcome`, `a question`: a word with its indefinite article.
+fn with_article(word: &str) -> String {
+    let vowel = word.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {word}", if vowel { "an" } else { "a" })
 }
 
 /// Which nodes can be reached from `start` (iterative, so depth is no risk).

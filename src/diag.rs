@@ -326,8 +326,9 @@ pub fn render(diag: &Diagnostic, sources: &Sources, palette: Palette) -> String 
             paint(palette.gutter, arrow),
             file.path.display()
         );
-        painter.empty_gutter(&mut out);
+        // An unreadable or empty file has no line to show.
         if !file.text.is_empty() {
+            painter.empty_gutter(&mut out);
             painter.excerpt(&mut out, file, &group.labels);
         }
     }
@@ -383,6 +384,49 @@ fn label_groups<'a>(diag: &'a Diagnostic, sources: &Sources) -> Vec<Group<'a>> {
     groups
 }
 
+/// The part of a long source line that is shown: lines wider than
+/// [`Window::WIDTH`] characters are cut around the label, with `...` marking
+/// what was left out.
+#[derive(Debug, Clone, Copy, Default)]
+struct Window {
+    /// Characters skipped at the start of the line.
+    skip: usize,
+    /// Whether the line goes on past the window.
+    cut_end: bool,
+}
+
+impl Window {
+    const WIDTH: usize = 100;
+    /// Characters of context kept before the label in a cut line.
+    const LEAD: usize = 20;
+
+    fn around(text: &str, col: usize) -> Self {
+        let len = text.chars().count();
+        if len <= Self::WIDTH {
+            return Self::default();
+        }
+        let skip = (col - 1).saturating_sub(Self::LEAD).min(len - Self::WIDTH);
+        Self {
+            skip,
+            cut_end: skip + Self::WIDTH < len,
+        }
+    }
+
+    fn show(self, text: &str) -> String {
+        let body: String = text.chars().skip(self.skip).take(Self::WIDTH).collect();
+        let head = if self.skip > 0 { "..." } else { "" };
+        let tail = if self.cut_end { "..." } else { "" };
+        format!("{head}{body}{tail}")
+    }
+
+    /// Where a 1-based column of the line lands in the shown text.
+    fn column(self, col: usize) -> usize {
+        let head = if self.skip > 0 { 3 } else { 0 };
+        let last = Self::WIDTH + head + usize::from(self.cut_end) * 3 + 1;
+        (col.saturating_sub(self.skip) + head).clamp(1, last)
+    }
+}
+
 /// Draws the gutter, source lines and underlines of one diagnostic.
 struct Painter {
     palette: Palette,
@@ -405,17 +449,20 @@ impl Painter {
     fn excerpt(&self, out: &mut String, file: &SourceFile, labels: &[Placed<'_>]) {
         let bar = paint(self.palette.gutter, "|");
         let mut last_line: Option<usize> = None;
+        let mut window = Window::default();
         for placed in labels {
             if last_line != Some(placed.line) {
                 if last_line.is_some_and(|l| placed.line > l + 1) {
                     let _ = writeln!(out, "{}", paint(self.palette.gutter, "..."));
                 }
+                let text = file.line(placed.line).replace('\t', " ");
+                window = Window::around(&text, placed.col);
                 let number = format!("{:>width$}", placed.line, width = self.width);
                 let _ = writeln!(
                     out,
                     "{} {bar} {}",
                     paint(self.palette.gutter, &number),
-                    file.line(placed.line).replace('\t', " ")
+                    window.show(&text)
                 );
                 last_line = Some(placed.line);
             }
@@ -423,22 +470,24 @@ impl Painter {
                 out,
                 "{} {bar} {}",
                 " ".repeat(self.width),
-                self.underline(file, placed)
+                self.underline(file, placed, window)
             );
         }
     }
 
     /// `^^^ label` under the span (`---` for secondary labels); a span that
     /// runs past its line is underlined to the end of the line.
-    fn underline(&self, file: &SourceFile, placed: &Placed<'_>) -> String {
+    fn underline(&self, file: &SourceFile, placed: &Placed<'_>, window: Window) -> String {
         let text = file.line(placed.line);
         let (end_line, end_col) = file.line_col(placed.label.span.end);
-        let marks = if end_line == placed.line {
-            end_col.saturating_sub(placed.col)
+        let end_col = if end_line == placed.line {
+            end_col
         } else {
-            text.chars().count().saturating_sub(placed.col - 1)
-        }
-        .max(1);
+            text.chars().count() + 1
+        };
+        let (col, end_col) = (window.column(placed.col), window.column(end_col));
+        let marks = end_col.saturating_sub(col).max(1);
+        let placed = Placed { col, ..*placed };
         let (mark, style) = if placed.primary {
             ("^", self.style)
         } else {

@@ -4,7 +4,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// Index of a file in a [`Sources`] set.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
+#[derive(
+    Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize,
+)]
 pub struct FileId(pub u32);
 
 impl fmt::Debug for FileId {
@@ -13,7 +15,8 @@ impl fmt::Debug for FileId {
     }
 }
 
-/// A byte range in one source file.
+/// A byte range in one source file. In JSON it is the compact triple
+/// `[file, start, end]`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Span {
     pub file: FileId,
@@ -49,6 +52,23 @@ impl Span {
     #[must_use]
     pub fn is_empty(self) -> bool {
         self.start == self.end
+    }
+}
+
+impl serde::Serialize for Span {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (self.file.0, self.start, self.end).serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Span {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (file, start, end) = <(u32, u32, u32)>::deserialize(d)?;
+        Ok(Span {
+            file: FileId(file),
+            start,
+            end,
+        })
     }
 }
 

@@ -34,6 +34,24 @@ const ITEM_KEYWORDS: &[&str] = &[
     "outcome",
 ];
 
+/// Keywords inside headers, types, includes, asserts and expressions.
+const OTHER_KEYWORDS: &[&str] = &[
+    "version",
+    "start",
+    "script",
+    "outcomes",
+    "one_of",
+    "as",
+    "always",
+    "never",
+    "reachable",
+    "range",
+    "max",
+    "if",
+    "visited",
+    "hook",
+];
+
 /// The keywords that start a field inside a node.
 const FIELD_KEYWORDS: &[&str] = &[
     "text", "help", "title", "source", "tags", "advice", "kind", "into", "number", "examples",
@@ -44,14 +62,11 @@ const FIELD_KEYWORDS: &[&str] = &[
 pub(super) fn syntax_error(file: FileId, text: &str, first: &Error<Rule>) -> Diagnostic {
     let detailed = detailed_error(text);
     let err = detailed.as_ref().unwrap_or(first);
-    let pos = match err.location {
-        InputLocation::Pos(p) | InputLocation::Span((p, _)) => p.min(text.len()),
-    };
-    let scan = Scan::new(text, pos);
+    let site = Site::new(file, text, err);
+    let scan = Scan::new(text, site.pos);
     if let Some(string) = scan.unclosed_string {
         return unclosed_string(file, string);
     }
-    let site = Site::new(file, text, pos, err);
     site.explain(&scan)
 }
 
@@ -80,8 +95,8 @@ struct OpenString {
 /// What a lexical pass (strings, comments, brackets) sees up to the error.
 #[derive(Debug, Default)]
 struct Scan {
-    /// Offsets of the `{` still open at the error position, innermost last.
-    open_braces: Vec<usize>,
+    /// The brackets (`{` or `(`) still open at the error, innermost last.
+    open: Vec<(usize, u8)>,
     /// The first string (anywhere before the error) that is never closed.
     unclosed_string: Option<OpenString>,
 }
@@ -98,14 +113,22 @@ impl Scan {
                     break;
                 }
                 _ if token.start() >= until => break,
-                Token::Open(i, b'{') => scan.open_braces.push(i),
-                Token::Close(_, b'}') => {
-                    scan.open_braces.pop();
+                Token::Open(i, b) => scan.open.push((i, b)),
+                Token::Close(..) => {
+                    scan.open.pop();
                 }
-                _ => {}
+                Token::UnclosedString(_) => {}
             }
         }
         scan
+    }
+
+    /// The innermost open bracket, if it is `bracket`.
+    fn innermost(&self, bracket: u8) -> Option<usize> {
+        match self.open.last() {
+            Some(&(at, b)) if b == bracket => Some(at),
+            _ => None,
+        }
     }
 }
 
@@ -113,14 +136,14 @@ impl Scan {
 #[derive(Debug, Clone, Copy)]
 enum Token {
     Open(usize, u8),
-    Close(usize, u8),
+    Close(usize),
     UnclosedString(OpenString),
 }
 
 impl Token {
     fn start(self) -> usize {
         match self {
-            Token::Open(i, _) | Token::Close(i, _) => i,
+            Token::Open(i, _) | Token::Close(i) => i,
             Token::UnclosedString(s) => s.start,
         }
     }
@@ -165,9 +188,9 @@ impl<'a> Lexer<'a> {
                     self.i += 1;
                     return Some(Token::Open(at, b));
                 }
-                b @ (b')' | b'}') => {
+                b')' | b'}' => {
                     self.i += 1;
-                    return Some(Token::Close(at, b));
+                    return Some(Token::Close(at));
                 }
                 _ => self.i += 1,
             }
@@ -236,27 +259,39 @@ struct Site<'a> {
     file: FileId,
     text: &'a str,
     pos: usize,
-    /// The word or character found at `pos` (empty at the end of the file).
+    /// The word or symbol found at `pos` (empty at the end of the file).
     found: &'a str,
+    /// Grammar rules that would have fitted at `pos`.
     rules: Vec<Rule>,
+    /// Literal tokens that would have fitted at `pos` (without whitespace).
     tokens: Vec<String>,
 }
 
 impl<'a> Site<'a> {
-    fn new(file: FileId, text: &'a str, pos: usize, err: &Error<Rule>) -> Self {
-        let rules = match &err.variant {
+    fn new(file: FileId, text: &'a str, err: &Error<Rule>) -> Self {
+        let mut pos = match err.location {
+            InputLocation::Pos(p) | InputLocation::Span((p, _)) => p,
+        };
+        let mut rules = match &err.variant {
             ErrorVariant::ParsingError { positives, .. } => positives.clone(),
             ErrorVariant::CustomError { .. } => Vec::new(),
         };
-        let tokens = err
-            .parse_attempts()
-            .map(|a| {
-                a.expected_tokens()
-                    .into_iter()
-                    .map(|t| t.to_string())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let mut tokens = Vec::new();
+        if let Some(attempts) = err.parse_attempts() {
+            tokens = attempts
+                .expected_tokens()
+                .into_iter()
+                .map(|t| t.to_string())
+                .filter(|t| is_meaningful(t))
+                .collect();
+            // A literal token (such as the `:` of `var x: int`) failed
+            // further on than any rule: that is where the slip is.
+            if attempts.max_position > pos && !tokens.is_empty() {
+                pos = attempts.max_position;
+                rules.clear();
+            }
+        }
+        let pos = pos.min(text.len());
         Self {
             file,
             text,
@@ -293,15 +328,13 @@ impl<'a> Site<'a> {
         self.rules.iter().any(|r| {
             matches!(
                 r,
-                Rule::node | Rule::var_decl | Rule::include | Rule::assert_rule
+                Rule::node | Rule::node_kind | Rule::var_decl | Rule::include | Rule::assert_rule
             )
         })
     }
 
     fn expects_operator(&self) -> bool {
-        self.rules
-            .iter()
-            .any(|r| describe(*r) == Some("an operator"))
+        self.rules.iter().any(|r| describe(*r) == Some(OPERATOR))
     }
 
     fn found_is_name(&self) -> bool {
@@ -309,9 +342,13 @@ impl<'a> Site<'a> {
             .starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
     }
 
-    /// `found`, as said in a message: `` `word` ``, end of line, end of file.
-    fn found_words(&self) -> String {
-        describe_found(self.found)
+    /// The first word of the line where parsing stopped (`option`, `var`).
+    fn line_head(&self) -> &str {
+        let start = self.text[..self.pos].rfind('\n').map_or(0, |i| i + 1);
+        self.text[start..]
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .find(|w| !w.is_empty())
+            .unwrap_or("")
     }
 
     fn error(&self, message: impl Into<String>, label: impl Into<String>) -> Diagnostic {
@@ -320,8 +357,8 @@ impl<'a> Site<'a> {
 
     /// Try each known slip in turn; fall back to "expected X, found Y".
     fn explain(&self, scan: &Scan) -> Diagnostic {
-        let diag = self
-            .wrong_operator()
+        self.wrong_operator()
+            .or_else(|| self.single_equals())
             .or_else(|| self.single_quotes())
             .or_else(|| self.fat_arrow())
             .or_else(|| self.missing_brace(scan))
@@ -330,31 +367,34 @@ impl<'a> Site<'a> {
             .or_else(|| self.missing_arrow())
             .or_else(|| self.unknown_field())
             .or_else(|| self.unknown_item())
-            .unwrap_or_else(|| self.expected());
-        match scan.open_braces.last() {
-            Some(&brace) if self.expects_token("}") && diag.secondary.is_empty() => diag
-                .with_secondary(
-                    Span::new(self.file, brace, brace + 1),
-                    "the block opened here is still open",
-                ),
-            _ => diag,
-        }
+            .unwrap_or_else(|| self.expected(scan))
     }
 
     /// `&&`, `||`, `!`, `&`, `|` instead of `and`, `or`, `not`.
     fn wrong_operator(&self) -> Option<Diagnostic> {
-        let rest = &self.text[self.pos..];
-        let (symbol, word) = [("&&", "and"), ("||", "or"), ("&", "and"), ("|", "or")]
-            .into_iter()
-            .find(|(s, _)| rest.starts_with(s))
-            .or_else(|| {
-                (rest.starts_with('!') && !rest.starts_with("!=")).then_some(("!", "not"))
-            })?;
-        let span = Span::new(self.file, self.pos, self.pos + symbol.len());
+        let word = match self.found {
+            "&&" | "&" => "and",
+            "||" | "|" => "or",
+            "!" => "not",
+            _ => return None,
+        };
         Some(
-            Diagnostic::error("E001", format!("`{symbol}` is not an operator here"), span)
-                .label(format!("write `{word}`"))
-                .help("logic is spelled out: `and`, `or`, `not`, `implies`"),
+            self.error(
+                format!("`{}` is not an operator here", self.found),
+                format!("write `{word}`"),
+            )
+            .help("logic is spelled out: `and`, `or`, `not`, `implies`"),
+        )
+    }
+
+    /// `when months = 3`: a comparison written with one `=`.
+    fn single_equals(&self) -> Option<Diagnostic> {
+        if !(self.found == "=" && self.expects_operator()) {
+            return None;
+        }
+        Some(
+            self.error("`=` does not compare values", "write `==`")
+                .help("compare with `==`; change a variable with `set name = value`"),
         )
     }
 
@@ -378,14 +418,11 @@ impl<'a> Site<'a> {
     }
 
     fn fat_arrow(&self) -> Option<Diagnostic> {
-        let rest = &self.text[self.pos..];
-        if !(rest.starts_with("=>") && self.expects(Rule::goto)) {
+        if !(self.found == "=>" && self.expects(Rule::goto)) {
             return None;
         }
-        let span = Span::new(self.file, self.pos, self.pos + 2);
         Some(
-            Diagnostic::error("E001", "expected `->`, found `=>`", span)
-                .label("write `->`")
+            self.error("expected `->`, found `=>`", "write `->`")
                 .help("a target is written with a thin arrow: -> next_node"),
         )
     }
@@ -393,13 +430,12 @@ impl<'a> Site<'a> {
     /// A block that is still open when the next item (or the end of the
     /// file) arrives.
     fn missing_brace(&self, scan: &Scan) -> Option<Diagnostic> {
-        let &brace = scan.open_braces.last()?;
+        let brace = scan.innermost(b'{')?;
         let next_item = self.found.is_empty() || ITEM_KEYWORDS.contains(&self.found);
         if !(self.expects_token("}") && next_item) {
             return None;
         }
-        let owner = block_owner(self.text, brace);
-        let message = match &owner {
+        let message = match block_owner(self.text, brace) {
             Some(owner) => format!("missing `}}` at the end of `{owner}`"),
             None => "missing `}`: a block is never closed".to_string(),
         };
@@ -420,7 +456,7 @@ impl<'a> Site<'a> {
     }
 
     fn stray_brace(&self, scan: &Scan) -> Option<Diagnostic> {
-        if self.found != "}" || !scan.open_braces.is_empty() {
+        if self.found != "}" || !scan.open.is_empty() {
             return None;
         }
         Some(
@@ -430,23 +466,8 @@ impl<'a> Site<'a> {
     }
 
     fn reserved_name(&self) -> Option<Diagnostic> {
-        if !(self.expects_name() && RESERVED.contains(&self.found)) {
-            return None;
-        }
-        Some(
-            self.error(
-                format!(
-                    "`{}` is a reserved word and cannot be used as a name",
-                    self.found
-                ),
-                "reserved word",
-            )
-            .help(format!(
-                "choose another name, such as `{}_`; the reserved words are {}",
-                self.found,
-                RESERVED.join(", ")
-            )),
-        )
+        (self.expects_name() && RESERVED.contains(&self.found))
+            .then(|| reserved_word(self.span(), self.found))
     }
 
     /// `option yes "Yes" next` or `else next`: the `->` is missing.
@@ -470,15 +491,12 @@ impl<'a> Site<'a> {
 
     /// A name where a field keyword belongs: a misspelling, most likely.
     fn unknown_field(&self) -> Option<Diagnostic> {
-        if !(self.expects_field() && self.found_is_name()) {
-            return None;
-        }
-        if ITEM_KEYWORDS.contains(&self.found) {
+        if !(self.expects_field() && self.found_is_name()) || ITEM_KEYWORDS.contains(&self.found) {
             return None;
         }
         let help = did_you_mean(self.found, FIELD_KEYWORDS.iter().copied()).unwrap_or_else(|| {
             format!(
-                "a node's fields start with one of: {}, or `->`",
+                "a field starts with one of: {}; or it is `-> next_node`",
                 FIELD_KEYWORDS.join(", ")
             )
         });
@@ -501,9 +519,12 @@ impl<'a> Site<'a> {
         if !(self.expects_item() && self.found_is_name()) {
             return None;
         }
-        let help = did_you_mean(self.found, ITEM_KEYWORDS[1..].iter().copied()).unwrap_or_else(|| {
-            "after the header come nodes (`question id { ... }` and the other kinds), `var`, `include` and `assert`".to_string()
-        });
+        let help = did_you_mean(self.found, ITEM_KEYWORDS[1..].iter().copied()).unwrap_or_else(
+            || {
+                "after the header come nodes (such as `question my_id { ... }`), `var`, `include` and `assert`"
+                    .to_string()
+            },
+        );
         Some(
             self.error(
                 format!(
@@ -517,79 +538,152 @@ impl<'a> Site<'a> {
     }
 
     /// The general case: what would have fitted here.
-    fn expected(&self) -> Diagnostic {
-        let mut words: Vec<String> = Vec::new();
-        let mut add = |w: String| {
-            if !words.contains(&w) {
-                words.push(w);
-            }
+    fn expected(&self, scan: &Scan) -> Diagnostic {
+        let mut words = self.expected_words();
+        let paren = scan.innermost(b'(').filter(|_| self.expects_operator());
+        if paren.is_some() {
+            words.insert(0, "`)`".to_string());
+        }
+        let brace = scan.innermost(b'{').filter(|_| self.expects_token("}"));
+        let diag = if words.is_empty() {
+            self.error(
+                format!("unexpected {}", describe_found(self.found)),
+                "not expected here",
+            )
+        } else {
+            let list = join_or(&words);
+            self.error(
+                format!("expected {list}, found {}", describe_found(self.found)),
+                format!("expected {list}"),
+            )
         };
-        for word in self.rules.iter().filter_map(|r| describe(*r)) {
-            add(word.to_string());
+        let diag = diag.maybe_help(self.general_help());
+        match (paren, brace) {
+            (Some(at), _) => diag.with_secondary(
+                Span::new(self.file, at, at + 1),
+                "this `(` is not closed yet",
+            ),
+            (None, Some(at)) => diag.with_secondary(
+                Span::new(self.file, at, at + 1),
+                "the block opened here is not closed yet",
+            ),
+            (None, None) => diag,
         }
-        for token in &self.tokens {
-            if is_punctuation(token) && !self.rules.iter().any(|r| rule_covers(*r, token)) {
-                add(format!("`{token}`"));
+    }
+
+    /// Plain words for the rules and tokens that would have fitted, most
+    /// general first, without repeats.
+    fn expected_words(&self) -> Vec<String> {
+        let mut words: Vec<&str> = Vec::new();
+        for word in self.rules.iter().filter_map(|r| describe(*r)) {
+            if !words.contains(&word) {
+                words.push(word);
             }
         }
-        let help = self.general_help();
-        if words.is_empty() {
-            return self
-                .error(
-                    format!("unexpected {}", self.found_words()),
-                    "not expected here",
-                )
-                .maybe_help(help);
+        // "an expression" already covers strings, names and numbers.
+        if words.contains(&EXPRESSION) {
+            words.retain(|w| !matches!(*w, STRING | NAME | NUMBER));
         }
-        let list = join_or(&words);
-        self.error(
-            format!("expected {list}, found {}", self.found_words()),
-            format!("expected {list}"),
-        )
-        .maybe_help(help)
+        let mut words: Vec<String> = words.into_iter().map(str::to_string).collect();
+        for token in &self.tokens {
+            let shown = SEPARATORS.contains(&token.as_str()) || self.rules.is_empty();
+            let word = format!("`{token}`");
+            if shown && !words.contains(&word) && !is_letters(token) {
+                words.push(word);
+            }
+        }
+        words
     }
 
     fn general_help(&self) -> Option<String> {
-        let rest = &self.text[self.pos..];
-        if rest.starts_with('=') && !rest.starts_with("==") && self.expects_operator() {
-            return Some("compare with `==`; change a variable with `set name = value`".into());
-        }
-        if self.expects(Rule::header) || self.expects(Rule::kw_tree) {
+        if self.expects(Rule::header) {
             return Some(
                 "a tree file starts with its header: tree my_tree \"Title\" { start first_node outcomes done }"
                     .into(),
             );
         }
-        None
+        match self.line_head() {
+            "var" => Some(
+                "a variable is declared with a type: var months: int = 0 (types: bool, int, text, one_of(a, b), set(a, b))"
+                    .into(),
+            ),
+            "option" if self.expects(Rule::string) => {
+                Some("an option has an id and a label: option yes \"Yes\" -> next_node".into())
+            }
+            "item" if self.expects(Rule::string) => {
+                Some("an item has an id and a label: item calm \"I feel calm\"".into())
+            }
+            _ => None,
+        }
     }
+}
+
+/// Separators and closers worth naming when the parser expected them.
+const SEPARATORS: &[&str] = &["}", ")", ",", ":", "=", "..="];
+
+const EXPRESSION: &str = "an expression";
+const OPERATOR: &str = "an operator";
+const STRING: &str = "a string in double quotes";
+const NAME: &str = "a name";
+const NUMBER: &str = "a number";
+
+/// A word glued to a keyword: `settle` where `set` was read, `optional`
+/// where `option` was.
+pub(super) fn glued_word(span: Span, word: &str, keyword: &str) -> Diagnostic {
+    let known = ITEM_KEYWORDS
+        .iter()
+        .chain(FIELD_KEYWORDS)
+        .chain(OTHER_KEYWORDS)
+        .copied();
+    let help = did_you_mean(word, known).unwrap_or_else(|| {
+        format!("if `{keyword}` is meant as a keyword, put a space after it; otherwise check the spelling")
+    });
+    Diagnostic::error("E001", format!("`{word}` is not a keyword"), span)
+        .label("unknown word")
+        .help(help)
+}
+
+/// A reserved word where a name belongs.
+pub(super) fn reserved_word(span: Span, word: &str) -> Diagnostic {
+    Diagnostic::error(
+        "E001",
+        format!("`{word}` is a reserved word and cannot be used as a name"),
+        span,
+    )
+    .label("reserved word")
+    .help(format!(
+        "choose another name, such as `{word}_`; the reserved words are {}",
+        RESERVED.join(", ")
+    ))
 }
 
 /// `question q` for the `{` of `question q {`, when the words before the
 /// brace on its line name something short enough to quote.
 fn block_owner(text: &str, brace: usize) -> Option<String> {
     let line_start = text[..brace].rfind('\n').map_or(0, |i| i + 1);
-    let owner = text[line_start..brace].trim();
-    let owner = owner.split('#').next().unwrap_or("").trim();
-    (!owner.is_empty() && owner.chars().count() <= 40 && !owner.contains('"'))
-        .then(|| owner.to_string())
-        .or_else(|| {
-            let words: Vec<&str> = owner.split_whitespace().take(2).collect();
-            (words.len() == 2 && !words[0].contains('"')).then(|| words.join(" "))
-        })
+    let before = text[line_start..brace].trim();
+    let words: Vec<&str> = before.split_whitespace().collect();
+    match words.as_slice() {
+        [kind, id] if ITEM_KEYWORDS.contains(kind) => Some(format!("{kind} {id}")),
+        [kind, id, ..] if *kind == "tree" || *kind == "option" => Some(format!("{kind} {id}")),
+        _ => None,
+    }
 }
 
-/// The word or single character at `pos`.
+/// The word, symbol run (`->`, `&&`, `==`) or single character at `pos`.
 fn found_at(text: &str, pos: usize) -> &str {
+    const SYMBOLS: &str = "-=<>!&|.+*/%:";
     let rest = &text[pos..];
-    let word = rest
-        .char_indices()
-        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
-        .last()
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let len = if word > 0 {
-        word
-    } else {
-        rest.chars().next().map_or(0, char::len_utf8)
+    let first = rest.chars().next();
+    let len = match first {
+        None => 0,
+        Some(c) if c.is_alphanumeric() || c == '_' => rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len()),
+        Some(c) if SYMBOLS.contains(c) => rest
+            .find(|c: char| !SYMBOLS.contains(c))
+            .unwrap_or(rest.len()),
+        Some(c) => c.len_utf8(),
     };
     &rest[..len]
 }
@@ -602,22 +696,20 @@ fn describe_found(found: &str) -> String {
     }
 }
 
-fn is_punctuation(token: &str) -> bool {
-    !token.is_empty()
-        && token
-            .chars()
-            .all(|c| !c.is_alphanumeric() && !c.is_whitespace() && c != '#' && c != '_')
+/// Whether an expected token says something: not whitespace, a comment,
+/// a character range (`a..z`, shown by pest as such) or a single character
+/// that merely continues a name.
+fn is_meaningful(token: &str) -> bool {
+    let chars: Vec<char> = token.chars().collect();
+    match chars.as_slice() {
+        [] | [_, '.', '.', _] => false,
+        [c] => !(c.is_whitespace() || c.is_alphanumeric() || *c == '_' || *c == '#'),
+        _ => token != "BUILTIN_RULE",
+    }
 }
 
-/// Whether a rule's description already says that `token` fits.
-fn rule_covers(rule: Rule, token: &str) -> bool {
-    match token {
-        "->" => rule == Rule::goto,
-        "{" => rule == Rule::effect_block,
-        "(" | "-" => describe(rule) == Some("an expression"),
-        "\"" => describe(rule) == Some("a string in double quotes"),
-        _ => describe(rule) == Some("an operator"),
-    }
+fn is_letters(token: &str) -> bool {
+    token.chars().all(|c| c.is_alphanumeric() || c == '_')
 }
 
 fn is_field(rule: Rule) -> bool {
@@ -648,15 +740,15 @@ fn is_field(rule: Rule) -> bool {
 fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::EOI => "the end of the file",
-        Rule::header | Rule::kw_tree => "a tree header such as `tree my_tree \"Title\" { ... }`",
+        Rule::header => "a tree header such as `tree my_tree \"Title\" { ... }`",
         Rule::version_field
         | Rule::start_field
         | Rule::script_field
         | Rule::outcomes_field
         | Rule::cite_field => "a header field (`version`, `start`, `script`, `outcomes`, `source`)",
-        Rule::var_decl | Rule::kw_var => "`var`",
-        Rule::include | Rule::kw_include => "`include`",
-        Rule::assert_rule | Rule::kw_assert => "`assert`",
+        Rule::var_decl => "`var`",
+        Rule::include => "`include`",
+        Rule::assert_rule => "`assert`",
         Rule::assert_always | Rule::assert_never | Rule::assert_reach => {
             "`always(...)`, `never(...)` or `reachable(...)`"
         }
@@ -670,33 +762,11 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::goto => "`-> target`",
         Rule::condition => "`if`",
         Rule::effect_block => "`{` with effects",
-        Rule::expr
-        | Rule::paren
-        | Rule::boolean
-        | Rule::visited
-        | Rule::hook_call
-        | Rule::call
-        | Rule::op_not
-        | Rule::op_neg => "an expression",
-        Rule::op_implies
-        | Rule::op_or
-        | Rule::op_and
-        | Rule::op_eq
-        | Rule::op_ne
-        | Rule::op_le
-        | Rule::op_ge
-        | Rule::op_lt
-        | Rule::op_gt
-        | Rule::op_not_in
-        | Rule::op_in
-        | Rule::op_add
-        | Rule::op_sub
-        | Rule::op_mul
-        | Rule::op_div
-        | Rule::op_rem => "an operator",
-        Rule::string | Rule::plain_string | Rule::triple_string => "a string in double quotes",
-        Rule::ident | Rule::path | Rule::ident_list => "a name",
-        Rule::int | Rule::signed_int => "a number",
+        Rule::expr | Rule::paren | Rule::hook_call | Rule::name | Rule::prefix_op => EXPRESSION,
+        Rule::infix_op => OPERATOR,
+        Rule::string | Rule::plain_string | Rule::triple_string => STRING,
+        Rule::ident | Rule::path | Rule::ident_list => NAME,
+        Rule::int | Rule::signed_int => NUMBER,
         _ => return None,
     })
 }
