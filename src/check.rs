@@ -114,7 +114,9 @@ struct Checker {
     kind_spans: Vec<Span>,
     kind_used: Vec<bool>,
     citations: Vec<(String, String)>,
-    citation_index: HashMap<String, Span>,
+    /// Source tags: where each was first declared, and its index in
+    /// `citations`.
+    citation_index: HashMap<String, (Span, usize)>,
     node_index: HashMap<String, NodeId>,
     /// Node declarations in order: (unit, index in the unit's nodes).
     node_decls: Vec<(usize, usize)>,
@@ -247,17 +249,11 @@ impl Checker {
         });
         chain.push(path.to_path_buf());
         for inc in includes {
-            let Some(rel) = inc.path.as_plain() else {
-                self.push(
-                    Diagnostic::error(
-                        "E001",
-                        "an include path cannot interpolate variables",
-                        inc.path.span,
-                    )
-                    .label("a fixed path is needed"),
-                );
+            if inc.path.as_plain().is_none() {
+                self.plain_text(&inc.path, "an include path");
                 continue;
-            };
+            }
+            let rel = inc.path.to_template();
             let ns = format!("{prefix}{}", inc.namespace.name);
             if let Some(first) = self.namespaces.get(&ns) {
                 self.push(
@@ -376,10 +372,11 @@ impl Checker {
     fn declare_header(&mut self, u: usize) {
         let ast = Rc::clone(&self.units[u].ast);
         let header = &ast.header;
+        self.plain_text(&header.title, "a tree's title");
         if u == 0 {
             if let Some(script) = &header.script {
                 let file = self.sources.get(self.units[0].file).path.clone();
-                let rel = script.as_plain().unwrap_or_default();
+                let rel = self.plain_text(script, "a script path");
                 self.script = Some(ScriptRef {
                     path: file.parent().unwrap_or(Path::new("")).join(rel),
                     span: script.span,
@@ -440,21 +437,62 @@ impl Checker {
             }
         }
         for (tag, name) in &header.citations {
-            if let Some(&first) = self.citation_index.get(&tag.name) {
+            self.declare_citation(tag, name);
+        }
+    }
+
+    /// The text of a string that is shown as written: `{name}` has no
+    /// meaning there, so it is refused (with the fix for literal braces).
+    fn plain_text(&mut self, s: &ast::Str, place: &str) -> String {
+        for part in &s.parts {
+            if let StrPart::Var(v) = part {
                 self.push(
                     Diagnostic::error(
-                        "E002",
-                        format!("the source tag `{}` is declared twice", tag.name),
-                        tag.span,
+                        "E001",
+                        format!("{place} cannot interpolate `{{{}}}`", v.name),
+                        v.span,
                     )
-                    .label("second declaration")
-                    .with_secondary(first, "first declared here"),
+                    .label("no variables here")
+                    .help("write `{{` and `}}` for literal braces"),
                 );
-                continue;
             }
-            self.citation_index.insert(tag.name.clone(), tag.span);
-            self.citations.push((tag.name.clone(), name.to_template()));
         }
+        s.to_template()
+    }
+
+    /// A source tag names one source for the whole tree: an included file
+    /// may repeat a tag of the including one with the same text (so each
+    /// file also works alone), but not give it another meaning.
+    fn declare_citation(&mut self, tag: &Ident, name: &ast::Str) {
+        let text = self.plain_text(name, "a source's name");
+        let Some(&(first, index)) = self.citation_index.get(&tag.name) else {
+            self.citation_index
+                .insert(tag.name.clone(), (tag.span, self.citations.len()));
+            self.citations.push((tag.name.clone(), text));
+            return;
+        };
+        let (message, label) = if first.file == tag.span.file {
+            (
+                format!("the source tag `{}` is declared twice", tag.name),
+                "first declared here",
+            )
+        } else if self.citations[index].1 != text {
+            (
+                format!(
+                    "the source tag `{}` already stands for another source",
+                    tag.name
+                ),
+                "declared here with another text",
+            )
+        } else {
+            return;
+        };
+        self.push(
+            Diagnostic::error("E002", message, tag.span)
+                .label("second declaration")
+                .with_secondary(first, label)
+                .help("each source tag names one source in the whole tree"),
+        );
     }
 
     fn declare_vars(&mut self, u: usize) {
@@ -683,7 +721,10 @@ impl Checker {
             }
             ast::AssertRule::Reachable(n) => self.target(prefix, n).map(AssertRule::Reachable),
         };
-        let message = a.message.as_ref().map(ast::Str::to_template);
+        let message = a
+            .message
+            .as_ref()
+            .map(|m| self.plain_text(m, "an assert's message"));
         if let Some(rule) = rule {
             self.asserts.push(Assert {
                 rule,
@@ -1508,102 +1549,152 @@ impl Checker {
         }
     }
 
+    // The functions below recurse once per level of an expression. They are
+    // kept small, with diagnostics built in separate functions, so that even
+    // the deepest expression the parser allows checks on a small stack.
+
+    /// Type an expression, expecting `expected` when given.
     fn expr(&mut self, e: &ast::Expr, scope: Scope<'_>, expected: Option<Type>) -> Option<Expr> {
         let got = self.infer(e, scope, expected)?;
-        if let Some(want) = expected {
-            if got.ty != want {
-                let (w, g) = (self.type_name(want), self.type_name(got.ty));
-                self.push(
-                    Diagnostic::error("E005", format!("expected {w}, found {g}"), e.span)
-                        .label(format!("this is {g}"))
-                        .maybe_help(conversion_help(want, got.ty)),
-                );
-                return None;
-            }
+        match expected {
+            Some(want) if got.ty != want => self.mismatch(want, got.ty, e.span),
+            _ => Some(got),
         }
-        Some(got)
+    }
+
+    #[inline(never)]
+    fn mismatch(&mut self, want: Type, got: Type, span: Span) -> Option<Expr> {
+        let (w, g) = (self.type_name(want), self.type_name(got));
+        self.push(
+            Diagnostic::error("E005", format!("expected {w}, found {g}"), span)
+                .label(format!("this is {g}"))
+                .maybe_help(conversion_help(want, got)),
+        );
+        None
     }
 
     fn mk(kind: ExprKind, ty: Type, span: Span) -> Option<Expr> {
         Some(Expr { kind, ty, span })
     }
 
-    #[allow(clippy::too_many_lines)]
+    /// Type an expression; `expected` only guides names and hooks, whose
+    /// type comes from their context.
     fn infer(&mut self, e: &ast::Expr, scope: Scope<'_>, expected: Option<Type>) -> Option<Expr> {
         let span = e.span;
         match &e.node {
             AstExpr::Int(n) => Self::mk(ExprKind::Lit(Value::Int(*n)), Type::Int, span),
             AstExpr::Bool(b) => Self::mk(ExprKind::Lit(Value::Bool(*b)), Type::Bool, span),
-            AstExpr::Str(s) => {
-                let text = self.text(s, scope);
-                let kind = match s.as_plain() {
-                    Some(plain) => ExprKind::Lit(Value::Text(Arc::from(plain))),
-                    None => ExprKind::Interpolate(text),
-                };
-                Self::mk(kind, Type::Text, span)
-            }
+            AstExpr::Str(s) => self.string_expr(s, scope, span),
             AstExpr::Name(id) => self.name(id, scope, expected),
-            AstExpr::Visited(n) => {
-                if scope.constant {
-                    return self.not_constant(span, "visited(...)");
-                }
-                let node = self.target(scope.prefix, n)?;
-                Self::mk(ExprKind::Visited(node), Type::Bool, span)
-            }
+            AstExpr::Visited(n) => self.visited(n, scope, span),
             AstExpr::Hook { name, args } => self.hook(name, args, scope, expected, span),
-            AstExpr::Call { name, args } => {
-                if name.name != "count" {
-                    let help = did_you_mean(&name.name, ["count"]).unwrap_or_else(|| {
-                        format!("the built-in functions are: count(set); to call a script function write `hook {}(...)`", name.name)
-                    });
-                    self.push(
-                        Diagnostic::error(
-                            "E004",
-                            format!("unknown function `{}`", name.name),
-                            name.span,
-                        )
-                        .label("not a built-in function")
-                        .help(help),
-                    );
-                    return None;
-                }
-                let [arg] = args.as_slice() else {
-                    self.push(
-                        Diagnostic::error(
-                            "E005",
-                            format!("count() takes 1 argument, found {}", args.len()),
-                            span,
-                        )
-                        .label("wrong number of arguments")
-                        .help("count(my_set) gives the number of members in a set"),
-                    );
-                    return None;
-                };
-                let inner = self.infer(arg, scope, None)?;
-                if !matches!(inner.ty, Type::Set(_)) {
-                    let g = self.type_name(inner.ty);
-                    self.push(
-                        Diagnostic::error(
-                            "E005",
-                            format!("count() needs a set, found {g}"),
-                            arg.span,
-                        )
-                        .label(format!("this is {g}")),
-                    );
-                    return None;
-                }
-                Self::mk(ExprKind::Count(Box::new(inner)), Type::Int, span)
-            }
-            AstExpr::Unary { op, expr } => {
-                let (ty, kind): (Type, fn(Box<Expr>) -> ExprKind) = match op {
-                    UnaryOp::Not => (Type::Bool, ExprKind::Not),
-                    UnaryOp::Neg => (Type::Int, ExprKind::Neg),
-                };
-                let inner = self.expr(expr, scope, Some(ty))?;
-                Self::mk(kind(Box::new(inner)), ty, span)
-            }
+            AstExpr::Call { name, args } => self.call(name, args, scope, span),
+            AstExpr::Unary { op, expr } => self.unary(*op, expr, scope, span),
             AstExpr::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, scope, span),
         }
+    }
+
+    fn string_expr(&mut self, s: &ast::Str, scope: Scope<'_>, span: Span) -> Option<Expr> {
+        if let Some(plain) = s.as_plain() {
+            return Self::mk(
+                ExprKind::Lit(Value::Text(Arc::from(plain))),
+                Type::Text,
+                span,
+            );
+        }
+        if scope.constant {
+            return self.not_constant(span, "an interpolation");
+        }
+        let text = self.text(s, scope);
+        Self::mk(ExprKind::Interpolate(text), Type::Text, span)
+    }
+
+    fn visited(&mut self, node: &Ident, scope: Scope<'_>, span: Span) -> Option<Expr> {
+        if scope.constant {
+            return self.not_constant(span, "visited(...)");
+        }
+        let node = self.target(scope.prefix, node)?;
+        Self::mk(ExprKind::Visited(node), Type::Bool, span)
+    }
+
+    fn unary(
+        &mut self,
+        op: UnaryOp,
+        operand: &ast::Expr,
+        scope: Scope<'_>,
+        span: Span,
+    ) -> Option<Expr> {
+        let (ty, kind): (Type, fn(Box<Expr>) -> ExprKind) = match op {
+            UnaryOp::Not => (Type::Bool, ExprKind::Not),
+            UnaryOp::Neg => (Type::Int, ExprKind::Neg),
+        };
+        let inner = self.expr(operand, scope, Some(ty))?;
+        Self::mk(kind(Box::new(inner)), ty, span)
+    }
+
+    /// A built-in function call; `count(set)` is the only one.
+    fn call(
+        &mut self,
+        name: &Ident,
+        args: &[ast::Expr],
+        scope: Scope<'_>,
+        span: Span,
+    ) -> Option<Expr> {
+        if name.name != "count" {
+            return self.unknown_function(name);
+        }
+        let [arg] = args else {
+            return self.wrong_arity(args.len(), span);
+        };
+        let inner = self.infer(arg, scope, None)?;
+        if !matches!(inner.ty, Type::Set(_)) {
+            return self.not_a_set("count()", inner.ty, arg.span);
+        }
+        Self::mk(ExprKind::Count(Box::new(inner)), Type::Int, span)
+    }
+
+    #[inline(never)]
+    fn unknown_function(&mut self, name: &Ident) -> Option<Expr> {
+        let help = did_you_mean(&name.name, ["count", "visited"]).unwrap_or_else(|| {
+            format!(
+                "the built-in functions are count(set) and visited(node); to call a script function write `hook {}(...)`",
+                name.name
+            )
+        });
+        self.push(
+            Diagnostic::error(
+                "E004",
+                format!("unknown function `{}`", name.name),
+                name.span,
+            )
+            .label("not a built-in function")
+            .help(help),
+        );
+        None
+    }
+
+    #[inline(never)]
+    fn wrong_arity(&mut self, found: usize, span: Span) -> Option<Expr> {
+        self.push(
+            Diagnostic::error(
+                "E005",
+                format!("count() takes 1 argument, found {found}"),
+                span,
+            )
+            .label("wrong number of arguments")
+            .help("count(my_set) gives the number of members in a set"),
+        );
+        None
+    }
+
+    #[inline(never)]
+    fn not_a_set(&mut self, what: &str, got: Type, span: Span) -> Option<Expr> {
+        let g = self.type_name(got);
+        self.push(
+            Diagnostic::error("E005", format!("{what} needs a set, found {g}"), span)
+                .label(format!("this is {g}")),
+        );
+        None
     }
 
     fn not_constant(&mut self, span: Span, what: &str) -> Option<Expr> {
@@ -1664,6 +1755,9 @@ impl Checker {
         None
     }
 
+    /// `hook name(args)`: a call into the tree's script. Its type is the one
+    /// its context expects; the script itself is checked elsewhere against
+    /// the recorded call sites.
     fn hook(
         &mut self,
         name: &Ident,
@@ -1676,31 +1770,15 @@ impl Checker {
             return self.not_constant(span, "a hook");
         }
         if self.script.is_none() {
-            self.push(
-                Diagnostic::error(
-                    "E004",
-                    format!(
-                        "hook `{}` is called, but the tree names no script",
-                        name.name
-                    ),
-                    name.span,
-                )
-                .label("no script to find it in")
-                .help("name the script in the tree header: script \"my_tree.rhai\""),
-            );
-            return None;
+            return self.hook_without_script(name);
         }
-        let mut typed = Vec::new();
+        let mut typed = Vec::with_capacity(args.len());
         for a in args {
-            typed.push(self.infer(a, scope, None)?);
+            typed.push(self.infer(a, scope, None));
         }
+        let typed: Vec<Expr> = typed.into_iter().collect::<Option<_>>()?;
         let Some(ret) = expected else {
-            self.push(
-                Diagnostic::error("E005", format!("cannot tell what type hook `{}` returns", name.name), span)
-                    .label("its type is not known here")
-                    .help("compare it with a value (`hook f(x) > 2`) or assign it to a variable (`set n = hook f(x)`)"),
-            );
-            return None;
+            return self.hook_type_unknown(name, span);
         };
         self.hook_calls.push(HookCall {
             name: name.name.clone(),
@@ -1719,6 +1797,37 @@ impl Checker {
         )
     }
 
+    #[inline(never)]
+    fn hook_without_script(&mut self, name: &Ident) -> Option<Expr> {
+        self.push(
+            Diagnostic::error(
+                "E004",
+                format!(
+                    "hook `{}` is called, but the tree names no script",
+                    name.name
+                ),
+                name.span,
+            )
+            .label("no script to find it in")
+            .help("name the script in the tree header: script \"my_tree.rhai\""),
+        );
+        None
+    }
+
+    #[inline(never)]
+    fn hook_type_unknown(&mut self, name: &Ident, span: Span) -> Option<Expr> {
+        self.push(
+            Diagnostic::error(
+                "E005",
+                format!("cannot tell what type hook `{}` returns", name.name),
+                span,
+            )
+            .label("its type is not known here")
+            .help("compare it with a value (`hook f(x) > 2`) or assign it to a variable (`set n = hook f(x)`)"),
+        );
+        None
+    }
+
     fn binary(
         &mut self,
         op: BinOp,
@@ -1727,126 +1836,185 @@ impl Checker {
         scope: Scope<'_>,
         span: Span,
     ) -> Option<Expr> {
-        let bin = |l: Expr, r: Expr, ty: Type| {
-            Self::mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), ty, span)
-        };
+        let operands = (lhs, rhs);
         match op {
             BinOp::And | BinOp::Or | BinOp::Implies => {
-                let l = self.expr(lhs, scope, Some(Type::Bool));
-                let r = self.expr(rhs, scope, Some(Type::Bool));
-                bin(l?, r?, Type::Bool)
+                self.both(op, operands, scope, (Type::Bool, Type::Bool), span)
             }
-            BinOp::Lt
-            | BinOp::Le
-            | BinOp::Gt
-            | BinOp::Ge
-            | BinOp::Sub
-            | BinOp::Mul
-            | BinOp::Div
-            | BinOp::Rem => {
-                let l = self.expr(lhs, scope, Some(Type::Int));
-                let r = self.expr(rhs, scope, Some(Type::Int));
-                let ty = if matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) {
-                    Type::Bool
-                } else {
-                    Type::Int
-                };
-                bin(l?, r?, ty)
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                self.both(op, operands, scope, (Type::Int, Type::Bool), span)
             }
-            BinOp::Add => {
-                let l = self.infer(lhs, scope, None)?;
-                if !matches!(l.ty, Type::Int | Type::Text) {
-                    let g = self.type_name(l.ty);
-                    self.push(
-                        Diagnostic::error(
-                            "E005",
-                            format!("`+` adds numbers or joins text, found {g}"),
-                            lhs.span,
-                        )
-                        .label(format!("this is {g}"))
-                        .help("to add a member to a set, use the effect `add my_set member`"),
-                    );
-                    return None;
-                }
-                let ty = l.ty;
-                let r = self.expr(rhs, scope, Some(ty))?;
-                bin(l, r, ty)
+            BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
+                self.both(op, operands, scope, (Type::Int, Type::Int), span)
             }
-            BinOp::Eq | BinOp::Ne => {
-                let (l, r) =
-                    if self.symbol(lhs, scope).is_some() && self.symbol(rhs, scope).is_none() {
-                        let r = self.infer(rhs, scope, None)?;
-                        let l = self.expr(lhs, scope, Some(r.ty))?;
-                        (l, r)
-                    } else {
-                        let l = self.infer(lhs, scope, None)?;
-                        let r = self.expr(rhs, scope, Some(l.ty))?;
-                        (l, r)
-                    };
-                if matches!(l.ty, Type::Set(_)) {
-                    self.push(
-                        Diagnostic::error(
-                            "E005",
-                            format!("sets cannot be compared with `{}`", op.symbol()),
-                            span,
-                        )
-                        .label("comparing sets")
-                        .help("test members with `in`, or sizes with count(...)"),
-                    );
-                    return None;
-                }
-                bin(l, r, Type::Bool)
-            }
-            BinOp::In | BinOp::NotIn => {
-                let set = self.infer(rhs, scope, None)?;
-                let Type::Set(d) = set.ty else {
-                    let g = self.type_name(set.ty);
-                    let help = match (set.ty, &lhs.node) {
-                        (Type::Enum(_), AstExpr::Name(member)) => format!(
-                            "a one_of variable holds a single value: compare it with `==`, as in `{} == {}`",
-                            self.sources.get(rhs.span.file).slice(rhs.span),
-                            member.name
-                        ),
-                        _ => "`in` tests a member of a set variable, declared like var ready: set(a, b)".into(),
-                    };
-                    self.push(
-                        Diagnostic::error(
-                            "E005",
-                            format!("`{}` needs a set on its right, found {g}", op.symbol()),
-                            rhs.span,
-                        )
-                        .label(format!("this is {g}"))
-                        .help(help),
-                    );
-                    return None;
-                };
-                let Some(member) = self.symbol(lhs, scope) else {
-                    self.push(
-                        Diagnostic::error(
-                            "E005",
-                            format!("the left of `{}` must be a member name", op.symbol()),
-                            lhs.span,
-                        )
-                        .label("expected a member of the set")
-                        .help(format!(
-                            "the members are: {}",
-                            self.domains[d.0 as usize].join(", ")
-                        )),
-                    );
-                    return None;
-                };
-                let m = self.member(d, member)?;
-                Self::mk(
-                    ExprKind::In {
-                        member: m,
-                        set: Box::new(set),
-                        negate: op == BinOp::NotIn,
-                    },
-                    Type::Bool,
-                    span,
-                )
-            }
+            BinOp::Add => self.add(operands, scope, span),
+            BinOp::Eq | BinOp::Ne => self.equality(op, operands, scope, span),
+            BinOp::In | BinOp::NotIn => self.membership(op, operands, scope, span),
         }
+    }
+
+    fn binary_expr(op: BinOp, l: Expr, r: Expr, ty: Type, span: Span) -> Option<Expr> {
+        Self::mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), ty, span)
+    }
+
+    /// Both operands of one type, giving a result of another (`(operand,
+    /// result)`). Both sides are checked even when the left one fails, so
+    /// every problem is reported.
+    fn both(
+        &mut self,
+        op: BinOp,
+        (lhs, rhs): (&ast::Expr, &ast::Expr),
+        scope: Scope<'_>,
+        (operand, result): (Type, Type),
+        span: Span,
+    ) -> Option<Expr> {
+        let l = self.expr(lhs, scope, Some(operand));
+        let r = self.expr(rhs, scope, Some(operand));
+        Self::binary_expr(op, l?, r?, result, span)
+    }
+
+    /// `+` adds numbers or joins text.
+    fn add(
+        &mut self,
+        (lhs, rhs): (&ast::Expr, &ast::Expr),
+        scope: Scope<'_>,
+        span: Span,
+    ) -> Option<Expr> {
+        let l = self.infer(lhs, scope, None)?;
+        if !matches!(l.ty, Type::Int | Type::Text) {
+            return self.cannot_add(l.ty, lhs.span);
+        }
+        let ty = l.ty;
+        let r = self.expr(rhs, scope, Some(ty))?;
+        Self::binary_expr(BinOp::Add, l, r, ty, span)
+    }
+
+    #[inline(never)]
+    fn cannot_add(&mut self, got: Type, span: Span) -> Option<Expr> {
+        let g = self.type_name(got);
+        self.push(
+            Diagnostic::error(
+                "E005",
+                format!("`+` adds numbers or joins text, found {g}"),
+                span,
+            )
+            .label(format!("this is {g}"))
+            .help("to add a member to a set, use the effect `add my_set member`"),
+        );
+        None
+    }
+
+    /// `==` and `!=`: the side whose type is known on its own is typed first
+    /// and gives the other side (a member name or a hook call) its type.
+    fn equality(
+        &mut self,
+        op: BinOp,
+        (lhs, rhs): (&ast::Expr, &ast::Expr),
+        scope: Scope<'_>,
+        span: Span,
+    ) -> Option<Expr> {
+        let (l, r) = if self.needs_context(lhs, scope) && !self.needs_context(rhs, scope) {
+            let r = self.infer(rhs, scope, None)?;
+            (self.expr(lhs, scope, Some(r.ty))?, r)
+        } else {
+            let l = self.infer(lhs, scope, None)?;
+            let r = self.expr(rhs, scope, Some(l.ty))?;
+            (l, r)
+        };
+        if matches!(l.ty, Type::Set(_)) {
+            return self.sets_compared(op, span);
+        }
+        Self::binary_expr(op, l, r, Type::Bool, span)
+    }
+
+    /// A bare member name or a hook call: its type comes from the other side.
+    fn needs_context(&self, e: &ast::Expr, scope: Scope<'_>) -> bool {
+        matches!(e.node, AstExpr::Hook { .. }) || self.symbol(e, scope).is_some()
+    }
+
+    #[inline(never)]
+    fn sets_compared(&mut self, op: BinOp, span: Span) -> Option<Expr> {
+        self.push(
+            Diagnostic::error(
+                "E005",
+                format!("sets cannot be compared with `{}`", op.symbol()),
+                span,
+            )
+            .label("comparing sets")
+            .help("test members with `in`, or sizes with count(...)"),
+        );
+        None
+    }
+
+    /// `member in set` and `member not in set`.
+    fn membership(
+        &mut self,
+        op: BinOp,
+        (lhs, rhs): (&ast::Expr, &ast::Expr),
+        scope: Scope<'_>,
+        span: Span,
+    ) -> Option<Expr> {
+        let set = self.infer(rhs, scope, None)?;
+        let Type::Set(d) = set.ty else {
+            return self.in_needs_set(op, set.ty, lhs, rhs);
+        };
+        let Some(member) = self.symbol(lhs, scope) else {
+            return self.in_needs_member(op, d, lhs.span);
+        };
+        let m = self.member(d, member)?;
+        Self::mk(
+            ExprKind::In {
+                member: m,
+                set: Box::new(set),
+                negate: op == BinOp::NotIn,
+            },
+            Type::Bool,
+            span,
+        )
+    }
+
+    #[inline(never)]
+    fn in_needs_set(
+        &mut self,
+        op: BinOp,
+        got: Type,
+        lhs: &ast::Expr,
+        rhs: &ast::Expr,
+    ) -> Option<Expr> {
+        let g = self.type_name(got);
+        let help = match (got, &lhs.node) {
+            (Type::Enum(_), AstExpr::Name(member)) => format!(
+                "a one_of variable holds a single value: compare it with `==`, as in `{} == {}`",
+                self.sources.get(rhs.span.file).slice(rhs.span),
+                member.name
+            ),
+            _ => "`in` tests a member of a set variable, declared like var ready: set(a, b)".into(),
+        };
+        self.push(
+            Diagnostic::error(
+                "E005",
+                format!("`{}` needs a set on its right, found {g}", op.symbol()),
+                rhs.span,
+            )
+            .label(format!("this is {g}"))
+            .help(help),
+        );
+        None
+    }
+
+    #[inline(never)]
+    fn in_needs_member(&mut self, op: BinOp, d: DomainId, span: Span) -> Option<Expr> {
+        let members = self.domains[d.0 as usize].join(", ");
+        self.push(
+            Diagnostic::error(
+                "E005",
+                format!("the left of `{}` must be a member name", op.symbol()),
+                span,
+            )
+            .label("expected a member of the set")
+            .help(format!("the members are: {members}")),
+        );
+        None
     }
 
     // ─── Graph checks ──────────────────────────────────────────────────────
