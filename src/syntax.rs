@@ -126,8 +126,7 @@ impl Lower {
         // Trailing trivia ends in whitespace, or in a comment at the very
         // end of the file; anything else is already tight.
         let tight = end < input.len()
-            && !input[..end]
-                .as_bytes()
+            && !input.as_bytes()[..end]
                 .last()
                 .is_some_and(u8::is_ascii_whitespace);
         if tight {
@@ -898,9 +897,11 @@ fn expression_size(pair: &Pair<'_, Rule>) -> usize {
     pair.clone()
         .into_inner()
         .flatten()
-        .filter(|p| match p.as_rule() {
-            Rule::prefix_op | Rule::infix_op | Rule::hook_call | Rule::args => true,
-            _ => false,
+        .filter(|p| {
+            matches!(
+                p.as_rule(),
+                Rule::prefix_op | Rule::infix_op | Rule::hook_call | Rule::args
+            )
         })
         .count()
 }
