@@ -44,7 +44,7 @@ pub fn parse(file: FileId, text: &str) -> Result<File, Vec<Diagnostic>> {
     }
     let mut pairs = match Grammar::parse(Rule::file, text) {
         Ok(pairs) => pairs,
-        Err(err) => return Err(vec![errors::syntax_error(file, text, &err)]),
+        Err(err) => return Err(errors::syntax_errors(file, text, &err)),
     };
     let lower = Lower {
         file,

@@ -59,15 +59,50 @@ const FIELD_KEYWORDS: &[&str] = &[
 ];
 
 /// Explain why `text` failed to parse, given the error from a first parse.
-pub(super) fn syntax_error(file: FileId, text: &str, first: &Error<Rule>) -> Diagnostic {
-    let detailed = detailed_error(text);
-    let err = detailed.as_ref().unwrap_or(first);
-    let site = Site::new(file, text, err);
-    let scan = Scan::new(text, site.pos);
-    if let Some(string) = scan.unclosed_string {
-        return unclosed_string(file, string);
+/// Most syntax errors reported for one file.
+const MAX_SYNTAX_ERRORS: usize = 20;
+
+/// Explain why `text` failed to parse, given the error of a first parse,
+/// then resume at each following top-level item (a line that starts with
+/// `question`, `var`, ...) so that later mistakes are reported too.
+pub(super) fn syntax_errors(file: FileId, text: &str, first: &Error<Rule>) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let (mut rule, mut start, mut err) = (Rule::file, 0, first.clone());
+    loop {
+        let (diag, pos, resumable) = syntax_error(file, text, rule, start, &err);
+        diags.push(diag);
+        if !resumable || diags.len() >= MAX_SYNTAX_ERRORS {
+            break;
+        }
+        let Some(next) = resume_point(text, pos.max(start + 1)) else {
+            break;
+        };
+        match Grammar::parse(Rule::items, &text[next..]) {
+            Ok(_) => break,
+            Err(e) => (rule, start, err) = (Rule::items, next, e),
+        }
     }
-    site.explain(&scan)
+    diags
+}
+
+/// One syntax error of a parse of `text[start..]` by `rule`: the
+/// diagnostic, where it is, and whether parsing can resume after it (not
+/// after a string that swallows the rest of the file).
+fn syntax_error(
+    file: FileId,
+    text: &str,
+    rule: Rule,
+    start: usize,
+    first: &Error<Rule>,
+) -> (Diagnostic, usize, bool) {
+    let detailed = detailed_error(rule, &text[start..]);
+    let err = detailed.as_ref().unwrap_or(first);
+    let site = Site::new(file, text, start, err);
+    let scan = Scan::new(text, start, site.pos);
+    match scan.unclosed_string {
+        Some(string) => (unclosed_string(file, string), string.start, !string.triple),
+        None => (site.explain(&scan), site.pos, true),
+    }
 }
 
 /// Parse again with pest's error detail switched on, which adds the literal
@@ -75,13 +110,44 @@ pub(super) fn syntax_error(file: FileId, text: &str, first: &Error<Rule>) -> Dia
 /// when a parse starts, so detailed parses are serialised; a parse elsewhere
 /// that starts meanwhile only collects detail it does not use, and its
 /// result is unchanged.
-fn detailed_error(text: &str) -> Option<Error<Rule>> {
+fn detailed_error(rule: Rule, text: &str) -> Option<Error<Rule>> {
     static LOCK: Mutex<()> = Mutex::new(());
     let _guard = LOCK.lock().unwrap_or_else(PoisonError::into_inner);
     pest::set_error_detail(true);
-    let result = Grammar::parse(Rule::file, text);
+    let result = Grammar::parse(rule, text);
     pest::set_error_detail(false);
     result.err()
+}
+
+/// The first line at or after `from` that starts (in its first column,
+/// outside any string or comment) with the keyword of a top-level item.
+fn resume_point(text: &str, from: usize) -> Option<usize> {
+    let strings = string_spans(text);
+    let mut at = from;
+    if at > 0 && text.as_bytes().get(at - 1) != Some(&b'\n') {
+        at = at + text.get(at..)?.find('\n')? + 1;
+    }
+    while at < text.len() {
+        let line = &text[at..];
+        let starts_item = ITEM_KEYWORDS[1..].iter().any(|k| {
+            line.strip_prefix(k)
+                .is_some_and(|rest| rest.starts_with([' ', '\t']))
+        });
+        if starts_item && !strings.iter().any(|&(s, e)| s < at && at < e) {
+            return Some(at);
+        }
+        at += line.find('\n')? + 1;
+    }
+    None
+}
+
+/// Where the file's strings are, as `(start, end)` byte offsets.
+fn string_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut lexer = Lexer::new(text, 0);
+    let mut spans = Vec::new();
+    while lexer.next_token().is_some() {}
+    spans.append(&mut lexer.strings);
+    spans
 }
 
 /// A string whose closing quote is missing: where it opens, and whether it
@@ -102,9 +168,10 @@ struct Scan {
 }
 
 impl Scan {
-    fn new(text: &str, until: usize) -> Self {
+    /// Scan `text[start..until]` (offsets stay those of the whole text).
+    fn new(text: &str, start: usize, until: usize) -> Self {
         let mut scan = Scan::default();
-        let mut lexer = Lexer::new(text);
+        let mut lexer = Lexer::new(text, start);
         while let Some(token) = lexer.next_token() {
             match token {
                 // A string that opens where parsing stopped is the culprit.
@@ -153,13 +220,17 @@ impl Token {
 struct Lexer<'a> {
     bytes: &'a [u8],
     i: usize,
+    /// The strings skipped so far, as `(start, end)`.
+    strings: Vec<(usize, usize)>,
 }
 
 impl<'a> Lexer<'a> {
-    fn new(text: &'a str) -> Self {
+    /// A lexer over `text`, starting at byte `start`.
+    fn new(text: &'a str, start: usize) -> Self {
         Self {
             bytes: text.as_bytes(),
-            i: 0,
+            i: start,
+            strings: Vec::new(),
         }
     }
 
@@ -168,20 +239,16 @@ impl<'a> Lexer<'a> {
             let at = self.i;
             match self.bytes[at] {
                 b'#' => self.skip_comment(),
-                b'"' if self.bytes[at..].starts_with(b"\"\"\"") => {
-                    if !self.skip_triple() {
-                        return Some(Token::UnclosedString(OpenString {
-                            start: at,
-                            triple: true,
-                        }));
-                    }
-                }
                 b'"' => {
-                    if !self.skip_plain() {
-                        return Some(Token::UnclosedString(OpenString {
-                            start: at,
-                            triple: false,
-                        }));
+                    let triple = self.bytes[at..].starts_with(b"\"\"\"");
+                    let closed = if triple {
+                        self.skip_triple()
+                    } else {
+                        self.skip_plain()
+                    };
+                    self.strings.push((at, self.i));
+                    if !closed {
+                        return Some(Token::UnclosedString(OpenString { start: at, triple }));
                     }
                 }
                 b @ (b'(' | b'{') => {
@@ -228,7 +295,7 @@ impl<'a> Lexer<'a> {
                     return true;
                 }
                 b'\n' => return false,
-                b'\\' => self.i += 2,
+                b'\\' => self.i = (self.i + 2).min(self.bytes.len()),
                 _ => self.i += 1,
             }
         }
@@ -268,7 +335,8 @@ struct Site<'a> {
 }
 
 impl<'a> Site<'a> {
-    fn new(file: FileId, text: &'a str, err: &Error<Rule>) -> Self {
+    /// The site of `err`, from a parse of `text[start..]`.
+    fn new(file: FileId, text: &'a str, start: usize, err: &Error<Rule>) -> Self {
         let mut pos = match err.location {
             InputLocation::Pos(p) | InputLocation::Span((p, _)) => p,
         };
@@ -291,7 +359,7 @@ impl<'a> Site<'a> {
                 rules.clear();
             }
         }
-        let pos = pos.min(text.len());
+        let pos = (start + pos).min(text.len());
         Self {
             file,
             text,
@@ -782,7 +850,7 @@ fn join_or(items: &[String]) -> String {
 /// The first bracket that opens deeper than `limit`, skipping strings and
 /// comments.
 pub(super) fn too_deep(text: &str, limit: usize) -> Option<usize> {
-    let mut lexer = Lexer::new(text);
+    let mut lexer = Lexer::new(text, 0);
     let mut depth = 0usize;
     while let Some(token) = lexer.next_token() {
         match token {
