@@ -91,13 +91,16 @@ fn every_code_has_a_fixture_named_for_it() {
         .expect("fixtures exist")
         .filter_map(|e| e.ok().map(|e| code_in_name(&e.path())))
         .collect();
-    for (code, _) in CODES
+    // Codes from E020 on belong to hook scripts, which have fixtures of
+    // their own; their snapshots are covered by the test above.
+    let language_codes = CODES
         .iter()
-        .filter(|(c, _)| c.as_bytes()[1] == b'0' && c[1..] < *"020")
-    {
+        .map(|(code, _)| *code)
+        .filter(|code| code[1..].parse::<u32>().is_ok_and(|n| n < 20));
+    for code in language_codes {
         assert!(
             named.iter().any(|n| n == code),
-            "no err_{} fixture",
+            "no err_{}_*.tree fixture",
             code.to_lowercase()
         );
     }
