@@ -1101,7 +1101,7 @@ impl Checker {
 
     fn checklist(&mut self, node: &ast::Node, f: &Fields, scope: Scope<'_>) -> NodeKind {
         let var = match &f.into {
-            Some(v) => self.lookup_var(v, scope),
+            Some(v) => self.lookup_var(v, scope, "set(item_a, item_b)"),
             None => {
                 self.missing(node, "into", "into my_set_variable");
                 None
@@ -1267,7 +1267,8 @@ impl Checker {
         scope: Scope<'_>,
         what: &str,
     ) -> Option<VarId> {
-        let id = self.lookup_var(name, scope)?;
+        let declare_as = if want == Type::Int { "int" } else { "text" };
+        let id = self.lookup_var(name, scope, declare_as)?;
         let ty = self.vars[id.index()].ty;
         if ty != want {
             let (have, want_name) = (self.type_name(ty), self.type_name(want));
@@ -1382,7 +1383,7 @@ impl Checker {
         for e in effects {
             match e {
                 ast::Effect::Set { var, value } => {
-                    let Some(id) = self.lookup_var(var, scope) else {
+                    let Some(id) = self.lookup_var(var, scope, declaration_for(value)) else {
                         continue;
                     };
                     let ty = self.vars[id.index()].ty;
@@ -1391,7 +1392,8 @@ impl Checker {
                     }
                 }
                 ast::Effect::Add { var, member } | ast::Effect::Remove { var, member } => {
-                    let Some(id) = self.lookup_var(var, scope) else {
+                    let declare_as = format!("set({})", member.name);
+                    let Some(id) = self.lookup_var(var, scope, &declare_as) else {
                         continue;
                     };
                     let Type::Set(d) = self.vars[id.index()].ty else {
@@ -1444,10 +1446,12 @@ impl Checker {
         None
     }
 
-    fn lookup_var(&mut self, name: &Ident, scope: Scope<'_>) -> Option<VarId> {
+    /// The variable `name`; when there is none, an error whose hint
+    /// declares it with the type `declare_as` (such as `int = 0`).
+    fn lookup_var(&mut self, name: &Ident, scope: Scope<'_>, declare_as: &str) -> Option<VarId> {
         if let Some(&id) = self
             .var_index
-            .get(&format!("{}{}", scope.prefix, name.name))
+            .get(qualify(scope.prefix, &name.name).as_ref())
         {
             return Some(id);
         }
@@ -1457,7 +1461,7 @@ impl Checker {
             .filter_map(|k| k.strip_prefix(scope.prefix))
             .collect();
         let help = did_you_mean(&name.name, candidates.iter().copied())
-            .unwrap_or_else(|| format!("declare it first: var {}: bool = false", name.name));
+            .unwrap_or_else(|| format!("declare it first: var {}: {declare_as}", name.name));
         self.push(
             Diagnostic::error(
                 "E004",
@@ -2270,6 +2274,42 @@ fn qualify<'a>(prefix: &str, name: &'a str) -> Cow<'a, str> {
         Cow::Borrowed(name)
     } else {
         Cow::Owned(format!("{prefix}{name}"))
+    }
+}
+
+/// A likely declaration (`int = 0`) for a variable that is given `value`.
+fn declaration_for(value: &ast::Expr) -> &'static str {
+    match value_kind(value) {
+        Some(Type::Int) => "int = 0",
+        Some(Type::Text) => "text = \"\"",
+        _ => "bool = false",
+    }
+}
+
+/// The type of `value` as far as its shape tells (names tell nothing).
+fn value_kind(value: &ast::Expr) -> Option<Type> {
+    match &value.node {
+        AstExpr::Int(_) | AstExpr::Call { .. } => Some(Type::Int),
+        AstExpr::Str(_) => Some(Type::Text),
+        AstExpr::Bool(_) | AstExpr::Visited(_) => Some(Type::Bool),
+        AstExpr::Unary { op, .. } => Some(match op {
+            UnaryOp::Neg => Type::Int,
+            UnaryOp::Not => Type::Bool,
+        }),
+        AstExpr::Binary {
+            op: BinOp::Add,
+            lhs,
+            rhs,
+        } => Some(
+            value_kind(lhs)
+                .or_else(|| value_kind(rhs))
+                .unwrap_or(Type::Int),
+        ),
+        AstExpr::Binary { op, .. } => Some(match op {
+            BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => Type::Int,
+            _ => Type::Bool,
+        }),
+        AstExpr::Name(_) | AstExpr::Hook { .. } => None,
     }
 }
 
