@@ -28,7 +28,9 @@ pub const MAX_INCLUDE_DEPTH: usize = 16;
 /// A tree that passed the checker, with any warnings.
 #[derive(Debug)]
 pub struct Checked {
+    /// The resolved, typed tree.
     pub model: Model,
+    /// Warnings found on the way, sorted by position.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -36,7 +38,9 @@ pub struct Checked {
 /// sources needed to render them.
 #[derive(Debug)]
 pub struct Failure {
+    /// Every problem found, errors and warnings, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// The files read, for rendering the diagnostics.
     pub sources: Sources,
 }
 

@@ -10,7 +10,9 @@ use std::fmt::Write as _;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The tree cannot run.
     Error,
+    /// Probably a mistake; fails `check --deny-warnings`.
     Warning,
 }
 
@@ -47,18 +49,26 @@ pub const CODES: &[(&str, &str)] = &[
 /// A place in a source file with a short label.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
+    /// The characters it points at.
     pub span: Span,
+    /// What it says about them (may be empty).
     pub text: String,
 }
 
 /// One problem found in a tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// A code from [`CODES`].
     pub code: &'static str,
+    /// Error or warning.
     pub severity: Severity,
+    /// What is wrong, in one line.
     pub message: String,
+    /// Where it is wrong (drawn with `^`).
     pub primary: Label,
+    /// Related places (drawn with `-`).
     pub secondary: Vec<Label>,
+    /// How to fix it, when there is something useful to say.
     pub help: Option<String>,
 }
 
@@ -104,6 +114,7 @@ impl Diagnostic {
         self
     }
 
+    /// The `help:` line.
     #[must_use]
     pub fn help(mut self, text: impl Into<String>) -> Self {
         self.help = Some(text.into());
@@ -119,6 +130,7 @@ impl Diagnostic {
         }
     }
 
+    /// Whether this is an error (not a warning).
     #[must_use]
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -161,30 +173,48 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| format!("did you mean `{c}`?"))
 }
 
-/// A diagnostic flattened for JSON output.
+/// A diagnostic flattened for JSON output (`check --format json`). Lines
+/// and columns are 1-based, columns count characters.
 #[derive(Debug, Serialize)]
 pub struct JsonDiagnostic<'a> {
+    /// A code from [`CODES`].
     pub code: &'static str,
+    /// `error` or `warning`.
     pub severity: Severity,
+    /// What is wrong.
     pub message: &'a str,
+    /// The file, as the user named it (or as an include resolved it).
     pub file: String,
+    /// Where the primary span starts.
     pub line: usize,
+    /// Where the primary span starts.
     pub column: usize,
+    /// Where the primary span ends.
     pub end_line: usize,
+    /// Where the primary span ends.
     pub end_column: usize,
     /// Byte offsets `[start, end)` in the file.
     pub span: [u32; 2],
+    /// The primary label.
     pub label: &'a str,
+    /// The `help:` line, if any.
     pub help: Option<&'a str>,
+    /// The secondary labels.
     pub related: Vec<JsonLabel<'a>>,
 }
 
+/// A secondary place in JSON output.
 #[derive(Debug, Serialize)]
 pub struct JsonLabel<'a> {
+    /// The file.
     pub file: String,
+    /// Where the span starts (1-based).
     pub line: usize,
+    /// Where the span starts (1-based, in characters).
     pub column: usize,
+    /// Byte offsets `[start, end)` in the file.
     pub span: [u32; 2],
+    /// What the label says.
     pub label: &'a str,
 }
 
@@ -239,6 +269,7 @@ pub struct Palette {
 }
 
 impl Palette {
+    /// No colour at all.
     #[must_use]
     pub fn plain() -> Self {
         Self {
@@ -251,6 +282,7 @@ impl Palette {
         }
     }
 
+    /// rustc's colours (the stream decides whether they are shown).
     #[must_use]
     pub fn colored() -> Self {
         let bold = Style::new().effects(Effects::BOLD);

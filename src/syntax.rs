@@ -21,9 +21,15 @@ mod errors;
 
 pub use errors::RESERVED;
 
-#[derive(pest_derive::Parser)]
-#[grammar = "grammar/guidetree.pest"]
-struct Grammar;
+/// The generated parser, kept private: its rule names never leave this
+/// module (errors.rs turns them into words).
+mod grammar {
+    #[derive(pest_derive::Parser)]
+    #[grammar = "grammar/guidetree.pest"]
+    pub(super) struct Grammar;
+}
+
+use grammar::{Grammar, Rule};
 
 /// Deepest bracket nesting accepted. Deeper input is refused before parsing
 /// so that neither the parser nor the checker can run out of stack.

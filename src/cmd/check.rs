@@ -11,6 +11,7 @@ use crate::source::Sources;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Arguments of `guidetree check`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Tree files to check.
@@ -24,9 +25,12 @@ pub struct Args {
     pub deny_warnings: bool,
 }
 
+/// How `check` reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// rustc-style text on stderr.
     Human,
+    /// One JSON document on stdout.
     Json,
 }
 
