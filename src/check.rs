@@ -1565,18 +1565,22 @@ impl Checker {
     fn expr(&mut self, e: &ast::Expr, scope: Scope<'_>, expected: Option<Type>) -> Option<Expr> {
         let got = self.infer(e, scope, expected)?;
         match expected {
-            Some(want) if got.ty != want => self.mismatch(want, got.ty, e.span),
+            Some(want) if got.ty != want => self.mismatch(want, &got, e.span),
             _ => Some(got),
         }
     }
 
     #[inline(never)]
-    fn mismatch(&mut self, want: Type, got: Type, span: Span) -> Option<Expr> {
-        let (w, g) = (self.type_name(want), self.type_name(got));
+    fn mismatch(&mut self, want: Type, got: &Expr, span: Span) -> Option<Expr> {
+        let (w, g) = (self.type_name(want), self.type_name(got.ty));
+        let help = match (want, &got.kind) {
+            (Type::Bool, ExprKind::Lit(_)) => Some("a bool is `true` or `false`".to_string()),
+            _ => conversion_help(want, got.ty),
+        };
         self.push(
             Diagnostic::error("E005", format!("expected {w}, found {g}"), span)
                 .label(format!("this is {g}"))
-                .maybe_help(conversion_help(want, got)),
+                .maybe_help(help),
         );
         None
     }
