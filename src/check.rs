@@ -17,8 +17,10 @@ use crate::model::{
 use crate::script;
 use crate::source::{FileId, Sources, Span};
 use crate::syntax;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::borrow::Cow;
+use std::collections::{HashMap, VecDeque};
 use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// How deep includes may nest.
@@ -27,7 +29,9 @@ pub const MAX_INCLUDE_DEPTH: usize = 16;
 /// A tree that passed the checker, with any warnings.
 #[derive(Debug)]
 pub struct Checked {
+    /// The resolved, typed tree.
     pub model: Model,
+    /// Warnings found on the way, sorted by position.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -35,7 +39,9 @@ pub struct Checked {
 /// sources needed to render them.
 #[derive(Debug)]
 pub struct Failure {
+    /// Every problem found, errors and warnings, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// The files read, for rendering the diagnostics.
     pub sources: Sources,
 }
 
@@ -99,10 +105,11 @@ pub fn check_with(fs: &dyn FileSystem, path: &Path) -> CheckResult {
 /// One loaded file: the root (prefix "") or an include (prefix "ns.").
 struct Unit {
     file: FileId,
-    prefix: String,
-    ast: ast::File,
-    /// Qualified ids of this file's outcome kinds.
-    kinds: HashSet<String>,
+    prefix: Rc<str>,
+    /// Shared so passes can walk it while the checker is borrowed mutably.
+    ast: Rc<ast::File>,
+    /// This file's outcome kinds, in declaration order.
+    kinds: Vec<String>,
 }
 
 #[derive(Default)]
@@ -118,18 +125,29 @@ struct Checker {
     kind_spans: Vec<Span>,
     kind_used: Vec<bool>,
     citations: Vec<(String, String)>,
-    citation_index: HashMap<String, Span>,
+    /// Source tags: where each was first declared, and its index in
+    /// `citations`.
+    citation_index: HashMap<String, (Span, usize)>,
     node_index: HashMap<String, NodeId>,
     /// Node declarations in order: (unit, index in the unit's nodes).
     node_decls: Vec<(usize, usize)>,
-    /// Namespace (qualified) → the unit it names.
-    namespaces: HashMap<String, usize>,
+    /// Include namespaces by qualified name.
+    namespaces: HashMap<String, Namespace>,
     nodes: Vec<Node>,
     asserts: Vec<Assert>,
     hook_calls: Vec<HookCall>,
     script: Option<ScriptRef>,
     /// The compiled script, once it passed its checks.
     hooks: Option<Arc<dyn HookRuntime>>,
+}
+
+/// An `include ... as ns`: where it was named, and the unit it loaded (none
+/// when the file could not be included; that is reported once, at the
+/// include, and references into it stay quiet).
+#[derive(Debug, Clone, Copy)]
+struct Namespace {
+    unit: Option<usize>,
+    span: Span,
 }
 
 /// What names an expression may use.
@@ -215,9 +233,14 @@ impl Checker {
         };
         let file = self.sources.add(path.to_path_buf(), text);
         let text = &self.sources.get(file).text;
-        if text.trim().is_empty() {
-            let d = Diagnostic::error("E016", "the file is empty", Span::new(file, 0, 0))
-                .label("nothing here")
+        if syntax::is_trivia(text) {
+            let what = if text.trim().is_empty() {
+                "the file is empty"
+            } else {
+                "the file holds only comments"
+            };
+            let d = Diagnostic::error("E016", what, Span::new(file, 0, 0))
+                .label("no tree here")
                 .help("a tree starts with a header: tree my_tree \"Title\" { start first_node outcomes done }");
             self.push(self.attach(d, from));
             return;
@@ -233,38 +256,38 @@ impl Checker {
         let unit = self.units.len();
         self.units.push(Unit {
             file,
-            prefix: prefix.clone(),
-            ast,
-            kinds: HashSet::new(),
+            prefix: Rc::from(prefix.as_str()),
+            ast: Rc::new(ast),
+            kinds: Vec::new(),
         });
         chain.push(path.to_path_buf());
         for inc in includes {
-            let Some(rel) = inc.path.as_plain() else {
-                self.push(
-                    Diagnostic::error(
-                        "E001",
-                        "an include path cannot interpolate variables",
-                        inc.path.span,
-                    )
-                    .label("a fixed path is needed"),
-                );
+            if inc.path.as_plain().is_none() {
+                self.plain_text(&inc.path, "an include path");
                 continue;
-            };
+            }
+            let rel = inc.path.to_template();
             let ns = format!("{prefix}{}", inc.namespace.name);
-            if let Some(&other) = self.namespaces.get(&ns) {
-                let first = self.units[other].ast.header.span;
+            if let Some(first) = self.namespaces.get(&ns) {
                 self.push(
                     Diagnostic::error(
                         "E002",
-                        format!("the namespace `{}` is used twice", inc.namespace.name),
+                        format!(
+                            "the include namespace `{}` is used twice",
+                            inc.namespace.name
+                        ),
                         inc.namespace.span,
                     )
-                    .label("second use")
-                    .with_secondary(first, "first included here")
+                    .label("second include with this name")
+                    .with_secondary(first.span, "first used here")
                     .help("give each include its own name after `as`"),
                 );
                 continue;
             }
+            let mut namespace = Namespace {
+                unit: None,
+                span: inc.namespace.span,
+            };
             let target = normalize(&path.parent().unwrap_or(Path::new("")).join(&rel));
             if let Some(pos) = chain.iter().position(|p| *p == target) {
                 let cycle: Vec<String> = chain[pos..]
@@ -277,6 +300,7 @@ impl Checker {
                         .label("this includes a file that is already being included")
                         .help(format!("the cycle: {}", cycle.join(" → "))),
                 );
+                self.namespaces.insert(ns, namespace);
                 continue;
             }
             if chain.len() >= MAX_INCLUDE_DEPTH {
@@ -288,10 +312,17 @@ impl Checker {
                     )
                     .label("too deep"),
                 );
+                self.namespaces.insert(ns, namespace);
                 continue;
             }
-            self.namespaces.insert(ns.clone(), self.units.len());
+            let loaded = self.units.len();
+            self.namespaces.insert(ns.clone(), namespace);
             self.load_unit(fs, &target, format!("{ns}."), Some(inc.path.span), chain);
+            // A file that loads is pushed first, before its own includes.
+            if self.units.len() > loaded {
+                namespace.unit = Some(loaded);
+                self.namespaces.insert(ns, namespace);
+            }
         }
         chain.pop();
         let _ = unit;
@@ -348,17 +379,17 @@ impl Checker {
             self.declare_vars(u);
             self.declare_nodes(u);
         }
-        for u in 0..self.units.len() {
-            self.declare_defaults(u);
-        }
+        self.declare_defaults();
     }
 
     fn declare_header(&mut self, u: usize) {
-        let header = self.units[u].ast.header.clone();
+        let ast = Rc::clone(&self.units[u].ast);
+        let header = &ast.header;
+        self.plain_text(&header.title, "a tree's title");
         if u == 0 {
             if let Some(script) = &header.script {
                 let file = self.sources.get(self.units[0].file).path.clone();
-                let rel = script.as_plain().unwrap_or_default();
+                let rel = self.plain_text(script, "a script path");
                 self.script = Some(ScriptRef {
                     path: file.parent().unwrap_or(Path::new("")).join(rel),
                     span: script.span,
@@ -407,7 +438,7 @@ impl Checker {
                         );
                         continue;
                     }
-                    self.units[u].kinds.insert(k.name.clone());
+                    self.units[u].kinds.push(k.name.clone());
                     if !self.kind_index.contains_key(&k.name) {
                         let idx = u32::try_from(self.kind_spans.len()).unwrap_or(u32::MAX);
                         self.kind_index.insert(k.name.clone(), idx);
@@ -419,27 +450,67 @@ impl Checker {
             }
         }
         for (tag, name) in &header.citations {
-            if let Some(&first) = self.citation_index.get(&tag.name) {
-                self.push(
-                    Diagnostic::error(
-                        "E002",
-                        format!("the source tag `{}` is declared twice", tag.name),
-                        tag.span,
-                    )
-                    .label("second declaration")
-                    .with_secondary(first, "first declared here"),
-                );
-                continue;
-            }
-            self.citation_index.insert(tag.name.clone(), tag.span);
-            self.citations.push((tag.name.clone(), name.to_template()));
+            self.declare_citation(tag, name);
         }
     }
 
+    /// The text of a string that is shown as written: `{name}` has no
+    /// meaning there, so it is refused (with the fix for literal braces).
+    fn plain_text(&mut self, s: &ast::Str, place: &str) -> String {
+        for part in &s.parts {
+            if let StrPart::Var(v) = part {
+                self.push(
+                    Diagnostic::error(
+                        "E001",
+                        format!("{place} cannot interpolate `{{{}}}`", v.name),
+                        v.span,
+                    )
+                    .label("no variables here")
+                    .help("write `{{` and `}}` for literal braces"),
+                );
+            }
+        }
+        s.to_template()
+    }
+
+    /// A source tag names one source for the whole tree: an included file
+    /// may repeat a tag of the including one with the same text (so each
+    /// file also works alone), but not give it another meaning.
+    fn declare_citation(&mut self, tag: &Ident, name: &ast::Str) {
+        let text = self.plain_text(name, "a source's name");
+        let Some(&(first, index)) = self.citation_index.get(&tag.name) else {
+            self.citation_index
+                .insert(tag.name.clone(), (tag.span, self.citations.len()));
+            self.citations.push((tag.name.clone(), text));
+            return;
+        };
+        let (message, label) = if first.file == tag.span.file {
+            (
+                format!("the source tag `{}` is declared twice", tag.name),
+                "first declared here",
+            )
+        } else if self.citations[index].1 != text {
+            (
+                format!(
+                    "the source tag `{}` already stands for another source",
+                    tag.name
+                ),
+                "declared here with another text",
+            )
+        } else {
+            return;
+        };
+        self.push(
+            Diagnostic::error("E002", message, tag.span)
+                .label("second declaration")
+                .with_secondary(first, label)
+                .help("each source tag names one source in the whole tree"),
+        );
+    }
+
     fn declare_vars(&mut self, u: usize) {
-        let decls = self.units[u].ast.vars.clone();
-        let prefix = self.units[u].prefix.clone();
-        for decl in decls {
+        let (ast, prefix) = self.unit_parts(u);
+        for decl in &ast.vars {
             let name = format!("{prefix}{}", decl.name.name);
             if let Some(&first) = self.var_index.get(&name) {
                 let first = self.vars[first.index()].span;
@@ -512,8 +583,10 @@ impl Checker {
     }
 
     fn declare_nodes(&mut self, u: usize) {
-        let prefix = self.units[u].prefix.clone();
-        for (i, node) in self.units[u].ast.nodes.iter().enumerate() {
+        let (ast, prefix) = self.unit_parts(u);
+        self.node_index.reserve(ast.nodes.len());
+        self.node_decls.reserve(ast.nodes.len());
+        for (i, node) in ast.nodes.iter().enumerate() {
             let id = format!("{prefix}{}", node.id.name);
             if let Some(&first) = self.node_index.get(&id) {
                 let (fu, fi) = self.node_decls[first.index()];
@@ -550,35 +623,48 @@ impl Checker {
         }
     }
 
-    fn declare_defaults(&mut self, u: usize) {
-        let decls = self.units[u].ast.vars.clone();
-        let prefix = self.units[u].prefix.clone();
-        let scope = Scope {
-            prefix: &prefix,
-            in_assert: false,
-            constant: true,
-        };
-        for decl in decls {
-            let Some(default) = &decl.default else {
-                continue;
+    /// Type every default, then fold them all to values (defaults are
+    /// constants, so no state is needed).
+    fn declare_defaults(&mut self) {
+        let mut typed = Vec::new();
+        for u in 0..self.units.len() {
+            let (ast, prefix) = self.unit_parts(u);
+            let scope = Scope {
+                prefix: &prefix,
+                in_assert: false,
+                constant: true,
             };
-            let Some(&id) = self.var_index.get(&format!("{prefix}{}", decl.name.name)) else {
-                continue;
-            };
-            if self.vars[id.index()].span != decl.name.span {
-                continue; // a duplicate, already reported
+            for decl in &ast.vars {
+                let Some(default) = &decl.default else {
+                    continue;
+                };
+                let Some(&id) = self
+                    .var_index
+                    .get(qualify(&prefix, &decl.name.name).as_ref())
+                else {
+                    continue;
+                };
+                if self.vars[id.index()].span != decl.name.span {
+                    continue; // a duplicate, already reported
+                }
+                let ty = self.vars[id.index()].ty;
+                if let Some(expr) = self.expr(default, scope, Some(ty)) {
+                    typed.push((id, expr));
+                }
             }
-            let ty = self.vars[id.index()].ty;
-            let Some(expr) = self.expr(default, scope, Some(ty)) else {
-                continue;
-            };
-            match eval::eval(&self.scratch_model(), &expr, &mut ConstEnv) {
+        }
+        if typed.is_empty() {
+            return;
+        }
+        let scratch = self.scratch_model();
+        for (id, expr) in typed {
+            match eval::eval(&scratch, &expr, &mut ConstEnv) {
                 Ok(v) => self.vars[id.index()].default = v,
                 Err(e) => self.push(
                     Diagnostic::error(
                         "E005",
                         format!("this default cannot be computed: {e}"),
-                        default.span,
+                        expr.span,
                     )
                     .label("here"),
                 ),
@@ -609,24 +695,28 @@ impl Checker {
     // ─── Resolution ────────────────────────────────────────────────────────
 
     fn resolve(&mut self) {
+        self.nodes.reserve(self.node_decls.len());
         for n in 0..self.node_decls.len() {
             let (u, i) = self.node_decls[n];
-            let node = self.units[u].ast.nodes[i].clone();
-            let prefix = self.units[u].prefix.clone();
-            let built = self.node(u, &prefix, &node);
+            let (ast, prefix) = self.unit_parts(u);
+            let built = self.node(u, &prefix, &ast.nodes[i]);
             self.nodes.push(built);
         }
         for u in 0..self.units.len() {
-            let prefix = self.units[u].prefix.clone();
-            let header = self.units[u].ast.header.clone();
-            if let Some(start) = &header.start {
+            let (ast, prefix) = self.unit_parts(u);
+            if let Some(start) = &ast.header.start {
                 self.target(&prefix, start);
             }
-            let asserts = self.units[u].ast.asserts.clone();
-            for a in &asserts {
+            for a in &ast.asserts {
                 self.assert_rule(&prefix, a);
             }
         }
+    }
+
+    /// A unit's syntax tree and name prefix, held apart from `self`.
+    fn unit_parts(&self, u: usize) -> (Rc<ast::File>, Rc<str>) {
+        let unit = &self.units[u];
+        (Rc::clone(&unit.ast), Rc::clone(&unit.prefix))
     }
 
     fn assert_rule(&mut self, prefix: &str, a: &ast::Assert) {
@@ -644,7 +734,10 @@ impl Checker {
             }
             ast::AssertRule::Reachable(n) => self.target(prefix, n).map(AssertRule::Reachable),
         };
-        let message = a.message.as_ref().map(ast::Str::to_template);
+        let message = a
+            .message
+            .as_ref()
+            .map(|m| self.plain_text(m, "an assert's message"));
         if let Some(rule) = rule {
             self.asserts.push(Assert {
                 rule,
@@ -657,17 +750,20 @@ impl Checker {
     /// Resolve a node reference: a node id, or an include namespace (its
     /// start node).
     fn target(&mut self, prefix: &str, name: &Ident) -> Option<NodeId> {
-        let qualified = format!("{prefix}{}", name.name);
-        if let Some(&id) = self.node_index.get(&qualified) {
+        let qualified = qualify(prefix, &name.name);
+        if let Some(&id) = self.node_index.get(qualified.as_ref()) {
             return Some(id);
         }
-        if let Some(&unit) = self.namespaces.get(&qualified) {
-            let start = self.units[unit].ast.header.start.clone()?;
-            let uprefix = self.units[unit].prefix.clone();
+        if let Some(ns) = self.namespaces.get(qualified.as_ref()) {
+            let unit = &self.units[ns.unit?];
+            let start = unit.ast.header.start.as_ref()?;
             return self
                 .node_index
-                .get(&format!("{uprefix}{}", start.name))
+                .get(&format!("{}{}", unit.prefix, start.name))
                 .copied();
+        }
+        if self.inside_failed_include(&qualified) {
+            return None;
         }
         let candidates: Vec<&str> = self
             .node_index
@@ -683,6 +779,16 @@ impl Checker {
                 .help(help),
         );
         None
+    }
+
+    /// Whether `qualified` (`ns.node`) lies in an include that could not
+    /// be loaded: its problem is already reported at the include.
+    fn inside_failed_include(&self, qualified: &str) -> bool {
+        qualified.match_indices('.').any(|(dot, _)| {
+            self.namespaces
+                .get(&qualified[..dot])
+                .is_some_and(|ns| ns.unit.is_none())
+        })
     }
 
     fn node(&mut self, u: usize, prefix: &str, node: &ast::Node) -> Node {
@@ -739,7 +845,7 @@ impl Checker {
                 if kind == ast::NodeKind::Score && f.effects.is_empty() {
                     self.missing(node, "set", "set score = hook my_score(answer)");
                 }
-                let effects = self.effects(&f.effects, scope);
+                let effects = self.effects(f.effects.iter().copied(), scope);
                 let next = self.next(node, &f, prefix);
                 if kind == ast::NodeKind::Score {
                     NodeKind::Score { effects, next }
@@ -784,7 +890,12 @@ impl Checker {
 
     /// File one field into `f`, reporting fields that do not belong to this
     /// kind of node and single fields given twice.
-    fn collect_field(&mut self, kind: ast::NodeKind, f: &mut Fields, field: &ast::Spanned<Field>) {
+    fn collect_field<'a>(
+        &mut self,
+        kind: ast::NodeKind,
+        f: &mut Fields<'a>,
+        field: &'a ast::Spanned<Field>,
+    ) {
         use ast::NodeKind as K;
         let allowed = match &field.node {
             Field::Text(_) | Field::Help(_) => !matches!(kind, K::Branch | K::Score),
@@ -827,13 +938,13 @@ impl Checker {
                 Diagnostic::error(
                     "E008",
                     format!(
-                        "`{}` does not belong in a {}",
+                        "`{}` does not belong in {}",
                         field.node.keyword(),
-                        kind.keyword()
+                        with_article(kind.keyword())
                     ),
                     field.span,
                 )
-                .label(format!("not a {} field", kind.keyword()))
+                .label(format!("not {} field", with_article(kind.keyword())))
                 .help(help),
             );
             return;
@@ -841,69 +952,69 @@ impl Checker {
         let dup = |slot: &Option<Span>| *slot;
         let first = match &field.node {
             Field::Text(s) => dup(&f.text.as_ref().map(|x| x.span)).or_else(|| {
-                f.text = Some(s.clone());
+                f.text = Some(s);
                 None
             }),
             Field::Help(s) => dup(&f.help.as_ref().map(|x| x.span)).or_else(|| {
-                f.help = Some(s.clone());
+                f.help = Some(s);
                 None
             }),
             Field::Title(s) => dup(&f.title.as_ref().map(|x| x.span)).or_else(|| {
-                f.title = Some(s.clone());
+                f.title = Some(s);
                 None
             }),
             Field::Kind(k) => dup(&f.kind.as_ref().map(|x| x.span)).or_else(|| {
-                f.kind = Some(k.clone());
+                f.kind = Some(k);
                 None
             }),
             Field::Into(v) => dup(&f.input_span).or_else(|| {
                 f.input_span = Some(field.span);
-                f.into = Some(v.clone());
+                f.into = Some(v);
                 None
             }),
             Field::Number { .. } | Field::TextInput { .. } => dup(&f.input_span).or_else(|| {
                 f.input_span = Some(field.span);
-                f.input = Some(field.node.clone());
+                f.input = Some(&field.node);
                 None
             }),
             Field::Else(t) => dup(&f.otherwise.as_ref().map(|x| x.span)).or_else(|| {
-                f.otherwise = Some(t.clone());
+                f.otherwise = Some(t);
                 None
             }),
             Field::Goto(t) => dup(&f.goto.as_ref().map(|x| x.span)).or_else(|| {
-                f.goto = Some(t.clone());
+                f.goto = Some(t);
                 None
             }),
             Field::Source(list) => {
-                f.sources.extend(list.iter().cloned());
+                f.sources.extend(list);
                 None
             }
             Field::Tags(list) => {
-                f.tags.extend(list.iter().cloned());
+                f.tags.extend(list);
                 None
             }
             Field::Advice(list) => {
-                f.advice.extend(list.iter().cloned());
+                f.advice.extend(list);
                 None
             }
             Field::Examples(list) => {
-                f.examples.extend(list.iter().cloned());
+                f.examples.extend(list);
                 None
             }
             Field::Option(o) => {
-                f.options.push(o.clone());
+                f.options.push(o);
                 None
             }
             Field::Item(i) => {
-                f.items.push(i.clone());
+                f.items.push(i);
                 None
             }
             Field::When { cond, target } => {
-                f.arms.push((cond.clone(), target.clone(), field.span));
+                f.arms.push((cond, target, field.span));
                 None
             }
             Field::Effect(e) => {
-                f.effects.push(e.clone());
+                f.effects.push(e);
                 None
             }
         };
@@ -1003,7 +1114,7 @@ impl Checker {
 
     fn checklist(&mut self, node: &ast::Node, f: &Fields, scope: Scope<'_>) -> NodeKind {
         let var = match &f.into {
-            Some(v) => self.lookup_var(v, scope),
+            Some(v) => self.lookup_var(v, scope, "set(item_a, item_b)"),
             None => {
                 self.missing(node, "into", "into my_set_variable");
                 None
@@ -1169,7 +1280,8 @@ impl Checker {
         scope: Scope<'_>,
         what: &str,
     ) -> Option<VarId> {
-        let id = self.lookup_var(name, scope)?;
+        let declare_as = if want == Type::Int { "int" } else { "text" };
+        let id = self.lookup_var(name, scope, declare_as)?;
         let ty = self.vars[id.index()].ty;
         if ty != want {
             let (have, want_name) = (self.type_name(ty), self.type_name(want));
@@ -1177,7 +1289,8 @@ impl Checker {
                 Diagnostic::error(
                     "E005",
                     format!(
-                        "`{what}` needs a {want_name} variable, but `{}` is {have}",
+                        "`{what}` needs {} variable, but `{}` is {have}",
+                        with_article(&want_name),
                         name.name
                     ),
                     name.span,
@@ -1227,7 +1340,11 @@ impl Checker {
         };
         let kind = match &f.kind {
             None => {
-                self.missing(node, "kind", "kind stop");
+                let example = format!(
+                    "kind {}",
+                    self.units[u].kinds.first().map_or("done", String::as_str)
+                );
+                self.missing(node, "kind", &example);
                 0
             }
             Some(k) if self.units[u].kinds.contains(&k.name) => {
@@ -1239,12 +1356,10 @@ impl Checker {
             }
             Some(k) => {
                 let declared: Vec<&str> = self.units[u].kinds.iter().map(String::as_str).collect();
-                let mut sorted = declared.clone();
-                sorted.sort_unstable();
-                let help = did_you_mean(&k.name, declared).unwrap_or_else(|| {
+                let help = did_you_mean(&k.name, declared.iter().copied()).unwrap_or_else(|| {
                     format!(
                         "declare it in the tree header: outcomes {}",
-                        sorted
+                        declared
                             .iter()
                             .copied()
                             .chain(std::iter::once(k.name.as_str()))
@@ -1272,12 +1387,16 @@ impl Checker {
         }
     }
 
-    fn effects(&mut self, effects: &[ast::Effect], scope: Scope<'_>) -> Vec<Effect> {
+    fn effects<'a>(
+        &mut self,
+        effects: impl IntoIterator<Item = &'a ast::Effect>,
+        scope: Scope<'_>,
+    ) -> Vec<Effect> {
         let mut out = Vec::new();
         for e in effects {
             match e {
                 ast::Effect::Set { var, value } => {
-                    let Some(id) = self.lookup_var(var, scope) else {
+                    let Some(id) = self.lookup_var(var, scope, declaration_for(value)) else {
                         continue;
                     };
                     let ty = self.vars[id.index()].ty;
@@ -1286,7 +1405,8 @@ impl Checker {
                     }
                 }
                 ast::Effect::Add { var, member } | ast::Effect::Remove { var, member } => {
-                    let Some(id) = self.lookup_var(var, scope) else {
+                    let declare_as = format!("set({})", member.name);
+                    let Some(id) = self.lookup_var(var, scope, &declare_as) else {
                         continue;
                     };
                     let Type::Set(d) = self.vars[id.index()].ty else {
@@ -1339,10 +1459,12 @@ impl Checker {
         None
     }
 
-    fn lookup_var(&mut self, name: &Ident, scope: Scope<'_>) -> Option<VarId> {
+    /// The variable `name`; when there is none, an error whose hint
+    /// declares it with the type `declare_as` (such as `int = 0`).
+    fn lookup_var(&mut self, name: &Ident, scope: Scope<'_>, declare_as: &str) -> Option<VarId> {
         if let Some(&id) = self
             .var_index
-            .get(&format!("{}{}", scope.prefix, name.name))
+            .get(qualify(scope.prefix, &name.name).as_ref())
         {
             return Some(id);
         }
@@ -1352,7 +1474,7 @@ impl Checker {
             .filter_map(|k| k.strip_prefix(scope.prefix))
             .collect();
         let help = did_you_mean(&name.name, candidates.iter().copied())
-            .unwrap_or_else(|| format!("declare it first: var {}: bool = false", name.name));
+            .unwrap_or_else(|| format!("declare it first: var {}: {declare_as}", name.name));
         self.push(
             Diagnostic::error(
                 "E004",
@@ -1371,8 +1493,7 @@ impl Checker {
             match part {
                 StrPart::Lit(l) => parts.push(TextPart::Lit(l.clone())),
                 StrPart::Var(v) => {
-                    if let Some(&id) = self.var_index.get(&format!("{}{}", scope.prefix, v.name)) {
-                        self.var_read[id.index()] = true;
+                    if let Some(&id) = self.var_index.get(qualify(scope.prefix, &v.name).as_ref()) {
                         parts.push(TextPart::Var(id));
                     } else {
                         let candidates: Vec<&str> = self
@@ -1437,7 +1558,7 @@ impl Checker {
                     && (scope.constant
                         || !self
                             .var_index
-                            .contains_key(&format!("{}{}", scope.prefix, id.name))) =>
+                            .contains_key(qualify(scope.prefix, &id.name).as_ref())) =>
             {
                 Some(id)
             }
@@ -1445,102 +1566,156 @@ impl Checker {
         }
     }
 
+    // The functions below recurse once per level of an expression. They are
+    // kept small, with diagnostics built in separate functions, so that even
+    // the deepest expression the parser allows checks on a small stack.
+
+    /// Type an expression, expecting `expected` when given.
     fn expr(&mut self, e: &ast::Expr, scope: Scope<'_>, expected: Option<Type>) -> Option<Expr> {
         let got = self.infer(e, scope, expected)?;
-        if let Some(want) = expected {
-            if got.ty != want {
-                let (w, g) = (self.type_name(want), self.type_name(got.ty));
-                self.push(
-                    Diagnostic::error("E005", format!("expected {w}, found {g}"), e.span)
-                        .label(format!("this is {g}"))
-                        .maybe_help(conversion_help(want, got.ty)),
-                );
-                return None;
-            }
+        match expected {
+            Some(want) if got.ty != want => self.mismatch(want, &got, e.span),
+            _ => Some(got),
         }
-        Some(got)
+    }
+
+    #[inline(never)]
+    fn mismatch(&mut self, want: Type, got: &Expr, span: Span) -> Option<Expr> {
+        let (w, g) = (self.type_name(want), self.type_name(got.ty));
+        let help = match (want, &got.kind) {
+            (Type::Bool, ExprKind::Lit(_)) => Some("a bool is `true` or `false`".to_string()),
+            _ => conversion_help(want, got.ty),
+        };
+        self.push(
+            Diagnostic::error("E005", format!("expected {w}, found {g}"), span)
+                .label(format!("this is {g}"))
+                .maybe_help(help),
+        );
+        None
     }
 
     fn mk(kind: ExprKind, ty: Type, span: Span) -> Option<Expr> {
         Some(Expr { kind, ty, span })
     }
 
-    #[allow(clippy::too_many_lines)]
+    /// Type an expression; `expected` only guides names and hooks, whose
+    /// type comes from their context.
     fn infer(&mut self, e: &ast::Expr, scope: Scope<'_>, expected: Option<Type>) -> Option<Expr> {
         let span = e.span;
         match &e.node {
             AstExpr::Int(n) => Self::mk(ExprKind::Lit(Value::Int(*n)), Type::Int, span),
             AstExpr::Bool(b) => Self::mk(ExprKind::Lit(Value::Bool(*b)), Type::Bool, span),
-            AstExpr::Str(s) => {
-                let text = self.text(s, scope);
-                let kind = match s.as_plain() {
-                    Some(plain) => ExprKind::Lit(Value::Text(Arc::from(plain))),
-                    None => ExprKind::Interpolate(text),
-                };
-                Self::mk(kind, Type::Text, span)
-            }
+            AstExpr::Str(s) => self.string_expr(s, scope, span),
             AstExpr::Name(id) => self.name(id, scope, expected),
-            AstExpr::Visited(n) => {
-                if scope.constant {
-                    return self.not_constant(span, "visited(...)");
-                }
-                let node = self.target(scope.prefix, n)?;
-                Self::mk(ExprKind::Visited(node), Type::Bool, span)
-            }
+            AstExpr::Visited(n) => self.visited(n, scope, span),
             AstExpr::Hook { name, args } => self.hook(name, args, scope, expected, span),
-            AstExpr::Call { name, args } => {
-                if name.name != "count" {
-                    let help = did_you_mean(&name.name, ["count"]).unwrap_or_else(|| {
-                        format!("the built-in functions are: count(set); to call a script function write `hook {}(...)`", name.name)
-                    });
-                    self.push(
-                        Diagnostic::error(
-                            "E004",
-                            format!("unknown function `{}`", name.name),
-                            name.span,
-                        )
-                        .label("not a built-in function")
-                        .help(help),
-                    );
-                    return None;
-                }
-                let [arg] = args.as_slice() else {
-                    self.push(
-                        Diagnostic::error(
-                            "E005",
-                            format!("count() takes 1 argument, found {}", args.len()),
-                            span,
-                        )
-                        .label("wrong number of arguments")
-                        .help("count(my_set) gives the number of members in a set"),
-                    );
-                    return None;
-                };
-                let inner = self.infer(arg, scope, None)?;
-                if !matches!(inner.ty, Type::Set(_)) {
-                    let g = self.type_name(inner.ty);
-                    self.push(
-                        Diagnostic::error(
-                            "E005",
-                            format!("count() needs a set, found {g}"),
-                            arg.span,
-                        )
-                        .label(format!("this is {g}")),
-                    );
-                    return None;
-                }
-                Self::mk(ExprKind::Count(Box::new(inner)), Type::Int, span)
-            }
-            AstExpr::Unary { op, expr } => {
-                let (ty, kind): (Type, fn(Box<Expr>) -> ExprKind) = match op {
-                    UnaryOp::Not => (Type::Bool, ExprKind::Not),
-                    UnaryOp::Neg => (Type::Int, ExprKind::Neg),
-                };
-                let inner = self.expr(expr, scope, Some(ty))?;
-                Self::mk(kind(Box::new(inner)), ty, span)
-            }
+            AstExpr::Call { name, args } => self.call(name, args, scope, span),
+            AstExpr::Unary { op, expr } => self.unary(*op, expr, scope, span),
             AstExpr::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, scope, span),
         }
+    }
+
+    fn string_expr(&mut self, s: &ast::Str, scope: Scope<'_>, span: Span) -> Option<Expr> {
+        if let Some(plain) = s.as_plain() {
+            return Self::mk(
+                ExprKind::Lit(Value::Text(Arc::from(plain))),
+                Type::Text,
+                span,
+            );
+        }
+        if scope.constant {
+            return self.not_constant(span, "an interpolation");
+        }
+        let text = self.text(s, scope);
+        Self::mk(ExprKind::Interpolate(text), Type::Text, span)
+    }
+
+    fn visited(&mut self, node: &Ident, scope: Scope<'_>, span: Span) -> Option<Expr> {
+        if scope.constant {
+            return self.not_constant(span, "visited(...)");
+        }
+        let node = self.target(scope.prefix, node)?;
+        Self::mk(ExprKind::Visited(node), Type::Bool, span)
+    }
+
+    fn unary(
+        &mut self,
+        op: UnaryOp,
+        operand: &ast::Expr,
+        scope: Scope<'_>,
+        span: Span,
+    ) -> Option<Expr> {
+        let (ty, kind): (Type, fn(Box<Expr>) -> ExprKind) = match op {
+            UnaryOp::Not => (Type::Bool, ExprKind::Not),
+            UnaryOp::Neg => (Type::Int, ExprKind::Neg),
+        };
+        let inner = self.expr(operand, scope, Some(ty))?;
+        Self::mk(kind(Box::new(inner)), ty, span)
+    }
+
+    /// A built-in function call; `count(set)` is the only one.
+    fn call(
+        &mut self,
+        name: &Ident,
+        args: &[ast::Expr],
+        scope: Scope<'_>,
+        span: Span,
+    ) -> Option<Expr> {
+        if name.name != "count" {
+            return self.unknown_function(name);
+        }
+        let [arg] = args else {
+            return self.wrong_arity(args.len(), span);
+        };
+        let inner = self.infer(arg, scope, None)?;
+        if !matches!(inner.ty, Type::Set(_)) {
+            return self.not_a_set("count()", inner.ty, arg.span);
+        }
+        Self::mk(ExprKind::Count(Box::new(inner)), Type::Int, span)
+    }
+
+    #[inline(never)]
+    fn unknown_function(&mut self, name: &Ident) -> Option<Expr> {
+        let help = did_you_mean(&name.name, ["count", "visited"]).unwrap_or_else(|| {
+            format!(
+                "the built-in functions are count(set) and visited(node); to call a script function write `hook {}(...)`",
+                name.name
+            )
+        });
+        self.push(
+            Diagnostic::error(
+                "E004",
+                format!("unknown function `{}`", name.name),
+                name.span,
+            )
+            .label("not a built-in function")
+            .help(help),
+        );
+        None
+    }
+
+    #[inline(never)]
+    fn wrong_arity(&mut self, found: usize, span: Span) -> Option<Expr> {
+        self.push(
+            Diagnostic::error(
+                "E005",
+                format!("count() takes 1 argument, found {found}"),
+                span,
+            )
+            .label("wrong number of arguments")
+            .help("count(my_set) gives the number of members in a set"),
+        );
+        None
+    }
+
+    #[inline(never)]
+    fn not_a_set(&mut self, what: &str, got: Type, span: Span) -> Option<Expr> {
+        let g = self.type_name(got);
+        self.push(
+            Diagnostic::error("E005", format!("{what} needs a set, found {g}"), span)
+                .label(format!("this is {g}")),
+        );
+        None
     }
 
     fn not_constant(&mut self, span: Span, what: &str) -> Option<Expr> {
@@ -1562,8 +1737,7 @@ impl Checker {
             return Self::mk(ExprKind::Outcome, Type::Enum(OUTCOME_KINDS), span);
         }
         if !scope.constant {
-            if let Some(&v) = self.var_index.get(&format!("{}{}", scope.prefix, id.name)) {
-                self.var_read[v.index()] = true;
+            if let Some(&v) = self.var_index.get(qualify(scope.prefix, &id.name).as_ref()) {
                 return Self::mk(ExprKind::Var(v), self.vars[v.index()].ty, span);
             }
         }
@@ -1574,7 +1748,7 @@ impl Checker {
         if scope.constant
             && self
                 .var_index
-                .contains_key(&format!("{}{}", scope.prefix, id.name))
+                .contains_key(qualify(scope.prefix, &id.name).as_ref())
         {
             return self.not_constant(span, &format!("the variable `{}`", id.name));
         }
@@ -1602,6 +1776,9 @@ impl Checker {
         None
     }
 
+    /// `hook name(args)`: a call into the tree's script. Its type is the one
+    /// its context expects; the script itself is checked elsewhere against
+    /// the recorded call sites.
     fn hook(
         &mut self,
         name: &Ident,
@@ -1614,31 +1791,15 @@ impl Checker {
             return self.not_constant(span, "a hook");
         }
         if self.script.is_none() {
-            self.push(
-                Diagnostic::error(
-                    "E004",
-                    format!(
-                        "hook `{}` is called, but the tree names no script",
-                        name.name
-                    ),
-                    name.span,
-                )
-                .label("no script to find it in")
-                .help("name the script in the tree header: script \"my_tree.rhai\""),
-            );
-            return None;
+            return self.hook_without_script(name);
         }
-        let mut typed = Vec::new();
+        let mut typed = Vec::with_capacity(args.len());
         for a in args {
-            typed.push(self.infer(a, scope, None)?);
+            typed.push(self.infer(a, scope, None));
         }
+        let typed: Vec<Expr> = typed.into_iter().collect::<Option<_>>()?;
         let Some(ret) = expected else {
-            self.push(
-                Diagnostic::error("E005", format!("cannot tell what type hook `{}` returns", name.name), span)
-                    .label("its type is not known here")
-                    .help("compare it with a value (`hook f(x) > 2`) or assign it to a variable (`set n = hook f(x)`)"),
-            );
-            return None;
+            return self.hook_type_unknown(name, span);
         };
         self.hook_calls.push(HookCall {
             name: name.name.clone(),
@@ -1657,6 +1818,37 @@ impl Checker {
         )
     }
 
+    #[inline(never)]
+    fn hook_without_script(&mut self, name: &Ident) -> Option<Expr> {
+        self.push(
+            Diagnostic::error(
+                "E004",
+                format!(
+                    "hook `{}` is called, but the tree names no script",
+                    name.name
+                ),
+                name.span,
+            )
+            .label("no script to find it in")
+            .help("name the script in the tree header: script \"my_tree.rhai\""),
+        );
+        None
+    }
+
+    #[inline(never)]
+    fn hook_type_unknown(&mut self, name: &Ident, span: Span) -> Option<Expr> {
+        self.push(
+            Diagnostic::error(
+                "E005",
+                format!("cannot tell what type hook `{}` returns", name.name),
+                span,
+            )
+            .label("its type is not known here")
+            .help("compare it with a value (`hook f(x) > 2`) or assign it to a variable (`set n = hook f(x)`)"),
+        );
+        None
+    }
+
     fn binary(
         &mut self,
         op: BinOp,
@@ -1665,118 +1857,185 @@ impl Checker {
         scope: Scope<'_>,
         span: Span,
     ) -> Option<Expr> {
-        let bin = |l: Expr, r: Expr, ty: Type| {
-            Self::mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), ty, span)
-        };
+        let operands = (lhs, rhs);
         match op {
             BinOp::And | BinOp::Or | BinOp::Implies => {
-                let l = self.expr(lhs, scope, Some(Type::Bool));
-                let r = self.expr(rhs, scope, Some(Type::Bool));
-                bin(l?, r?, Type::Bool)
+                self.both(op, operands, scope, (Type::Bool, Type::Bool), span)
             }
-            BinOp::Lt
-            | BinOp::Le
-            | BinOp::Gt
-            | BinOp::Ge
-            | BinOp::Sub
-            | BinOp::Mul
-            | BinOp::Div
-            | BinOp::Rem => {
-                let l = self.expr(lhs, scope, Some(Type::Int));
-                let r = self.expr(rhs, scope, Some(Type::Int));
-                let ty = if matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) {
-                    Type::Bool
-                } else {
-                    Type::Int
-                };
-                bin(l?, r?, ty)
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                self.both(op, operands, scope, (Type::Int, Type::Bool), span)
             }
-            BinOp::Add => {
-                let l = self.infer(lhs, scope, None)?;
-                if !matches!(l.ty, Type::Int | Type::Text) {
-                    let g = self.type_name(l.ty);
-                    self.push(
-                        Diagnostic::error(
-                            "E005",
-                            format!("`+` adds numbers or joins text, found {g}"),
-                            lhs.span,
-                        )
-                        .label(format!("this is {g}"))
-                        .help("to add a member to a set, use the effect `add my_set member`"),
-                    );
-                    return None;
-                }
-                let ty = l.ty;
-                let r = self.expr(rhs, scope, Some(ty))?;
-                bin(l, r, ty)
+            BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
+                self.both(op, operands, scope, (Type::Int, Type::Int), span)
             }
-            BinOp::Eq | BinOp::Ne => {
-                let (l, r) =
-                    if self.symbol(lhs, scope).is_some() && self.symbol(rhs, scope).is_none() {
-                        let r = self.infer(rhs, scope, None)?;
-                        let l = self.expr(lhs, scope, Some(r.ty))?;
-                        (l, r)
-                    } else {
-                        let l = self.infer(lhs, scope, None)?;
-                        let r = self.expr(rhs, scope, Some(l.ty))?;
-                        (l, r)
-                    };
-                if matches!(l.ty, Type::Set(_)) {
-                    self.push(
-                        Diagnostic::error(
-                            "E005",
-                            format!("sets cannot be compared with `{}`", op.symbol()),
-                            span,
-                        )
-                        .label("comparing sets")
-                        .help("test members with `in`, or sizes with count(...)"),
-                    );
-                    return None;
-                }
-                bin(l, r, Type::Bool)
-            }
-            BinOp::In | BinOp::NotIn => {
-                let set = self.infer(rhs, scope, None)?;
-                let Type::Set(d) = set.ty else {
-                    let g = self.type_name(set.ty);
-                    self.push(
-                        Diagnostic::error(
-                            "E005",
-                            format!("`{}` needs a set on its right, found {g}", op.symbol()),
-                            rhs.span,
-                        )
-                        .label(format!("this is {g}"))
-                        .help("declare the variable as a set: var ready: set(a, b)"),
-                    );
-                    return None;
-                };
-                let Some(member) = self.symbol(lhs, scope) else {
-                    self.push(
-                        Diagnostic::error(
-                            "E005",
-                            format!("the left of `{}` must be a member name", op.symbol()),
-                            lhs.span,
-                        )
-                        .label("expected a member of the set")
-                        .help(format!(
-                            "the members are: {}",
-                            self.domains[d.0 as usize].join(", ")
-                        )),
-                    );
-                    return None;
-                };
-                let m = self.member(d, member)?;
-                Self::mk(
-                    ExprKind::In {
-                        member: m,
-                        set: Box::new(set),
-                        negate: op == BinOp::NotIn,
-                    },
-                    Type::Bool,
-                    span,
-                )
-            }
+            BinOp::Add => self.add(operands, scope, span),
+            BinOp::Eq | BinOp::Ne => self.equality(op, operands, scope, span),
+            BinOp::In | BinOp::NotIn => self.membership(op, operands, scope, span),
         }
+    }
+
+    fn binary_expr(op: BinOp, l: Expr, r: Expr, ty: Type, span: Span) -> Option<Expr> {
+        Self::mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), ty, span)
+    }
+
+    /// Both operands of one type, giving a result of another (`(operand,
+    /// result)`). Both sides are checked even when the left one fails, so
+    /// every problem is reported.
+    fn both(
+        &mut self,
+        op: BinOp,
+        (lhs, rhs): (&ast::Expr, &ast::Expr),
+        scope: Scope<'_>,
+        (operand, result): (Type, Type),
+        span: Span,
+    ) -> Option<Expr> {
+        let l = self.expr(lhs, scope, Some(operand));
+        let r = self.expr(rhs, scope, Some(operand));
+        Self::binary_expr(op, l?, r?, result, span)
+    }
+
+    /// `+` adds numbers or joins text.
+    fn add(
+        &mut self,
+        (lhs, rhs): (&ast::Expr, &ast::Expr),
+        scope: Scope<'_>,
+        span: Span,
+    ) -> Option<Expr> {
+        let l = self.infer(lhs, scope, None)?;
+        if !matches!(l.ty, Type::Int | Type::Text) {
+            return self.cannot_add(l.ty, lhs.span);
+        }
+        let ty = l.ty;
+        let r = self.expr(rhs, scope, Some(ty))?;
+        Self::binary_expr(BinOp::Add, l, r, ty, span)
+    }
+
+    #[inline(never)]
+    fn cannot_add(&mut self, got: Type, span: Span) -> Option<Expr> {
+        let g = self.type_name(got);
+        self.push(
+            Diagnostic::error(
+                "E005",
+                format!("`+` adds numbers or joins text, found {g}"),
+                span,
+            )
+            .label(format!("this is {g}"))
+            .help("to add a member to a set, use the effect `add my_set member`"),
+        );
+        None
+    }
+
+    /// `==` and `!=`: the side whose type is known on its own is typed first
+    /// and gives the other side (a member name or a hook call) its type.
+    fn equality(
+        &mut self,
+        op: BinOp,
+        (lhs, rhs): (&ast::Expr, &ast::Expr),
+        scope: Scope<'_>,
+        span: Span,
+    ) -> Option<Expr> {
+        let (l, r) = if self.needs_context(lhs, scope) && !self.needs_context(rhs, scope) {
+            let r = self.infer(rhs, scope, None)?;
+            (self.expr(lhs, scope, Some(r.ty))?, r)
+        } else {
+            let l = self.infer(lhs, scope, None)?;
+            let r = self.expr(rhs, scope, Some(l.ty))?;
+            (l, r)
+        };
+        if matches!(l.ty, Type::Set(_)) {
+            return self.sets_compared(op, span);
+        }
+        Self::binary_expr(op, l, r, Type::Bool, span)
+    }
+
+    /// A bare member name or a hook call: its type comes from the other side.
+    fn needs_context(&self, e: &ast::Expr, scope: Scope<'_>) -> bool {
+        matches!(e.node, AstExpr::Hook { .. }) || self.symbol(e, scope).is_some()
+    }
+
+    #[inline(never)]
+    fn sets_compared(&mut self, op: BinOp, span: Span) -> Option<Expr> {
+        self.push(
+            Diagnostic::error(
+                "E005",
+                format!("sets cannot be compared with `{}`", op.symbol()),
+                span,
+            )
+            .label("comparing sets")
+            .help("test members with `in`, or sizes with count(...)"),
+        );
+        None
+    }
+
+    /// `member in set` and `member not in set`.
+    fn membership(
+        &mut self,
+        op: BinOp,
+        (lhs, rhs): (&ast::Expr, &ast::Expr),
+        scope: Scope<'_>,
+        span: Span,
+    ) -> Option<Expr> {
+        let set = self.infer(rhs, scope, None)?;
+        let Type::Set(d) = set.ty else {
+            return self.in_needs_set(op, set.ty, lhs, rhs);
+        };
+        let Some(member) = self.symbol(lhs, scope) else {
+            return self.in_needs_member(op, d, lhs.span);
+        };
+        let m = self.member(d, member)?;
+        Self::mk(
+            ExprKind::In {
+                member: m,
+                set: Box::new(set),
+                negate: op == BinOp::NotIn,
+            },
+            Type::Bool,
+            span,
+        )
+    }
+
+    #[inline(never)]
+    fn in_needs_set(
+        &mut self,
+        op: BinOp,
+        got: Type,
+        lhs: &ast::Expr,
+        rhs: &ast::Expr,
+    ) -> Option<Expr> {
+        let g = self.type_name(got);
+        let help = match (got, &lhs.node) {
+            (Type::Enum(_), AstExpr::Name(member)) => format!(
+                "a one_of variable holds a single value: compare it with `==`, as in `{} == {}`",
+                self.sources.get(rhs.span.file).slice(rhs.span),
+                member.name
+            ),
+            _ => "`in` tests a member of a set variable, declared like var ready: set(a, b)".into(),
+        };
+        self.push(
+            Diagnostic::error(
+                "E005",
+                format!("`{}` needs a set on its right, found {g}", op.symbol()),
+                rhs.span,
+            )
+            .label(format!("this is {g}"))
+            .help(help),
+        );
+        None
+    }
+
+    #[inline(never)]
+    fn in_needs_member(&mut self, op: BinOp, d: DomainId, span: Span) -> Option<Expr> {
+        let members = self.domains[d.0 as usize].join(", ");
+        self.push(
+            Diagnostic::error(
+                "E005",
+                format!("the left of `{}` must be a member name", op.symbol()),
+                span,
+            )
+            .label("expected a member of the set")
+            .help(format!("the members are: {members}")),
+        );
+        None
     }
 
     // ─── Graph checks ──────────────────────────────────────────────────────
@@ -1856,7 +2115,21 @@ impl Checker {
 
     // ─── Unused names ──────────────────────────────────────────────────────
 
+    /// Mark every variable that some expression or text mentions as read.
+    /// This works on the syntax tree, so a variable used in an expression
+    /// with an error elsewhere is still seen as used.
+    fn mark_reads(&mut self) {
+        for unit in &self.units {
+            for name in mentioned_names(&unit.ast) {
+                if let Some(&id) = self.var_index.get(&format!("{}{name}", unit.prefix)) {
+                    self.var_read[id.index()] = true;
+                }
+            }
+        }
+    }
+
     fn unused(&mut self) {
+        self.mark_reads();
         for (i, var) in self.vars.iter().enumerate() {
             if !self.var_read[i] {
                 self.diags.push(
@@ -1889,24 +2162,24 @@ impl Checker {
 
 /// The fields of one node, sorted by what they are.
 #[derive(Default)]
-struct Fields {
-    text: Option<ast::Str>,
-    help: Option<ast::Str>,
-    title: Option<ast::Str>,
-    kind: Option<Ident>,
-    into: Option<Ident>,
-    input: Option<Field>,
+struct Fields<'a> {
+    text: Option<&'a ast::Str>,
+    help: Option<&'a ast::Str>,
+    title: Option<&'a ast::Str>,
+    kind: Option<&'a Ident>,
+    into: Option<&'a Ident>,
+    input: Option<&'a Field>,
     input_span: Option<Span>,
-    otherwise: Option<Ident>,
-    goto: Option<Ident>,
-    sources: Vec<Ident>,
-    tags: Vec<Ident>,
-    advice: Vec<ast::Str>,
-    examples: Vec<ast::Spanned<ast::Literal>>,
-    options: Vec<ast::OptionDef>,
-    items: Vec<ast::ItemDef>,
-    arms: Vec<(ast::Expr, Ident, Span)>,
-    effects: Vec<ast::Effect>,
+    otherwise: Option<&'a Ident>,
+    goto: Option<&'a Ident>,
+    sources: Vec<&'a Ident>,
+    tags: Vec<&'a Ident>,
+    advice: Vec<&'a ast::Str>,
+    examples: Vec<&'a ast::Spanned<ast::Literal>>,
+    options: Vec<&'a ast::OptionDef>,
+    items: Vec<&'a ast::ItemDef>,
+    arms: Vec<(&'a ast::Expr, &'a Ident, Span)>,
+    effects: Vec<&'a ast::Effect>,
 }
 
 fn allowed_fields(kind: ast::NodeKind) -> &'static str {
@@ -1934,6 +2207,133 @@ fn conversion_help(want: Type, got: Type) -> Option<String> {
         (Type::Int, Type::Set(_)) => Some("count(set) gives the number of members".into()),
         _ => None,
     }
+}
+
+/// Every name read by an expression or interpolated into a text in `file`
+/// (names that are written, such as `set x = ...` or `into x`, are not).
+fn mentioned_names(file: &ast::File) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut exprs: Vec<&ast::Expr> = Vec::new();
+    let mut strs: Vec<&ast::Str> = Vec::new();
+    for v in &file.vars {
+        exprs.extend(&v.default);
+    }
+    for a in &file.asserts {
+        match &a.rule {
+            ast::AssertRule::Always(e) | ast::AssertRule::Never(e) => exprs.push(e),
+            ast::AssertRule::Reachable(_) => {}
+        }
+    }
+    for node in &file.nodes {
+        for field in &node.fields {
+            field_parts(&field.node, &mut exprs, &mut strs);
+        }
+    }
+    while let Some(e) = exprs.pop() {
+        match &e.node {
+            AstExpr::Name(id) => names.push(id.name.as_str()),
+            AstExpr::Str(s) => strs.push(s),
+            AstExpr::Hook { args, .. } | AstExpr::Call { args, .. } => exprs.extend(args),
+            AstExpr::Unary { expr, .. } => exprs.push(expr),
+            AstExpr::Binary { lhs, rhs, .. } => {
+                exprs.push(lhs);
+                exprs.push(rhs);
+            }
+            AstExpr::Int(_) | AstExpr::Bool(_) | AstExpr::Visited(_) => {}
+        }
+    }
+    for s in strs {
+        for part in &s.parts {
+            if let StrPart::Var(v) = part {
+                names.push(v.name.as_str());
+            }
+        }
+    }
+    names
+}
+
+/// The expressions and strings inside one node field.
+fn field_parts<'a>(field: &'a Field, exprs: &mut Vec<&'a ast::Expr>, strs: &mut Vec<&'a ast::Str>) {
+    let effect_value = |e: &'a ast::Effect| match e {
+        ast::Effect::Set { value, .. } => Some(value),
+        ast::Effect::Add { .. } | ast::Effect::Remove { .. } => None,
+    };
+    match field {
+        Field::Text(s) | Field::Help(s) | Field::Title(s) => strs.push(s),
+        Field::Advice(list) => strs.extend(list),
+        Field::Option(o) => {
+            strs.push(&o.label);
+            exprs.extend(&o.cond);
+            exprs.extend(o.effects.iter().filter_map(effect_value));
+        }
+        Field::Item(i) => {
+            strs.push(&i.label);
+            exprs.extend(&i.cond);
+        }
+        Field::When { cond, .. } => exprs.push(cond),
+        Field::Effect(e) => exprs.extend(effect_value(e)),
+        Field::Source(_)
+        | Field::Tags(_)
+        | Field::Kind(_)
+        | Field::Into(_)
+        | Field::Number { .. }
+        | Field::TextInput { .. }
+        | Field::Examples(_)
+        | Field::Else(_)
+        | Field::Goto(_) => {}
+    }
+}
+
+/// A name as the checker's tables key it: `ns.name` inside an include,
+/// the name itself (without allocating) in the root file.
+fn qualify<'a>(prefix: &str, name: &'a str) -> Cow<'a, str> {
+    if prefix.is_empty() {
+        Cow::Borrowed(name)
+    } else {
+        Cow::Owned(format!("{prefix}{name}"))
+    }
+}
+
+/// A likely declaration (`int = 0`) for a variable that is given `value`.
+fn declaration_for(value: &ast::Expr) -> &'static str {
+    match value_kind(value) {
+        Some(Type::Int) => "int = 0",
+        Some(Type::Text) => "text = \"\"",
+        _ => "bool = false",
+    }
+}
+
+/// The type of `value` as far as its shape tells (names tell nothing).
+fn value_kind(value: &ast::Expr) -> Option<Type> {
+    match &value.node {
+        AstExpr::Int(_) | AstExpr::Call { .. } => Some(Type::Int),
+        AstExpr::Str(_) => Some(Type::Text),
+        AstExpr::Bool(_) | AstExpr::Visited(_) => Some(Type::Bool),
+        AstExpr::Unary { op, .. } => Some(match op {
+            UnaryOp::Neg => Type::Int,
+            UnaryOp::Not => Type::Bool,
+        }),
+        AstExpr::Binary {
+            op: BinOp::Add,
+            lhs,
+            rhs,
+        } => Some(
+            value_kind(lhs)
+                .or_else(|| value_kind(rhs))
+                .unwrap_or(Type::Int),
+        ),
+        AstExpr::Binary { op, .. } => Some(match op {
+            BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => Type::Int,
+            _ => Type::Bool,
+        }),
+        AstExpr::Name(_) | AstExpr::Hook { .. } => None,
+    }
+}
+
+/// `an outcome`, `a question`: a word with its indefinite article.
+fn with_article(word: &str) -> String {
+    let vowel = word.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {word}", if vowel { "an" } else { "a" })
 }
 
 /// Which nodes can be reached from `start` (iterative, so depth is no risk).

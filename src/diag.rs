@@ -1,7 +1,7 @@
 //! Diagnostics: errors and warnings as data, and the one place that turns
 //! them into words on a terminal (rustc style) or JSON.
 
-use crate::source::{Sources, Span};
+use crate::source::{FileId, SourceFile, Sources, Span};
 use anstyle::{AnsiColor, Effects, Style};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -10,7 +10,9 @@ use std::fmt::Write as _;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The tree cannot run.
     Error,
+    /// Probably a mistake; fails `check --deny-warnings`.
     Warning,
 }
 
@@ -51,18 +53,26 @@ pub const CODES: &[(&str, &str)] = &[
 /// A place in a source file with a short label.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
+    /// The characters it points at.
     pub span: Span,
+    /// What it says about them (may be empty).
     pub text: String,
 }
 
 /// One problem found in a tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// A code from [`CODES`].
     pub code: &'static str,
+    /// Error or warning.
     pub severity: Severity,
+    /// What is wrong, in one line.
     pub message: String,
+    /// Where it is wrong (drawn with `^`).
     pub primary: Label,
+    /// Related places (drawn with `-`).
     pub secondary: Vec<Label>,
+    /// How to fix it, when there is something useful to say.
     pub help: Option<String>,
 }
 
@@ -108,6 +118,7 @@ impl Diagnostic {
         self
     }
 
+    /// The `help:` line.
     #[must_use]
     pub fn help(mut self, text: impl Into<String>) -> Self {
         self.help = Some(text.into());
@@ -123,6 +134,7 @@ impl Diagnostic {
         }
     }
 
+    /// Whether this is an error (not a warning).
     #[must_use]
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -165,30 +177,48 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| format!("did you mean `{c}`?"))
 }
 
-/// A diagnostic flattened for JSON output.
+/// A diagnostic flattened for JSON output (`check --format json`). Lines
+/// and columns are 1-based, columns count characters.
 #[derive(Debug, Serialize)]
 pub struct JsonDiagnostic<'a> {
+    /// A code from [`CODES`].
     pub code: &'static str,
+    /// `error` or `warning`.
     pub severity: Severity,
+    /// What is wrong.
     pub message: &'a str,
+    /// The file, as the user named it (or as an include resolved it).
     pub file: String,
+    /// Where the primary span starts.
     pub line: usize,
+    /// Where the primary span starts.
     pub column: usize,
+    /// Where the primary span ends.
     pub end_line: usize,
+    /// Where the primary span ends.
     pub end_column: usize,
     /// Byte offsets `[start, end)` in the file.
     pub span: [u32; 2],
+    /// The primary label.
     pub label: &'a str,
+    /// The `help:` line, if any.
     pub help: Option<&'a str>,
+    /// The secondary labels.
     pub related: Vec<JsonLabel<'a>>,
 }
 
+/// A secondary place in JSON output.
 #[derive(Debug, Serialize)]
 pub struct JsonLabel<'a> {
+    /// The file.
     pub file: String,
+    /// Where the span starts (1-based).
     pub line: usize,
+    /// Where the span starts (1-based, in characters).
     pub column: usize,
+    /// Byte offsets `[start, end)` in the file.
     pub span: [u32; 2],
+    /// What the label says.
     pub label: &'a str,
 }
 
@@ -243,6 +273,7 @@ pub struct Palette {
 }
 
 impl Palette {
+    /// No colour at all.
     #[must_use]
     pub fn plain() -> Self {
         Self {
@@ -255,6 +286,7 @@ impl Palette {
         }
     }
 
+    /// rustc's colours (the stream decides whether they are shown).
     #[must_use]
     pub fn colored() -> Self {
         let bold = Style::new().effects(Effects::BOLD);
@@ -284,26 +316,28 @@ fn paint(style: Style, text: &str) -> String {
 ///   |
 ///   = help: did you mean `stop`?
 /// ```
+///
+/// Labels are shown in source order, grouped by file (the primary label's
+/// file first); `...` marks skipped lines.
 #[must_use]
 pub fn render(diag: &Diagnostic, sources: &Sources, palette: Palette) -> String {
     let (word, style) = match diag.severity {
         Severity::Error => ("error", palette.error),
         Severity::Warning => ("warning", palette.warning),
     };
-    let mut labels: Vec<(&Label, bool)> = vec![(&diag.primary, true)];
-    labels.extend(diag.secondary.iter().map(|l| (l, false)));
-    let width = labels
+    let groups = label_groups(diag, sources);
+    let width = groups
         .iter()
-        .map(|(l, _)| {
-            let f = sources.get(l.span.file);
-            let (line, _) = f.line_col(l.span.start);
-            line.to_string().len()
-        })
+        .flat_map(|g| g.labels.iter().map(|l| l.line))
         .max()
-        .unwrap_or(1);
-    let pad = " ".repeat(width);
-    let bar = paint(palette.gutter, "|");
-
+        .unwrap_or(1)
+        .to_string()
+        .len();
+    let painter = Painter {
+        palette,
+        style,
+        width,
+    };
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -311,59 +345,204 @@ pub fn render(diag: &Diagnostic, sources: &Sources, palette: Palette) -> String 
         paint(style, &format!("{word}[{}]", diag.code)),
         paint(palette.bold, &format!(": {}", diag.message))
     );
-    let mut last_file = None;
-    for (label, primary) in labels {
-        let file = sources.get(label.span.file);
-        let (line, col) = file.line_col(label.span.start);
-        let arrow = if last_file.is_none() { "-->" } else { ":::" };
-        if last_file != Some(label.span.file) || primary {
-            let _ = writeln!(
-                out,
-                "{pad}{} {}:{line}:{col}",
-                paint(palette.gutter, arrow),
-                file.path.display()
-            );
-            let _ = writeln!(out, "{pad} {bar}");
-        }
-        last_file = Some(label.span.file);
-        if file.text.is_empty() {
-            continue; // an unreadable or empty file: there is no line to show
-        }
-        let text = file.line(line);
-        let (end_line, end_col) = file.line_col(label.span.end);
-        let marks = if end_line == line {
-            end_col.saturating_sub(col).max(1)
+    let (primary_line, primary_col) = sources
+        .get(diag.primary.span.file)
+        .line_col(diag.primary.span.start);
+    for (i, group) in groups.iter().enumerate() {
+        let file = sources.get(group.file);
+        let (arrow, line, col) = if i == 0 {
+            ("-->", primary_line, primary_col)
         } else {
-            text.chars().count().saturating_sub(col - 1).max(1)
-        };
-        let (mark, mark_style) = if primary {
-            ("^", style)
-        } else {
-            ("-", palette.secondary)
+            (":::", group.labels[0].line, group.labels[0].col)
         };
         let _ = writeln!(
             out,
-            "{} {bar} {}",
-            paint(palette.gutter, &format!("{line:>width$}")),
-            text.replace('\t', " ")
+            "{}{} {}:{line}:{col}",
+            " ".repeat(width),
+            paint(palette.gutter, arrow),
+            file.path.display()
         );
-        let underline = format!("{}{}", " ".repeat(col - 1), mark.repeat(marks));
-        let label_text = if label.text.is_empty() {
-            String::new()
-        } else {
-            format!(" {}", label.text)
-        };
-        let _ = writeln!(
-            out,
-            "{pad} {bar} {}",
-            paint(mark_style, &format!("{underline}{label_text}"))
-        );
+        // An unreadable or empty file has no line to show.
+        if !file.text.is_empty() {
+            painter.empty_gutter(&mut out);
+            painter.excerpt(&mut out, file, &group.labels);
+        }
     }
     if let Some(help) = &diag.help {
-        let _ = writeln!(out, "{pad} {bar}");
-        let _ = writeln!(out, "{pad} {} {help}", paint(palette.help, "= help:"));
+        painter.empty_gutter(&mut out);
+        let _ = writeln!(
+            out,
+            "{} {} {help}",
+            " ".repeat(width),
+            paint(palette.help, "= help:")
+        );
     }
     out
+}
+
+/// The labels of one file, in line order.
+struct Group<'a> {
+    file: FileId,
+    labels: Vec<Placed<'a>>,
+}
+
+/// A label with its place worked out.
+struct Placed<'a> {
+    label: &'a Label,
+    primary: bool,
+    line: usize,
+    col: usize,
+}
+
+fn label_groups<'a>(diag: &'a Diagnostic, sources: &Sources) -> Vec<Group<'a>> {
+    let all =
+        std::iter::once((&diag.primary, true)).chain(diag.secondary.iter().map(|l| (l, false)));
+    let mut groups: Vec<Group<'a>> = Vec::new();
+    for (label, primary) in all {
+        let (line, col) = sources.get(label.span.file).line_col(label.span.start);
+        let placed = Placed {
+            label,
+            primary,
+            line,
+            col,
+        };
+        match groups.iter_mut().find(|g| g.file == label.span.file) {
+            Some(g) => g.labels.push(placed),
+            None => groups.push(Group {
+                file: label.span.file,
+                labels: vec![placed],
+            }),
+        }
+    }
+    for g in &mut groups {
+        g.labels.sort_by_key(|p| (p.line, p.col, !p.primary));
+    }
+    groups
+}
+
+/// The part of a long source line that is shown: lines wider than
+/// [`Window::WIDTH`] characters are cut around the label, with `...` marking
+/// what was left out.
+#[derive(Debug, Clone, Copy, Default)]
+struct Window {
+    /// Characters skipped at the start of the line.
+    skip: usize,
+    /// Whether the line goes on past the window.
+    cut_end: bool,
+}
+
+impl Window {
+    const WIDTH: usize = 100;
+    /// Characters of context kept before the label in a cut line.
+    const LEAD: usize = 20;
+
+    fn around(text: &str, col: usize) -> Self {
+        let len = text.chars().count();
+        if len <= Self::WIDTH {
+            return Self::default();
+        }
+        let skip = (col - 1).saturating_sub(Self::LEAD).min(len - Self::WIDTH);
+        Self {
+            skip,
+            cut_end: skip + Self::WIDTH < len,
+        }
+    }
+
+    fn show(self, text: &str) -> String {
+        let body: String = text.chars().skip(self.skip).take(Self::WIDTH).collect();
+        let head = if self.skip > 0 { "..." } else { "" };
+        let tail = if self.cut_end { "..." } else { "" };
+        format!("{head}{body}{tail}")
+    }
+
+    /// Where a 1-based column of the line lands in the shown text.
+    fn column(self, col: usize) -> usize {
+        let head = if self.skip > 0 { 3 } else { 0 };
+        let last = Self::WIDTH + head + usize::from(self.cut_end) * 3 + 1;
+        (col.saturating_sub(self.skip) + head).clamp(1, last)
+    }
+}
+
+/// Draws the gutter, source lines and underlines of one diagnostic.
+struct Painter {
+    palette: Palette,
+    /// The severity's colour, for primary underlines.
+    style: Style,
+    /// Width of the widest line number.
+    width: usize,
+}
+
+impl Painter {
+    fn empty_gutter(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "{} {}",
+            " ".repeat(self.width),
+            paint(self.palette.gutter, "|")
+        );
+    }
+
+    fn excerpt(&self, out: &mut String, file: &SourceFile, labels: &[Placed<'_>]) {
+        let bar = paint(self.palette.gutter, "|");
+        let mut last_line: Option<usize> = None;
+        let mut window = Window::default();
+        for placed in labels {
+            if last_line != Some(placed.line) {
+                if last_line.is_some_and(|l| placed.line > l + 1) {
+                    let _ = writeln!(out, "{}", paint(self.palette.gutter, "..."));
+                }
+                let text = file.line(placed.line).replace('\t', " ");
+                window = Window::around(&text, placed.col);
+                let number = format!("{:>width$}", placed.line, width = self.width);
+                let _ = writeln!(
+                    out,
+                    "{} {bar} {}",
+                    paint(self.palette.gutter, &number),
+                    window.show(&text)
+                );
+                last_line = Some(placed.line);
+            }
+            let _ = writeln!(
+                out,
+                "{} {bar} {}",
+                " ".repeat(self.width),
+                self.underline(file, placed, window)
+            );
+        }
+    }
+
+    /// `^^^ label` under the span (`---` for secondary labels); a span that
+    /// runs past its line is underlined to the end of the line.
+    fn underline(&self, file: &SourceFile, placed: &Placed<'_>, window: Window) -> String {
+        let text = file.line(placed.line);
+        let (end_line, end_col) = file.line_col(placed.label.span.end);
+        let end_col = if end_line == placed.line {
+            end_col
+        } else {
+            text.chars().count() + 1
+        };
+        let (col, end_col) = (window.column(placed.col), window.column(end_col));
+        let marks = end_col.saturating_sub(col).max(1);
+        let placed = Placed { col, ..*placed };
+        let (mark, style) = if placed.primary {
+            ("^", self.style)
+        } else {
+            ("-", self.palette.secondary)
+        };
+        let label = if placed.label.text.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", placed.label.text)
+        };
+        paint(
+            style,
+            &format!(
+                "{}{}{label}",
+                " ".repeat(placed.col - 1),
+                mark.repeat(marks)
+            ),
+        )
+    }
 }
 
 /// A one-line summary such as `2 errors, 1 warning`.

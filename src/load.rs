@@ -10,18 +10,27 @@ pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 /// Why a file could not be read as text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReadError {
+    /// The path does not exist.
     #[error("no such file")]
     NotFound,
+    /// The path is a directory.
     #[error("this is a directory, not a file")]
     Directory,
+    /// The bytes are not UTF-8 text.
     #[error("the file is not valid UTF-8 (at byte {offset})")]
     NotUtf8 {
         /// The text up to the first bad byte, for pointing at it.
         valid: String,
+        /// Where the first bad byte is.
         offset: usize,
     },
+    /// The file is larger than [`MAX_FILE_SIZE`].
     #[error("the file is {size} bytes; the limit is {MAX_FILE_SIZE}")]
-    TooLarge { size: u64 },
+    TooLarge {
+        /// The file's size in bytes.
+        size: u64,
+    },
+    /// Any other failure, in the system's words.
     #[error("{0}")]
     Io(String),
 }
@@ -72,15 +81,18 @@ fn io_error(e: &std::io::Error) -> ReadError {
 /// Files held in memory, keyed by path.
 #[derive(Debug, Clone, Default)]
 pub struct MemoryFs {
+    /// The files, by path.
     pub files: BTreeMap<PathBuf, String>,
 }
 
 impl MemoryFs {
+    /// No files.
     #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Add (or replace) a file.
     #[must_use]
     pub fn with(mut self, path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
         self.files.insert(path.into(), text.into());

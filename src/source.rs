@@ -4,7 +4,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// Index of a file in a [`Sources`] set.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
+#[derive(
+    Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize,
+)]
 pub struct FileId(pub u32);
 
 impl fmt::Debug for FileId {
@@ -13,15 +15,20 @@ impl fmt::Debug for FileId {
     }
 }
 
-/// A byte range in one source file.
+/// A byte range in one source file. In JSON it is the compact triple
+/// `[file, start, end]`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Span {
+    /// The file.
     pub file: FileId,
+    /// The first byte.
     pub start: u32,
+    /// One past the last byte.
     pub end: u32,
 }
 
 impl Span {
+    /// A span from byte offsets (saturating at `u32::MAX`).
     #[must_use]
     pub fn new(file: FileId, start: usize, end: usize) -> Self {
         Self {
@@ -41,14 +48,33 @@ impl Span {
         }
     }
 
+    /// Its length in bytes.
     #[must_use]
     pub fn len(self) -> usize {
         (self.end - self.start) as usize
     }
 
+    /// Whether it covers no bytes.
     #[must_use]
     pub fn is_empty(self) -> bool {
         self.start == self.end
+    }
+}
+
+impl serde::Serialize for Span {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (self.file.0, self.start, self.end).serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Span {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (file, start, end) = <(u32, u32, u32)>::deserialize(d)?;
+        Ok(Span {
+            file: FileId(file),
+            start,
+            end,
+        })
     }
 }
 
@@ -63,12 +89,14 @@ impl fmt::Debug for Span {
 pub struct SourceFile {
     /// The path as the user gave it (or as resolved from an include).
     pub path: PathBuf,
+    /// The whole text.
     pub text: String,
     /// Byte offset of the start of every line, for line/column lookups.
     line_starts: Vec<u32>,
 }
 
 impl SourceFile {
+    /// A file and its line index.
     #[must_use]
     pub fn new(path: PathBuf, text: String) -> Self {
         let line_starts = std::iter::once(0)
@@ -118,11 +146,13 @@ impl SourceFile {
             .trim_end_matches(['\n', '\r'])
     }
 
+    /// How many lines the file has (a final line break starts an empty one).
     #[must_use]
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
     }
 
+    /// The text a span covers (empty if it is out of bounds).
     #[must_use]
     pub fn slice(&self, span: Span) -> &str {
         self.text
@@ -139,11 +169,13 @@ pub struct Sources {
 }
 
 impl Sources {
+    /// No files yet.
     #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Add a file; returns its id.
     pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(SourceFile::new(path, text));
@@ -157,6 +189,7 @@ impl Sources {
         &self.files[id.0 as usize]
     }
 
+    /// The id of a file added under `path`.
     #[must_use]
     pub fn find(&self, path: &Path) -> Option<FileId> {
         self.files
@@ -165,6 +198,7 @@ impl Sources {
             .map(|i| FileId(u32::try_from(i).unwrap_or(u32::MAX)))
     }
 
+    /// Every file with its id, in the order added.
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files
             .iter()

@@ -1,5 +1,11 @@
 //! Text to syntax tree: the pest grammar, human-worded syntax errors, and a
 //! total lowering from pest pairs to [`crate::ast`].
+//!
+//! The lowering never trusts the shape of the pairs blindly: anything the
+//! grammar should have ruled out becomes an internal-error diagnostic, not a
+//! panic. Expressions are arranged by precedence with an explicit operator
+//! stack (no recursion per operator), and their size is bounded, so hostile
+//! input cannot exhaust the stack here or in later stages.
 
 use crate::ast::{
     Assert, AssertRule, BinOp, Effect, Expr, ExprKind, Field, File, Header, Ident, Include,
@@ -7,39 +13,50 @@ use crate::ast::{
 };
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
-use pest::iterators::{Pair, Pairs};
-use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest::iterators::Pair;
 use pest::Parser as _;
-use std::sync::OnceLock;
+use std::cell::RefCell;
 
-#[derive(pest_derive::Parser)]
-#[grammar = "grammar/guidetree.pest"]
-struct Grammar;
+mod errors;
+
+pub use errors::RESERVED;
+
+/// The generated parser, kept private: its rule names never leave this
+/// module (errors.rs turns them into words).
+mod grammar {
+    #[derive(pest_derive::Parser)]
+    #[grammar = "grammar/guidetree.pest"]
+    pub(super) struct Grammar;
+}
+
+use grammar::{Grammar, Rule};
 
 /// Deepest bracket nesting accepted. Deeper input is refused before parsing
 /// so that neither the parser nor the checker can run out of stack.
 pub const MAX_NESTING: usize = 64;
-/// Most operators accepted in one expression, for the same reason.
-pub const MAX_OPERATORS: usize = 1024;
+/// Most operators (counting calls and `visited`) in one expression, for the
+/// same reason: this bounds the depth of every expression tree.
+pub const MAX_OPERATORS: usize = 256;
 
 /// Parse one file. On failure, returns every syntax problem found (the parser
-/// stops at the first one; lowering problems are collected).
+/// stops at the first one; problems found while lowering are all collected).
 ///
 /// # Errors
-/// Syntax errors, numbers that do not fit, and input nested too deeply.
+/// Syntax errors, reserved words used as names, numbers that do not fit,
+/// and input nested too deeply.
 pub fn parse(file: FileId, text: &str) -> Result<File, Vec<Diagnostic>> {
     if let Some(diag) = check_nesting(file, text) {
         return Err(vec![diag]);
     }
     let mut pairs = match Grammar::parse(Rule::file, text) {
         Ok(pairs) => pairs,
-        Err(err) => return Err(vec![syntax_error(file, text, &err)]),
+        Err(err) => return Err(errors::syntax_errors(file, text, &err)),
     };
     let lower = Lower {
         file,
-        diags: std::cell::RefCell::default(),
+        diags: RefCell::default(),
     };
-    let result = pairs.next().and_then(|p| lower.file(p));
+    let result = pairs.next().and_then(|p| lower.file(&p));
     let mut diags = lower.diags.into_inner();
     match result {
         Some(ast) if diags.is_empty() => Ok(ast),
@@ -47,235 +64,37 @@ pub fn parse(file: FileId, text: &str) -> Result<File, Vec<Diagnostic>> {
             if diags.is_empty() {
                 diags.push(internal(file, 0, "file"));
             }
+            crate::diag::sort(&mut diags);
             Err(diags)
         }
     }
 }
 
-/// Find the first bracket that opens deeper than [`MAX_NESTING`], skipping
-/// strings and comments.
+/// Whether `text` is only whitespace and comments: a file like that holds
+/// no tree at all.
+#[must_use]
+pub fn is_trivia(mut text: &str) -> bool {
+    loop {
+        text = text.trim_start();
+        match text.strip_prefix('#') {
+            Some(comment) => text = comment.split_once('\n').map_or("", |(_, rest)| rest),
+            None => return text.is_empty(),
+        }
+    }
+}
+
+/// Refuse brackets nested deeper than [`MAX_NESTING`].
 fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
-                i += 3;
-                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
-                    i += 1;
-                }
-                i += 2;
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'(' | b'{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(
-                        Diagnostic::error(
-                            "E017",
-                            format!("brackets nested more than {MAX_NESTING} deep"),
-                            Span::new(file, i, i + 1),
-                        )
-                        .label("this bracket is too deep")
-                        .help("split the expression, or name parts of it with variables"),
-                    );
-                }
-            }
-            b')' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// Plain words for every rule a user could be told was expected.
-fn describe(rule: Rule) -> Option<&'static str> {
-    Some(match rule {
-        Rule::EOI => "end of file",
-        Rule::header | Rule::kw_tree => "a tree header such as `tree my_tree \"Title\" { ... }`",
-        Rule::version_field
-        | Rule::start_field
-        | Rule::script_field
-        | Rule::outcomes_field
-        | Rule::cite_field => "a header field (`version`, `start`, `script`, `outcomes`, `source`)",
-        Rule::var_decl | Rule::kw_var => "`var`",
-        Rule::include | Rule::kw_include => "`include`",
-        Rule::assert_rule | Rule::kw_assert => "`assert`",
-        Rule::assert_always | Rule::assert_never | Rule::assert_reach => {
-            "`always(...)`, `never(...)` or `reachable(...)`"
-        }
-        Rule::node | Rule::node_kind => {
-            "a node (`question`, `checklist`, `input`, `branch`, `score`, `info`, `outcome`)"
-        }
-        Rule::bool_ty | Rule::int_ty | Rule::text_ty | Rule::one_of_ty | Rule::set_ty => {
-            "a type (`bool`, `int`, `text`, `one_of(...)`, `set(...)`)"
-        }
-        Rule::text_field
-        | Rule::help_field
-        | Rule::title_field
-        | Rule::source_field
-        | Rule::tags_field
-        | Rule::advice_field
-        | Rule::kind_field
-        | Rule::into_field
-        | Rule::number_field
-        | Rule::text_input_field
-        | Rule::examples_field
-        | Rule::option
-        | Rule::item_def
-        | Rule::when_arm
-        | Rule::else_arm
-        | Rule::set_effect
-        | Rule::add_effect
-        | Rule::remove_effect => "a field such as `text`, `option`, `when` or `->`",
-        Rule::condition => "`if`",
-        Rule::effect_block => "`{ ... }` with effects",
-        Rule::goto => "`-> target`",
-        Rule::expr
-        | Rule::paren
-        | Rule::boolean
-        | Rule::visited
-        | Rule::hook_call
-        | Rule::call
-        | Rule::op_not
-        | Rule::op_neg => "an expression",
-        Rule::op_implies
-        | Rule::op_or
-        | Rule::op_and
-        | Rule::op_eq
-        | Rule::op_ne
-        | Rule::op_le
-        | Rule::op_ge
-        | Rule::op_lt
-        | Rule::op_gt
-        | Rule::op_not_in
-        | Rule::op_in
-        | Rule::op_add
-        | Rule::op_sub
-        | Rule::op_mul
-        | Rule::op_div
-        | Rule::op_rem => "an operator",
-        Rule::string | Rule::plain_string | Rule::triple_string => "a string in double quotes",
-        Rule::ident | Rule::path | Rule::ident_list => "a name",
-        Rule::int | Rule::signed_int => "a number",
-        _ => return None,
-    })
-}
-
-fn syntax_error(file: FileId, text: &str, err: &pest::error::Error<Rule>) -> Diagnostic {
-    use pest::error::{ErrorVariant, InputLocation};
-    let pos = match err.location {
-        InputLocation::Pos(p) | InputLocation::Span((p, _)) => p.min(text.len()),
-    };
-    let found = found_at(text, pos);
-    let mut expected: Vec<&str> = Vec::new();
-    let mut expected_strings: Vec<String> = Vec::new();
-    if let ErrorVariant::ParsingError { positives, .. } = &err.variant {
-        for word in positives.iter().filter_map(|r| describe(*r)) {
-            if !expected.contains(&word) {
-                expected.push(word);
-            }
-        }
-    }
-    if let Some(attempts) = err.parse_attempts() {
-        for token in attempts.expected_tokens() {
-            // Only punctuation is worth naming: keywords come with their rules.
-            let token = token.to_string();
-            let word = format!("`{token}`");
-            let punctuation = !token.contains("..")
-                && token
-                    .chars()
-                    .all(|c| !c.is_alphanumeric() && !c.is_whitespace());
-            if punctuation && !token.is_empty() && !expected_strings.contains(&word) {
-                expected_strings.push(word);
-            }
-        }
-    }
-    let mut all: Vec<String> = expected.iter().map(ToString::to_string).collect();
-    all.extend(expected_strings);
-    let (message, label) = if let ErrorVariant::CustomError { message } = &err.variant {
-        (message.clone(), "here".to_string())
-    } else if all.is_empty() {
-        (
-            format!("unexpected {found}"),
-            "not expected here".to_string(),
+    let at = errors::too_deep(text, MAX_NESTING)?;
+    Some(
+        Diagnostic::error(
+            "E017",
+            format!("brackets nested more than {MAX_NESTING} deep"),
+            Span::new(file, at, at + 1),
         )
-    } else {
-        (
-            format!("expected {}, found {found}", join_or(&all)),
-            format!("expected {}", join_or(&all)),
-        )
-    };
-    let end = (pos + found_len(text, pos)).min(text.len());
-    let help = syntax_help(text, pos);
-    Diagnostic::error("E001", message, Span::new(file, pos, end))
-        .label(label)
-        .maybe_help(help)
-}
-
-/// A hint for common slips, judged from the text at the error.
-fn syntax_help(text: &str, pos: usize) -> Option<String> {
-    let rest = &text[pos..];
-    let before = text[..pos].trim_end();
-    if rest.starts_with('\'') {
-        return Some("strings use double quotes: \"like this\"".into());
-    }
-    if rest.starts_with("=>") || rest.starts_with("=") && before.ends_with('-') {
-        return Some("targets are written with `->`".into());
-    }
-    if rest.starts_with('=') && !rest.starts_with("==") && !before.ends_with("var") {
-        return Some("compare with `==`; assign with `set name = value`".into());
-    }
-    if rest.starts_with("&&") || rest.starts_with("||") || rest.starts_with('!') {
-        return Some("logic is spelled `and`, `or`, `not`".into());
-    }
-    if rest.is_empty() {
-        return Some("the file ended early: is a `}` or `\"` missing?".into());
-    }
-    None
-}
-
-fn found_len(text: &str, pos: usize) -> usize {
-    let rest = &text[pos..];
-    let word = rest
-        .char_indices()
-        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
-        .last()
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    if word > 0 {
-        word
-    } else {
-        rest.chars().next().map_or(0, char::len_utf8)
-    }
-}
-
-fn found_at(text: &str, pos: usize) -> String {
-    let len = found_len(text, pos);
-    match &text[pos..pos + len] {
-        "" => "end of file".to_string(),
-        "\n" | "\r" => "end of line".to_string(),
-        s => format!("`{s}`"),
-    }
-}
-
-fn join_or(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-    }
+        .label("this bracket is too deep")
+        .help("split the expression, or name parts of it with variables"),
+    )
 }
 
 fn internal(file: FileId, pos: usize, what: &str) -> Diagnostic {
@@ -287,64 +106,106 @@ fn internal(file: FileId, pos: usize, what: &str) -> Diagnostic {
     .help("this is a bug in guidetree's parser; please report it with the file")
 }
 
-fn pratt() -> &'static PrattParser<Rule> {
-    static PRATT: OnceLock<PrattParser<Rule>> = OnceLock::new();
-    PRATT.get_or_init(|| {
-        PrattParser::new()
-            .op(Op::infix(Rule::op_implies, Assoc::Right))
-            .op(Op::infix(Rule::op_or, Assoc::Left))
-            .op(Op::infix(Rule::op_and, Assoc::Left))
-            .op(Op::prefix(Rule::op_not))
-            .op(Op::infix(Rule::op_eq, Assoc::Left)
-                | Op::infix(Rule::op_ne, Assoc::Left)
-                | Op::infix(Rule::op_lt, Assoc::Left)
-                | Op::infix(Rule::op_le, Assoc::Left)
-                | Op::infix(Rule::op_gt, Assoc::Left)
-                | Op::infix(Rule::op_ge, Assoc::Left)
-                | Op::infix(Rule::op_in, Assoc::Left)
-                | Op::infix(Rule::op_not_in, Assoc::Left))
-            .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
-            .op(Op::infix(Rule::op_mul, Assoc::Left)
-                | Op::infix(Rule::op_div, Assoc::Left)
-                | Op::infix(Rule::op_rem, Assoc::Left))
-            .op(Op::prefix(Rule::op_neg))
-    })
+/// The children of a pair.
+fn children<'i>(pair: &Pair<'i, Rule>) -> pest::iterators::Pairs<'i, Rule> {
+    pair.clone().into_inner()
+}
+
+/// A character that can be part of a name or keyword.
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
 }
 
 /// Lowering state: the file being lowered and problems found on the way.
 struct Lower {
     file: FileId,
-    diags: std::cell::RefCell<Vec<Diagnostic>>,
+    diags: RefCell<Vec<Diagnostic>>,
 }
 
 impl Lower {
+    /// The span of a pair without trailing whitespace or comments (pest
+    /// includes them when a rule ends in an optional part that is absent).
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        let input = s.get_input();
+        let mut end = s.end();
+        // Trailing trivia ends in whitespace, or in a comment at the very
+        // end of the file; anything else is already tight.
+        let tight = end < input.len()
+            && !input.as_bytes()[..end]
+                .last()
+                .is_some_and(u8::is_ascii_whitespace);
+        if tight {
+            return Span::new(self.file, s.start(), end);
+        }
+        let mut current = pair.clone();
+        while let Some(last) = current.clone().into_inner().next_back() {
+            let last_end = last.as_span().end();
+            if last_end < end {
+                if !is_trivia(&input[last_end..end]) {
+                    break;
+                }
+                end = last_end;
+            }
+            current = last;
+        }
+        Span::new(self.file, s.start(), end)
+    }
+
+    fn push(&self, diag: Diagnostic) {
+        self.diags.borrow_mut().push(diag);
+    }
+
+    /// Refuse a word that starts right where another ends. The grammar's
+    /// keywords are plain literals, so `settle = 1` parses as `set tle = 1`
+    /// and `optional` as `option al`; this is where that is caught.
+    fn refuse_glued(&self, pair: &Pair<'_, Rule>) {
+        let span = pair.as_span();
+        let input = span.get_input();
+        let start = span.start();
+        let glued = input[..start].chars().next_back().is_some_and(is_word_char)
+            && input[start..].chars().next().is_some_and(is_word_char);
+        if !glued {
+            return;
+        }
+        let word_start = input[..start]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| is_word_char(c))
+            .last()
+            .map_or(start, |(i, _)| i);
+        let word_end = input[start..]
+            .find(|c: char| !is_word_char(c))
+            .map_or(input.len(), |n| start + n);
+        let at = Span::new(self.file, word_start, word_end);
+        self.push(errors::glued_word(
+            at,
+            &input[word_start..word_end],
+            &input[word_start..start],
+        ));
     }
 
     /// Report a pair whose shape the grammar should have ruled out.
     fn bad<T>(&self, pair: &Pair<'_, Rule>, what: &str) -> Option<T> {
-        let d = internal(self.file, pair.as_span().start(), what);
-        self.diags.borrow_mut().push(d);
+        self.push(internal(self.file, pair.as_span().start(), what));
         None
     }
 
-    fn next<'i>(
+    /// The next meaningful child of `parent`, or an internal error.
+    fn take<'i>(
         &self,
-        pairs: &mut Pairs<'i, Rule>,
+        items: &mut impl Iterator<Item = Pair<'i, Rule>>,
         parent: &Pair<'i, Rule>,
     ) -> Option<Pair<'i, Rule>> {
-        match pairs.next() {
+        match items.next() {
             Some(p) => Some(p),
             None => self.bad(parent, "construct"),
         }
     }
 
-    fn file(&self, pair: Pair<'_, Rule>) -> Option<File> {
-        let mut inner = pair.clone().into_inner();
-        let header_pair = self.next(&mut inner, &pair)?;
-        let header = self.header(header_pair)?;
+    fn file(&self, pair: &Pair<'_, Rule>) -> Option<File> {
+        let mut items = children(pair);
+        let header = self.header(&self.take(&mut items, pair)?)?;
         let mut file = File {
             header,
             vars: Vec::new(),
@@ -352,12 +213,12 @@ impl Lower {
             nodes: Vec::new(),
             asserts: Vec::new(),
         };
-        for item in inner {
+        for item in items {
             match item.as_rule() {
-                Rule::var_decl => file.vars.extend(self.var_decl(item)),
-                Rule::include => file.includes.extend(self.include(item)),
-                Rule::assert_rule => file.asserts.extend(self.assert_rule(item)),
-                Rule::node => file.nodes.extend(self.node(item)),
+                Rule::node => file.nodes.extend(self.node(&item)),
+                Rule::var_decl => file.vars.extend(self.var_decl(&item)),
+                Rule::include => file.includes.extend(self.include(&item)),
+                Rule::assert_rule => file.asserts.extend(self.assert_rule(&item)),
                 Rule::EOI => {}
                 _ => {
                     self.bad::<()>(&item, "item");
@@ -367,12 +228,10 @@ impl Lower {
         Some(file)
     }
 
-    fn header(&self, pair: Pair<'_, Rule>) -> Option<Header> {
-        let span = self.span(&pair);
-        let mut inner = pair.clone().into_inner();
-        let _kw = self.next(&mut inner, &pair)?;
-        let id = self.ident(self.next(&mut inner, &pair)?);
-        let title = self.string(self.next(&mut inner, &pair)?)?;
+    fn header(&self, pair: &Pair<'_, Rule>) -> Option<Header> {
+        let mut parts = children(pair);
+        let id = self.ident(&self.take(&mut parts, pair)?);
+        let title = self.string(&self.take(&mut parts, pair)?)?;
         let mut header = Header {
             id,
             title,
@@ -381,113 +240,121 @@ impl Lower {
             script: None,
             outcomes: None,
             citations: Vec::new(),
-            span,
+            span: self.span(pair),
         };
-        for field in inner {
-            let fspan = self.span(&field);
-            let Some(value) = field.clone().into_inner().next() else {
-                return self.bad(&field, "header field");
-            };
-            match field.as_rule() {
-                Rule::version_field => {
-                    let v = self.number::<u32>(&value)?;
-                    header.version = Some(Spanned {
-                        node: v,
-                        span: fspan,
-                    });
-                }
-                Rule::start_field => header.start = Some(self.ident(value)),
-                Rule::script_field => header.script = self.string(value),
-                Rule::outcomes_field => header.outcomes = Some(self.ident_list(value)),
-                Rule::cite_field => {
-                    let tag = self.ident(value);
-                    let Some(name) = field.clone().into_inner().nth(1) else {
-                        return self.bad(&field, "header field");
-                    };
-                    header.citations.push((tag, self.string(name)?));
-                }
-                _ => return self.bad(&field, "header field"),
-            }
+        for field in parts {
+            self.header_field(&mut header, &field);
         }
         Some(header)
     }
 
-    fn var_decl(&self, pair: Pair<'_, Rule>) -> Option<VarDecl> {
-        let span = self.span(&pair);
-        let mut inner = pair.clone().into_inner();
-        let _kw = self.next(&mut inner, &pair)?;
-        let name = self.ident(self.next(&mut inner, &pair)?);
-        let ty_pair = self.next(&mut inner, &pair)?;
-        let ty_span = self.span(&ty_pair);
+    fn header_field(&self, header: &mut Header, field: &Pair<'_, Rule>) -> Option<()> {
+        let span = self.span(field);
+        let mut parts = children(field);
+        let value = self.take(&mut parts, field)?;
+        let first = match field.as_rule() {
+            Rule::version_field => header
+                .version
+                .replace(Spanned {
+                    node: self.number::<u32>(&value)?,
+                    span,
+                })
+                .map(|v| v.span),
+            Rule::start_field => header.start.replace(self.ident(&value)).map(|i| i.span),
+            Rule::script_field => header.script.replace(self.string(&value)?).map(|s| s.span),
+            Rule::outcomes_field => header
+                .outcomes
+                .replace(self.ident_list(&value))
+                .and_then(|list| list.first().map(|i| i.span)),
+            Rule::cite_field => {
+                let name = self.string(&self.take(&mut parts, field)?)?;
+                header.citations.push((self.ident(&value), name));
+                None
+            }
+            _ => return self.bad(field, "header field"),
+        };
+        if let Some(first) = first {
+            let keyword = field.as_str().split_whitespace().next().unwrap_or("");
+            self.push(
+                Diagnostic::error(
+                    "E002",
+                    format!("`{keyword}` is given twice in the header"),
+                    span,
+                )
+                .label("second one")
+                .with_secondary(first, "first one")
+                .help("keep one of them"),
+            );
+        }
+        Some(())
+    }
+
+    fn var_decl(&self, pair: &Pair<'_, Rule>) -> Option<VarDecl> {
+        let mut parts = children(pair);
+        let name = self.ident(&self.take(&mut parts, pair)?);
+        let ty_pair = self.take(&mut parts, pair)?;
         let ty = match ty_pair.as_rule() {
             Rule::bool_ty => TypeExpr::Bool,
             Rule::int_ty => TypeExpr::Int,
             Rule::text_ty => TypeExpr::Text,
-            Rule::one_of_ty | Rule::set_ty => {
-                let list = self.ident_list(ty_pair.clone().into_inner().next()?);
-                if ty_pair.as_rule() == Rule::set_ty {
-                    TypeExpr::Set(list)
-                } else {
-                    TypeExpr::OneOf(list)
-                }
+            Rule::one_of_ty => {
+                TypeExpr::OneOf(self.ident_list(&self.take(&mut children(&ty_pair), &ty_pair)?))
+            }
+            Rule::set_ty => {
+                TypeExpr::Set(self.ident_list(&self.take(&mut children(&ty_pair), &ty_pair)?))
             }
             _ => return self.bad(&ty_pair, "type"),
         };
-        let default = match inner.next() {
-            Some(e) => Some(self.expr(e)?),
+        let default = match parts.next() {
+            Some(e) => Some(self.expr(&e)?),
             None => None,
         };
         Some(VarDecl {
             name,
             ty: Spanned {
                 node: ty,
-                span: ty_span,
+                span: self.span(&ty_pair),
             },
             default,
-            span,
+            span: self.span(pair),
         })
     }
 
-    fn include(&self, pair: Pair<'_, Rule>) -> Option<Include> {
-        let span = self.span(&pair);
-        let mut inner = pair.clone().into_inner();
-        let _kw = self.next(&mut inner, &pair)?;
-        let path = self.string(self.next(&mut inner, &pair)?)?;
-        let namespace = self.ident(self.next(&mut inner, &pair)?);
+    fn include(&self, pair: &Pair<'_, Rule>) -> Option<Include> {
+        let mut parts = children(pair);
+        let path = self.string(&self.take(&mut parts, pair)?)?;
+        let namespace = self.ident(&self.take(&mut parts, pair)?);
         Some(Include {
             path,
             namespace,
-            span,
+            span: self.span(pair),
         })
     }
 
-    fn assert_rule(&self, pair: Pair<'_, Rule>) -> Option<Assert> {
-        let span = self.span(&pair);
-        let mut inner = pair.clone().into_inner();
-        let _kw = self.next(&mut inner, &pair)?;
-        let rule_pair = self.next(&mut inner, &pair)?;
-        let arg = self.next(&mut rule_pair.clone().into_inner(), &rule_pair)?;
+    fn assert_rule(&self, pair: &Pair<'_, Rule>) -> Option<Assert> {
+        let mut parts = children(pair);
+        let rule_pair = self.take(&mut parts, pair)?;
+        let arg = self.take(&mut children(&rule_pair), &rule_pair)?;
         let rule = match rule_pair.as_rule() {
-            Rule::assert_always => AssertRule::Always(self.expr(arg)?),
-            Rule::assert_never => AssertRule::Never(self.expr(arg)?),
-            Rule::assert_reach => AssertRule::Reachable(self.ident(arg)),
+            Rule::assert_always => AssertRule::Always(self.expr(&arg)?),
+            Rule::assert_never => AssertRule::Never(self.expr(&arg)?),
+            Rule::assert_reach => AssertRule::Reachable(self.ident(&arg)),
             _ => return self.bad(&rule_pair, "assert"),
         };
-        let message = match inner.next() {
-            Some(s) => Some(self.string(s)?),
+        let message = match parts.next() {
+            Some(s) => Some(self.string(&s)?),
             None => None,
         };
         Some(Assert {
             rule,
             message,
-            span,
+            span: self.span(pair),
         })
     }
 
-    fn node(&self, pair: Pair<'_, Rule>) -> Option<Node> {
-        let span = self.span(&pair);
-        let mut inner = pair.clone().into_inner();
-        let kind_pair = self.next(&mut inner, &pair)?;
+    fn node(&self, pair: &Pair<'_, Rule>) -> Option<Node> {
+        let mut parts = children(pair);
+        let kind_pair = self.take(&mut parts, pair)?;
         let kind = match kind_pair.as_str() {
             "question" => NodeKind::Question,
             "checklist" => NodeKind::Checklist,
@@ -498,50 +365,54 @@ impl Lower {
             "outcome" => NodeKind::Outcome,
             _ => return self.bad(&kind_pair, "node kind"),
         };
-        let kind = Spanned {
-            node: kind,
-            span: self.span(&kind_pair),
-        };
-        let id = self.ident(self.next(&mut inner, &pair)?);
-        let mut fields = Vec::new();
-        for f in inner {
-            let fspan = self.span(&f);
-            if let Some(field) = self.field(f) {
-                fields.push(Spanned {
-                    node: field,
-                    span: fspan,
-                });
-            }
-        }
+        let id = self.ident(&self.take(&mut parts, pair)?);
+        let fields = parts
+            .filter_map(|f| {
+                let span = self.span(&f);
+                self.field(&f).map(|node| Spanned { node, span })
+            })
+            .collect();
         Some(Node {
-            kind,
+            kind: Spanned {
+                node: kind,
+                span: self.span(&kind_pair),
+            },
             id,
             fields,
-            span,
+            span: self.span(pair),
         })
     }
 
-    fn field(&self, pair: Pair<'_, Rule>) -> Option<Field> {
-        let rule = pair.as_rule();
-        let mut inner = pair.clone().into_inner();
-        Some(match rule {
-            Rule::text_field => Field::Text(self.string(self.next(&mut inner, &pair)?)?),
-            Rule::help_field => Field::Help(self.string(self.next(&mut inner, &pair)?)?),
-            Rule::title_field => Field::Title(self.string(self.next(&mut inner, &pair)?)?),
-            Rule::source_field => Field::Source(self.ident_list(self.next(&mut inner, &pair)?)),
-            Rule::tags_field => Field::Tags(self.ident_list(self.next(&mut inner, &pair)?)),
-            Rule::advice_field => {
-                let mut list = Vec::new();
-                for s in inner {
-                    list.push(self.string(s)?);
-                }
-                Field::Advice(list)
+    fn field(&self, pair: &Pair<'_, Rule>) -> Option<Field> {
+        let mut parts = children(pair);
+        let mut next = || self.take(&mut parts, pair);
+        Some(match pair.as_rule() {
+            Rule::option => Field::Option(self.option(pair)?),
+            Rule::text_field => Field::Text(self.string(&next()?)?),
+            Rule::goto => Field::Goto(self.goto(pair)?),
+            Rule::item_def => Field::Item(self.item(pair)?),
+            Rule::when_arm => {
+                let cond = self.expr(&next()?)?;
+                let target = self.goto(&next()?)?;
+                Field::When { cond, target }
             }
-            Rule::kind_field => Field::Kind(self.ident(self.next(&mut inner, &pair)?)),
-            Rule::into_field => Field::Into(self.ident(self.next(&mut inner, &pair)?)),
+            Rule::set_effect | Rule::add_effect | Rule::remove_effect => {
+                Field::Effect(self.effect(pair)?)
+            }
+            Rule::help_field => Field::Help(self.string(&next()?)?),
+            Rule::title_field => Field::Title(self.string(&next()?)?),
+            Rule::kind_field => Field::Kind(self.ident(&next()?)),
+            Rule::source_field => Field::Source(self.ident_list(&next()?)),
+            Rule::advice_field => Field::Advice(
+                children(pair)
+                    .map(|s| self.string(&s))
+                    .collect::<Option<_>>()?,
+            ),
+            Rule::else_arm => Field::Else(self.goto(&next()?)?),
+            Rule::into_field => Field::Into(self.ident(&next()?)),
             Rule::number_field => {
-                let var = self.ident(self.next(&mut inner, &pair)?);
-                let range = match (inner.next(), inner.next()) {
+                let var = self.ident(&next()?);
+                let range = match (parts.next(), parts.next()) {
                     (Some(lo), Some(hi)) => {
                         Some((self.spanned_number(&lo)?, self.spanned_number(&hi)?))
                     }
@@ -550,71 +421,56 @@ impl Lower {
                 Field::Number { var, range }
             }
             Rule::text_input_field => {
-                let var = self.ident(self.next(&mut inner, &pair)?);
-                let max = match inner.next() {
+                let var = self.ident(&next()?);
+                let max = match parts.next() {
                     Some(m) => Some(self.spanned_number(&m)?),
                     None => None,
                 };
                 Field::TextInput { var, max }
             }
-            Rule::examples_field => {
-                let mut list = Vec::new();
-                for e in inner {
-                    let span = self.span(&e);
-                    let lit = if e.as_rule() == Rule::string {
-                        Literal::Text(self.string(e)?.to_template())
-                    } else {
-                        Literal::Int(self.number(&e)?)
-                    };
-                    list.push(Spanned { node: lit, span });
-                }
-                Field::Examples(list)
-            }
-            Rule::option => Field::Option(self.option(pair)?),
-            Rule::item_def => {
-                let id = self.ident(self.next(&mut inner, &pair)?);
-                let label = self.string(self.next(&mut inner, &pair)?)?;
-                let cond = match inner.next() {
-                    Some(c) => Some(self.condition(c)?),
-                    None => None,
-                };
-                Field::Item(ItemDef { id, label, cond })
-            }
-            Rule::when_arm => {
-                let cond = self.expr(self.next(&mut inner, &pair)?)?;
-                let target = self.goto(self.next(&mut inner, &pair)?)?;
-                Field::When { cond, target }
-            }
-            Rule::else_arm => Field::Else(self.goto(self.next(&mut inner, &pair)?)?),
-            Rule::set_effect | Rule::add_effect | Rule::remove_effect => {
-                Field::Effect(self.effect(pair)?)
-            }
-            Rule::goto => Field::Goto(self.goto(pair)?),
-            _ => return self.bad(&pair, "field"),
+            Rule::examples_field => Field::Examples(
+                children(pair)
+                    .map(|e| self.example(&e))
+                    .collect::<Option<_>>()?,
+            ),
+            Rule::tags_field => Field::Tags(self.ident_list(&next()?)),
+            _ => return self.bad(pair, "field"),
         })
     }
 
-    fn option(&self, pair: Pair<'_, Rule>) -> Option<OptionDef> {
-        let mut inner = pair.clone().into_inner();
-        let id = self.ident(self.next(&mut inner, &pair)?);
-        let label = self.string(self.next(&mut inner, &pair)?)?;
+    fn example(&self, pair: &Pair<'_, Rule>) -> Option<Spanned<Literal>> {
+        let node = if pair.as_rule() == Rule::string {
+            Literal::Text(self.string(pair)?.to_template())
+        } else {
+            Literal::Int(self.number(pair)?)
+        };
+        Some(Spanned {
+            node,
+            span: self.span(pair),
+        })
+    }
+
+    fn option(&self, pair: &Pair<'_, Rule>) -> Option<OptionDef> {
+        let mut parts = children(pair);
+        let id = self.ident(&self.take(&mut parts, pair)?);
+        let label = self.string(&self.take(&mut parts, pair)?)?;
         let mut cond = None;
         let mut effects = Vec::new();
         let mut target = None;
-        for part in inner {
+        for part in parts {
             match part.as_rule() {
-                Rule::condition => cond = Some(self.condition(part)?),
+                Rule::condition => cond = Some(self.condition(&part)?),
                 Rule::effect_block => {
-                    for e in part.into_inner() {
-                        effects.push(self.effect(e)?);
+                    for e in children(&part) {
+                        effects.push(self.effect(&e)?);
                     }
                 }
-                Rule::goto => target = Some(self.goto(part)?),
+                Rule::goto => target = Some(self.goto(&part)?),
                 _ => return self.bad(&part, "option"),
             }
         }
         let Some(target) = target else {
-            return self.bad(&pair, "option");
+            return self.bad(pair, "option");
         };
         Some(OptionDef {
             id,
@@ -625,79 +481,101 @@ impl Lower {
         })
     }
 
-    fn condition(&self, pair: Pair<'_, Rule>) -> Option<Expr> {
-        let e = self.next(&mut pair.clone().into_inner(), &pair)?;
-        self.expr(e)
+    fn item(&self, pair: &Pair<'_, Rule>) -> Option<ItemDef> {
+        let mut parts = children(pair);
+        let id = self.ident(&self.take(&mut parts, pair)?);
+        let label = self.string(&self.take(&mut parts, pair)?)?;
+        let cond = match parts.next() {
+            Some(c) => Some(self.condition(&c)?),
+            None => None,
+        };
+        Some(ItemDef { id, label, cond })
     }
 
-    fn goto(&self, pair: Pair<'_, Rule>) -> Option<Ident> {
-        let p = self.next(&mut pair.clone().into_inner(), &pair)?;
-        Some(self.ident(p))
+    fn condition(&self, pair: &Pair<'_, Rule>) -> Option<Expr> {
+        self.expr(&self.take(&mut children(pair), pair)?)
     }
 
-    fn effect(&self, pair: Pair<'_, Rule>) -> Option<Effect> {
-        let mut inner = pair.clone().into_inner();
-        let var = self.ident(self.next(&mut inner, &pair)?);
-        let arg = self.next(&mut inner, &pair)?;
+    fn goto(&self, pair: &Pair<'_, Rule>) -> Option<Ident> {
+        Some(self.ident(&self.take(&mut children(pair), pair)?))
+    }
+
+    fn effect(&self, pair: &Pair<'_, Rule>) -> Option<Effect> {
+        let mut parts = children(pair);
+        let var = self.ident(&self.take(&mut parts, pair)?);
+        let arg = self.take(&mut parts, pair)?;
         Some(match pair.as_rule() {
             Rule::set_effect => Effect::Set {
                 var,
-                value: self.expr(arg)?,
+                value: self.expr(&arg)?,
             },
             Rule::add_effect => Effect::Add {
                 var,
-                member: self.ident(arg),
+                member: self.ident(&arg),
             },
             Rule::remove_effect => Effect::Remove {
                 var,
-                member: self.ident(arg),
+                member: self.ident(&arg),
             },
-            _ => return self.bad(&pair, "effect"),
+            _ => return self.bad(pair, "effect"),
         })
     }
 
-    fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
+    /// A name or dotted path. Reserved words are refused here (the grammar
+    /// accepts any word, so the message can be specific).
+    fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
+        self.refuse_glued(pair);
+        let span = self.span(pair);
+        let name = pair.as_str();
+        let mut offset = span.start as usize;
+        for word in name.split('.') {
+            if RESERVED.contains(&word) {
+                let at = Span::new(self.file, offset, offset + word.len());
+                self.push(errors::reserved_word(at, word));
+            }
+            offset += word.len() + 1;
+        }
         Ident {
-            name: pair.as_str().to_string(),
-            span: self.span(&pair),
+            name: name.to_string(),
+            span,
         }
     }
 
-    fn ident_list(&self, pair: Pair<'_, Rule>) -> Vec<Ident> {
-        pair.into_inner().map(|p| self.ident(p)).collect()
+    fn ident_list(&self, pair: &Pair<'_, Rule>) -> Vec<Ident> {
+        children(pair).map(|p| self.ident(&p)).collect()
     }
 
     fn number<T: std::str::FromStr>(&self, pair: &Pair<'_, Rule>) -> Option<T> {
+        self.refuse_glued(pair);
         if let Ok(n) = pair.as_str().parse() {
-            Some(n)
-        } else {
-            let d = Diagnostic::error(
+            return Some(n);
+        }
+        self.push(
+            Diagnostic::error(
                 "E015",
                 format!("the number `{}` is too large", pair.as_str()),
                 self.span(pair),
             )
             .label("does not fit")
-            .help("numbers range from -9223372036854775808 to 9223372036854775807 (versions and limits from 0 to 4294967295)");
-            self.diags.borrow_mut().push(d);
-            None
-        }
+            .help("numbers range from -9223372036854775808 to 9223372036854775807 (versions and limits from 0 to 4294967295)"),
+        );
+        None
     }
 
     fn spanned_number<T: std::str::FromStr>(&self, pair: &Pair<'_, Rule>) -> Option<Spanned<T>> {
-        let node = self.number(pair)?;
         Some(Spanned {
-            node,
+            node: self.number(pair)?,
             span: self.span(pair),
         })
     }
 
     /// A string literal: unescape, dedent triple quotes, split out `{var}`.
-    fn string(&self, pair: Pair<'_, Rule>) -> Option<Str> {
-        let span = self.span(&pair);
+    fn string(&self, pair: &Pair<'_, Rule>) -> Option<Str> {
+        let span = self.span(pair);
         let lit = match pair.as_rule() {
             Rule::string => match pair.clone().into_inner().next() {
                 Some(p) => p,
-                None => return self.bad(&pair, "string"),
+                None => return self.bad(pair, "string"),
             },
             _ => pair.clone(),
         };
@@ -735,7 +613,7 @@ impl Lower {
                 '{' => {
                     let rest = &body[i + 1..];
                     let Some(close) = rest.find('}') else {
-                        self.diags.borrow_mut().push(
+                        self.push(
                             Diagnostic::error(
                                 "E001",
                                 "`{` opens an interpolation that is never closed",
@@ -754,7 +632,7 @@ impl Lower {
                         });
                     let span = Span::new(self.file, offset + i, offset + i + close + 2);
                     if !valid {
-                        self.diags.borrow_mut().push(
+                        self.push(
                             Diagnostic::error(
                                 "E001",
                                 format!("`{{{name}}}` is not a variable interpolation"),
@@ -788,116 +666,250 @@ impl Lower {
         Some(parts)
     }
 
-    fn expr(&self, pair: Pair<'_, Rule>) -> Option<Expr> {
-        let span = self.span(&pair);
-        let ops = pair
-            .clone()
-            .into_inner()
-            .filter(|p| {
-                matches!(p.as_rule(), Rule::op_not | Rule::op_neg) || binop(p.as_rule()).is_some()
-            })
-            .count();
-        if ops > MAX_OPERATORS {
-            self.diags.borrow_mut().push(
+    /// A whole expression: refuse one too large to handle safely, then
+    /// arrange its operators by precedence.
+    fn expr(&self, pair: &Pair<'_, Rule>) -> Option<Expr> {
+        let size = expression_size(pair);
+        if size > MAX_OPERATORS {
+            self.push(
                 Diagnostic::error(
                     "E017",
-                    format!("expression has {ops} operators; at most {MAX_OPERATORS} are allowed"),
-                    span,
+                    format!("this expression has {size} operators; the limit is {MAX_OPERATORS}"),
+                    self.span(pair),
                 )
                 .label("too long")
-                .help("split the expression, or name parts of it with variables"),
+                .help(
+                    "split it: compute parts in earlier nodes with `set`, or use fewer conditions",
+                ),
             );
             return None;
         }
-        let file = self.file;
-        pratt()
-            .map_primary(|p| self.primary(p))
-            .map_prefix(move |op, rhs| {
-                let rhs = rhs?;
-                let span = Span::new(file, op.as_span().start(), op.as_span().end()).to(rhs.span);
-                let op = if op.as_rule() == Rule::op_not {
-                    UnaryOp::Not
-                } else {
-                    UnaryOp::Neg
+        self.expr_tree(pair)
+    }
+
+    /// Arrange a flat `prefix* primary (infix prefix* primary)*` sequence by
+    /// precedence with an operator stack (shunting-yard). Recursion happens
+    /// only through parentheses and call arguments, which [`MAX_NESTING`]
+    /// bounds.
+    fn expr_tree(&self, pair: &Pair<'_, Rule>) -> Option<Expr> {
+        let mut operands: Vec<Expr> = Vec::new();
+        let mut ops: Vec<Pending> = Vec::new();
+        for part in pair.clone().into_inner() {
+            match part.as_rule() {
+                Rule::prefix_op => {
+                    self.refuse_glued(&part);
+                    let op = if part.as_str() == "-" {
+                        UnaryOp::Neg
+                    } else {
+                        UnaryOp::Not
+                    };
+                    ops.push(Pending::Prefix(op, part.as_span().start()));
+                }
+                Rule::infix_op => {
+                    let Some(op) = binop(part.as_str()) else {
+                        return self.bad(&part, "operator");
+                    };
+                    let (prec, right) = precedence(op);
+                    while ops.last().is_some_and(|top| {
+                        top.precedence() > prec || (top.precedence() == prec && !right)
+                    }) {
+                        let top = ops.pop()?;
+                        self.reduce(top, &mut operands, &part)?;
+                    }
+                    ops.push(Pending::Infix(op));
+                }
+                _ => operands.push(self.primary(&part)?),
+            }
+        }
+        while let Some(top) = ops.pop() {
+            self.reduce(top, &mut operands, pair)?;
+        }
+        match (operands.pop(), operands.is_empty()) {
+            (Some(e), true) => Some(e),
+            _ => self.bad(pair, "expression"),
+        }
+    }
+
+    /// Apply one pending operator to the operands on top of the stack.
+    fn reduce(&self, op: Pending, operands: &mut Vec<Expr>, at: &Pair<'_, Rule>) -> Option<()> {
+        let expr = match op {
+            Pending::Prefix(op, start) => {
+                let Some(operand) = operands.pop() else {
+                    return self.bad(at, "expression");
                 };
-                Some(Spanned {
+                Spanned {
+                    span: Span::new(self.file, start, start).to(operand.span),
                     node: ExprKind::Unary {
                         op,
-                        expr: Box::new(rhs),
+                        expr: Box::new(operand),
                     },
-                    span,
-                })
-            })
-            .map_infix(|lhs, op, rhs| {
-                let (lhs, rhs) = (lhs?, rhs?);
-                let op = binop(op.as_rule())?;
-                Some(Spanned {
+                }
+            }
+            Pending::Infix(op) => {
+                let (Some(rhs), Some(lhs)) = (operands.pop(), operands.pop()) else {
+                    return self.bad(at, "expression");
+                };
+                Spanned {
                     span: lhs.span.to(rhs.span),
                     node: ExprKind::Binary {
                         op,
                         lhs: Box::new(lhs),
                         rhs: Box::new(rhs),
                     },
-                })
-            })
-            .parse(pair.into_inner())
+                }
+            }
+        };
+        operands.push(expr);
+        Some(())
     }
 
-    fn primary(&self, pair: Pair<'_, Rule>) -> Option<Expr> {
-        let span = self.span(&pair);
+    fn primary(&self, pair: &Pair<'_, Rule>) -> Option<Expr> {
+        let span = self.span(pair);
+        let mut parts = children(pair);
         let node = match pair.as_rule() {
             Rule::paren => {
-                let inner = self.next(&mut pair.clone().into_inner(), &pair)?;
-                return self.expr(inner).map(|e| Spanned { node: e.node, span });
+                let inner = self.expr_tree(&self.take(&mut parts, pair)?)?;
+                return Some(Spanned {
+                    node: inner.node,
+                    span,
+                });
             }
-            Rule::int => ExprKind::Int(self.number(&pair)?),
+            Rule::int => ExprKind::Int(self.number(pair)?),
             Rule::string => ExprKind::Str(self.string(pair)?),
-            Rule::boolean => ExprKind::Bool(pair.as_str() == "true"),
-            Rule::path => ExprKind::Name(self.ident(pair)),
-            Rule::visited => {
-                let p = self.next(&mut pair.clone().into_inner(), &pair)?;
-                ExprKind::Visited(self.ident(p))
+            Rule::hook_call => {
+                let name = self.ident(&self.take(&mut parts, pair)?);
+                let args = self.args(&self.take(&mut parts, pair)?)?;
+                ExprKind::Hook { name, args }
             }
-            Rule::hook_call | Rule::call => {
-                let hook = pair.as_rule() == Rule::hook_call;
-                let mut inner = pair.clone().into_inner();
-                let name = self.ident(self.next(&mut inner, &pair)?);
-                let mut args = Vec::new();
-                for a in inner {
-                    args.push(self.expr(a)?);
-                }
-                if hook {
-                    ExprKind::Hook { name, args }
-                } else {
-                    ExprKind::Call { name, args }
+            Rule::name => {
+                let path = self.take(&mut parts, pair)?;
+                match (path.as_str(), parts.next()) {
+                    ("true" | "false", None) => {
+                        self.refuse_glued(&path);
+                        ExprKind::Bool(path.as_str() == "true")
+                    }
+                    ("visited", Some(args)) => {
+                        self.refuse_glued(&path);
+                        ExprKind::Visited(self.visited_node(&args)?)
+                    }
+                    (_, Some(args)) => ExprKind::Call {
+                        name: self.ident(&path),
+                        args: self.args(&args)?,
+                    },
+                    (_, None) => ExprKind::Name(self.ident(&path)),
                 }
             }
-            _ => return self.bad(&pair, "expression"),
+            _ => return self.bad(pair, "expression"),
         };
         Some(Spanned { node, span })
     }
+
+    /// The one node id inside `visited(...)`.
+    fn visited_node(&self, args: &Pair<'_, Rule>) -> Option<Ident> {
+        let mut list = self.args(args)?.into_iter();
+        match (list.next(), list.next()) {
+            (
+                Some(Spanned {
+                    node: ExprKind::Name(id),
+                    ..
+                }),
+                None,
+            ) => Some(id),
+            _ => {
+                self.push(
+                    Diagnostic::error(
+                        "E001",
+                        "`visited` takes the id of one node",
+                        self.span(args),
+                    )
+                    .label("expected a node id")
+                    .help("write visited(node_id), for example visited(safety)"),
+                );
+                None
+            }
+        }
+    }
+
+    fn args(&self, pair: &Pair<'_, Rule>) -> Option<Vec<Expr>> {
+        children(pair).map(|a| self.expr_tree(&a)).collect()
+    }
 }
 
-fn binop(rule: Rule) -> Option<BinOp> {
-    Some(match rule {
-        Rule::op_implies => BinOp::Implies,
-        Rule::op_or => BinOp::Or,
-        Rule::op_and => BinOp::And,
-        Rule::op_eq => BinOp::Eq,
-        Rule::op_ne => BinOp::Ne,
-        Rule::op_lt => BinOp::Lt,
-        Rule::op_le => BinOp::Le,
-        Rule::op_gt => BinOp::Gt,
-        Rule::op_ge => BinOp::Ge,
-        Rule::op_in => BinOp::In,
-        Rule::op_not_in => BinOp::NotIn,
-        Rule::op_add => BinOp::Add,
-        Rule::op_sub => BinOp::Sub,
-        Rule::op_mul => BinOp::Mul,
-        Rule::op_div => BinOp::Div,
-        Rule::op_rem => BinOp::Rem,
+/// An operator waiting on the stack for its right operand.
+#[derive(Debug, Clone, Copy)]
+enum Pending {
+    /// A prefix operator and where it starts.
+    Prefix(UnaryOp, usize),
+    Infix(BinOp),
+}
+
+impl Pending {
+    fn precedence(self) -> u8 {
+        match self {
+            Pending::Prefix(UnaryOp::Not, _) => 4,
+            Pending::Prefix(UnaryOp::Neg, _) => 8,
+            Pending::Infix(op) => precedence(op).0,
+        }
+    }
+}
+
+/// Binding strength (higher binds tighter) and right-associativity:
+/// implies < or < and < not < comparisons and `in` < + - < * / % < unary
+/// minus. `not` (4) and unary minus (8) sit between these levels.
+fn precedence(op: BinOp) -> (u8, bool) {
+    match op {
+        BinOp::Implies => (1, true),
+        BinOp::Or => (2, false),
+        BinOp::And => (3, false),
+        BinOp::Eq
+        | BinOp::Ne
+        | BinOp::Lt
+        | BinOp::Le
+        | BinOp::Gt
+        | BinOp::Ge
+        | BinOp::In
+        | BinOp::NotIn => (5, false),
+        BinOp::Add | BinOp::Sub => (6, false),
+        BinOp::Mul | BinOp::Div | BinOp::Rem => (7, false),
+    }
+}
+
+/// The operator spelled `text` (`not in` with any spaces between).
+fn binop(text: &str) -> Option<BinOp> {
+    Some(match text {
+        "implies" => BinOp::Implies,
+        "or" => BinOp::Or,
+        "and" => BinOp::And,
+        "==" => BinOp::Eq,
+        "!=" => BinOp::Ne,
+        "<" => BinOp::Lt,
+        "<=" => BinOp::Le,
+        ">" => BinOp::Gt,
+        ">=" => BinOp::Ge,
+        "in" => BinOp::In,
+        "+" => BinOp::Add,
+        "-" => BinOp::Sub,
+        "*" => BinOp::Mul,
+        "/" => BinOp::Div,
+        "%" => BinOp::Rem,
+        t if t.starts_with("not") && t.ends_with("in") => BinOp::NotIn,
         _ => return None,
     })
+}
+
+/// Operators and calls anywhere inside an expression, parentheses
+/// included: a bound on the depth of its tree.
+fn expression_size(pair: &Pair<'_, Rule>) -> usize {
+    pair.clone()
+        .into_inner()
+        .flatten()
+        .filter(|p| {
+            matches!(
+                p.as_rule(),
+                Rule::prefix_op | Rule::infix_op | Rule::hook_call | Rule::args
+            )
+        })
+        .count()
 }
 
 /// Remove the indentation common to all lines of a triple-quoted string, a

@@ -1,12 +1,17 @@
-//! `guidetree check FILE...`
+//! `guidetree check FILE...`: every problem in every file, at once.
+//!
+//! Exit codes: 0 when every file is clean (warnings allowed unless
+//! `--deny-warnings`), 1 when a tree has errors, 2 when an argument is not a
+//! file at all (missing, or a directory).
 
 use crate::check::check_path;
-use crate::cli::{EXIT_FAIL, EXIT_OK};
+use crate::cli::{EXIT_FAIL, EXIT_OK, EXIT_USAGE};
 use crate::diag::{self, Diagnostic, Palette};
 use crate::source::Sources;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+/// Arguments of `guidetree check`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Tree files to check.
@@ -20,80 +25,115 @@ pub struct Args {
     pub deny_warnings: bool,
 }
 
+/// How `check` reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// rustc-style text on stderr.
     Human,
+    /// One JSON document on stdout.
     Json,
 }
 
-/// Check every file; report all problems; exit 1 on errors (or warnings
-/// with `--deny-warnings`).
+/// What checking one file found.
+struct Report {
+    path: PathBuf,
+    diagnostics: Vec<Diagnostic>,
+    sources: Sources,
+}
+
+impl Report {
+    fn of(path: &Path) -> Self {
+        let (diagnostics, sources) = match check_path(path) {
+            Ok(checked) => (checked.warnings, checked.model.sources),
+            Err(failure) => (failure.diagnostics, failure.sources),
+        };
+        Self {
+            path: path.to_path_buf(),
+            diagnostics,
+            sources,
+        }
+    }
+
+    fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    fn failed(&self, deny_warnings: bool) -> bool {
+        self.errors() > 0 || (deny_warnings && self.warnings() > 0)
+    }
+}
+
+/// Check every file; report all problems; return the exit code.
 ///
 /// # Errors
 /// Only when writing the report fails.
 pub fn run(args: &Args) -> anyhow::Result<i32> {
-    let mut failed = false;
-    let mut json = Vec::new();
-    let mut stderr = anstream::stderr();
-    let (mut errors, mut warnings) = (0, 0);
-    for path in &args.files {
-        let (diags, sources) = match check_path(path) {
-            Ok(checked) => (checked.warnings, checked.model.sources),
-            Err(failure) => (failure.diagnostics, failure.sources),
-        };
-        let file_errors = diags.iter().filter(|d| d.is_error()).count();
-        errors += file_errors;
-        warnings += diags.len() - file_errors;
-        failed |= file_errors > 0 || (args.deny_warnings && !diags.is_empty());
-        match args.format {
-            Format::Json => json.extend(
-                diags
-                    .iter()
-                    .map(|d| serde_json::to_value(d.to_json(&sources))),
-            ),
-            Format::Human => report(&mut stderr, path, &diags, &sources)?,
-        }
-    }
+    let reports: Vec<Report> = args.files.iter().map(|p| Report::of(p)).collect();
     match args.format {
-        Format::Json => {
-            let diagnostics = json.into_iter().collect::<Result<Vec<_>, _>>()?;
-            let out = serde_json::json!({
-                "diagnostics": diagnostics,
-                "errors": errors,
-                "warnings": warnings,
-            });
-            let mut stdout = std::io::stdout().lock();
-            serde_json::to_writer_pretty(&mut stdout, &out)?;
-            writeln!(stdout)?;
-        }
-        Format::Human if args.files.len() > 1 => {
-            let verdict = if failed { "failed" } else { "ok" };
-            writeln!(stderr, "checked {} files: {verdict}", args.files.len())?;
-        }
-        Format::Human => {}
+        Format::Human => human(&reports, args.deny_warnings)?,
+        Format::Json => json(&reports)?,
     }
-    Ok(if failed { EXIT_FAIL } else { EXIT_OK })
+    let not_a_file = args.files.iter().any(|p| !p.is_file());
+    Ok(if not_a_file {
+        EXIT_USAGE
+    } else if reports.iter().any(|r| r.failed(args.deny_warnings)) {
+        EXIT_FAIL
+    } else {
+        EXIT_OK
+    })
 }
 
-fn report(
-    out: &mut impl Write,
-    path: &std::path::Path,
-    diags: &[Diagnostic],
-    sources: &Sources,
-) -> anyhow::Result<()> {
-    for d in diags {
-        writeln!(out, "{}", diag::render(d, sources, Palette::colored()))?;
+/// rustc-style text on stderr (coloured on a terminal unless `NO_COLOR`),
+/// and one verdict line per file.
+fn human(reports: &[Report], deny_warnings: bool) -> anyhow::Result<()> {
+    let mut out = anstream::stderr();
+    for report in reports {
+        for d in &report.diagnostics {
+            writeln!(
+                out,
+                "{}",
+                diag::render(d, &report.sources, Palette::colored())
+            )?;
+        }
+        let verdict = match (report.failed(deny_warnings), report.errors()) {
+            (false, _) => "ok",
+            (true, 0) => "failed (warnings are denied)",
+            (true, _) => "failed",
+        };
+        writeln!(
+            out,
+            "{}: {verdict} ({})",
+            report.path.display(),
+            diag::summary(&report.diagnostics)
+        )?;
     }
-    let verdict = if diags.iter().any(Diagnostic::is_error) {
-        "failed"
-    } else {
-        "ok"
+    Ok(())
+}
+
+/// The `--format json` document.
+#[derive(serde::Serialize)]
+struct JsonReport<'a> {
+    diagnostics: Vec<diag::JsonDiagnostic<'a>>,
+    errors: usize,
+    warnings: usize,
+}
+
+/// One JSON document on stdout: every diagnostic of every file, in order.
+fn json(reports: &[Report]) -> anyhow::Result<()> {
+    let doc = JsonReport {
+        diagnostics: reports
+            .iter()
+            .flat_map(|r| r.diagnostics.iter().map(|d| d.to_json(&r.sources)))
+            .collect(),
+        errors: reports.iter().map(Report::errors).sum(),
+        warnings: reports.iter().map(Report::warnings).sum(),
     };
-    writeln!(
-        out,
-        "{}: {verdict} ({})",
-        path.display(),
-        diag::summary(diags)
-    )?;
+    let mut stdout = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut stdout, &doc)?;
+    writeln!(stdout)?;
     Ok(())
 }

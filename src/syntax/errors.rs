@@ -1,0 +1,868 @@
+//! Syntax errors in human words.
+//!
+//! pest reports the position where parsing stopped and the grammar rules (and,
+//! with error detail on, the literal tokens) it would have accepted there.
+//! This module turns that into one [`Diagnostic`]: it recognises the common
+//! slips (an unclosed string or block, `=>` for `->`, `&&` for `and`, single
+//! quotes, a reserved word used as a name, a misspelled field) and otherwise
+//! says what was expected in plain words. No rule name ever reaches a user.
+
+use super::{Grammar, Rule};
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::source::{FileId, Span};
+use pest::error::{Error, ErrorVariant, InputLocation};
+use pest::Parser as _;
+use std::sync::{Mutex, PoisonError};
+
+/// Words that can never be names (mirrors `keyword` in the grammar).
+pub const RESERVED: &[&str] = &[
+    "and", "or", "not", "implies", "in", "true", "false", "if", "hook", "visited",
+];
+
+/// The keywords that start a top-level item.
+const ITEM_KEYWORDS: &[&str] = &[
+    "tree",
+    "var",
+    "include",
+    "assert",
+    "question",
+    "checklist",
+    "input",
+    "branch",
+    "score",
+    "info",
+    "outcome",
+];
+
+/// Keywords inside headers, types, includes, asserts and expressions.
+const OTHER_KEYWORDS: &[&str] = &[
+    "version",
+    "start",
+    "script",
+    "outcomes",
+    "one_of",
+    "as",
+    "always",
+    "never",
+    "reachable",
+    "range",
+    "max",
+    "if",
+    "visited",
+    "hook",
+];
+
+/// The keywords that start a field inside a node.
+const FIELD_KEYWORDS: &[&str] = &[
+    "text", "help", "title", "source", "tags", "advice", "kind", "into", "number", "examples",
+    "option", "item", "when", "else", "set", "add", "remove",
+];
+
+/// Explain why `text` failed to parse, given the error from a first parse.
+/// Most syntax errors reported for one file.
+const MAX_SYNTAX_ERRORS: usize = 20;
+
+/// Explain why `text` failed to parse, given the error of a first parse,
+/// then resume at each following top-level item (a line that starts with
+/// `question`, `var`, ...) so that later mistakes are reported too.
+pub(super) fn syntax_errors(file: FileId, text: &str, first: &Error<Rule>) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let (mut rule, mut start, mut err) = (Rule::file, 0, first.clone());
+    loop {
+        let (diag, pos, resumable) = syntax_error(file, text, rule, start, &err);
+        diags.push(diag);
+        if !resumable || diags.len() >= MAX_SYNTAX_ERRORS {
+            break;
+        }
+        let Some(next) = resume_point(text, pos.max(start + 1)) else {
+            break;
+        };
+        match Grammar::parse(Rule::items, &text[next..]) {
+            Ok(_) => break,
+            Err(e) => (rule, start, err) = (Rule::items, next, e),
+        }
+    }
+    diags
+}
+
+/// One syntax error of a parse of `text[start..]` by `rule`: the
+/// diagnostic, where it is, and whether parsing can resume after it (not
+/// after a string that swallows the rest of the file).
+fn syntax_error(
+    file: FileId,
+    text: &str,
+    rule: Rule,
+    start: usize,
+    first: &Error<Rule>,
+) -> (Diagnostic, usize, bool) {
+    let detailed = detailed_error(rule, &text[start..]);
+    let err = detailed.as_ref().unwrap_or(first);
+    let site = Site::new(file, text, start, err);
+    let scan = Scan::new(text, start, site.pos);
+    match scan.unclosed_string {
+        Some(string) => (unclosed_string(file, string), string.start, !string.triple),
+        None => (site.explain(&scan), site.pos, true),
+    }
+}
+
+/// Parse again with pest's error detail switched on, which adds the literal
+/// tokens (such as `}`) that were expected. The switch is global and read
+/// when a parse starts, so detailed parses are serialised; a parse elsewhere
+/// that starts meanwhile only collects detail it does not use, and its
+/// result is unchanged.
+fn detailed_error(rule: Rule, text: &str) -> Option<Error<Rule>> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(PoisonError::into_inner);
+    pest::set_error_detail(true);
+    let result = Grammar::parse(rule, text);
+    pest::set_error_detail(false);
+    result.err()
+}
+
+/// The first line at or after `from` that starts (in its first column,
+/// outside any string or comment) with the keyword of a top-level item.
+fn resume_point(text: &str, from: usize) -> Option<usize> {
+    let strings = string_spans(text);
+    let mut at = from;
+    if at > 0 && text.as_bytes().get(at - 1) != Some(&b'\n') {
+        at = at + text.get(at..)?.find('\n')? + 1;
+    }
+    while at < text.len() {
+        let line = &text[at..];
+        let starts_item = ITEM_KEYWORDS[1..].iter().any(|k| {
+            line.strip_prefix(k)
+                .is_some_and(|rest| rest.starts_with([' ', '\t']))
+        });
+        if starts_item && !strings.iter().any(|&(s, e)| s < at && at < e) {
+            return Some(at);
+        }
+        at += line.find('\n')? + 1;
+    }
+    None
+}
+
+/// Where the file's strings are, as `(start, end)` byte offsets.
+fn string_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut lexer = Lexer::new(text, 0);
+    let mut spans = Vec::new();
+    while lexer.next_token().is_some() {}
+    spans.append(&mut lexer.strings);
+    spans
+}
+
+/// A string whose closing quote is missing: where it opens, and whether it
+/// is triple-quoted.
+#[derive(Debug, Clone, Copy)]
+struct OpenString {
+    start: usize,
+    triple: bool,
+}
+
+/// What a lexical pass (strings, comments, brackets) sees up to the error.
+#[derive(Debug, Default)]
+struct Scan {
+    /// The brackets (`{` or `(`) still open at the error, innermost last.
+    open: Vec<(usize, u8)>,
+    /// The first string (anywhere before the error) that is never closed.
+    unclosed_string: Option<OpenString>,
+}
+
+impl Scan {
+    /// Scan `text[start..until]` (offsets stay those of the whole text).
+    fn new(text: &str, start: usize, until: usize) -> Self {
+        let mut scan = Scan::default();
+        let mut lexer = Lexer::new(text, start);
+        while let Some(token) = lexer.next_token() {
+            match token {
+                // A string that opens where parsing stopped is the culprit.
+                Token::UnclosedString(s) if s.start <= until => {
+                    scan.unclosed_string = Some(s);
+                    break;
+                }
+                _ if token.start() >= until => break,
+                Token::Open(i, b) => scan.open.push((i, b)),
+                Token::Close(..) => {
+                    scan.open.pop();
+                }
+                Token::UnclosedString(_) => {}
+            }
+        }
+        scan
+    }
+
+    /// The innermost open bracket, if it is `bracket`.
+    fn innermost(&self, bracket: u8) -> Option<usize> {
+        match self.open.last() {
+            Some(&(at, b)) if b == bracket => Some(at),
+            _ => None,
+        }
+    }
+}
+
+/// The bits of a file that matter for bracket and string checks.
+#[derive(Debug, Clone, Copy)]
+enum Token {
+    Open(usize, u8),
+    Close(usize),
+    UnclosedString(OpenString),
+}
+
+impl Token {
+    fn start(self) -> usize {
+        match self {
+            Token::Open(i, _) | Token::Close(i) => i,
+            Token::UnclosedString(s) => s.start,
+        }
+    }
+}
+
+/// A small lexer that skips comments and strings and yields brackets.
+struct Lexer<'a> {
+    bytes: &'a [u8],
+    i: usize,
+    /// The strings skipped so far, as `(start, end)`.
+    strings: Vec<(usize, usize)>,
+}
+
+impl<'a> Lexer<'a> {
+    /// A lexer over `text`, starting at byte `start`.
+    fn new(text: &'a str, start: usize) -> Self {
+        Self {
+            bytes: text.as_bytes(),
+            i: start,
+            strings: Vec::new(),
+        }
+    }
+
+    fn next_token(&mut self) -> Option<Token> {
+        while self.i < self.bytes.len() {
+            let at = self.i;
+            match self.bytes[at] {
+                b'#' => self.skip_comment(),
+                b'"' => {
+                    let triple = self.bytes[at..].starts_with(b"\"\"\"");
+                    let closed = if triple {
+                        self.skip_triple()
+                    } else {
+                        self.skip_plain()
+                    };
+                    self.strings.push((at, self.i));
+                    if !closed {
+                        return Some(Token::UnclosedString(OpenString { start: at, triple }));
+                    }
+                }
+                b @ (b'(' | b'{') => {
+                    self.i += 1;
+                    return Some(Token::Open(at, b));
+                }
+                b')' | b'}' => {
+                    self.i += 1;
+                    return Some(Token::Close(at));
+                }
+                _ => self.i += 1,
+            }
+        }
+        None
+    }
+
+    fn skip_comment(&mut self) {
+        while self.i < self.bytes.len() && self.bytes[self.i] != b'\n' {
+            self.i += 1;
+        }
+    }
+
+    /// Skip a `"""…"""` string; false (and the rest of the file skipped)
+    /// when it never closes.
+    fn skip_triple(&mut self) -> bool {
+        self.i += 3;
+        while self.i < self.bytes.len() {
+            if self.bytes[self.i..].starts_with(b"\"\"\"") {
+                self.i += 3;
+                return true;
+            }
+            self.i += 1;
+        }
+        false
+    }
+
+    /// Skip a `"…"` string; false when the line or file ends first.
+    fn skip_plain(&mut self) -> bool {
+        self.i += 1;
+        while self.i < self.bytes.len() {
+            match self.bytes[self.i] {
+                b'"' => {
+                    self.i += 1;
+                    return true;
+                }
+                b'\n' => return false,
+                b'\\' => self.i = (self.i + 2).min(self.bytes.len()),
+                _ => self.i += 1,
+            }
+        }
+        false
+    }
+}
+
+fn unclosed_string(file: FileId, s: OpenString) -> Diagnostic {
+    let (len, help) = if s.triple {
+        (3, "end it with `\"\"\"`")
+    } else {
+        (
+            1,
+            "end it with `\"` on the same line; for text over several lines use triple quotes: \"\"\"...\"\"\"",
+        )
+    };
+    Diagnostic::error(
+        "E001",
+        "this string is never closed",
+        Span::new(file, s.start, s.start + len),
+    )
+    .label("the string starts here")
+    .help(help)
+}
+
+/// Where parsing stopped, what was there, and what would have been accepted.
+struct Site<'a> {
+    file: FileId,
+    text: &'a str,
+    pos: usize,
+    /// The word or symbol found at `pos` (empty at the end of the file).
+    found: &'a str,
+    /// Grammar rules that would have fitted at `pos`.
+    rules: Vec<Rule>,
+    /// Literal tokens that would have fitted at `pos` (without whitespace).
+    tokens: Vec<String>,
+}
+
+impl<'a> Site<'a> {
+    /// The site of `err`, from a parse of `text[start..]`.
+    fn new(file: FileId, text: &'a str, start: usize, err: &Error<Rule>) -> Self {
+        let mut pos = match err.location {
+            InputLocation::Pos(p) | InputLocation::Span((p, _)) => p,
+        };
+        let mut rules = match &err.variant {
+            ErrorVariant::ParsingError { positives, .. } => positives.clone(),
+            ErrorVariant::CustomError { .. } => Vec::new(),
+        };
+        let mut tokens = Vec::new();
+        if let Some(attempts) = err.parse_attempts() {
+            tokens = attempts
+                .expected_tokens()
+                .into_iter()
+                .map(|t| t.to_string())
+                .filter(|t| is_meaningful(t))
+                .collect();
+            // A literal token (such as the `:` of `var x: int`) failed
+            // further on than any rule: that is where the slip is.
+            if attempts.max_position > pos && !tokens.is_empty() {
+                pos = attempts.max_position;
+                rules.clear();
+            }
+        }
+        let pos = (start + pos).min(text.len());
+        Self {
+            file,
+            text,
+            pos,
+            found: found_at(text, pos),
+            rules,
+            tokens,
+        }
+    }
+
+    fn span(&self) -> Span {
+        Span::new(self.file, self.pos, self.pos + self.found.len())
+    }
+
+    fn expects(&self, rule: Rule) -> bool {
+        self.rules.contains(&rule)
+    }
+
+    fn expects_token(&self, token: &str) -> bool {
+        self.tokens.iter().any(|t| t == token)
+    }
+
+    fn expects_name(&self) -> bool {
+        self.rules
+            .iter()
+            .any(|r| matches!(r, Rule::ident | Rule::path | Rule::ident_list))
+    }
+
+    fn expects_field(&self) -> bool {
+        self.rules.iter().any(|r| is_field(*r))
+    }
+
+    fn expects_item(&self) -> bool {
+        self.rules.iter().any(|r| {
+            matches!(
+                r,
+                Rule::node | Rule::node_kind | Rule::var_decl | Rule::include | Rule::assert_rule
+            )
+        })
+    }
+
+    fn expects_operator(&self) -> bool {
+        self.rules.iter().any(|r| describe(*r) == Some(OPERATOR))
+    }
+
+    fn found_is_name(&self) -> bool {
+        self.found
+            .starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+    }
+
+    /// The first word of the line where parsing stopped (`option`, `var`).
+    fn line_head(&self) -> &str {
+        let start = self.text[..self.pos].rfind('\n').map_or(0, |i| i + 1);
+        self.text[start..]
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .find(|w| !w.is_empty())
+            .unwrap_or("")
+    }
+
+    fn error(&self, message: impl Into<String>, label: impl Into<String>) -> Diagnostic {
+        Diagnostic::error("E001", message, self.span()).label(label)
+    }
+
+    /// Try each known slip in turn; fall back to "expected X, found Y".
+    fn explain(&self, scan: &Scan) -> Diagnostic {
+        self.wrong_operator()
+            .or_else(|| self.single_equals())
+            .or_else(|| self.single_quotes())
+            .or_else(|| self.fat_arrow())
+            .or_else(|| self.missing_brace(scan))
+            .or_else(|| self.stray_brace(scan))
+            .or_else(|| self.reserved_name())
+            .or_else(|| self.missing_arrow())
+            .or_else(|| self.unknown_field())
+            .or_else(|| self.unknown_item())
+            .unwrap_or_else(|| self.expected(scan))
+    }
+
+    /// `&&`, `||`, `!`, `&`, `|` instead of `and`, `or`, `not`.
+    fn wrong_operator(&self) -> Option<Diagnostic> {
+        let word = match self.found {
+            "&&" | "&" => "and",
+            "||" | "|" => "or",
+            "!" => "not",
+            _ => return None,
+        };
+        Some(
+            self.error(
+                format!("`{}` is not an operator here", self.found),
+                format!("write `{word}`"),
+            )
+            .help("logic is spelled out: `and`, `or`, `not`, `implies`"),
+        )
+    }
+
+    /// `when months = 3`: a comparison written with one `=`.
+    fn single_equals(&self) -> Option<Diagnostic> {
+        if !(self.found == "=" && self.expects_operator()) {
+            return None;
+        }
+        Some(
+            self.error("`=` does not compare values", "write `==`")
+                .help("compare with `==`; change a variable with `set name = value`"),
+        )
+    }
+
+    fn single_quotes(&self) -> Option<Diagnostic> {
+        if !self.found.starts_with('\'') {
+            return None;
+        }
+        let rest = &self.text[self.pos + 1..];
+        let line = rest.split('\n').next().unwrap_or("");
+        let help = match line.find('\'') {
+            Some(end) => format!("write \"{}\"", &line[..end]),
+            None => "write strings in double quotes: \"like this\"".to_string(),
+        };
+        Some(
+            self.error(
+                "strings are written in double quotes, not single quotes",
+                "single quote",
+            )
+            .help(help),
+        )
+    }
+
+    fn fat_arrow(&self) -> Option<Diagnostic> {
+        if !(self.found == "=>" && self.expects(Rule::goto)) {
+            return None;
+        }
+        Some(
+            self.error("expected `->`, found `=>`", "write `->`")
+                .help("a target is written with a thin arrow: -> next_node"),
+        )
+    }
+
+    /// A block that is still open when the next item (or the end of the
+    /// file) arrives.
+    fn missing_brace(&self, scan: &Scan) -> Option<Diagnostic> {
+        let brace = scan.innermost(b'{')?;
+        let next_item = self.found.is_empty() || ITEM_KEYWORDS.contains(&self.found);
+        if !(self.expects_token("}") && next_item) {
+            return None;
+        }
+        let message = match block_owner(self.text, brace) {
+            Some(owner) => format!("missing `}}` at the end of `{owner}`"),
+            None => "missing `}`: a block is never closed".to_string(),
+        };
+        let brace_span = Span::new(self.file, brace, brace + 1);
+        let help = "add `}` where the block ends";
+        if self.found.is_empty() {
+            return Some(
+                Diagnostic::error("E001", message, brace_span)
+                    .label("this `{` is never closed")
+                    .help(help),
+            );
+        }
+        Some(
+            self.error(message, format!("expected `}}` before `{}`", self.found))
+                .with_secondary(brace_span, "this `{` is never closed")
+                .help(help),
+        )
+    }
+
+    fn stray_brace(&self, scan: &Scan) -> Option<Diagnostic> {
+        if self.found != "}" || !scan.open.is_empty() {
+            return None;
+        }
+        Some(
+            self.error("unexpected `}`: no block is open here", "nothing to close")
+                .help("remove it, or look above for a block that was closed too early"),
+        )
+    }
+
+    fn reserved_name(&self) -> Option<Diagnostic> {
+        (self.expects_name() && RESERVED.contains(&self.found))
+            .then(|| reserved_word(self.span(), self.found))
+    }
+
+    /// `option yes "Yes" next` or `else next`: the `->` is missing.
+    fn missing_arrow(&self) -> Option<Diagnostic> {
+        let only_target_fits = self.expects(Rule::goto)
+            && !self.expects_operator()
+            && !self.expects_field()
+            && self.found_is_name()
+            && !RESERVED.contains(&self.found);
+        if !only_target_fits {
+            return None;
+        }
+        Some(
+            self.error(
+                format!("expected `->` before `{}`", self.found),
+                "the `->` is missing",
+            )
+            .help(format!("write `-> {}`", self.found)),
+        )
+    }
+
+    /// A name where a field keyword belongs: a misspelling, most likely.
+    fn unknown_field(&self) -> Option<Diagnostic> {
+        if !(self.expects_field() && self.found_is_name()) || ITEM_KEYWORDS.contains(&self.found) {
+            return None;
+        }
+        let help = did_you_mean(self.found, FIELD_KEYWORDS.iter().copied()).unwrap_or_else(|| {
+            format!(
+                "a field starts with one of: {}; or it is `-> next_node`",
+                FIELD_KEYWORDS.join(", ")
+            )
+        });
+        let closes = if self.expects_token("}") {
+            " or `}`"
+        } else {
+            ""
+        };
+        Some(
+            self.error(
+                format!("expected a field{closes}, found `{}`", self.found),
+                "not a field",
+            )
+            .help(help),
+        )
+    }
+
+    /// A name where a node, `var`, `include` or `assert` belongs.
+    fn unknown_item(&self) -> Option<Diagnostic> {
+        if !(self.expects_item() && self.found_is_name()) {
+            return None;
+        }
+        let help = did_you_mean(self.found, ITEM_KEYWORDS[1..].iter().copied()).unwrap_or_else(
+            || {
+                "after the header come nodes (such as `question my_id { ... }`), `var`, `include` and `assert`"
+                    .to_string()
+            },
+        );
+        Some(
+            self.error(
+                format!(
+                    "expected a node, `var`, `include` or `assert`, found `{}`",
+                    self.found
+                ),
+                "not a kind of node",
+            )
+            .help(help),
+        )
+    }
+
+    /// The general case: what would have fitted here.
+    fn expected(&self, scan: &Scan) -> Diagnostic {
+        let mut words = self.expected_words();
+        let paren = scan.innermost(b'(').filter(|_| self.expects_operator());
+        if paren.is_some() {
+            words.insert(0, "`)`".to_string());
+        }
+        let brace = scan.innermost(b'{').filter(|_| self.expects_token("}"));
+        let diag = if words.is_empty() {
+            self.error(
+                format!("unexpected {}", describe_found(self.found)),
+                "not expected here",
+            )
+        } else {
+            let list = join_or(&words);
+            self.error(
+                format!("expected {list}, found {}", describe_found(self.found)),
+                format!("expected {list}"),
+            )
+        };
+        let diag = diag.maybe_help(self.general_help());
+        match (paren, brace) {
+            (Some(at), _) => diag.with_secondary(
+                Span::new(self.file, at, at + 1),
+                "this `(` is not closed yet",
+            ),
+            (None, Some(at)) => diag.with_secondary(
+                Span::new(self.file, at, at + 1),
+                "the block opened here is not closed yet",
+            ),
+            (None, None) => diag,
+        }
+    }
+
+    /// Plain words for the rules and tokens that would have fitted, most
+    /// general first, without repeats.
+    fn expected_words(&self) -> Vec<String> {
+        let mut words: Vec<&str> = Vec::new();
+        for word in self.rules.iter().filter_map(|r| describe(*r)) {
+            if !words.contains(&word) {
+                words.push(word);
+            }
+        }
+        // "an expression" already covers strings, names and numbers.
+        if words.contains(&EXPRESSION) {
+            words.retain(|w| !matches!(*w, STRING | NAME | NUMBER));
+        }
+        let mut words: Vec<String> = words.into_iter().map(str::to_string).collect();
+        for token in &self.tokens {
+            let shown = SEPARATORS.contains(&token.as_str()) || self.rules.is_empty();
+            let word = format!("`{token}`");
+            if shown && !words.contains(&word) && !is_letters(token) {
+                words.push(word);
+            }
+        }
+        words
+    }
+
+    fn general_help(&self) -> Option<String> {
+        if self.expects(Rule::header) {
+            return Some(
+                "a tree file starts with its header: tree my_tree \"Title\" { start first_node outcomes done }"
+                    .into(),
+            );
+        }
+        match self.line_head() {
+            "var" => Some(
+                "a variable is declared with a type: var months: int = 0 (types: bool, int, text, one_of(a, b), set(a, b))"
+                    .into(),
+            ),
+            "option" if self.expects(Rule::string) => {
+                Some("an option has an id and a label: option yes \"Yes\" -> next_node".into())
+            }
+            "item" if self.expects(Rule::string) => {
+                Some("an item has an id and a label: item calm \"I feel calm\"".into())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Separators and closers worth naming when the parser expected them.
+const SEPARATORS: &[&str] = &["}", ")", ",", ":", "=", "..="];
+
+const EXPRESSION: &str = "an expression";
+const OPERATOR: &str = "an operator";
+const STRING: &str = "a string in double quotes";
+const NAME: &str = "a name";
+const NUMBER: &str = "a number";
+
+/// A word glued to a keyword: `settle` where `set` was read, `optional`
+/// where `option` was.
+pub(super) fn glued_word(span: Span, word: &str, keyword: &str) -> Diagnostic {
+    let known = ITEM_KEYWORDS
+        .iter()
+        .chain(FIELD_KEYWORDS)
+        .chain(OTHER_KEYWORDS)
+        .copied();
+    let help = did_you_mean(word, known).unwrap_or_else(|| {
+        format!("if `{keyword}` is meant as a keyword, put a space after it; otherwise check the spelling")
+    });
+    Diagnostic::error("E001", format!("`{word}` is not a keyword"), span)
+        .label("unknown word")
+        .help(help)
+}
+
+/// A reserved word where a name belongs.
+pub(super) fn reserved_word(span: Span, word: &str) -> Diagnostic {
+    Diagnostic::error(
+        "E001",
+        format!("`{word}` is a reserved word and cannot be used as a name"),
+        span,
+    )
+    .label("reserved word")
+    .help(format!(
+        "choose another name, such as `{word}_`; the reserved words are {}",
+        RESERVED.join(", ")
+    ))
+}
+
+/// `question q` for the `{` of `question q {`, when the words before the
+/// brace on its line name something short enough to quote.
+fn block_owner(text: &str, brace: usize) -> Option<String> {
+    let line_start = text[..brace].rfind('\n').map_or(0, |i| i + 1);
+    let before = text[line_start..brace].trim();
+    let words: Vec<&str> = before.split_whitespace().collect();
+    match words.as_slice() {
+        [kind, id] if ITEM_KEYWORDS.contains(kind) => Some(format!("{kind} {id}")),
+        [kind, id, ..] if *kind == "tree" || *kind == "option" => Some(format!("{kind} {id}")),
+        _ => None,
+    }
+}
+
+/// The word, symbol run (`->`, `&&`, `==`) or single character at `pos`.
+fn found_at(text: &str, pos: usize) -> &str {
+    const SYMBOLS: &str = "-=<>!&|.+*/%:";
+    let rest = &text[pos..];
+    let first = rest.chars().next();
+    let len = match first {
+        None => 0,
+        Some(c) if c.is_alphanumeric() || c == '_' => rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len()),
+        Some(c) if SYMBOLS.contains(c) => rest
+            .find(|c: char| !SYMBOLS.contains(c))
+            .unwrap_or(rest.len()),
+        Some(c) => c.len_utf8(),
+    };
+    &rest[..len]
+}
+
+fn describe_found(found: &str) -> String {
+    match found {
+        "" => "the end of the file".to_string(),
+        "\n" | "\r" => "the end of the line".to_string(),
+        s => format!("`{s}`"),
+    }
+}
+
+/// Whether an expected token says something: not whitespace, a comment,
+/// a character range (`a..z`, shown by pest as such) or a single character
+/// that merely continues a name.
+fn is_meaningful(token: &str) -> bool {
+    let chars: Vec<char> = token.chars().collect();
+    match chars.as_slice() {
+        [] | [_, '.', '.', _] => false,
+        [c] => !(c.is_whitespace() || c.is_alphanumeric() || *c == '_' || *c == '#'),
+        _ => token != "BUILTIN_RULE",
+    }
+}
+
+fn is_letters(token: &str) -> bool {
+    token.chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
+fn is_field(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::text_field
+            | Rule::help_field
+            | Rule::title_field
+            | Rule::source_field
+            | Rule::tags_field
+            | Rule::advice_field
+            | Rule::kind_field
+            | Rule::into_field
+            | Rule::number_field
+            | Rule::text_input_field
+            | Rule::examples_field
+            | Rule::option
+            | Rule::item_def
+            | Rule::when_arm
+            | Rule::else_arm
+            | Rule::set_effect
+            | Rule::add_effect
+            | Rule::remove_effect
+    )
+}
+
+/// Plain words for every rule a user could be told was expected.
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::EOI => "the end of the file",
+        Rule::header => "a tree header such as `tree my_tree \"Title\" { ... }`",
+        Rule::version_field
+        | Rule::start_field
+        | Rule::script_field
+        | Rule::outcomes_field
+        | Rule::cite_field => "a header field (`version`, `start`, `script`, `outcomes`, `source`)",
+        Rule::var_decl => "`var`",
+        Rule::include => "`include`",
+        Rule::assert_rule => "`assert`",
+        Rule::assert_always | Rule::assert_never | Rule::assert_reach => {
+            "`always(...)`, `never(...)` or `reachable(...)`"
+        }
+        Rule::node | Rule::node_kind => {
+            "a node (`question`, `checklist`, `input`, `branch`, `score`, `info` or `outcome`)"
+        }
+        Rule::bool_ty | Rule::int_ty | Rule::text_ty | Rule::one_of_ty | Rule::set_ty => {
+            "a type (`bool`, `int`, `text`, `one_of(...)` or `set(...)`)"
+        }
+        r if is_field(r) => "a field",
+        Rule::goto => "`-> target`",
+        Rule::condition => "`if`",
+        Rule::effect_block => "`{` with effects",
+        Rule::expr | Rule::paren | Rule::hook_call | Rule::name | Rule::prefix_op => EXPRESSION,
+        Rule::infix_op => OPERATOR,
+        Rule::string | Rule::plain_string | Rule::triple_string => STRING,
+        Rule::ident | Rule::path | Rule::ident_list => NAME,
+        Rule::int | Rule::signed_int => NUMBER,
+        _ => return None,
+    })
+}
+
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// The first bracket that opens deeper than `limit`, skipping strings and
+/// comments.
+pub(super) fn too_deep(text: &str, limit: usize) -> Option<usize> {
+    let mut lexer = Lexer::new(text, 0);
+    let mut depth = 0usize;
+    while let Some(token) = lexer.next_token() {
+        match token {
+            Token::Open(i, _) => {
+                depth += 1;
+                if depth > limit {
+                    return Some(i);
+                }
+            }
+            Token::Close(..) => depth = depth.saturating_sub(1),
+            Token::UnclosedString(_) => return None,
+        }
+    }
+    None
+}
