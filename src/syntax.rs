@@ -688,14 +688,14 @@ impl Lower {
     }
 
     /// Arrange a flat `prefix* primary (infix prefix* primary)*` sequence by
-    /// precedence with an operator stack (shunting-yard). Recursion happens
+    /// precedence with a Pratt parser (binding powers, see [`Token`]). Its
+    /// recursion is bounded by [`MAX_OPERATORS`]; other recursion happens
     /// only through parentheses and call arguments, which [`MAX_NESTING`]
     /// bounds.
     fn expr_tree(&self, pair: &Pair<'_, Rule>) -> Option<Expr> {
-        let mut operands: Vec<Expr> = Vec::new();
-        let mut ops: Vec<Pending> = Vec::new();
+        let mut tokens = Vec::new();
         for part in pair.clone().into_inner() {
-            match part.as_rule() {
+            tokens.push(match part.as_rule() {
                 Rule::prefix_op => {
                     self.refuse_glued(&part);
                     let op = if part.as_str() == "-" {
@@ -703,40 +703,35 @@ impl Lower {
                     } else {
                         UnaryOp::Not
                     };
-                    ops.push(Pending::Prefix(op, part.as_span().start()));
+                    Token::Prefix(op, part.as_span().start())
                 }
-                Rule::infix_op => {
-                    let Some(op) = binop(part.as_str()) else {
-                        return self.bad(&part, "operator");
-                    };
-                    let (prec, right) = precedence(op);
-                    while ops.last().is_some_and(|top| {
-                        top.precedence() > prec || (top.precedence() == prec && !right)
-                    }) {
-                        let top = ops.pop()?;
-                        self.reduce(top, &mut operands, &part)?;
-                    }
-                    ops.push(Pending::Infix(op));
-                }
-                _ => operands.push(self.primary(&part)?),
-            }
+                Rule::infix_op => match binop(part.as_str()) {
+                    Some(op) => Token::Infix(op),
+                    None => return self.bad(&part, "operator"),
+                },
+                _ => Token::Operand(self.primary(&part)?),
+            });
         }
-        while let Some(top) = ops.pop() {
-            self.reduce(top, &mut operands, pair)?;
-        }
-        match (operands.pop(), operands.is_empty()) {
-            (Some(e), true) => Some(e),
-            _ => self.bad(pair, "expression"),
+        let mut tokens = tokens.into_iter().peekable();
+        let expr = self.pratt(&mut tokens, 0, pair)?;
+        match tokens.next() {
+            None => Some(expr),
+            Some(_) => self.bad(pair, "expression"),
         }
     }
 
-    /// Apply one pending operator to the operands on top of the stack.
-    fn reduce(&self, op: Pending, operands: &mut Vec<Expr>, at: &Pair<'_, Rule>) -> Option<()> {
-        let expr = match op {
-            Pending::Prefix(op, start) => {
-                let Some(operand) = operands.pop() else {
-                    return self.bad(at, "expression");
-                };
+    /// Parse operands joined by infix operators that bind at least as
+    /// tightly as `min_power`.
+    fn pratt(
+        &self,
+        tokens: &mut std::iter::Peekable<std::vec::IntoIter<Token>>,
+        min_power: u8,
+        at: &Pair<'_, Rule>,
+    ) -> Option<Expr> {
+        let mut lhs = match tokens.next() {
+            Some(Token::Operand(e)) => e,
+            Some(Token::Prefix(op, start)) => {
+                let operand = self.pratt(tokens, prefix_power(op), at)?;
                 Spanned {
                     span: Span::new(self.file, start, start).to(operand.span),
                     node: ExprKind::Unary {
@@ -745,22 +740,25 @@ impl Lower {
                     },
                 }
             }
-            Pending::Infix(op) => {
-                let (Some(rhs), Some(lhs)) = (operands.pop(), operands.pop()) else {
-                    return self.bad(at, "expression");
-                };
-                Spanned {
-                    span: lhs.span.to(rhs.span),
-                    node: ExprKind::Binary {
-                        op,
-                        lhs: Box::new(lhs),
-                        rhs: Box::new(rhs),
-                    },
-                }
-            }
+            Some(Token::Infix(_)) | None => return self.bad(at, "expression"),
         };
-        operands.push(expr);
-        Some(())
+        while let Some(&Token::Infix(op)) = tokens.peek() {
+            let (left, right) = infix_power(op);
+            if left < min_power {
+                break;
+            }
+            tokens.next();
+            let rhs = self.pratt(tokens, right, at)?;
+            lhs = Spanned {
+                span: lhs.span.to(rhs.span),
+                node: ExprKind::Binary {
+                    op,
+                    lhs: Box::new(lhs),
+                    rhs: Box::new(rhs),
+                },
+            };
+        }
+        Some(lhs)
     }
 
     fn primary(&self, pair: &Pair<'_, Rule>) -> Option<Expr> {
@@ -835,21 +833,31 @@ impl Lower {
     }
 }
 
-/// An operator waiting on the stack for its right operand.
-#[derive(Debug, Clone, Copy)]
-enum Pending {
+/// One piece of an expression's flat operator sequence.
+enum Token {
     /// A prefix operator and where it starts.
     Prefix(UnaryOp, usize),
     Infix(BinOp),
+    Operand(Expr),
 }
 
-impl Pending {
-    fn precedence(self) -> u8 {
-        match self {
-            Pending::Prefix(UnaryOp::Not, _) => 4,
-            Pending::Prefix(UnaryOp::Neg, _) => 8,
-            Pending::Infix(op) => precedence(op).0,
-        }
+/// Left and right binding powers of an infix operator: left-associative
+/// operators bind a little tighter on the right, `implies` on the left.
+fn infix_power(op: BinOp) -> (u8, u8) {
+    let (level, right_assoc) = precedence(op);
+    if right_assoc {
+        (level * 2 + 1, level * 2)
+    } else {
+        (level * 2, level * 2 + 1)
+    }
+}
+
+/// The binding power of a prefix operator's operand: `not` takes a whole
+/// comparison (`not a == b` is `not (a == b)`), unary minus one factor.
+fn prefix_power(op: UnaryOp) -> u8 {
+    match op {
+        UnaryOp::Not => 4 * 2,
+        UnaryOp::Neg => 8 * 2,
     }
 }
 
