@@ -172,8 +172,31 @@ fn graphviz_svg(dot: &str) -> Result<String, String> {
     String::from_utf8(out.stdout).map_err(|e| e.to_string())
 }
 
+/// Is Graphviz installed? Under `CI=true` it must be (`.ci/run` installs
+/// it); elsewhere, a machine with only the Rust toolchain skips the
+/// Graphviz tests with a note instead of failing them.
+fn graphviz_present() -> bool {
+    let found = Command::new("dot")
+        .arg("-V")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Graphviz is not installed: run .ci/install-graphviz"
+        );
+        eprintln!("skipped: Graphviz is not installed (.ci/install-graphviz)");
+    }
+    found
+}
+
 #[test]
 fn graphviz_renders_every_picture_without_a_warning() {
+    if !graphviz_present() {
+        return;
+    }
     let failures: Vec<String> = every_picture(Format::Dot)
         .into_iter()
         .filter_map(|(name, dot)| graphviz_svg(&dot).err().map(|e| format!("{name}: {e}")))
@@ -185,6 +208,9 @@ fn graphviz_renders_every_picture_without_a_warning() {
 /// that no two ids met, however odd the tree's ids are.
 #[test]
 fn graphviz_draws_one_node_per_tree_node() {
+    if !graphviz_present() {
+        return;
+    }
     for (model, label) in [(load(&hostile()), "hostile"), (odd_model(), "odd")] {
         let svg = graphviz_svg(&graph::dot(&model, &Overlay::none())).expect("dot renders");
         let drawn = svg.matches("class=\"node\"").count();
