@@ -1,8 +1,10 @@
 //! `guidetree check FILE...`
 
-use crate::check::check_path;
+use crate::check::check_with_options;
 use crate::cli::{EXIT_FAIL, EXIT_OK};
+use crate::cmd::closed_is_fine;
 use crate::diag::{self, Diagnostic, Palette};
+use crate::load::Disk;
 use crate::source::Sources;
 use std::io::Write;
 use std::path::PathBuf;
@@ -18,6 +20,8 @@ pub struct Args {
     /// Treat warnings as errors (exit 1 when there are any).
     #[arg(long)]
     pub deny_warnings: bool,
+    #[command(flatten)]
+    pub load: crate::cmd::LoadArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -37,7 +41,7 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
     let mut stderr = anstream::stderr();
     let (mut errors, mut warnings) = (0, 0);
     for path in &args.files {
-        let (diags, sources) = match check_path(path) {
+        let (diags, sources) = match check_with_options(&Disk, path, args.load.options()) {
             Ok(checked) => (checked.warnings, checked.model.sources),
             Err(failure) => (failure.diagnostics, failure.sources),
         };
@@ -51,7 +55,7 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
                     .iter()
                     .map(|d| serde_json::to_value(d.to_json(&sources))),
             ),
-            Format::Human => report(&mut stderr, path, &diags, &sources)?,
+            Format::Human => closed_is_fine(report(&mut stderr, path, &diags, &sources))?,
         }
     }
     match args.format {
@@ -63,12 +67,18 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
                 "warnings": warnings,
             });
             let mut stdout = std::io::stdout().lock();
-            serde_json::to_writer_pretty(&mut stdout, &out)?;
-            writeln!(stdout)?;
+            let written = serde_json::to_writer_pretty(&mut stdout, &out)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(stdout));
+            closed_is_fine(written)?;
         }
         Format::Human if args.files.len() > 1 => {
             let verdict = if failed { "failed" } else { "ok" };
-            writeln!(stderr, "checked {} files: {verdict}", args.files.len())?;
+            closed_is_fine(writeln!(
+                stderr,
+                "checked {} files: {verdict}",
+                args.files.len()
+            ))?;
         }
         Format::Human => {}
     }
@@ -80,7 +90,7 @@ fn report(
     path: &std::path::Path,
     diags: &[Diagnostic],
     sources: &Sources,
-) -> anyhow::Result<()> {
+) -> std::io::Result<()> {
     for d in diags {
         writeln!(out, "{}", diag::render(d, sources, Palette::colored()))?;
     }
