@@ -227,20 +227,29 @@ impl Checker {
     /// Refuse a file outside the root tree's folder (unless allowed),
     /// with an error at `span`, where the file is named.
     fn inside_folder(&mut self, fs: &dyn FileSystem, path: &Path, span: Span, what: &str) -> bool {
-        if self.options.allow_outside_includes || load::is_inside(fs, &self.folder, path) {
+        if self.options.allow_outside_includes {
             return true;
         }
-        let folder = match self.folder.as_os_str().is_empty() {
-            true => "the current folder".to_string(),
-            false => format!("`{}`", self.folder.display()),
+        let how = match load::place(fs, &self.folder, path) {
+            load::Place::Inside => return true,
+            load::Place::Outside => "this leads outside",
+            load::Place::LinkedOutside => "a symbolic link on the way leads outside",
+        };
+        let folder = if self.folder.as_os_str().is_empty() {
+            "the current folder".to_string()
+        } else {
+            format!("`{}`", self.folder.display())
         };
         self.push(
             Diagnostic::error(
                 "E030",
-                format!("the {what} `{}` is outside the tree's folder", path.display()),
+                format!(
+                    "the {what} `{}` is outside the tree's folder",
+                    load::normalize(path).display()
+                ),
                 span,
             )
-            .label(format!("this leads outside {folder}"))
+            .label(format!("{how} {folder}"))
             .help(format!(
                 "keep the files a tree uses in its folder or below it; if you trust this tree, \
                  pass --allow-outside-includes to read the {what} anyway"

@@ -57,17 +57,28 @@ pub struct LoadOptions {
     pub allow_outside_includes: bool,
 }
 
-/// Is `path` inside `folder` (or below it)? Both are compared as written,
+/// Where a file named by a tree lies, seen from the root tree's folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// In the folder or below it.
+    Inside,
+    /// Outside, as written: `../x`, or an absolute path elsewhere.
+    Outside,
+    /// Inside as written, but a symbolic link on the way leads outside.
+    LinkedOutside,
+}
+
+/// Where `path` lies relative to `folder`. Both are compared as written,
 /// after removing `.` and `..`, and then, where the file system can resolve
 /// them, with symbolic links followed, so that neither `../x`, an absolute
 /// path nor a link pointing elsewhere gets out.
-pub fn is_inside(fs: &dyn FileSystem, folder: &Path, path: &Path) -> bool {
+pub fn place(fs: &dyn FileSystem, folder: &Path, path: &Path) -> Place {
     let (folder, path) = (normalize(folder), normalize(path));
     let lexical = path
         .strip_prefix(&folder)
         .is_ok_and(|rest| rest.components().all(|c| matches!(c, Component::Normal(_))));
     if !lexical {
-        return false;
+        return Place::Outside;
     }
     let here = |p: &Path| {
         if p.as_os_str().is_empty() {
@@ -77,8 +88,8 @@ pub fn is_inside(fs: &dyn FileSystem, folder: &Path, path: &Path) -> bool {
         }
     };
     match (fs.canonical(&here(&folder)), fs.canonical(&path)) {
-        (Some(folder), Some(path)) => path.starts_with(folder),
-        _ => true,
+        (Some(folder), Some(path)) if !path.starts_with(&folder) => Place::LinkedOutside,
+        _ => Place::Inside,
     }
 }
 
@@ -193,7 +204,9 @@ mod tests {
     #[test]
     fn inside_means_below_the_folder_as_written() {
         let fs = MemoryFs::new();
-        let inside = |folder: &str, path: &str| is_inside(&fs, Path::new(folder), Path::new(path));
+        let inside = |folder: &str, path: &str| {
+            place(&fs, Path::new(folder), Path::new(path)) == Place::Inside
+        };
         assert!(inside("trees", "trees/a.tree"));
         assert!(inside("trees", "trees/parts/../a.tree"));
         assert!(inside("", "a.tree"));

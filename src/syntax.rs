@@ -21,6 +21,10 @@ struct Grammar;
 pub const MAX_NESTING: usize = 64;
 /// Most operators accepted in one expression, for the same reason.
 pub const MAX_OPERATORS: usize = 1024;
+/// Deepest expression accepted: operators, brackets and calls nested in one
+/// another (`a + b + c` is 2 deep, as `a + (b + c)` is). The checker and
+/// the evaluator walk expressions recursively, so this bounds their stack.
+pub const MAX_EXPR_DEPTH: usize = 128;
 
 /// Parse one file. On failure, returns every syntax problem found (the parser
 /// stops at the first one; lowering problems are collected).
@@ -809,6 +813,25 @@ impl Lower {
             );
             return None;
         }
+        let expr = self.pratt_expr(pair)?;
+        let depth = depth(&expr);
+        if depth > MAX_EXPR_DEPTH {
+            self.diags.borrow_mut().push(
+                Diagnostic::error(
+                    "E017",
+                    format!("expression nested {depth} deep; at most {MAX_EXPR_DEPTH} levels are allowed"),
+                    span,
+                )
+                .label("too deep")
+                .help("split the expression, or name parts of it with variables"),
+            );
+            return None;
+        }
+        Some(expr)
+    }
+
+    /// Arrange an expression's flat operators by precedence.
+    fn pratt_expr(&self, pair: Pair<'_, Rule>) -> Option<Expr> {
         let file = self.file;
         pratt()
             .map_primary(|p| self.primary(p))
@@ -876,6 +899,32 @@ impl Lower {
         };
         Some(Spanned { node, span })
     }
+}
+
+/// How deeply an expression nests (a literal is 1 deep), found without
+/// recursion so that it is safe on any input.
+fn depth(expr: &Expr) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(expr, 1)];
+    while let Some((e, d)) = stack.pop() {
+        deepest = deepest.max(d);
+        match &e.node {
+            ExprKind::Unary { expr, .. } => stack.push((expr, d + 1)),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                stack.push((lhs, d + 1));
+                stack.push((rhs, d + 1));
+            }
+            ExprKind::Hook { args, .. } | ExprKind::Call { args, .. } => {
+                stack.extend(args.iter().map(|a| (a, d + 1)));
+            }
+            ExprKind::Int(_)
+            | ExprKind::Str(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Name(_)
+            | ExprKind::Visited(_) => {}
+        }
+    }
+    deepest
 }
 
 fn binop(rule: Rule) -> Option<BinOp> {
