@@ -29,7 +29,7 @@ pub const MAX_INCLUDE_DEPTH: usize = 16;
 /// cannot make the checker load millions.
 pub const MAX_FILES: usize = 256;
 /// Most nodes one tree may have, includes counted.
-pub const MAX_NODES: usize = 4_000_000;
+pub const MAX_NODES: usize = 1_000_000;
 
 /// A tree that passed the checker, with any warnings.
 #[derive(Debug)]
