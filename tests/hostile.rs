@@ -308,6 +308,103 @@ fn a_text_that_doubles_stops_at_the_length_limit() {
     assert_eq!(s.history().len(), 15, "the refused answer changed nothing");
 }
 
+/// Odd but well-formed-looking trees: each is refused with its code, or
+/// accepted, and none panics.
+#[test]
+fn odd_values_get_clear_errors() {
+    let members = |n: usize| (0..n).map(|k| format!("m{k}")).collect::<Vec<_>>().join(", ");
+    let cases: Vec<(&str, String, Option<&str>)> = vec![
+        (
+            "a number past i64",
+            "tree t \"T\" { version 99999999999999999999 start e outcomes done }\n\
+             outcome e { kind done title \"x\" }\n"
+                .into(),
+            Some("E015"),
+        ),
+        (
+            "an empty input range",
+            "tree t \"T\" { start c outcomes done }\nvar n: int = 0\n\
+             input c { text \"N\" number into n range 5..=1 -> e }\n\
+             outcome e { kind done title \"{n}\" }\n"
+                .into(),
+            Some("E015"),
+        ),
+        (
+            "a set with 65 members",
+            format!(
+                "tree t \"T\" {{ start e outcomes done }}\nvar s: set({})\n\
+                 outcome e {{ kind done title \"{{s}}\" }}\n",
+                members(65)
+            ),
+            Some("E015"),
+        ),
+        (
+            "the same checklist item twice",
+            "tree t \"T\" { start c outcomes done }\nvar s: set(a)\n\
+             checklist c { text \"C\" into s item a \"A\" item a \"B\" -> e }\n\
+             outcome e { kind done title \"{s}\" }\n"
+                .into(),
+            Some("E002"),
+        ),
+        (
+            "an interpolation never closed",
+            "tree t \"T\" { start e outcomes done }\n\
+             outcome e { kind done title \"\u{1F600}{x\" }\n"
+                .into(),
+            Some("E001"),
+        ),
+        (
+            "a one-megabyte name",
+            format!(
+                "tree t \"T\" {{ start {id} outcomes done }}\n\
+                 outcome {id} {{ kind done title \"x\" }}\n",
+                id = "a".repeat(1 << 20)
+            ),
+            None,
+        ),
+        (
+            "right-to-left marks and combining accents",
+            "tree t \"T\u{301}\u{202e}\" { start e outcomes done }\n\
+             outcome e { kind done title \"\u{202e}\u{301}\" text \"\"\"\n\t\u{a0}mixed\n  indent\n\"\"\" }\n"
+                .into(),
+            None,
+        ),
+    ];
+    for (what, text, code) in cases {
+        let result = check_text(&text);
+        match code {
+            Some(code) => assert!(codes(&result).contains(&code), "{what}: {}", report(&result)),
+            None => assert!(result.is_ok(), "{what}: {}", report(&result)),
+        }
+        harness::inspect(&result);
+    }
+}
+
+#[test]
+fn arithmetic_overflow_at_run_time_is_an_error_not_a_panic() {
+    let m = model(check_text(
+        "tree t \"T\" { start c outcomes done }\n\
+         var m: int = 0 - 9223372036854775807 - 1\nvar x: int = 0\n\
+         question c { text \"Q\"\n\
+           option div \"A\" { set x = m / -1 } -> e\n\
+           option rem \"B\" { set x = m % -1 } -> e\n\
+           option neg \"C\" { set x = -m } -> e\n\
+           option mul \"D\" { set x = m * 2 } -> e\n\
+           option zero \"E\" { set x = 1 / x } -> e }\n\
+         outcome e { kind done title \"{x}\" }\n",
+    ));
+    let mut s = Session::new(&m).unwrap();
+    for i in 0..5 {
+        let err = s.answer(Answer::Choose(i)).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("overflow") || text.contains("too large") || text.contains("division by zero"),
+            "{text}"
+        );
+        assert!(s.history().is_empty());
+    }
+}
+
 // ─── Large trees ───────────────────────────────────────────────────────────
 
 /// A chain of `nodes` nodes (questions, infos, branches and scores in turn)
