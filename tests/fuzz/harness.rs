@@ -11,9 +11,10 @@
 use guidetree::check::{self, CheckResult};
 use guidetree::diag::{self, Palette};
 use guidetree::graph::{self, Overlay};
-use guidetree::interp::{Answer, Record, Reason, Session};
+use guidetree::eval;
+use guidetree::interp::{Answer, AnswerError, Record, Reason, Session};
 use guidetree::load::MemoryFs;
-use guidetree::model::{InputKind, Model, NodeId, NodeKind, Value};
+use guidetree::model::{InputKind, Model, NodeId, NodeKind, Text, Value};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -86,7 +87,7 @@ pub fn inspect(result: &CheckResult) {
             }
             // A short walk with valid answers: a checked tree must run.
             let bytes: Vec<u8> = (0u8..64).map(|b| b.wrapping_mul(37)).collect();
-            drive(model, &bytes);
+            drive(model, Session::new(model), &bytes);
         }
     }
 }
@@ -129,14 +130,24 @@ pub fn models() -> &'static [Model] {
     })
 }
 
-/// The first byte picks a tree; the rest is a stream of answers (valid,
-/// nonsense and in between), `back` and `restart`.
+/// The first byte picks a tree (and, with its top bit set, a node to start
+/// from, as `run --from` does, taken from the second byte); the rest is a
+/// stream of answers (valid, nonsense and in between), `back` and `restart`.
 pub fn session_answers(data: &[u8]) {
     let models = models();
     let Some((&pick, rest)) = data.split_first() else {
         return;
     };
-    drive(&models[usize::from(pick) % models.len()], rest);
+    let model = &models[usize::from(pick & 0x7f) % models.len()];
+    if pick & 0x80 == 0 {
+        drive(model, Session::new(model), rest);
+        return;
+    }
+    let Some((&node, rest)) = rest.split_first() else {
+        return;
+    };
+    let node = NodeId(u32::from(node) * 7 % model.nodes.len() as u32);
+    drive(model, Session::from_node(model, node, model.defaults()), rest);
 }
 
 /// Everything a caller can observe about a session.
@@ -166,10 +177,11 @@ impl State {
 /// Run a session on `model` from an op stream, checking after every op that
 /// refused answers change nothing, `back` restores the state before the
 /// answer it undoes exactly, and `restart` restores the first step.
-fn drive(model: &Model, data: &[u8]) {
-    let Ok(mut session) = Session::new(model) else {
+fn drive(model: &Model, start: Result<Session<'_>, AnswerError>, data: &[u8]) {
+    let Ok(mut session) = start else {
         return;
     };
+    let _ = model;
     let first = State::of(&session);
     // The state before each accepted answer, newest last.
     let mut undo: Vec<State> = Vec::new();
@@ -233,12 +245,30 @@ fn try_answer(session: &mut Session<'_>, undo: &mut Vec<State>, answer: Answer) 
         }
         Err(_) => assert_eq!(State::of(session), before, "a refused answer changes nothing"),
     }
-    // Asking what is visible never fails on these trees' conditions without
-    // hooks, and never changes the state.
+    // Looking at the step (what is shown, its texts) never changes it.
     let here = State::of(session);
     let _ = session.visible_options();
     let _ = session.visible_items();
+    show(session);
     assert_eq!(State::of(session), here, "looking changes nothing");
+}
+
+/// Render every text of the current step, as a front end would.
+fn show(session: &Session<'_>) {
+    let model = session.model();
+    let node = model.node(session.current());
+    let texts = node.text.iter().chain(&node.help);
+    let advice: &[Text] = match &node.kind {
+        NodeKind::Info { advice, .. } => advice,
+        NodeKind::Outcome { title, advice, .. } => {
+            let _ = eval::render(model, title, session);
+            advice
+        }
+        _ => &[],
+    };
+    for text in texts.chain(advice) {
+        let _ = eval::render(model, text, session);
+    }
 }
 
 /// An answer the current step should accept, steered by `b`.
@@ -257,7 +287,9 @@ fn valid_answer(session: &mut Session<'_>, b: u8) -> Option<Answer> {
                 .iter()
                 .enumerate()
                 .filter(|(bit, _)| b & (1 << (bit % 8)) != 0)
-                .fold(0u64, |m, (_, &i)| m | (1 << i));
+                .fold(0u64, |m, (_, &i)| {
+                    m | 1u64.checked_shl(u32::try_from(i).unwrap_or(u32::MAX)).unwrap_or(0)
+                });
             Some(Answer::Check(mask))
         }
         NodeKind::Input { input, .. } => Some(match input {
