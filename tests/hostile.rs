@@ -183,10 +183,7 @@ fn expressions_at_the_depth_limit_check_and_run() {
         format!("{} > 0", vec!["n"; MAX_EXPR_DEPTH - 1].join(" + ")),
         vec!["b"; MAX_EXPR_DEPTH].join(" implies "),
         format!("{}b", "not ".repeat(MAX_EXPR_DEPTH - 1)),
-        format!(
-            "{}n > 0",
-            "-".repeat(MAX_EXPR_DEPTH - 2)
-        ),
+        format!("{}n > 0", "-".repeat(MAX_EXPR_DEPTH - 2)),
     ];
     for cond in cases {
         let m = model(check_text(&condition_tree(&cond)));
@@ -304,7 +301,9 @@ fn a_text_that_doubles_stops_at_the_length_limit() {
     };
     // "ab" doubled 15 times is 64 KiB exactly; the 16th doubling is refused.
     assert_eq!(accepted, 15);
-    assert!(err.to_string().contains(&format!("longer than {MAX_TEXT_LEN} bytes")));
+    assert!(err
+        .to_string()
+        .contains(&format!("longer than {MAX_TEXT_LEN} bytes")));
     assert_eq!(s.history().len(), 15, "the refused answer changed nothing");
 }
 
@@ -312,7 +311,12 @@ fn a_text_that_doubles_stops_at_the_length_limit() {
 /// accepted, and none panics.
 #[test]
 fn odd_values_get_clear_errors() {
-    let members = |n: usize| (0..n).map(|k| format!("m{k}")).collect::<Vec<_>>().join(", ");
+    let members = |n: usize| {
+        (0..n)
+            .map(|k| format!("m{k}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let cases: Vec<(&str, String, Option<&str>)> = vec![
         (
             "a number past i64",
@@ -373,7 +377,11 @@ fn odd_values_get_clear_errors() {
     for (what, text, code) in cases {
         let result = check_text(&text);
         match code {
-            Some(code) => assert!(codes(&result).contains(&code), "{what}: {}", report(&result)),
+            Some(code) => assert!(
+                codes(&result).contains(&code),
+                "{what}: {}",
+                report(&result)
+            ),
             None => assert!(result.is_ok(), "{what}: {}", report(&result)),
         }
         harness::inspect(&result);
@@ -398,7 +406,9 @@ fn arithmetic_overflow_at_run_time_is_an_error_not_a_panic() {
         let err = s.answer(Answer::Choose(i)).unwrap_err();
         let text = err.to_string();
         assert!(
-            text.contains("overflow") || text.contains("too large") || text.contains("division by zero"),
+            text.contains("overflow")
+                || text.contains("too large")
+                || text.contains("division by zero"),
             "{text}"
         );
         assert!(s.history().is_empty());
@@ -465,7 +475,10 @@ fn a_1_000_000_node_tree_checks_and_runs() {
     assert_eq!(MAX_NODES, 1_000_000);
     let started = std::time::Instant::now();
     check_and_walk(MAX_NODES);
-    eprintln!("1,000,000 nodes: checked and walked in {:?}", started.elapsed());
+    eprintln!(
+        "1,000,000 nodes: checked and walked in {:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -511,10 +524,12 @@ fn the_flag_lets_includes_and_scripts_out() {
 #[test]
 fn a_link_that_stays_inside_is_fine() {
     let path = Path::new("tests/fixtures/hostile/escape/link_inside.tree");
-    assert!(std::fs::symlink_metadata("tests/fixtures/hostile/escape/inside_link.tree")
-        .unwrap()
-        .file_type()
-        .is_symlink());
+    assert!(
+        std::fs::symlink_metadata("tests/fixtures/hostile/escape/inside_link.tree")
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     let result = check_path(path);
     assert!(result.is_ok(), "{}", report(&result));
 }

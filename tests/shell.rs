@@ -32,7 +32,9 @@ fn closed_pipe() -> Stdio {
 
 /// A fresh folder for one test's files.
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("shell").join(name);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("shell")
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -112,7 +114,11 @@ fn a_path_that_is_not_utf8_works() {
     std::fs::copy("trees/hello.tree", &path).unwrap();
     let out = guidetree().arg("check").arg(&path).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stderr(&out).contains("caf\u{fffd}.tree: ok"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("caf\u{fffd}.tree: ok"),
+        "{}",
+        stderr(&out)
+    );
 
     let picture = dir.join(OsStr::from_bytes(b"pic\xff.dot"));
     let out = guidetree()
@@ -123,7 +129,9 @@ fn a_path_that_is_not_utf8_works() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(std::fs::read_to_string(&picture).unwrap().contains("digraph"));
+    assert!(std::fs::read_to_string(&picture)
+        .unwrap()
+        .contains("digraph"));
 
     let missing = dir.join(OsStr::from_bytes(b"\xff\xfe.tree"));
     let out = guidetree().arg("check").arg(&missing).output().unwrap();
@@ -149,7 +157,11 @@ fn a_file_that_fails_to_read_is_reported() {
     // for root, for whom permissions never fail.
     let out = run(&["check", "/proc/self/mem"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("cannot read `/proc/self/mem`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot read `/proc/self/mem`"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[cfg(unix)]
@@ -167,7 +179,11 @@ fn an_unreadable_file_is_reported() {
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     } else {
         assert_eq!(out.status.code(), Some(1));
-        assert!(stderr(&out).contains("permission denied"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("permission denied"),
+            "{}",
+            stderr(&out)
+        );
     }
 }
 
@@ -176,7 +192,11 @@ fn an_unreadable_file_is_reported() {
 fn an_endless_device_is_refused_at_the_size_limit() {
     let out = run(&["check", "/dev/zero"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("larger than the limit"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("larger than the limit"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -221,7 +241,11 @@ fn exit_codes_are_0_ok_1_failed_2_usage() {
 fn an_output_file_that_cannot_be_written_is_a_usage_error() {
     let out = run(&["graph", "trees/hello.tree", "-o", "no/such/dir/x.dot"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).starts_with("error: cannot write"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("error: cannot write"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -10,9 +10,9 @@
 
 use guidetree::check::{self, CheckResult};
 use guidetree::diag::{self, Palette};
-use guidetree::graph::{self, Overlay};
 use guidetree::eval;
-use guidetree::interp::{Answer, AnswerError, Record, Reason, Session};
+use guidetree::graph::{self, Overlay};
+use guidetree::interp::{Answer, AnswerError, Reason, Record, Session};
 use guidetree::load::MemoryFs;
 use guidetree::model::{InputKind, Model, NodeId, NodeKind, Text, Value};
 use std::path::Path;
@@ -97,10 +97,22 @@ pub fn inspect(result: &CheckResult) {
 /// The trees `session_answers` drives: small, hooked, and with includes.
 const TREES: [(&str, &str); 5] = [
     ("trees/hello.tree", include_str!("../../trees/hello.tree")),
-    ("trees/scoring.tree", include_str!("../../trees/scoring.tree")),
-    ("trees/scoring.rhai", include_str!("../../trees/scoring.rhai")),
-    ("trees/reconnect.tree", include_str!("../../trees/reconnect.tree")),
-    ("trees/reconnect.rhai", include_str!("../../trees/reconnect.rhai")),
+    (
+        "trees/scoring.tree",
+        include_str!("../../trees/scoring.tree"),
+    ),
+    (
+        "trees/scoring.rhai",
+        include_str!("../../trees/scoring.rhai"),
+    ),
+    (
+        "trees/reconnect.tree",
+        include_str!("../../trees/reconnect.tree"),
+    ),
+    (
+        "trees/reconnect.rhai",
+        include_str!("../../trees/reconnect.rhai"),
+    ),
 ];
 const INCLUDED: (&str, &str) = (
     "trees/no_response.tree",
@@ -147,7 +159,11 @@ pub fn session_answers(data: &[u8]) {
         return;
     };
     let node = NodeId(u32::from(node) * 7 % model.nodes.len() as u32);
-    drive(model, Session::from_node(model, node, model.defaults()), rest);
+    drive(
+        model,
+        Session::from_node(model, node, model.defaults()),
+        rest,
+    );
 }
 
 /// Everything a caller can observe about a session.
@@ -201,7 +217,11 @@ fn drive(model: &Model, start: Result<Session<'_>, AnswerError>, data: &[u8]) {
             }
             5 => {
                 let expected = undo.pop();
-                assert_eq!(session.back(), expected.is_some(), "back agrees with history");
+                assert_eq!(
+                    session.back(),
+                    expected.is_some(),
+                    "back agrees with history"
+                );
                 if let Some(expected) = expected {
                     assert_eq!(State::of(&session), expected, "back restores exactly");
                 }
@@ -243,7 +263,11 @@ fn try_answer(session: &mut Session<'_>, undo: &mut Vec<State>, answer: Answer) 
             assert_eq!(State::of(session), after, "answers are deterministic");
             undo.push(before);
         }
-        Err(_) => assert_eq!(State::of(session), before, "a refused answer changes nothing"),
+        Err(_) => assert_eq!(
+            State::of(session),
+            before,
+            "a refused answer changes nothing"
+        ),
     }
     // Looking at the step (what is shown, its texts) never changes it.
     let here = State::of(session);
@@ -288,7 +312,9 @@ fn valid_answer(session: &mut Session<'_>, b: u8) -> Option<Answer> {
                 .enumerate()
                 .filter(|(bit, _)| b & (1 << (bit % 8)) != 0)
                 .fold(0u64, |m, (_, &i)| {
-                    m | 1u64.checked_shl(u32::try_from(i).unwrap_or(u32::MAX)).unwrap_or(0)
+                    m | 1u64
+                        .checked_shl(u32::try_from(i).unwrap_or(u32::MAX))
+                        .unwrap_or(0)
                 });
             Some(Answer::Check(mask))
         }
