@@ -75,6 +75,9 @@ pub fn check_str(path: &Path, text: &str) -> CheckResult {
                 Disk.read(p)
             }
         }
+        fn canonical(&self, p: &Path) -> Option<PathBuf> {
+            Disk.canonical(p)
+        }
     }
     check_with(&Overlay { path, text }, path)
 }
@@ -156,6 +159,8 @@ struct Checker {
     options: LoadOptions,
     /// The root tree's folder, which includes and the script must stay in.
     folder: PathBuf,
+    /// Set once [`MAX_FILES`] is reached and reported.
+    too_many_files: bool,
 }
 
 /// What names an expression may use.
@@ -382,6 +387,9 @@ impl Checker {
                 continue;
             }
             if self.units.len() >= MAX_FILES {
+                if std::mem::replace(&mut self.too_many_files, true) {
+                    continue; // said once is enough
+                }
                 self.push(
                     Diagnostic::error(
                         "E031",
