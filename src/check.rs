@@ -159,7 +159,9 @@ struct Checker {
     options: LoadOptions,
     /// The root tree's folder, which includes and the script must stay in.
     folder: PathBuf,
-    /// Set once [`MAX_FILES`] is reached and reported.
+    /// Set once [`MAX_INCLUDE_DEPTH`] and [`MAX_FILES`] are reached and
+    /// reported: each is said once.
+    too_deep: bool,
     too_many_files: bool,
 }
 
@@ -375,20 +377,23 @@ impl Checker {
                 continue;
             }
             if chain.len() >= MAX_INCLUDE_DEPTH {
-                self.push(
-                    Diagnostic::error(
-                        "E031",
-                        format!("includes nest more than {MAX_INCLUDE_DEPTH} deep"),
-                        inc.path.span,
-                    )
-                    .label("too deep")
-                    .help("include the deepest files from a file nearer the root"),
-                );
+                let d = Diagnostic::error(
+                    "E031",
+                    format!("includes nest more than {MAX_INCLUDE_DEPTH} deep"),
+                    inc.path.span,
+                )
+                .label("too deep")
+                .help("include the deepest files from a file nearer the root");
+                // Said once is enough: a file included under several names
+                // would say it once per name.
+                if !std::mem::replace(&mut self.too_deep, true) {
+                    self.push(d);
+                }
                 continue;
             }
             if self.units.len() >= MAX_FILES {
                 if std::mem::replace(&mut self.too_many_files, true) {
-                    continue; // said once is enough
+                    continue;
                 }
                 self.push(
                     Diagnostic::error(
