@@ -102,9 +102,6 @@ pub fn check_with_options(fs: &dyn FileSystem, path: &Path, options: LoadOptions
     };
     ck.load(fs, path);
     if !ck.units.is_empty() && !ck.has_errors() {
-        ck.count_nodes();
-    }
-    if !ck.units.is_empty() && !ck.has_errors() {
         ck.declare();
         ck.resolve();
         if !ck.has_errors() {
@@ -159,8 +156,8 @@ struct Checker {
     options: LoadOptions,
     /// The root tree's folder, which includes and the script must stay in.
     folder: PathBuf,
-    /// Set once [`MAX_INCLUDE_DEPTH`] and [`MAX_FILES`] are reached and
-    /// reported: each is said once.
+    /// Whether [`MAX_INCLUDE_DEPTH`] and [`MAX_FILES`] were reached (and
+    /// reported).
     too_deep: bool,
     too_many_files: bool,
 }
@@ -229,6 +226,9 @@ impl Checker {
         let path = load::normalize(path);
         self.folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
         self.load_unit(fs, &path, String::new(), None, &mut chain);
+        if !self.has_errors() {
+            self.count_nodes();
+        }
     }
 
     /// Refuse a file outside the root tree's folder (unless allowed),
@@ -276,6 +276,8 @@ impl Checker {
         for unit in &self.units {
             total += unit.ast.nodes.len();
             if total > MAX_NODES {
+                // The first node past the limit (the total before this file
+                // was within it).
                 let node = &unit.ast.nodes[unit.ast.nodes.len() - (total - MAX_NODES)];
                 let d = Diagnostic::error(
                     "E031",
@@ -376,34 +378,34 @@ impl Checker {
             if !self.inside_folder(fs, &target, inc.path.span, "include") {
                 continue;
             }
+            // Each limit is reported once: a file included under several
+            // names would otherwise repeat it once per name.
             if chain.len() >= MAX_INCLUDE_DEPTH {
-                let d = Diagnostic::error(
-                    "E031",
-                    format!("includes nest more than {MAX_INCLUDE_DEPTH} deep"),
-                    inc.path.span,
-                )
-                .label("too deep")
-                .help("include the deepest files from a file nearer the root");
-                // Said once is enough: a file included under several names
-                // would say it once per name.
                 if !std::mem::replace(&mut self.too_deep, true) {
-                    self.push(d);
+                    self.push(
+                        Diagnostic::error(
+                            "E031",
+                            format!("includes nest more than {MAX_INCLUDE_DEPTH} deep"),
+                            inc.path.span,
+                        )
+                        .label("too deep")
+                        .help("include the deepest files from a file nearer the root"),
+                    );
                 }
                 continue;
             }
             if self.units.len() >= MAX_FILES {
-                if std::mem::replace(&mut self.too_many_files, true) {
-                    continue;
+                if !std::mem::replace(&mut self.too_many_files, true) {
+                    self.push(
+                        Diagnostic::error(
+                            "E031",
+                            format!("the tree loads more than {MAX_FILES} files, includes counted each time"),
+                            inc.path.span,
+                        )
+                        .label("one include too many")
+                        .help("a file included under several names is loaded once per name; include it once"),
+                    );
                 }
-                self.push(
-                    Diagnostic::error(
-                        "E031",
-                        format!("the tree loads more than {MAX_FILES} files, includes counted each time"),
-                        inc.path.span,
-                    )
-                    .label("one include too many")
-                    .help("a file included under several names is loaded once per name; include it once"),
-                );
                 continue;
             }
             self.namespaces.insert(ns.clone(), self.units.len());
