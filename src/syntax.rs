@@ -19,11 +19,13 @@ struct Grammar;
 /// Deepest bracket nesting accepted. Deeper input is refused before parsing
 /// so that neither the parser nor the checker can run out of stack.
 pub const MAX_NESTING: usize = 64;
-/// Most operators accepted in one expression, for the same reason.
+/// Most operators accepted in one run of an expression between brackets,
+/// for the same reason.
 pub const MAX_OPERATORS: usize = 1024;
-/// Deepest expression accepted: operators, brackets and calls nested in one
-/// another (`a + b + c` is 2 deep, as `a + (b + c)` is). The checker and
-/// the evaluator walk expressions recursively, so this bounds their stack.
+/// Deepest expression accepted, counting operators and calls nested in one
+/// another (`n` is 1 deep; `a + b + c` is 3 deep, as is `a + (b + c)`). The
+/// checker and the evaluator walk expressions recursively, so this bounds
+/// their stack.
 pub const MAX_EXPR_DEPTH: usize = 128;
 
 /// Parse one file. On failure, returns every syntax problem found (the parser
