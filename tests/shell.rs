@@ -201,6 +201,22 @@ fn an_endless_device_is_refused_at_the_size_limit() {
     );
 }
 
+/// A pipe is not a regular file (its size reads as 0), but reading it to
+/// its end is right: `guidetree check <(generate-tree)`.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_tree_from_a_pipe_is_read_to_its_end() {
+    let bin = env!("CARGO_BIN_EXE_guidetree");
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(format!("'{bin}' check <(cat trees/hello.tree)"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains(": ok"), "{}", stderr(&out));
+}
+
 #[test]
 fn empty_and_binary_files_are_reported() {
     let dir = scratch("not_trees");
