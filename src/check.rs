@@ -147,6 +147,8 @@ struct Checker {
     node_decls: Vec<(usize, usize)>,
     /// Namespace (qualified) → the unit it names.
     namespaces: HashMap<String, usize>,
+    /// Namespace (qualified) → where it was first given, loaded or not.
+    include_names: HashMap<String, Span>,
     nodes: Vec<Node>,
     asserts: Vec<Assert>,
     hook_calls: Vec<HookCall>,
@@ -347,8 +349,7 @@ impl Checker {
                 continue;
             };
             let ns = format!("{prefix}{}", inc.namespace.name);
-            if let Some(&other) = self.namespaces.get(&ns) {
-                let first = self.units[other].ast.header.span;
+            if let Some(&first) = self.include_names.get(&ns) {
                 self.push(
                     Diagnostic::error(
                         "E002",
@@ -361,6 +362,7 @@ impl Checker {
                 );
                 continue;
             }
+            self.include_names.insert(ns.clone(), inc.namespace.span);
             let target = load::normalize(&path.parent().unwrap_or(Path::new("")).join(&rel));
             if let Some(pos) = chain.iter().position(|p| *p == target) {
                 let cycle: Vec<String> = chain[pos..]
@@ -408,8 +410,12 @@ impl Checker {
                 }
                 continue;
             }
-            self.namespaces.insert(ns.clone(), self.units.len());
+            // The namespace names the unit only if the file loaded.
+            let index = self.units.len();
             self.load_unit(fs, &target, format!("{ns}."), Some(inc.path.span), chain);
+            if self.units.len() > index {
+                self.namespaces.insert(ns, index);
+            }
         }
         chain.pop();
         let _ = unit;

@@ -529,6 +529,34 @@ fn check_str_sees_links_too() {
     assert_eq!(codes(&check_str(path, &text)), ["E030"]);
 }
 
+/// Found by `check_bytes`: a namespace given twice, the first time to a
+/// file that failed to load, indexed a file that was never loaded.
+#[test]
+fn a_namespace_given_twice_points_at_the_first_include() {
+    let fs = MemoryFs::new()
+        .with(
+            "root.tree",
+            "tree t \"T\" { start e outcomes done }\n\
+             include \"empty.tree\" as a\ninclude \"empty.tree\" as a\n\
+             outcome e { kind done title \"E\" }\n",
+        )
+        .with("empty.tree", "");
+    let result = check_with(&fs, Path::new("root.tree"));
+    assert_eq!(codes(&result), ["E002", "E016"]);
+    let Err(failure) = &result else {
+        panic!("expected errors")
+    };
+    let first = &failure.diagnostics[0].secondary[0];
+    assert_eq!(first.text, "first included here");
+    let file = failure.sources.get(first.span.file);
+    assert_eq!(
+        file.line_col(first.span.start),
+        (2, 25),
+        "{}",
+        report(&result)
+    );
+}
+
 #[test]
 fn a_link_that_stays_inside_is_fine() {
     let path = Path::new("tests/fixtures/hostile/escape/link_inside.tree");
