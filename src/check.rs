@@ -8,7 +8,7 @@
 use crate::ast::{self, BinOp, ExprKind as AstExpr, Field, Ident, StrPart, TypeExpr, UnaryOp};
 use crate::diag::{self, did_you_mean, Diagnostic};
 use crate::eval::{self, Env};
-use crate::load::{Disk, FileSystem, ReadError};
+use crate::load::{self, Disk, FileSystem, LoadOptions, ReadError};
 use crate::model::{
     Arm, Assert, AssertRule, Choice, DomainId, Effect, Expr, ExprKind, HookCall, HookRuntime,
     InputKind, Item, Model, Node, NodeId, NodeKind, ScriptRef, Text, TextPart, Type, Value, Var,
@@ -19,12 +19,19 @@ use crate::source::{FileId, Sources, Span};
 use crate::syntax;
 use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 
 /// How deep includes may nest.
 pub const MAX_INCLUDE_DEPTH: usize = 16;
+/// Most tree files one tree may load, counting a file once for every time
+/// it is included (a file included twice under two names is loaded twice),
+/// so that a few small files that include each other many times over
+/// cannot make the checker load millions.
+pub const MAX_FILES: usize = 256;
+/// Most nodes one tree may have, includes counted.
+pub const MAX_NODES: usize = 1_000_000;
 
 /// A tree that passed the checker, with any warnings.
 #[derive(Debug)]
@@ -74,6 +81,9 @@ pub fn check_str(path: &Path, text: &str) -> CheckResult {
                 Disk.read(p)
             }
         }
+        fn canonical(&self, p: &Path) -> Option<PathBuf> {
+            Disk.canonical(p)
+        }
     }
     check_with(&Overlay { path, text }, path)
 }
@@ -83,7 +93,19 @@ pub fn check_str(path: &Path, text: &str) -> CheckResult {
 /// # Errors
 /// Every problem found, when at least one is an error.
 pub fn check_with(fs: &dyn FileSystem, path: &Path) -> CheckResult {
-    let mut ck = Checker::default();
+    check_with_options(fs, path, LoadOptions::default())
+}
+
+/// Check a tree read through any [`FileSystem`], with [`LoadOptions`]
+/// (such as `--allow-outside-includes`).
+///
+/// # Errors
+/// Every problem found, when at least one is an error.
+pub fn check_with_options(fs: &dyn FileSystem, path: &Path, options: LoadOptions) -> CheckResult {
+    let mut ck = Checker {
+        options,
+        ..Checker::default()
+    };
     ck.load(fs, path);
     if !ck.units.is_empty() && !ck.has_errors() {
         ck.declare();
@@ -92,7 +114,8 @@ pub fn check_with(fs: &dyn FileSystem, path: &Path) -> CheckResult {
             ck.graph();
         }
         ck.unused();
-        if let Some(script) = &ck.script {
+        let script = ck.script.clone().filter(|s| ck.confined(fs, s));
+        if let Some(script) = &script {
             match script::load(fs, &mut ck.sources, script, &ck.hook_calls) {
                 Ok(runtime) => ck.hooks = Some(runtime),
                 Err(diags) => ck.diags.extend(diags),
@@ -139,6 +162,13 @@ struct Checker {
     script: Option<ScriptRef>,
     /// The compiled script, once it passed its checks.
     hooks: Option<Arc<dyn HookRuntime>>,
+    options: LoadOptions,
+    /// The root tree's folder, which includes and the script must stay in.
+    folder: PathBuf,
+    /// Whether [`MAX_INCLUDE_DEPTH`] and [`MAX_FILES`] were reached (and
+    /// reported).
+    too_deep: bool,
+    too_many_files: bool,
 }
 
 /// An `include ... as ns`: where it was named, and the unit it loaded (none
@@ -211,7 +241,73 @@ impl Checker {
 
     fn load(&mut self, fs: &dyn FileSystem, path: &Path) {
         let mut chain = Vec::new();
-        self.load_unit(fs, &normalize(path), String::new(), None, &mut chain);
+        let path = load::normalize(path);
+        self.folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        self.load_unit(fs, &path, String::new(), None, &mut chain);
+        if !self.has_errors() {
+            self.count_nodes();
+        }
+    }
+
+    /// Refuse a file outside the root tree's folder (unless allowed),
+    /// with an error at `span`, where the file is named.
+    fn inside_folder(&mut self, fs: &dyn FileSystem, path: &Path, span: Span, what: &str) -> bool {
+        if self.options.allow_outside_includes {
+            return true;
+        }
+        let how = match load::place(fs, &self.folder, path) {
+            load::Place::Inside => return true,
+            load::Place::Outside => "this leads outside",
+            load::Place::LinkedOutside => "a symbolic link on the way leads outside",
+        };
+        let folder = if self.folder.as_os_str().is_empty() {
+            "the current folder".to_string()
+        } else {
+            format!("`{}`", self.folder.display())
+        };
+        self.push(
+            Diagnostic::error(
+                "E030",
+                format!(
+                    "the {what} `{}` is outside the tree's folder",
+                    load::normalize(path).display()
+                ),
+                span,
+            )
+            .label(format!("{how} {folder}"))
+            .help(format!(
+                "keep the files a tree uses in its folder or below it; if you trust this tree, \
+                 pass --allow-outside-includes to read the {what} anyway"
+            )),
+        );
+        false
+    }
+
+    /// Is the hook script inside the root tree's folder (or allowed)?
+    fn confined(&mut self, fs: &dyn FileSystem, script: &ScriptRef) -> bool {
+        self.inside_folder(fs, &script.path, script.span, "hook script")
+    }
+
+    /// Refuse trees with more than [`MAX_NODES`] nodes before declaring them.
+    fn count_nodes(&mut self) {
+        let mut total = 0usize;
+        for unit in &self.units {
+            total += unit.ast.nodes.len();
+            if total > MAX_NODES {
+                // The first node past the limit (the total before this file
+                // was within it).
+                let node = &unit.ast.nodes[unit.ast.nodes.len() - (total - MAX_NODES)];
+                let d = Diagnostic::error(
+                    "E031",
+                    format!("the tree has more than {MAX_NODES} nodes"),
+                    node.id.span,
+                )
+                .label("one node too many")
+                .help("split the tree into smaller trees");
+                self.push(d);
+                return;
+            }
+        }
     }
 
     /// Load one file and, depth first, its includes. `chain` holds the files
@@ -288,7 +384,7 @@ impl Checker {
                 unit: None,
                 span: inc.namespace.span,
             };
-            let target = normalize(&path.parent().unwrap_or(Path::new("")).join(&rel));
+            let target = load::normalize(&path.parent().unwrap_or(Path::new("")).join(&rel));
             if let Some(pos) = chain.iter().position(|p| *p == target) {
                 let cycle: Vec<String> = chain[pos..]
                     .iter()
@@ -303,15 +399,39 @@ impl Checker {
                 self.namespaces.insert(ns, namespace);
                 continue;
             }
+            if !self.inside_folder(fs, &target, inc.path.span, "include") {
+                self.namespaces.insert(ns, namespace);
+                continue;
+            }
+            // Each limit is reported once: a file included under several
+            // names would otherwise repeat it once per name.
             if chain.len() >= MAX_INCLUDE_DEPTH {
-                self.push(
-                    Diagnostic::error(
-                        "E013",
-                        format!("includes nest more than {MAX_INCLUDE_DEPTH} deep"),
-                        inc.path.span,
-                    )
-                    .label("too deep"),
-                );
+                if !std::mem::replace(&mut self.too_deep, true) {
+                    self.push(
+                        Diagnostic::error(
+                            "E031",
+                            format!("includes nest more than {MAX_INCLUDE_DEPTH} deep"),
+                            inc.path.span,
+                        )
+                        .label("too deep")
+                        .help("include the deepest files from a file nearer the root"),
+                    );
+                }
+                self.namespaces.insert(ns, namespace);
+                continue;
+            }
+            if self.units.len() >= MAX_FILES {
+                if !std::mem::replace(&mut self.too_many_files, true) {
+                    self.push(
+                        Diagnostic::error(
+                            "E031",
+                            format!("the tree loads more than {MAX_FILES} files, includes counted each time"),
+                            inc.path.span,
+                        )
+                        .label("one include too many")
+                        .help("a file included under several names is loaded once per name; include it once"),
+                    );
+                }
                 self.namespaces.insert(ns, namespace);
                 continue;
             }
@@ -2348,24 +2468,6 @@ fn reach(succ: &[Vec<NodeId>], start: NodeId) -> Vec<bool> {
         stack.extend(succ[i].iter().map(|n| n.index()));
     }
     seen
-}
-
-/// Lexically clean a path (`a/./b/../c` → `a/c`) so include cycles are seen
-/// however the path was spelled.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// FNV-1a over every file's text, as 16 hex digits.

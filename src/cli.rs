@@ -1,8 +1,10 @@
 //! The command line: argument parsing and dispatch. Each subcommand lives in
 //! its own module under `cmd/`.
 //!
-//! Exit codes: 0 success, 1 the tree (or run, or test) failed, 2 usage or
-//! input errors.
+//! Exit codes: 0 success, 1 the tree (or run, or test) failed, including a
+//! tree file that cannot be read, 2 usage errors and failures outside any
+//! tree (an output file that cannot be written). A closed stdout or stderr
+//! ends the output and never changes the code. See `docs/robustness.md`.
 
 use crate::cmd;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -12,7 +14,8 @@ use std::io::Write;
 pub const EXIT_OK: i32 = 0;
 /// Exit code when a tree has errors, a test fails, or a run cannot go on.
 pub const EXIT_FAIL: i32 = 1;
-/// Exit code for bad usage: unknown flags, unreadable arguments.
+/// Exit code for bad usage (unknown flags, bad values) and for failures
+/// outside any tree, such as an output file that cannot be written.
 pub const EXIT_USAGE: i32 = 2;
 
 /// Check, run, explore and test guidance trees.

@@ -41,6 +41,8 @@ pub const CODES: &[(&str, &str)] = &[
     ("E021", "hook script does not compile"),
     ("E022", "hook not defined in the script"),
     ("E023", "hook called with the wrong number of arguments"),
+    ("E030", "include or script outside the tree's folder"),
+    ("E031", "too many included files, include levels or nodes"),
     ("W001", "unused variable"),
     ("W002", "unreachable node"),
     ("W003", "outcome kind never used"),

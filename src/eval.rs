@@ -5,6 +5,10 @@ use crate::model::{Effect, Expr, ExprKind, Model, NodeId, Text, Type, Value, Var
 use crate::source::Span;
 use std::sync::Arc;
 
+/// Longest text (in bytes) that joining texts with `+` may build, so that a
+/// loop that doubles a text fails with an error instead of eating memory.
+pub const MAX_TEXT_LEN: usize = 64 * 1024;
+
 /// What an expression can see. Sessions, the explorer and the checker's
 /// constant folding each provide one.
 pub trait Env {
@@ -143,7 +147,15 @@ fn binary(
         (BinOp::Add, Value::Int(a), Value::Int(b)) => {
             Value::Int(a.checked_add(*b).ok_or_else(overflow)?)
         }
-        (BinOp::Add, Value::Text(a), Value::Text(b)) => Value::Text(Arc::from(format!("{a}{b}"))),
+        (BinOp::Add, Value::Text(a), Value::Text(b)) => {
+            if a.len() + b.len() > MAX_TEXT_LEN {
+                return Err(err(
+                    format!("the joined text would be longer than {MAX_TEXT_LEN} bytes"),
+                    span,
+                ));
+            }
+            Value::Text(Arc::from(format!("{a}{b}")))
+        }
         (BinOp::Sub, Value::Int(a), Value::Int(b)) => {
             Value::Int(a.checked_sub(*b).ok_or_else(overflow)?)
         }

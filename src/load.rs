@@ -1,8 +1,10 @@
 //! Reading tree files (from disk or memory) with clear errors for files that
-//! are not trees at all: missing, directories, not UTF-8, empty.
+//! are not trees at all: missing, directories, not UTF-8, empty; and the
+//! rule that a tree only reads files inside its own folder.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
 
 /// Largest tree or script file accepted, in bytes.
 pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
@@ -25,9 +27,9 @@ pub enum ReadError {
         offset: usize,
     },
     /// The file is larger than [`MAX_FILE_SIZE`].
-    #[error("the file is {size} bytes; the limit is {MAX_FILE_SIZE}")]
+    #[error("the file is larger than the limit of {MAX_FILE_SIZE} bytes")]
     TooLarge {
-        /// The file's size in bytes.
+        /// The size found (for a device or pipe, how much was read).
         size: u64,
     },
     /// Any other failure, in the system's words.
@@ -42,6 +44,81 @@ pub trait FileSystem {
     /// # Errors
     /// When the file is missing, a directory, too large or not UTF-8.
     fn read(&self, path: &Path) -> Result<String, ReadError>;
+
+    /// The path with every symbolic link resolved, when the file exists
+    /// and the file system has links at all (the default has none).
+    fn canonical(&self, path: &Path) -> Option<PathBuf> {
+        let _ = path;
+        None
+    }
+}
+
+/// How a tree is loaded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Let includes and the hook script name files outside the root tree's
+    /// folder (`--allow-outside-includes`). Off by default, so that checking
+    /// or running a tree from elsewhere never reads, and shows pieces of,
+    /// unrelated files.
+    pub allow_outside_includes: bool,
+}
+
+/// Where a file named by a tree lies, seen from the root tree's folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// In the folder or below it.
+    Inside,
+    /// Outside, as written: `../x`, or an absolute path elsewhere.
+    Outside,
+    /// Inside as written, but a symbolic link on the way leads outside.
+    LinkedOutside,
+}
+
+/// Where `path` lies relative to `folder`. Both are compared as written,
+/// after removing `.` and `..`, and then, where the file system can resolve
+/// them, with symbolic links followed, so that neither `../x`, an absolute
+/// path nor a link pointing elsewhere gets out.
+pub fn place(fs: &dyn FileSystem, folder: &Path, path: &Path) -> Place {
+    let (folder, path) = (normalize(folder), normalize(path));
+    let lexical = path
+        .strip_prefix(&folder)
+        .is_ok_and(|rest| rest.components().all(|c| matches!(c, Component::Normal(_))));
+    if !lexical {
+        return Place::Outside;
+    }
+    let here = |p: &Path| {
+        if p.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            p.to_path_buf()
+        }
+    };
+    match (fs.canonical(&here(&folder)), fs.canonical(&path)) {
+        (Some(folder), Some(path)) if !path.starts_with(&folder) => Place::LinkedOutside,
+        _ => Place::Inside,
+    }
+}
+
+/// Lexically clean a path (`a/./b/../c` → `a/c`) so that a file is known
+/// however its path was spelled. Leading `..` stay: `../../x` is not `x`.
+#[must_use]
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                // `/..` is `/`.
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The real file system.
@@ -57,7 +134,17 @@ impl FileSystem for Disk {
         if meta.len() > MAX_FILE_SIZE {
             return Err(ReadError::TooLarge { size: meta.len() });
         }
-        let bytes = std::fs::read(path).map_err(|e| io_error(&e))?;
+        // The size in the metadata is no promise: devices (`/dev/zero`) and
+        // pipes report 0 and may never end, so stop reading past the limit.
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes))
+            .map_err(|e| io_error(&e))?;
+        if bytes.len() as u64 > MAX_FILE_SIZE {
+            return Err(ReadError::TooLarge {
+                size: bytes.len() as u64,
+            });
+        }
         String::from_utf8(bytes).map_err(|e| {
             let offset = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
@@ -66,6 +153,10 @@ impl FileSystem for Disk {
                 offset,
             }
         })
+    }
+
+    fn canonical(&self, path: &Path) -> Option<PathBuf> {
+        std::fs::canonicalize(path).ok()
     }
 }
 
@@ -103,5 +194,36 @@ impl MemoryFs {
 impl FileSystem for MemoryFs {
     fn read(&self, path: &Path) -> Result<String, ReadError> {
         self.files.get(path).cloned().ok_or(ReadError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_keeps_leading_parent_dirs() {
+        let n = |p: &str| normalize(Path::new(p));
+        assert_eq!(n("a/./b/../c"), Path::new("a/c"));
+        assert_eq!(n("../.."), Path::new("../.."));
+        assert_eq!(n("a/../../b"), Path::new("../b"));
+        assert_eq!(n("/../x"), Path::new("/x"));
+    }
+
+    #[test]
+    fn inside_means_below_the_folder_as_written() {
+        let fs = MemoryFs::new();
+        let inside = |folder: &str, path: &str| {
+            place(&fs, Path::new(folder), Path::new(path)) == Place::Inside
+        };
+        assert!(inside("trees", "trees/a.tree"));
+        assert!(inside("trees", "trees/parts/../a.tree"));
+        assert!(inside("", "a.tree"));
+        assert!(!inside("trees", "trees/../a.tree"));
+        assert!(!inside("trees", "elsewhere/a.tree"));
+        assert!(!inside("trees", "/etc/passwd"));
+        assert!(!inside("", "../a.tree"));
+        assert!(!inside("", "/a.tree"));
+        assert!(!inside("../trees", "../../a.tree"));
     }
 }

@@ -84,12 +84,12 @@ fn json_output_of_a_clean_file_is_empty() {
 }
 
 #[test]
-fn missing_file_is_a_usage_error() {
+fn missing_file_is_reported() {
     assert_cmd_snapshot!(check(&["tests/fixtures/no_such_file.tree"]));
 }
 
 #[test]
-fn directory_is_a_usage_error() {
+fn directory_is_reported() {
     assert_cmd_snapshot!(check(&["tests/fixtures"]));
 }
 

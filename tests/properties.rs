@@ -344,6 +344,6 @@ fn includes_nested_too_deep_are_an_error() {
         );
     }
     let result = check_with(&fs, Path::new("fuzz/f0.tree"));
-    assert!(codes(&result).contains(&"E013"), "{:?}", codes(&result));
+    assert!(codes(&result).contains(&"E031"), "{:?}", codes(&result));
     assert_well_formed(&result);
 }

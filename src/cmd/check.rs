@@ -1,12 +1,15 @@
 //! `guidetree check FILE...`: every problem in every file, at once.
 //!
 //! Exit codes: 0 when every file is clean (warnings allowed unless
-//! `--deny-warnings`), 1 when a tree has errors, 2 when an argument is not a
-//! file at all (missing, or a directory).
+//! `--deny-warnings`), 1 when a tree has errors or a file cannot be read as
+//! a tree (missing, a directory, not UTF-8: error E016), 2 for usage errors.
 
-use crate::check::check_path;
-use crate::cli::{EXIT_FAIL, EXIT_OK, EXIT_USAGE};
+use crate::check::check_with_options;
+use crate::cli::{EXIT_FAIL, EXIT_OK};
+use crate::cmd::closed_is_fine;
 use crate::diag::{self, Diagnostic, Palette};
+use crate::load::Disk;
+use crate::load::LoadOptions;
 use crate::source::Sources;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -23,6 +26,8 @@ pub struct Args {
     /// Treat warnings as errors (exit 1 when there are any).
     #[arg(long)]
     pub deny_warnings: bool,
+    #[command(flatten)]
+    pub load: crate::cmd::LoadArgs,
 }
 
 /// How `check` reports.
@@ -42,8 +47,8 @@ struct Report {
 }
 
 impl Report {
-    fn of(path: &Path) -> Self {
-        let (diagnostics, sources) = match check_path(path) {
+    fn of(path: &Path, options: LoadOptions) -> Self {
+        let (diagnostics, sources) = match check_with_options(&Disk, path, options) {
             Ok(checked) => (checked.warnings, checked.model.sources),
             Err(failure) => (failure.diagnostics, failure.sources),
         };
@@ -72,15 +77,15 @@ impl Report {
 /// # Errors
 /// Only when writing the report fails.
 pub fn run(args: &Args) -> anyhow::Result<i32> {
-    let reports: Vec<Report> = args.files.iter().map(|p| Report::of(p)).collect();
-    match args.format {
-        Format::Human => human(&reports, args.deny_warnings)?,
-        Format::Json => json(&reports)?,
-    }
-    let not_a_file = args.files.iter().any(|p| !p.is_file());
-    Ok(if not_a_file {
-        EXIT_USAGE
-    } else if reports.iter().any(|r| r.failed(args.deny_warnings)) {
+    let options = args.load.options();
+    let reports: Vec<Report> = args.files.iter().map(|p| Report::of(p, options)).collect();
+    // A reader that stops early must not change the verdict: the exit code
+    // below carries it.
+    closed_is_fine(match args.format {
+        Format::Human => human(&reports, args.deny_warnings),
+        Format::Json => json(&reports),
+    })?;
+    Ok(if reports.iter().any(|r| r.failed(args.deny_warnings)) {
         EXIT_FAIL
     } else {
         EXIT_OK
@@ -89,7 +94,7 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
 
 /// rustc-style text on stderr (coloured on a terminal unless `NO_COLOR`),
 /// and one verdict line per file.
-fn human(reports: &[Report], deny_warnings: bool) -> anyhow::Result<()> {
+fn human(reports: &[Report], deny_warnings: bool) -> std::io::Result<()> {
     let mut out = anstream::stderr();
     for report in reports {
         for d in &report.diagnostics {
@@ -123,7 +128,7 @@ struct JsonReport<'a> {
 }
 
 /// One JSON document on stdout: every diagnostic of every file, in order.
-fn json(reports: &[Report]) -> anyhow::Result<()> {
+fn json(reports: &[Report]) -> std::io::Result<()> {
     let doc = JsonReport {
         diagnostics: reports
             .iter()
@@ -133,7 +138,6 @@ fn json(reports: &[Report]) -> anyhow::Result<()> {
         warnings: reports.iter().map(Report::warnings).sum(),
     };
     let mut stdout = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut stdout, &doc)?;
-    writeln!(stdout)?;
-    Ok(())
+    serde_json::to_writer_pretty(&mut stdout, &doc).map_err(std::io::Error::from)?;
+    writeln!(stdout)
 }

@@ -1,10 +1,12 @@
 //! `guidetree graph FILE [--format dot|mermaid] [-o OUT]`
 
-use crate::check::check_path;
+use crate::check::check_with_options;
 use crate::cli::EXIT_FAIL;
+use crate::cmd::closed_is_fine;
 use crate::diag::{self, Palette};
 use crate::explore;
 use crate::graph::{self, Marks, Overlay};
+use crate::load::Disk;
 use crate::model::{Model, NodeId, NodeKind};
 use anyhow::Context;
 use std::io::Write;
@@ -28,6 +30,8 @@ pub struct Args {
     /// Grey out the nodes and options that no path reaches.
     #[arg(long)]
     pub coverage: bool,
+    #[command(flatten)]
+    pub load: crate::cmd::LoadArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -42,23 +46,10 @@ pub enum Format {
 /// # Errors
 /// When an overlay cannot be built or the picture cannot be written.
 pub fn run(args: &Args) -> anyhow::Result<i32> {
-    let model = match check_path(&args.file) {
+    let model = match check_with_options(&Disk, &args.file, args.load.options()) {
         Ok(checked) => checked.model,
         Err(failure) => {
-            let mut stderr = anstream::stderr();
-            for d in &failure.diagnostics {
-                writeln!(
-                    stderr,
-                    "{}",
-                    diag::render(d, &failure.sources, Palette::colored())
-                )?;
-            }
-            writeln!(
-                stderr,
-                "{}: cannot draw a tree with errors ({})",
-                args.file.display(),
-                diag::summary(&failure.diagnostics)
-            )?;
+            closed_is_fine(report(&args.file, &failure))?;
             return Ok(EXIT_FAIL);
         }
     };
@@ -73,6 +64,24 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
         }
     }
     Ok(crate::cli::EXIT_OK)
+}
+
+/// Every diagnostic of a tree that cannot be drawn, on stderr.
+fn report(file: &Path, failure: &crate::check::Failure) -> std::io::Result<()> {
+    let mut stderr = anstream::stderr();
+    for d in &failure.diagnostics {
+        writeln!(
+            stderr,
+            "{}",
+            diag::render(d, &failure.sources, Palette::colored())
+        )?;
+    }
+    writeln!(
+        stderr,
+        "{}: cannot draw a tree with errors ({})",
+        file.display(),
+        diag::summary(&failure.diagnostics)
+    )
 }
 
 fn format(args: &Args) -> graph::Format {
