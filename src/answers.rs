@@ -416,11 +416,26 @@ pub fn load_file(path: &Path) -> Result<Vec<(String, AnswerValue)>, FileError> {
     let is_toml = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+    parse_text(&text, &shown, is_toml)
+}
+
+/// Parse the text of an answers file (TOML or JSON); `shown` names the file
+/// in errors.
+///
+/// # Errors
+/// When the text cannot be parsed, or holds a value that is no kind of
+/// answer.
+pub fn parse_text(
+    text: &str,
+    shown: &str,
+    is_toml: bool,
+) -> Result<Vec<(String, AnswerValue)>, FileError> {
+    let shown = shown.to_string();
     let json = if is_toml {
-        let table: toml::Table = toml::from_str(&text).map_err(|e| FileError::Syntax {
+        let table: toml::Table = toml::from_str(text).map_err(|e| FileError::Syntax {
             path: shown.clone(),
             format: "TOML",
-            message: format!("{}{}", e.message(), toml_place(&text, e.span())),
+            message: format!("{}{}", e.message(), toml_place(text, e.span())),
         })?;
         serde_json::to_value(table).map_err(|e| FileError::Syntax {
             path: shown.clone(),
@@ -428,7 +443,7 @@ pub fn load_file(path: &Path) -> Result<Vec<(String, AnswerValue)>, FileError> {
             message: e.to_string(),
         })?
     } else {
-        serde_json::from_str::<serde_json::Value>(&text).map_err(|e| FileError::Syntax {
+        serde_json::from_str::<serde_json::Value>(text).map_err(|e| FileError::Syntax {
             path: shown.clone(),
             format: "JSON",
             message: e.to_string(),

@@ -182,11 +182,20 @@ pub fn load(path: &Path) -> Result<SaveFile, LoadError> {
         path: shown.clone(),
         source,
     })?;
+    parse(&bytes, &shown)
+}
+
+/// Parse the bytes of a save file; `shown` names the file in errors.
+///
+/// # Errors
+/// When the bytes are not a save file, or are from a newer format.
+pub fn parse(bytes: &[u8], shown: &str) -> Result<SaveFile, LoadError> {
+    let shown = shown.to_string();
     let corrupt = |message: String| LoadError::Corrupt {
         path: shown.clone(),
         message,
     };
-    let value: serde_json::Value = serde_json::from_slice(&bytes)
+    let value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| corrupt(format!("it is not valid JSON ({e})")))?;
     if value.get("format").and_then(serde_json::Value::as_str) != Some(FORMAT) {
         return Err(corrupt(format!("it has no \"format\": \"{FORMAT}\" field")));

@@ -92,6 +92,16 @@ fn check_bytes_findings_stay_fixed() {
     }
 }
 
+/// The seeds of `saved_files` (answers files and saved sessions, good and
+/// bad) and anything it ever flagged.
+#[test]
+fn saved_files_inputs_stay_fixed() {
+    for (path, bytes) in fuzz_inputs("saved_files") {
+        eprintln!("replaying {}", path.display());
+        harness::saved_files(&bytes);
+    }
+}
+
 #[test]
 fn session_answers_findings_stay_fixed() {
     for (path, bytes) in fuzz_inputs("session_answers") {

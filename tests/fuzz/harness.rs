@@ -365,3 +365,67 @@ impl Bytes<'_> {
         String::from_utf8_lossy(text).into_owned()
     }
 }
+
+// ─── saved_files ──────────────────────────────────────────────────────────
+
+/// The first byte picks what the rest is: an answers file in JSON (0) or
+/// TOML (1), or a saved session (2); the second byte picks a tree. A file
+/// that parses is then applied for real: answers by id as `--answers`
+/// would, a saved session replayed as `--resume` would. Nothing may panic,
+/// and a replay never claims more answers than the file holds.
+pub fn saved_files(data: &[u8]) {
+    let [kind, pick, rest @ ..] = data else {
+        return;
+    };
+    let models = models();
+    let model = &models[usize::from(*pick) % models.len()];
+    let text = String::from_utf8_lossy(rest);
+    match kind % 3 {
+        0 | 1 => {
+            let Ok(entries) = guidetree::answers::parse_text(&text, "fuzz", kind % 3 == 1) else {
+                return;
+            };
+            let Ok(mut session) = Session::new(model) else {
+                return;
+            };
+            for (id, value) in &entries {
+                let Some(node) = model.find_node(id) else {
+                    let _ = guidetree::answers::unknown_step(model, id);
+                    continue;
+                };
+                match guidetree::answers::to_answer(model, node, value) {
+                    Ok(answer) if node == session.current() => {
+                        let before = State::of(&session);
+                        if session.answer(answer).is_err() {
+                            assert_eq!(
+                                before,
+                                State::of(&session),
+                                "a refused answer changed the session"
+                            );
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(misfit) => {
+                        let _ = misfit.to_string();
+                    }
+                }
+            }
+        }
+        _ => {
+            let Ok(save) = guidetree::save::parse(rest, "fuzz") else {
+                return;
+            };
+            let Ok(mut session) = save.start.session(model) else {
+                return;
+            };
+            let resumed = guidetree::save::replay(&mut session, &save);
+            assert!(resumed.restored <= resumed.total, "{resumed:?}");
+            let _ = resumed.message(model.version);
+            // What was restored saves again and parses back the same.
+            let again = guidetree::save::SaveFile::capture(&session, &save.start);
+            let bytes = again.to_bytes().expect("a captured session serialises");
+            let back = guidetree::save::parse(&bytes, "again").expect("a saved session reads back");
+            assert_eq!(back, again);
+        }
+    }
+}
