@@ -319,3 +319,59 @@ fn a_tree_with_errors_does_not_run() {
         "{stderr}"
     );
 }
+
+/// A run killed outright (SIGKILL: no handler runs) between two steps loses
+/// nothing it had saved: the autosave holds every answer given before the
+/// kill, is whole JSON, and resumes at the next question.
+#[cfg(unix)]
+#[test]
+fn a_killed_run_resumes_from_its_last_autosave() {
+    use std::io::Write;
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let dir = scratch("killed", &[HELLO]);
+    let save = dir.join("s.json");
+    let mut child = run_in(&dir, &["hello.tree", "--save", "s.json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // Answer two questions, keeping stdin open so the run waits at the
+    // third step, then wait for the autosave to show both answers.
+    stdin.write_all(b"1\n3\n").unwrap();
+    stdin.flush().unwrap();
+    let answered = |text: &str| text.contains("\"how_tired\"") && text.contains("\"feeling\"");
+    let started = Instant::now();
+    while !std::fs::read_to_string(&save).is_ok_and(|t| answered(&t)) {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no autosave with two answers appeared"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(stdin);
+
+    let saved = json(&std::fs::read_to_string(&save).unwrap());
+    assert_eq!(
+        saved["answers"],
+        serde_json::json!([
+            {"node": "welcome"},
+            {"node": "how_tired", "answer": "very"},
+            {"node": "feeling", "answer": "low"}
+        ])
+    );
+    // Resuming asks the third question and finishes like a run that was
+    // never interrupted.
+    let (code, resumed, stderr) = output(
+        &mut run_in(&dir, &["hello.tree", "--resume", "s.json", "--json"]),
+        "45\n1,2\n",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let (_, straight, _) = output(&mut run(&[HELLO, "--json"]), "1\n3\n45\n1,2\n");
+    assert_eq!(json(&resumed)["outcome"], json(&straight)["outcome"]);
+    assert_eq!(json(&resumed)["steps"], json(&straight)["steps"]);
+}
