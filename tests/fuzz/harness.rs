@@ -87,7 +87,7 @@ pub fn inspect(result: &CheckResult) {
             }
             // A short walk with valid answers: a checked tree must run.
             let bytes: Vec<u8> = (0u8..64).map(|b| b.wrapping_mul(37)).collect();
-            drive(model, Session::new(model), &bytes);
+            drive(Session::new(model), &bytes);
         }
     }
 }
@@ -152,18 +152,14 @@ pub fn session_answers(data: &[u8]) {
     };
     let model = &models[usize::from(pick & 0x7f) % models.len()];
     if pick & 0x80 == 0 {
-        drive(model, Session::new(model), rest);
+        drive(Session::new(model), rest);
         return;
     }
     let Some((&node, rest)) = rest.split_first() else {
         return;
     };
     let node = NodeId(u32::from(node) * 7 % model.nodes.len() as u32);
-    drive(
-        model,
-        Session::from_node(model, node, model.defaults()),
-        rest,
-    );
+    drive(Session::from_node(model, node, model.defaults()), rest);
 }
 
 /// Everything a caller can observe about a session.
@@ -193,11 +189,10 @@ impl State {
 /// Run a session on `model` from an op stream, checking after every op that
 /// refused answers change nothing, `back` restores the state before the
 /// answer it undoes exactly, and `restart` restores the first step.
-fn drive(model: &Model, start: Result<Session<'_>, AnswerError>, data: &[u8]) {
+fn drive(start: Result<Session<'_>, AnswerError>, data: &[u8]) {
     let Ok(mut session) = start else {
         return;
     };
-    let _ = model;
     let first = State::of(&session);
     // The state before each accepted answer, newest last.
     let mut undo: Vec<State> = Vec::new();
