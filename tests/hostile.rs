@@ -591,3 +591,29 @@ fn every_code_of_this_suite_has_a_fixture() {
     }
     assert!(seen.contains("E030") && seen.contains("E013"), "{seen:?}");
 }
+
+/// A save file from a newer format, a truncated one and one without the
+/// format marker are each refused with their own reason, never resumed.
+#[test]
+fn save_files_that_cannot_be_trusted_are_refused() {
+    use guidetree::save::{parse, LoadError};
+    let good = std::fs::read("tests/fixtures/hostile/saved_files/seed_saved_session").unwrap();
+    let good = &good[2..]; // the fuzz seed's two selector bytes
+    assert!(parse(good, "s.json").is_ok());
+
+    let newer =
+        String::from_utf8_lossy(good).replace("\"format_version\": 1", "\"format_version\": 99");
+    assert!(matches!(
+        parse(newer.as_bytes(), "s.json"),
+        Err(LoadError::Newer { found: 99, .. })
+    ));
+
+    let truncated = &good[..good.len() / 2];
+    let err = parse(truncated, "s.json").unwrap_err();
+    assert!(matches!(err, LoadError::Corrupt { .. }), "{err}");
+    assert!(err.to_string().contains("not valid JSON"), "{err}");
+
+    let foreign = br#"{"tree": "hello", "answers": []}"#;
+    let err = parse(foreign, "s.json").unwrap_err();
+    assert!(err.to_string().contains("\"format\""), "{err}");
+}
