@@ -3,7 +3,6 @@
 use crate::check::check_with_options;
 use crate::cli::EXIT_FAIL;
 use crate::cmd::closed_is_fine;
-use crate::diag::{self, Palette};
 use crate::explore;
 use crate::graph::{self, Marks, Overlay};
 use crate::load::Disk;
@@ -49,7 +48,11 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
     let model = match check_with_options(&Disk, &args.file, args.load.options()) {
         Ok(checked) => checked.model,
         Err(failure) => {
-            closed_is_fine(report(&args.file, &failure))?;
+            closed_is_fine(crate::cmd::report_failure(
+                &args.file,
+                &failure,
+                "cannot draw a tree with errors",
+            ))?;
             return Ok(EXIT_FAIL);
         }
     };
@@ -64,24 +67,6 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
         }
     }
     Ok(crate::cli::EXIT_OK)
-}
-
-/// Every diagnostic of a tree that cannot be drawn, on stderr.
-fn report(file: &Path, failure: &crate::check::Failure) -> std::io::Result<()> {
-    let mut stderr = anstream::stderr();
-    for d in &failure.diagnostics {
-        writeln!(
-            stderr,
-            "{}",
-            diag::render(d, &failure.sources, Palette::colored())
-        )?;
-    }
-    writeln!(
-        stderr,
-        "{}: cannot draw a tree with errors ({})",
-        file.display(),
-        diag::summary(&failure.diagnostics)
-    )
 }
 
 fn format(args: &Args) -> graph::Format {

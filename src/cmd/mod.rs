@@ -40,3 +40,32 @@ pub fn closed_is_fine(written: std::io::Result<()>) -> std::io::Result<()> {
         other => other,
     }
 }
+
+/// Print every diagnostic of a tree that failed its check on stderr, then
+/// one line: `FILE: VERDICT (N errors, M warnings)`. Commands that need a
+/// checked tree (`run`, `paths`, `graph`, ...) share it, each with its own
+/// verdict ("cannot run this tree", "failed", ...).
+///
+/// # Errors
+/// When writing to stderr fails.
+pub fn report_failure(
+    file: &std::path::Path,
+    failure: &crate::check::Failure,
+    verdict: &str,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut stderr = anstream::stderr();
+    for d in &failure.diagnostics {
+        writeln!(
+            stderr,
+            "{}",
+            crate::diag::render(d, &failure.sources, crate::diag::Palette::colored())
+        )?;
+    }
+    writeln!(
+        stderr,
+        "{}: {verdict} ({})",
+        file.display(),
+        crate::diag::summary(&failure.diagnostics)
+    )
+}

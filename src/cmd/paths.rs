@@ -3,7 +3,6 @@
 
 use crate::check::check_path;
 use crate::cli::{EXIT_FAIL, EXIT_OK};
-use crate::diag::{self, Palette};
 use crate::explore::{self, End, Options, PathView, Summary, DEFAULT_MAX_VISITS};
 use crate::model::Model;
 use crate::report;
@@ -109,20 +108,7 @@ pub fn load(path: &Path) -> anyhow::Result<Option<Model>> {
     match check_path(path) {
         Ok(checked) => Ok(Some(checked.model)),
         Err(failure) => {
-            let mut stderr = anstream::stderr();
-            for d in &failure.diagnostics {
-                writeln!(
-                    stderr,
-                    "{}",
-                    diag::render(d, &failure.sources, Palette::colored())
-                )?;
-            }
-            writeln!(
-                stderr,
-                "{}: failed ({})",
-                path.display(),
-                diag::summary(&failure.diagnostics)
-            )?;
+            crate::cmd::report_failure(path, &failure, "failed")?;
             Ok(None)
         }
     }

@@ -13,9 +13,8 @@
 mod driver;
 
 use crate::answers::{self, AnswerValue, Presets};
-use crate::check::{check_path, Failure};
+use crate::check::check_path;
 use crate::cli::{EXIT_FAIL, EXIT_OK};
-use crate::diag::{self, Palette};
 use crate::model::Model;
 use crate::prompt::line::LinePrompter;
 use crate::prompt::tty::TtyPrompter;
@@ -75,7 +74,7 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
     let model = match check_path(&args.file) {
         Ok(checked) => checked.model,
         Err(failure) => {
-            report_errors(&args.file, &failure)?;
+            crate::cmd::report_failure(&args.file, &failure, "cannot run this tree")?;
             return Ok(EXIT_FAIL);
         }
     };
@@ -114,24 +113,6 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
         driver.go(p)
     })?;
     finish(args, &driver, end)
-}
-
-/// Print a tree's diagnostics the way `guidetree check` does.
-fn report_errors(file: &Path, failure: &Failure) -> io::Result<()> {
-    let mut err = anstream::stderr();
-    for d in &failure.diagnostics {
-        writeln!(
-            err,
-            "{}",
-            diag::render(d, &failure.sources, Palette::colored())
-        )?;
-    }
-    writeln!(
-        err,
-        "{}: cannot run this tree ({})",
-        file.display(),
-        diag::summary(&failure.diagnostics)
-    )
 }
 
 /// Pick the front end: menus on a terminal, lines otherwise.
