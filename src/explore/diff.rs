@@ -279,6 +279,12 @@ impl<'a> Side<'a> {
     }
 }
 
+/// A pair of states, one per version.
+type Pair = (StateId, StateId);
+
+/// For each pair reached: the pair before it and the answer between them.
+type Parents = FxHashMap<Pair, Option<(Pair, Answer)>>;
+
 /// The two versions walked side by side.
 struct Walk<'a> {
     old: Side<'a>,
@@ -306,8 +312,7 @@ struct Found {
 impl Walk<'_> {
     fn run(&self) -> Vec<Change> {
         let start = (self.old.space.root(), self.new.space.root());
-        let mut parent: FxHashMap<(StateId, StateId), Option<((StateId, StateId), Answer)>> =
-            FxHashMap::default();
+        let mut parent: Parents = FxHashMap::default();
         parent.insert(start, None);
         let mut queue = VecDeque::from([start]);
         let mut found = Vec::new();
@@ -371,8 +376,8 @@ impl Walk<'_> {
                     });
                     continue;
                 }
-                if !parent.contains_key(&next) {
-                    parent.insert(next, Some((pair, answer.clone())));
+                if let std::collections::hash_map::Entry::Vacant(slot) = parent.entry(next) {
+                    slot.insert(Some((pair, answer.clone())));
                     queue.push_back(next);
                 }
             }
@@ -427,11 +432,7 @@ impl Walk<'_> {
 
     /// Merge repeats of one change (the same difference at several pairs of
     /// states): one entry, the shortest witness, paths over every state.
-    fn merge(
-        &self,
-        found: Vec<Found>,
-        parent: &FxHashMap<(StateId, StateId), Option<((StateId, StateId), Answer)>>,
-    ) -> Vec<Change> {
+    fn merge(&self, found: Vec<Found>, parent: &Parents) -> Vec<Change> {
         type Key = (ChangeKind, String, Option<String>, String, String);
         let mut order: Vec<Key> = Vec::new();
         type Units = FxHashSet<(StateId, Option<String>)>;
@@ -493,12 +494,7 @@ impl Walk<'_> {
     }
 
     /// The shortest answers to a pair (and the answer taken from it).
-    fn witness(
-        &self,
-        pair: (StateId, StateId),
-        via: Option<&Answer>,
-        parent: &FxHashMap<(StateId, StateId), Option<((StateId, StateId), Answer)>>,
-    ) -> String {
+    fn witness(&self, pair: (StateId, StateId), via: Option<&Answer>, parent: &Parents) -> String {
         let mut answers = Vec::new();
         if let Some(a) = via {
             answers.push((self.old.space.state(pair.0).node, a.clone()));
