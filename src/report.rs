@@ -763,16 +763,6 @@ pub fn show_answer(model: &Model, node: NodeId, answer: &Answer, vars: &[Value])
     }
 }
 
-/// The text a node shows, with variables filled in (empty when it has none).
-fn node_text(model: &Model, node: NodeId, vars: &[Value]) -> String {
-    model
-        .node(node)
-        .text
-        .as_ref()
-        .map(|t| model.render_text(t, vars))
-        .unwrap_or_default()
-}
-
 /// Write one path as a transcript: each step's question and answer, the
 /// variables it changed, the branches and scores it passed (with hook
 /// reasons), then how the path ended.
@@ -799,14 +789,12 @@ pub fn write_transcript(out: &mut String, session: &Session<'_>, end: &End, id: 
     for (i, record) in history.iter().enumerate() {
         let (before, after) = session.vars_around(i);
         let next = history.get(i + 1);
-        let text = node_text(model, record.node, before);
+        // Ids only: the words are in the nodes section, once, so an edited
+        // sentence changes one place in a snapshot.
         let node = &model.node(record.node).id;
-        let _ = write!(out, "  {node}: {text}");
-        if !matches!(record.answer, Answer::Continue) {
-            let answer = show_answer(model, record.node, &record.answer, before);
-            let _ = write!(out, " → {answer}");
-        }
-        out.push('\n');
+        let answer = crate::explore::answer_text(model, record.node, &record.answer)
+            .unwrap_or_else(|| "continue".into());
+        let _ = writeln!(out, "  {node} → {answer}");
         let step = Step {
             nodes: &path[record.path_len()..next.map_or(path.len(), |r| r.path_len())],
             before,
@@ -898,29 +886,19 @@ fn write_end(out: &mut String, session: &Session<'_>, end: &End) {
     let model = session.model();
     let id = &model.node(end.node()).id;
     let _ = match end {
-        End::Outcome { node, .. } => {
-            let title = match &model.node(*node).kind {
-                NodeKind::Outcome { title, .. } => model.render_text(title, session.vars()),
-                _ => String::new(),
-            };
-            writeln!(out, "  outcome {id}: {title}")
+        End::Outcome { kind, .. } => {
+            writeln!(out, "  outcome {id} ({})", model.kind_name(*kind))
         }
-        End::Cut { .. } => {
-            let text = node_text(model, end.node(), session.vars());
-            writeln!(
-                out,
-                "  {id}: {text}\n    (cut: one more visit than the limit allows)"
-            )
-        }
-        End::Stuck { .. } => {
-            let text = node_text(model, end.node(), session.vars());
-            writeln!(out, "  {id}: {text}\n    (stuck: no option is shown)")
-        }
+        End::Cut { .. } => writeln!(
+            out,
+            "  {id}\n    (cut: one more visit than the limit allows)"
+        ),
+        End::Stuck { .. } => writeln!(out, "  {id}\n    (stuck: no option is shown)"),
         End::Error { answer, error, .. } => {
-            let text = node_text(model, end.node(), session.vars());
-            let _ = write!(out, "  {id}: {text}");
+            let _ = write!(out, "  {id}");
             if let Some(a) = answer {
-                let shown = show_answer(model, end.node(), a, session.vars());
+                let shown = crate::explore::answer_text(model, end.node(), a)
+                    .unwrap_or_else(|| "continue".into());
                 let _ = write!(out, " → {shown}");
             }
             writeln!(out, "\n    (error: {error})")
