@@ -809,10 +809,21 @@ fn syntax_diagnostic(
     script: &ScriptRef,
     err: &SyntaxError,
 ) -> Diagnostic {
-    let span = err
+    let mut span = err
         .at
         .map_or(Span::new(file, 0, 0), |at| token_at(sources, file, at));
     let (label, help) = match &err.kind {
+        // Rhai notices a missing `;` at the next token, often on the next
+        // line; a person looks at the end of the statement before it.
+        ParseErrorType::MissingToken(token, _) if token == ";" => {
+            if let Some(end) = end_of_previous_line(&sources.get(file).text, span.start as usize) {
+                span = Span::new(file, end - 1, end);
+            }
+            (
+                "expected `;` after this",
+                Some("end each statement with `;`"),
+            )
+        }
         ParseErrorType::Reserved(word) if word == "import" || word == "export" => (
             "modules are not available to hooks",
             Some("define every function the hooks need in this one script"),
@@ -970,6 +981,26 @@ fn span_at(sources: &Sources, file: FileId, at: LineCol, len: usize) -> Span {
     let start = offset(at.column.saturating_sub(1));
     let end = offset(at.column.saturating_sub(1) + len.max(1));
     Span::new(file, line_start + start, line_start + end)
+}
+
+/// When `pos` is the first token on its line, the end (exclusive) of the
+/// last non-blank line before it, without trailing spaces or a `//`
+/// comment.
+fn end_of_previous_line(text: &str, pos: usize) -> Option<usize> {
+    let line_start = text.get(..pos)?.rfind('\n').map_or(0, |i| i + 1);
+    if !text[line_start..pos].trim().is_empty() {
+        return None;
+    }
+    let mut end = line_start.checked_sub(1)?;
+    loop {
+        let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[start..end];
+        let code = line.find("//").map_or(line, |c| &line[..c]).trim_end();
+        if !code.trim().is_empty() {
+            return Some(start + code.len());
+        }
+        end = start.checked_sub(1)?;
+    }
 }
 
 /// The span of the token at a script position: a whole name when it starts

@@ -7,14 +7,16 @@
 //! command name (`:why`) filters the list down to that command. Text and
 //! number inputs accept typed commands too.
 
-use super::screen::{Doc, WIDTH};
+use super::screen::{reflow, terminal_width, Doc};
 use super::step::{Shown, Step, StepKind};
 use super::{parse_command, unescape_colon, Command, Prompter, Reply, Tone};
 use crate::interp::Answer;
+use crate::model::NodeId;
 use anstyle::{AnsiColor, Effects, Style};
 use inquire::error::CustomUserError;
 use inquire::validator::Validation;
 use inquire::{InquireError, MultiSelect, Select, Text};
+use std::cell::RefCell;
 use std::fmt;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -30,6 +32,9 @@ const INFO_HELP: &str = "Enter to go on · Esc for back, why, save, quit";
 /// (where inquire draws); the outcome goes to its own stream.
 pub struct TtyPrompter {
     outcome: Box<dyn Write>,
+    /// Ticks made at a checklist before a command was typed there, kept
+    /// for when the checklist is asked again.
+    pending: Option<(NodeId, Answer)>,
 }
 
 impl fmt::Debug for TtyPrompter {
@@ -45,7 +50,10 @@ impl TtyPrompter {
         if !colours_on() {
             inquire::set_global_render_config(inquire::ui::RenderConfig::empty());
         }
-        Self { outcome }
+        Self {
+            outcome,
+            pending: None,
+        }
     }
 
     fn header(&self, step: &Step) -> io::Result<()> {
@@ -57,12 +65,13 @@ impl TtyPrompter {
         writeln!(err)?;
         write!(err, "{}", doc.styled())?;
         let bold = Style::new().effects(Effects::BOLD);
-        for line in super::screen::wrap(&step.text, WIDTH, "") {
+        let width = terminal_width();
+        for line in reflow(&step.text, width) {
             writeln!(err, "{bold}{line}{bold:#}")?;
         }
         if let Some(help) = &step.help {
             let quiet = Style::new().effects(Effects::ITALIC | Effects::DIMMED);
-            for line in super::screen::wrap(help, WIDTH, "") {
+            for line in reflow(help, width) {
                 writeln!(err, "{quiet}{line}{quiet:#}")?;
             }
         }
@@ -79,10 +88,20 @@ impl TtyPrompter {
     }
 
     /// One attempt at the step's prompt. `Ok(None)` means Esc was pressed.
-    fn prompt(&self, step: &Step) -> Result<Option<Reply>, InquireError> {
+    fn prompt(&mut self, step: &Step) -> Result<Option<Reply>, InquireError> {
         let reply = match &step.kind {
             StepKind::Choose(options) => choose(options, step.previous.as_ref())?,
-            StepKind::Check(items) => check(items, step.previous.as_ref())?,
+            StepKind::Check(items) => {
+                let previous = match self.pending.take() {
+                    Some((node, ticks)) if node == step.node => Some(ticks),
+                    _ => step.previous.clone(),
+                };
+                let (reply, ticks) = check(items, previous.as_ref())?;
+                if let (Some(Reply::Command(_)) | None, Some(ticks)) = (&reply, ticks) {
+                    self.pending = Some((step.node, ticks));
+                }
+                reply
+            }
             StepKind::Number { .. } | StepKind::Text { .. } => typed(step)?,
             StepKind::Info { .. } => go_on()?,
             StepKind::Blocked { .. } => return Ok(None),
@@ -102,7 +121,10 @@ impl Prompter for TtyPrompter {
                         return Ok(reply);
                     }
                 }
-                Err(InquireError::OperationInterrupted) => return Ok(Reply::Interrupted),
+                Err(InquireError::OperationInterrupted) => {
+                    clear_below()?;
+                    return Ok(Reply::Interrupted);
+                }
                 Err(e) => return Err(io_error(e)),
             }
         }
@@ -127,7 +149,7 @@ impl Prompter for TtyPrompter {
             Tone::Warning => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
         };
         let mut err = anstream::stderr();
-        for line in super::screen::wrap(text, WIDTH, "") {
+        for line in super::screen::wrap(text, terminal_width(), "") {
             writeln!(err, "{style}{line}{style:#}")?;
         }
         err.flush()
@@ -288,8 +310,20 @@ fn go_on() -> Result<Option<Reply>, InquireError> {
     }))
 }
 
-fn check(items: &[Shown], previous: Option<&Answer>) -> Result<Option<Reply>, InquireError> {
-    let labels: Vec<String> = items.iter().map(|i| i.label.clone()).collect();
+/// A checklist. Typing `:` shows the commands, as in menus; a typed command
+/// (`:why` then Enter) runs the command and never submits the ticks, which
+/// are returned so the checklist can show them again.
+fn check(
+    items: &[Shown],
+    previous: Option<&Answer>,
+) -> Result<(Option<Reply>, Option<Answer>), InquireError> {
+    let entries = with_commands(
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| Entry::Pick(i, item.label.clone()))
+            .collect(),
+    );
     let ticked: Vec<usize> = match previous {
         Some(Answer::Check(mask)) => items
             .iter()
@@ -300,15 +334,51 @@ fn check(items: &[Shown], previous: Option<&Answer>) -> Result<Option<Reply>, In
         _ => Vec::new(),
     };
     let page = items.len().clamp(7, 15);
-    let picked = MultiSelect::new("Tick any that apply", labels)
+    // The filter text is only seen by the scorer; keep the latest one to
+    // tell a typed command from a submitted checklist.
+    let typed = RefCell::new(String::new());
+    let scorer = |input: &str, entry: &Entry, text: &str, index: usize| {
+        if *typed.borrow() != input {
+            input.clone_into(&mut typed.borrow_mut());
+        }
+        score(input, entry, text, index)
+    };
+    let formatter = |picked: &[inquire::list_option::ListOption<&Entry>]| {
+        if let Some(Ok(_)) = parse_command(&typed.borrow()) {
+            return typed.borrow().trim().to_string();
+        }
+        let labels: Vec<String> = picked.iter().map(|p| p.value.to_string()).collect();
+        if labels.is_empty() {
+            "(none)".to_string()
+        } else {
+            labels.join(", ")
+        }
+    };
+    let picked = MultiSelect::new("Tick any that apply", entries)
         .with_default(&ticked)
         .with_page_size(page)
+        .with_scorer(&scorer)
+        .with_formatter(&formatter)
         .with_help_message(CHECK_HELP)
         .raw_prompt()?;
-    let mask = picked
-        .iter()
-        .fold(0u64, |m, p| m | 1 << items[p.index].index);
-    Ok(Some(Reply::Answer(Answer::Check(mask))))
+    let mut mask = 0u64;
+    let mut command = None;
+    for p in &picked {
+        match &p.value {
+            Entry::Pick(i, _) => mask |= 1 << items[*i].index,
+            Entry::Cmd(name, _) => command = Some(command_named(name)),
+        }
+    }
+    let ticks = Answer::Check(mask);
+    let typed = typed.into_inner();
+    match (parse_command(&typed), command) {
+        (Some(Ok(command)), _) | (None, Some(command)) => {
+            Ok((Some(Reply::Command(command)), Some(ticks)))
+        }
+        // An unknown command: open the command menu, keep the ticks.
+        (Some(Err(_)), _) => Ok((None, Some(ticks))),
+        (None, None) => Ok((Some(Reply::Answer(ticks)), None)),
+    }
 }
 
 fn typed(step: &Step) -> Result<Option<Reply>, InquireError> {
@@ -378,9 +448,20 @@ fn command_menu(step: &Step) -> io::Result<Option<Reply>> {
     match picked {
         Ok(p) => Ok(choices[p.index].1.clone().map(Reply::Command)),
         Err(InquireError::OperationCanceled) => Ok(None),
-        Err(InquireError::OperationInterrupted) => Ok(Some(Reply::Interrupted)),
+        Err(InquireError::OperationInterrupted) => {
+            clear_below()?;
+            Ok(Some(Reply::Interrupted))
+        }
         Err(e) => Err(io_error(e)),
     }
+}
+
+/// After Ctrl-C the cursor rests on the prompt's help line: clear from
+/// there down, so the message that follows is not written over it.
+fn clear_below() -> io::Result<()> {
+    let mut err = io::stderr();
+    write!(err, "\r\x1b[J")?;
+    err.flush()
 }
 
 fn io_error(e: InquireError) -> io::Error {

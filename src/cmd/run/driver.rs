@@ -166,7 +166,7 @@ impl<'m> Driver<'m> {
             };
             bail!("the answer given ahead of time does not fit: {problem}");
         }
-        let question = step.text.lines().next().unwrap_or(&step.id);
+        let question = crate::prompt::screen::short_form(&step.text, 60);
         p.notify(
             Tone::Info,
             &format!("{question} → {label} (given ahead of time)"),
