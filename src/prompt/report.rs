@@ -58,7 +58,17 @@ pub fn why(session: &Session<'_>, step: &Step) -> Doc {
         .collect();
     doc.section("Values now", values);
     doc.bullets("Reasons", reasons(session));
+    doc.section(
+        "Hook output (print and debug)",
+        session.log().iter().map(log_line).collect(),
+    );
     doc
+}
+
+/// A line a hook printed, with where it came from.
+#[must_use]
+pub fn log_line(line: &crate::interp::LogLine) -> String {
+    format!("hook `{}` in `{}`: {}", line.hook, line.node, line.text)
 }
 
 /// The help screen: this step's help text, how to answer, the commands.

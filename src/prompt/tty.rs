@@ -13,8 +13,6 @@ use super::{parse_command, unescape_colon, Command, Prompter, Reply, Tone};
 use crate::interp::Answer;
 use crate::model::NodeId;
 use anstyle::{AnsiColor, Effects, Style};
-use inquire::error::CustomUserError;
-use inquire::validator::Validation;
 use inquire::{InquireError, MultiSelect, Select, Text};
 use std::cell::RefCell;
 use std::fmt;
@@ -399,27 +397,27 @@ fn typed(step: &Step) -> Result<Option<Reply>, InquireError> {
         ),
         _ => (String::new(), String::new()),
     };
-    let check = step.clone();
-    let validator = move |input: &str| -> Result<Validation, CustomUserError> {
+    let check = |input: &str| -> Result<(), String> {
         match parse_command(input) {
-            Some(Ok(_)) => Ok(Validation::Valid),
-            Some(Err(message)) => Ok(Validation::Invalid(message.into())),
-            None => Ok(match check.parse(unescape_colon(input)) {
-                Ok(_) => Validation::Valid,
-                Err(invalid) => Validation::Invalid(invalid.0.replace('\n', " ").into()),
-            }),
+            Some(Ok(_)) => Ok(()),
+            Some(Err(message)) => Err(message),
+            None => step
+                .parse(unescape_colon(input))
+                .map(|_| ())
+                .map_err(|invalid| invalid.0.replace('\n', " ")),
         }
     };
-    let line = Text::new("Your answer")
-        .with_initial_value(&initial)
-        .with_help_message(&help)
-        .with_validator(validator)
-        .prompt()?;
+    let line = match super::edit::read_line("Your answer", &initial, &help, &check) {
+        Ok(super::edit::Ending::Done(line)) => line,
+        Ok(super::edit::Ending::Cancelled) => return Ok(None),
+        Ok(super::edit::Ending::Interrupted) => return Err(InquireError::OperationInterrupted),
+        Err(e) => return Err(InquireError::IO(e)),
+    };
     Ok(Some(match parse_command(&line) {
         Some(Ok(command)) => Reply::Command(command),
         _ => match step.parse(unescape_colon(&line)) {
             Ok(answer) => Reply::Answer(answer),
-            // The validator accepted the line, so this cannot be reached;
+            // The check accepted the line, so this cannot be reached;
             // asking again is the safe answer if it ever is.
             Err(_) => return Ok(None),
         },
