@@ -276,3 +276,26 @@ fn ctrl_c_in_a_menu_leaves_the_message_on_a_clean_line() {
         "the message is written over something:\n{screen}"
     );
 }
+
+#[test]
+fn a_command_with_an_argument_works_in_a_menu() {
+    let out = transcript_path("menu_save");
+    let saved = transcript_path("menu_save_session");
+    let Some(tty) = run_json("menu_save", "trees/hello.tree", &out) else {
+        return;
+    };
+    tty.wait_for("Go on");
+    tty.keys(&["Enter"]);
+    tty.wait_for("How tired do you feel?");
+    tty.type_text(&format!(":save {}", saved.display()));
+    tty.keys(&["Enter"]);
+    tty.wait_for("Saved your answers to");
+    tty.type_text(":q");
+    tty.keys(&["Enter"]);
+    let doc = transcript(&tty, &out);
+    assert_eq!(doc["status"], "quit");
+    let session: Value =
+        serde_json::from_str(&std::fs::read_to_string(&saved).expect("the session was saved"))
+            .expect("the saved session is JSON");
+    assert_eq!(session["tree"], "hello");
+}

@@ -229,7 +229,16 @@ impl fmt::Display for Entry {
 fn score(input: &str, entry: &Entry, _: &str, index: usize) -> Option<i64> {
     let order = -i64::try_from(index).unwrap_or(i64::MAX);
     match (input.strip_prefix(':'), entry) {
-        (Some(rest), Entry::Cmd(name, _)) => name.starts_with(rest.trim()).then_some(order),
+        (Some(rest), Entry::Cmd(name, _)) => {
+            // The first word names the command (`:save my.json`), as a
+            // prefix or as one of the short forms (`:?`).
+            let word = rest.split_whitespace().next().unwrap_or("");
+            let short = matches!(
+                parse_command(&format!(":{word}")),
+                Some(Ok(typed)) if same_command(&typed, &command_named(name))
+            );
+            (name.starts_with(word) || short).then_some(order)
+        }
         (None, Entry::Pick(_, label)) => label
             .to_lowercase()
             .contains(&input.to_lowercase())
@@ -258,19 +267,38 @@ fn command_named(name: &str) -> Command {
     }
 }
 
+fn same_command(a: &Command, b: &Command) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+/// What was picked in a menu: one of its entries, or a command.
+enum Picked {
+    Entry(usize),
+    Command(Command),
+}
+
+/// A menu of `entries` with the commands behind `:`. A command picked after
+/// typing it with an argument (`:save my.json`) keeps the argument.
 fn menu(
     message: &str,
     entries: Vec<Entry>,
     cursor: usize,
     help: &str,
-) -> Result<Entry, InquireError> {
+) -> Result<Picked, InquireError> {
     let page = entries
         .iter()
         .filter(|e| matches!(e, Entry::Pick(..)))
         .count()
         .clamp(7, 15);
-    Select::new(message, with_commands(entries))
-        .with_scorer(&score)
+    let typed = RefCell::new(String::new());
+    let scorer = |input: &str, entry: &Entry, text: &str, index: usize| {
+        if *typed.borrow() != input {
+            input.clone_into(&mut typed.borrow_mut());
+        }
+        score(input, entry, text, index)
+    };
+    let picked = Select::new(message, with_commands(entries))
+        .with_scorer(&scorer)
         .with_formatter(&|picked| match picked.value {
             Entry::Pick(_, label) => label.clone(),
             Entry::Cmd(name, _) => format!(":{name}"),
@@ -279,7 +307,17 @@ fn menu(
         .with_reset_cursor(false)
         .with_page_size(page)
         .with_help_message(help)
-        .prompt()
+        .prompt()?;
+    Ok(match picked {
+        Entry::Pick(i, _) => Picked::Entry(i),
+        Entry::Cmd(name, _) => {
+            let named = command_named(name);
+            Picked::Command(match parse_command(&typed.into_inner()) {
+                Some(Ok(typed)) if same_command(&typed, &named) => typed,
+                _ => named,
+            })
+        }
+    })
 }
 
 fn choose(options: &[Shown], previous: Option<&Answer>) -> Result<Option<Reply>, InquireError> {
@@ -294,8 +332,8 @@ fn choose(options: &[Shown], previous: Option<&Answer>) -> Result<Option<Reply>,
     };
     Ok(Some(
         match menu("Choose one", entries, cursor, MENU_HELP)? {
-            Entry::Pick(i, _) => Reply::Answer(Answer::Choose(options[i].index)),
-            Entry::Cmd(name, _) => Reply::Command(command_named(name)),
+            Picked::Entry(i) => Reply::Answer(Answer::Choose(options[i].index)),
+            Picked::Command(command) => Reply::Command(command),
         },
     ))
 }
@@ -303,8 +341,8 @@ fn choose(options: &[Shown], previous: Option<&Answer>) -> Result<Option<Reply>,
 fn go_on() -> Result<Option<Reply>, InquireError> {
     let entries = vec![Entry::Pick(0, "Go on".into())];
     Ok(Some(match menu("Continue", entries, 0, INFO_HELP)? {
-        Entry::Pick(..) => Reply::Answer(Answer::Continue),
-        Entry::Cmd(name, _) => Reply::Command(command_named(name)),
+        Picked::Entry(_) => Reply::Answer(Answer::Continue),
+        Picked::Command(command) => Reply::Command(command),
     }))
 }
 
