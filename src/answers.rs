@@ -622,6 +622,11 @@ mod tests {
             to_answer(&m, enjoys, &text("music, people")),
             Ok(Answer::Check(0b110))
         );
+        assert_eq!(
+            to_answer(&m, enjoys, &text("{music, people}")),
+            Ok(Answer::Check(0b110))
+        );
+        assert_eq!(to_answer(&m, enjoys, &text("{}")), Ok(Answer::Check(0)));
     }
 
     #[test]

@@ -133,6 +133,39 @@ fn set_values_in_set_and_answers_files() {
 }
 
 #[test]
+fn include_parameters_read_the_including_trees_values() {
+    let tree = fixture("params.tree");
+    let (code, out, err) = output(&mut run(&[&tree, "--json"]), "20\n2\n");
+    assert_eq!(code, 0, "{err}");
+    let doc = json(&out);
+    // `called` set `tried` to {message, call}: the included branch read it
+    // through its parameter, with `days` = `waited` = 20.
+    assert_eq!(doc["outcome"]["node"], "later.give_it_time");
+    assert_eq!(doc["outcome"]["text"], "20 days is not long.");
+    let (_, out, _) = output(&mut run(&[&tree, "--json"]), "5\n1\n");
+    assert_eq!(json(&out)["outcome"]["node"], "later.try_a_call");
+    // A bound parameter is the including tree's variable, not a copy.
+    let vars = json(&out)["variables"].clone();
+    assert!(vars.get("later.days").is_none(), "{vars}");
+    assert_eq!(vars["later.gentle"], true);
+    // Run on its own, the included tree takes its parameters' defaults, and
+    // --set gives them values.
+    let (code, out, err) = output(
+        &mut run(&[
+            &fixture("follow_up.tree"),
+            "--json",
+            "--set",
+            "tried={message}",
+            "--set",
+            "gentle=true",
+        ]),
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(&out)["outcome"]["node"], "try_a_call");
+}
+
+#[test]
 fn a_full_run_through_a_pipe() {
     assert_cmd_snapshot!(run(&[HELLO]).pass_stdin("2\n1\n45\n1,2\n"));
 }
