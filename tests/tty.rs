@@ -51,15 +51,20 @@ impl Tmux {
 
     /// Wait until the screen shows `needle` (at most 10 s), and return it.
     fn wait_for(&self, needle: &str) -> String {
+        self.wait_until(needle, |screen| screen.contains(needle))
+    }
+
+    /// Wait until `done` holds for the screen (at most 10 s), and return it.
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
-            if screen.contains(needle) {
+            if done(&screen) {
                 return screen;
             }
             assert!(
                 start.elapsed() < Duration::from_secs(10),
-                "the screen never showed {needle:?}:\n{screen}"
+                "the screen never showed {what:?}:\n{screen}"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -298,4 +303,43 @@ fn a_command_with_an_argument_works_in_a_menu() {
         serde_json::from_str(&std::fs::read_to_string(&saved).expect("the session was saved"))
             .expect("the saved session is JSON");
     assert_eq!(session["tree"], "hello");
+}
+
+#[test]
+fn typed_commands_work_after_the_outcome() {
+    let out = transcript_path("after_outcome");
+    let Some(tty) = run_json("after_outcome", "tests/fixtures/run/typed.tree", &out) else {
+        return;
+    };
+    tty.wait_for("How many months has it been?");
+    tty.type_text("3");
+    tty.keys(&["Enter"]);
+    tty.wait_for("What is their name?");
+    tty.type_text("Sam");
+    tty.keys(&["Enter"]);
+    tty.wait_for("What now?");
+    tty.type_text(":back");
+    tty.keys(&["Enter"]);
+    // Back on the last question, with the earlier answer offered again.
+    let after_back = |screen: &str| {
+        screen
+            .split_once("? What now? :back")
+            .map(|(_, rest)| rest.to_string())
+    };
+    let screen = tty.wait_until("the question asked again", |screen| {
+        after_back(screen).is_some_and(|rest| rest.contains("[At most 50 characters"))
+    });
+    let asked_again = after_back(&screen).unwrap_or_default();
+    assert!(
+        asked_again.contains("What is their name?\n? Your answer Sam\n"),
+        "{screen}"
+    );
+    tty.keys(&["C-w"]);
+    tty.type_text("Alex");
+    tty.keys(&["Enter"]);
+    let screen = tty.wait_for("Alex, 3 months");
+    assert!(screen.contains("What now?"), "{screen}");
+    tty.keys(&["Enter"]);
+    let doc = transcript(&tty, &out);
+    assert_eq!(doc["steps"][1]["answer"], "Alex");
 }

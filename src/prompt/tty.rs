@@ -168,20 +168,30 @@ impl Prompter for TtyPrompter {
     }
 
     fn after_outcome(&mut self) -> io::Result<Reply> {
-        let choices = vec![
+        let choices = [
             "I'm done",
             "Go back one answer",
             "Start over",
             "Save my answers",
         ];
-        let picked = Select::new("What now?", choices)
-            .with_help_message("↑↓ move · Enter choose")
-            .raw_prompt();
-        Ok(Reply::Command(match picked.map(|p| p.index) {
-            Ok(1) => Command::Back,
-            Ok(2) => Command::Restart,
-            Ok(3) => Command::Save(None),
-            Ok(_) | Err(InquireError::OperationCanceled | InquireError::OperationInterrupted) => {
+        let entries = choices
+            .iter()
+            .enumerate()
+            .map(|(i, label)| Entry::Pick(i, (*label).to_string()))
+            .collect();
+        let picked = menu(
+            "What now?",
+            entries,
+            (0, OUTCOME_COMMANDS),
+            "↑↓ move · Enter choose · or type :back, :restart, :save FILE, :quit",
+        );
+        Ok(Reply::Command(match picked {
+            Ok(Picked::Entry(1)) => Command::Back,
+            Ok(Picked::Entry(2)) => Command::Restart,
+            Ok(Picked::Entry(3)) => Command::Save(None),
+            Ok(Picked::Command(command)) => command,
+            Ok(Picked::Entry(_))
+            | Err(InquireError::OperationCanceled | InquireError::OperationInterrupted) => {
                 Command::Quit
             }
             Err(e) => return Err(io_error(e)),
@@ -247,10 +257,18 @@ fn score(input: &str, entry: &Entry, _: &str, index: usize) -> Option<i64> {
     }
 }
 
-fn with_commands(mut entries: Vec<Entry>) -> Vec<Entry> {
+/// Every command a question offers.
+const ALL_COMMANDS: &[&str] = &["back", "why", "restart", "save", "help", "quit"];
+
+/// The commands offered after the outcome (`why` and `help` are about a
+/// question).
+const OUTCOME_COMMANDS: &[&str] = &["back", "restart", "save", "quit"];
+
+fn with_commands(mut entries: Vec<Entry>, allowed: &[&str]) -> Vec<Entry> {
     entries.extend(
         Command::ALL
             .iter()
+            .filter(|(name, _)| allowed.contains(name))
             .map(|(name, what)| Entry::Cmd(name, what)),
     );
     entries
@@ -282,7 +300,7 @@ enum Picked {
 fn menu(
     message: &str,
     entries: Vec<Entry>,
-    cursor: usize,
+    (cursor, commands): (usize, &[&str]),
     help: &str,
 ) -> Result<Picked, InquireError> {
     let page = entries
@@ -297,7 +315,7 @@ fn menu(
         }
         score(input, entry, text, index)
     };
-    let picked = Select::new(message, with_commands(entries))
+    let picked = Select::new(message, with_commands(entries, commands))
         .with_scorer(&scorer)
         .with_formatter(&|picked| match picked.value {
             Entry::Pick(_, label) => label.clone(),
@@ -331,7 +349,7 @@ fn choose(options: &[Shown], previous: Option<&Answer>) -> Result<Option<Reply>,
         _ => 0,
     };
     Ok(Some(
-        match menu("Choose one", entries, cursor, MENU_HELP)? {
+        match menu("Choose one", entries, (cursor, ALL_COMMANDS), MENU_HELP)? {
             Picked::Entry(i) => Reply::Answer(Answer::Choose(options[i].index)),
             Picked::Command(command) => Reply::Command(command),
         },
@@ -340,10 +358,12 @@ fn choose(options: &[Shown], previous: Option<&Answer>) -> Result<Option<Reply>,
 
 fn go_on() -> Result<Option<Reply>, InquireError> {
     let entries = vec![Entry::Pick(0, "Go on".into())];
-    Ok(Some(match menu("Continue", entries, 0, INFO_HELP)? {
-        Picked::Entry(_) => Reply::Answer(Answer::Continue),
-        Picked::Command(command) => Reply::Command(command),
-    }))
+    Ok(Some(
+        match menu("Continue", entries, (0, ALL_COMMANDS), INFO_HELP)? {
+            Picked::Entry(_) => Reply::Answer(Answer::Continue),
+            Picked::Command(command) => Reply::Command(command),
+        },
+    ))
 }
 
 /// A checklist. Typing `:` shows the commands, as in menus; a typed command
@@ -359,6 +379,7 @@ fn check(
             .enumerate()
             .map(|(i, item)| Entry::Pick(i, item.label.clone()))
             .collect(),
+        ALL_COMMANDS,
     );
     let ticked: Vec<usize> = match previous {
         Some(Answer::Check(mask)) => items
