@@ -7,7 +7,7 @@
 //! a pipe, an answers file, the explorer and tests all drive this same code.
 
 use crate::eval::{self, Env, EvalError};
-use crate::model::{Choice, InputKind, Model, NodeId, NodeKind, Type, Value, VarId};
+use crate::model::{Choice, HookRuntime, InputKind, Model, NodeId, NodeKind, Type, Value, VarId};
 use crate::source::Span;
 use std::sync::Arc;
 
@@ -132,6 +132,8 @@ pub struct Session<'m> {
     reasons: Vec<Reason>,
     log: Vec<LogLine>,
     decisions: Vec<Decision>,
+    /// Hooks to call instead of the model's own (the explorer's memo).
+    hooks: Option<&'m dyn HookRuntime>,
 }
 
 impl<'m> Session<'m> {
@@ -162,6 +164,7 @@ impl<'m> Session<'m> {
             reasons: Vec::new(),
             log: Vec::new(),
             decisions: Vec::new(),
+            hooks: None,
         };
         s.enter(node)?;
         Ok(s)
@@ -190,6 +193,36 @@ impl<'m> Session<'m> {
             reasons: Vec::new(),
             log: Vec::new(),
             decisions: Vec::new(),
+            hooks: None,
+        };
+        s.enter(node)?;
+        Ok(s)
+    }
+
+    /// As [`Session::at_state`] (or, with no `entered`, a fresh start at
+    /// `node`), calling `hooks` instead of the model's own: the explorer
+    /// answers repeated hook calls from its memo this way.
+    ///
+    /// # Errors
+    /// When a branch or hook on the way fails.
+    pub fn at_state_with_hooks(
+        model: &'m Model,
+        node: NodeId,
+        vars: Vec<Value>,
+        entered: Vec<NodeId>,
+        hooks: &'m dyn HookRuntime,
+    ) -> Result<Self, AnswerError> {
+        let mut s = Session {
+            model,
+            vars,
+            path: entered,
+            current: node,
+            history: Vec::new(),
+            saved: Vec::new(),
+            reasons: Vec::new(),
+            log: Vec::new(),
+            decisions: Vec::new(),
+            hooks: Some(hooks),
         };
         s.enter(node)?;
         Ok(s)
@@ -525,7 +558,7 @@ impl Env for Session<'_> {
         ret: Type,
         span: Span,
     ) -> Result<Value, EvalError> {
-        let Some(hooks) = &model.hooks else {
+        let Some(hooks) = self.hooks.or(model.hooks.as_deref()) else {
             return Err(EvalError {
                 message: format!("hook `{name}` cannot run: the tree's script is not loaded"),
                 span,

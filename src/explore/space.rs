@@ -207,10 +207,13 @@ impl Space {
         plan: &Plan,
         options: &Options,
     ) -> Result<Space, SpaceError> {
-        let memo = Memo::wrap(model);
-        let mut builder = Builder::new(&memo.model, plan, options);
+        let memo = model.hooks.clone().map(|inner| Memo {
+            inner,
+            cache: Mutex::new(MemoCache::default()),
+        });
+        let mut builder = Builder::new(model, plan, options, memo.as_ref());
         builder.run()?;
-        let (calls, hits) = memo.stats();
+        let (calls, hits) = memo.as_ref().map_or((0, 0), Memo::stats);
         Ok(builder.finish(calls, hits))
     }
 
@@ -331,7 +334,7 @@ impl Space {
     /// When entering the state's node fails (it never does for a state the
     /// explorer reached).
     pub fn session<'m>(&self, model: &'m Model, id: StateId) -> Result<Session<'m>, AnswerError> {
-        rebuild(model, &self.live, self.state(id))
+        rebuild(model, &self.live, self.state(id), None)
     }
 
     /// The answers on the shortest way to a state, oldest first, each with
@@ -470,6 +473,7 @@ fn rebuild<'m>(
     model: &'m Model,
     live: &Liveness,
     state: &State,
+    hooks: Option<&'m dyn HookRuntime>,
 ) -> Result<Session<'m>, AnswerError> {
     let mut vars = model.defaults();
     let mut values = state.key.iter();
@@ -483,7 +487,10 @@ fn rebuild<'m>(
         .filter(|(_, v)| v.as_bool())
         .map(|(n, _)| *n)
         .collect();
-    Session::at_state(model, state.node, vars, entered)
+    match hooks {
+        Some(hooks) => Session::at_state_with_hooks(model, state.node, vars, entered, hooks),
+        None => Session::at_state(model, state.node, vars, entered),
+    }
 }
 
 fn to_id(i: usize) -> StateId {
@@ -509,35 +516,14 @@ struct MemoCache {
     hits: u64,
 }
 
-/// A model whose hooks are memoised, and the memo's handle for statistics.
-struct Memoised {
-    model: Model,
-    memo: Option<Arc<Memo>>,
-}
-
-impl Memoised {
-    fn stats(&self) -> (u64, u64) {
-        self.memo.as_ref().map_or((0, 0), |m| {
-            let cache = m
-                .cache
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            (cache.calls, cache.hits)
-        })
-    }
-}
-
 impl Memo {
-    fn wrap(model: &Model) -> Memoised {
-        let mut model = model.clone();
-        let memo = model.hooks.take().map(|inner| {
-            Arc::new(Memo {
-                inner,
-                cache: Mutex::new(MemoCache::default()),
-            })
-        });
-        model.hooks = memo.clone().map(|m| m as Arc<dyn HookRuntime>);
-        Memoised { model, memo }
+    /// Calls made, and calls answered from memory.
+    fn stats(&self) -> (u64, u64) {
+        let cache = self
+            .cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        (cache.calls, cache.hits)
     }
 }
 
@@ -586,6 +572,8 @@ impl HookRuntime for Memo {
 struct Builder<'m> {
     model: &'m Model,
     plan: &'m Plan,
+    /// The memoised hooks every session calls, when the tree has a script.
+    memo: Option<&'m Memo>,
     live: Liveness,
     max_visits: u32,
     max_states: usize,
@@ -600,10 +588,11 @@ struct Builder<'m> {
 }
 
 impl<'m> Builder<'m> {
-    fn new(model: &'m Model, plan: &'m Plan, options: &Options) -> Self {
+    fn new(model: &'m Model, plan: &'m Plan, options: &Options, memo: Option<&'m Memo>) -> Self {
         Builder {
             model,
             plan,
+            memo,
             live: Liveness::new(model),
             max_visits: options.max_visits.max(1),
             max_states: options.max_states.max(1),
@@ -619,7 +608,13 @@ impl<'m> Builder<'m> {
 
     fn run(&mut self) -> Result<(), SpaceError> {
         let model = self.model;
-        let session = Session::new(model).map_err(SpaceError::Start)?;
+        let session = match self.memo {
+            Some(memo) => {
+                Session::at_state_with_hooks(model, model.start, model.defaults(), Vec::new(), memo)
+            }
+            None => Session::new(model),
+        }
+        .map_err(SpaceError::Start)?;
         self.start_passed = session.path().to_vec();
         self.cover_entered(&session, 0, 0);
         let counts = self.arrival_counts(None, session.current());
@@ -753,7 +748,12 @@ impl<'m> Builder<'m> {
     }
 
     fn session(&self, id: StateId) -> Result<Session<'m>, AnswerError> {
-        rebuild(self.model, &self.live, &self.states[id as usize])
+        rebuild(
+            self.model,
+            &self.live,
+            &self.states[id as usize],
+            self.memo.map(|m| m as &dyn HookRuntime),
+        )
     }
 
     /// Try every answer at a state.
