@@ -1,6 +1,6 @@
 //! `guidetree test FILE...`: every assert on every path, and coverage.
 
-use super::paths::{load, ExploreArgs, Progress};
+use super::paths::{load, ExploreArgs, Format, Progress};
 use crate::cli::{EXIT_FAIL, EXIT_OK};
 use crate::explore::asserts::{Checker, TestReport, Verdict};
 use crate::explore::coverage::{Coverage, Site, Tally};
@@ -20,6 +20,13 @@ pub struct Args {
     /// every condition, outcome kinds) is below PCT percent.
     #[arg(long, value_name = "PCT", value_parser = percent)]
     pub fail_under: Option<f64>,
+    /// Mutation testing: make small broken copies of the tree and report
+    /// which ones no assert catches, with a mutation score.
+    #[arg(long)]
+    pub mutants: bool,
+    /// Format of the `--mutants` report: text or json.
+    #[arg(long, value_enum, default_value_t = Format::Text, requires = "mutants")]
+    pub format: Format,
     #[command(flatten)]
     pub explore: ExploreArgs,
 }
@@ -64,6 +71,19 @@ fn test_file(args: &Args, path: &Path) -> anyhow::Result<bool> {
     let Some(model) = load(path)? else {
         return Ok(false);
     };
+    if args.mutants {
+        let (out, passed) = super::mutants::report_file(
+            &model,
+            path,
+            &args.explore.options(),
+            args.format,
+            args.explore.max_visits,
+        );
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(out.as_bytes())?;
+        stdout.flush()?;
+        return Ok(passed);
+    }
     let progress = Progress::new();
     let mut checker = Checker::new(&model);
     let result = explore(&model, &args.explore.options(), &mut |p: &mut PathView<

@@ -253,7 +253,7 @@ impl Uses {
                 self.walk(l);
                 self.walk(r);
             }
-            ExprKind::Lit(_) | ExprKind::Visited(_) | ExprKind::Outcome => {}
+            ExprKind::Lit(_) | ExprKind::Visited(_) | ExprKind::Outcome | ExprKind::Tagged(_) => {}
         }
     }
 
