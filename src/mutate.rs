@@ -16,10 +16,14 @@
 use crate::explore::asserts::{self, TestReport};
 use crate::explore::Options;
 use crate::interp::AnswerError;
-use crate::model::{Effect, Expr, ExprKind, Model, NodeId, NodeKind, Type, OUTCOME_KINDS};
+use crate::model::{
+    Effect, Expr, ExprKind, HookOutput, HookRuntime, Model, NodeId, NodeKind, Type, Value,
+    OUTCOME_KINDS,
+};
 use crate::report::source_text;
 use crate::source::Span;
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// One way out of a node, as a mutation sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -613,6 +617,65 @@ pub fn judge(model: &Model, mutation: &Mutation, options: &Options) -> Fate {
     }
 }
 
+/// Hook results shared by every mutant of one tree. A mutation never
+/// touches the script, and hooks are pure in the sandbox, so a hook called
+/// with the same arguments gives the same result in every mutant; each is
+/// computed once.
+struct Memo {
+    inner: Arc<dyn HookRuntime>,
+    cache: Mutex<HashMap<(String, Vec<Value>), Result<HookOutput, String>>>,
+}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Memo")
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HookRuntime for Memo {
+    fn call(
+        &self,
+        model: &Model,
+        name: &str,
+        args: &[Value],
+        arg_types: &[Type],
+        ret: Type,
+    ) -> Result<HookOutput, String> {
+        let key = (name.to_string(), args.to_vec());
+        let cached = self
+            .cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        if let Some(result) = cached {
+            return result;
+        }
+        let result = self.inner.call(model, name, args, arg_types, ret);
+        self.cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, result.clone());
+        result
+    }
+}
+
+/// A copy of `model` whose hook calls are remembered across all the
+/// mutants made from it (see [`run`]); use it as the base for [`judge`].
+#[must_use]
+pub fn memoised(model: &Model) -> Model {
+    let mut base = model.clone();
+    base.hooks = model.hooks.as_ref().map(|h| {
+        Arc::new(Memo {
+            inner: Arc::clone(h),
+            cache: Mutex::new(HashMap::new()),
+        }) as Arc<dyn HookRuntime>
+    });
+    base
+}
+
 /// Generate every mutant of `model` and judge each one, spread over
 /// `threads` threads (at least one); `tick` is called once per mutant
 /// judged, from any thread.
@@ -630,6 +693,8 @@ pub fn run(
     if !own.passed() {
         return Err(Unmutable::Fails(Box::new(own)));
     }
+    let base = memoised(model);
+    let model = &base;
     let all = mutations(model);
     let threads = threads.max(1).min(all.len().max(1));
     let chunk = all.len().div_ceil(threads).max(1);

@@ -155,7 +155,7 @@ fn a_tree_that_fails_its_own_test_is_not_mutated() {
 /// Judge mutants in order until every assert has killed one; panics naming
 /// the asserts that none of them kill.
 fn each_assert_kills_a_mutant(path: &str) {
-    let model = load(path);
+    let model = mutate::memoised(&load(path));
     let mut open: BTreeSet<usize> = (0..model.asserts.len()).collect();
     for m in mutate::mutations(&model) {
         if let Fate::Killed(kill) = mutate::judge(&model, &m, &Options::default()) {
