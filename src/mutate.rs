@@ -623,8 +623,11 @@ pub fn judge(model: &Model, mutation: &Mutation, options: &Options) -> Fate {
 /// computed once.
 struct Memo {
     inner: Arc<dyn HookRuntime>,
-    cache: Mutex<HashMap<(String, Vec<Value>), Result<HookOutput, String>>>,
+    cache: Mutex<HashMap<HookKey, Result<HookOutput, String>>>,
 }
+
+/// A hook's name and arguments.
+type HookKey = (String, Vec<Value>);
 
 impl std::fmt::Debug for Memo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
