@@ -156,7 +156,8 @@ fn write_mutant(out: &mut String, model: &Model, r: &MutantResult) {
     );
 }
 
-/// The JSON report: counts, score, and every mutant with its fate.
+/// The JSON report on one line: counts, score, and every mutant with its
+/// fate (one line per file, so several files make JSON Lines).
 #[must_use]
 pub fn json_text(model: &Model, path: &Path, report: &Report) -> String {
     let mutants: Vec<Value> = report
@@ -186,7 +187,7 @@ pub fn json_text(model: &Model, path: &Path, report: &Report) -> String {
         "asserts": kills,
         "results": mutants,
     });
-    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let mut s = serde_json::to_string(&value).unwrap_or_default();
     s.push('\n');
     s
 }

@@ -55,7 +55,8 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
             failed += 1;
         }
     }
-    if args.files.len() > 1 {
+    let json = args.mutants && args.format == Format::Json;
+    if args.files.len() > 1 && !json {
         let verdict = if failed == 0 {
             "ok".to_string()
         } else {
