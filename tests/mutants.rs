@@ -184,11 +184,6 @@ fn every_assert_of_no_response_kills_a_mutant() {
     each_assert_kills_a_mutant("trees/no_response.tree");
 }
 
-#[test]
-fn every_assert_of_reconnect_kills_a_mutant() {
-    each_assert_kills_a_mutant("trees/reconnect.tree");
-}
-
 /// Every path of a tree that ends in contact although the person must stop
 /// (any harm, or not sure about it) or met silence or a "no"; checked
 /// directly on the paths, not through the tree's own asserts.
@@ -227,18 +222,27 @@ fn toward_contact(model: &Model) -> Option<String> {
     found
 }
 
-/// The whole mutation run of the flagship tree: no surviving mutant moves
-/// a person who must stop, or who met silence or a "no", toward contact.
-/// Thousands of explorations: too slow for a debug build, so it runs with
-/// `cargo test --release --test mutants`.
+/// The whole mutation run of the flagship tree (with its two includes):
+/// every assert kills at least one mutant, and no surviving mutant moves a
+/// person who must stop, or who met silence or a "no", toward contact.
 #[test]
-#[cfg_attr(
-    debug_assertions,
-    ignore = "thousands of explorations; run with `cargo test --release --test mutants`"
-)]
-fn no_surviving_mutant_of_reconnect_moves_anyone_toward_contact() {
+fn reconnect_mutants_all_asserts_kill_and_no_survivor_leads_to_contact() {
     let model = load("trees/reconnect.tree");
     assert_eq!(toward_contact(&model), None, "the tree itself");
+    // The check itself can fail: sending "violence: yes" to a contact ending.
+    let violence = model.find_node("harm").expect("harm");
+    let to_contact = mutate::mutations(&model)
+        .into_iter()
+        .find(|m| match m.change {
+            Change::Retarget { node, to, .. } => {
+                node == violence
+                    && m.description.contains("option `violence`")
+                    && model.node(to).tags.iter().any(|t| t == "contact")
+            }
+            _ => false,
+        })
+        .expect("a mutant sending violence to contact");
+    assert!(toward_contact(&mutate::apply(&model, &to_contact.change)).is_some());
     let report = run(&model);
     assert!(report.score() > 80.0, "score {:.1}%", report.score());
     for survivor in report.survivors() {
