@@ -14,8 +14,7 @@
 //! from the score, because `check` already catches them without any assert.
 
 use crate::explore::asserts::{self, TestReport};
-use crate::explore::Options;
-use crate::interp::AnswerError;
+use crate::explore::{Options, SpaceError};
 use crate::model::{
     Effect, Expr, ExprKind, HookOutput, HookRuntime, Model, NodeId, NodeKind, Type, Value,
     OUTCOME_KINDS,
@@ -733,8 +732,8 @@ pub fn run(
 /// Why a tree cannot be mutation-tested.
 #[derive(Debug)]
 pub enum Unmutable {
-    /// The tree fails before its first step.
-    Explore(AnswerError),
+    /// The tree fails before its first step, or has too many states.
+    Explore(SpaceError),
     /// The tree's own `test` fails.
     Fails(Box<TestReport>),
 }

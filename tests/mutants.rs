@@ -110,7 +110,9 @@ fn mutants_json_report() {
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(0));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let all: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(all["passed"], true);
+    let v = &all["files"][0];
     let results = v["results"].as_array().expect("results");
     assert_eq!(v["mutants"].as_u64(), Some(results.len() as u64));
     let survived = results.iter().filter(|r| r["fate"] == "survived").count();
@@ -120,20 +122,6 @@ fn mutants_json_report() {
         assert!(!first[key].is_null(), "{key} missing in {first}");
     }
     assert_eq!(v["asserts"].as_array().map(Vec::len), Some(4));
-}
-
-#[test]
-fn format_json_needs_mutants() {
-    let out = Command::new(get_cargo_bin("guidetree"))
-        .args([
-            "test",
-            "--format",
-            "json",
-            "tests/fixtures/mutants/small.tree",
-        ])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
@@ -225,7 +213,14 @@ fn toward_contact(model: &Model) -> Option<String> {
 /// The whole mutation run of the flagship tree (with its two includes):
 /// every assert kills at least one mutant, and no surviving mutant moves a
 /// person who must stop, or who met silence or a "no", toward contact.
+/// Thousands of explorations: minutes in a debug build, seconds in a
+/// release build, so it runs with `cargo test --release --test mutants`
+/// (as `.ci/run` does).
 #[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "thousands of explorations; run with `cargo test --release --test mutants`"
+)]
 fn reconnect_mutants_all_asserts_kill_and_no_survivor_leads_to_contact() {
     let model = load("trees/reconnect.tree");
     assert_eq!(toward_contact(&model), None, "the tree itself");

@@ -3,7 +3,9 @@
 //! The mutants themselves are made and judged in [`crate::mutate`]; this
 //! file runs that for one tree and prints the result as text or JSON.
 
-use super::paths::Format;
+use super::paths::{load, Format};
+use super::test::Args;
+use crate::cli::{EXIT_FAIL, EXIT_OK};
 use crate::explore::Options;
 use crate::model::Model;
 use crate::mutate::{self, Fate, Kill, MutantResult, Report, Unmutable};
@@ -11,19 +13,79 @@ use crate::report::{self, location};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::Path;
 
-/// Mutation-test one tree and render the report; the bool is false when
-/// the tree itself fails `test` (then there is nothing to mutate).
+/// `guidetree test --mutants FILE...`: mutation-test every file; exit 1
+/// when a tree does not check or fails its own `test`.
+///
+/// # Errors
+/// When writing the report fails.
+pub fn run(args: &Args) -> anyhow::Result<i32> {
+    let mut failed = 0;
+    let mut json_reports = Vec::new();
+    let mut stdout = std::io::stdout().lock();
+    for path in &args.files {
+        let (passed, report) = match load(path)? {
+            Some(model) => report_file(&model, path, &args.explore.options(), args.format),
+            None => (
+                false,
+                Rendered::Json(json!({
+                    "file": path.display().to_string(),
+                    "passed": false,
+                    "error": "the tree does not check",
+                })),
+            ),
+        };
+        if !passed {
+            failed += 1;
+        }
+        match report {
+            Rendered::Text(text) => {
+                stdout.write_all(text.as_bytes())?;
+                stdout.flush()?;
+            }
+            Rendered::Json(value) => json_reports.push(value),
+        }
+    }
+    match args.format {
+        Format::Json => {
+            let all = json!({ "passed": failed == 0, "files": json_reports });
+            writeln!(stdout, "{}", serde_json::to_string_pretty(&all)?)?;
+        }
+        Format::Text if args.files.len() > 1 => {
+            let verdict = if failed == 0 {
+                "ok".to_string()
+            } else {
+                format!("{failed} failed")
+            };
+            writeln!(
+                stdout,
+                "mutation-tested {} files: {verdict}",
+                args.files.len()
+            )?;
+        }
+        Format::Text => {}
+    }
+    stdout.flush()?;
+    Ok(if failed == 0 { EXIT_OK } else { EXIT_FAIL })
+}
+
+/// One file's report, as text to print or a JSON value to collect.
+pub enum Rendered {
+    Text(String),
+    Json(Value),
+}
+
+/// Mutation-test one tree and render its report; false when the tree itself
+/// fails `test` (then there is nothing to mutate).
 #[must_use]
 pub fn report_file(
     model: &Model,
     path: &Path,
     options: &Options,
     format: Format,
-    max_visits: u32,
-) -> (String, bool) {
+) -> (bool, Rendered) {
     let total = mutate::mutations(model).len();
     let bar = progress(total);
     let tick = || {
@@ -36,31 +98,34 @@ pub fn report_file(
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    match result {
-        Ok(report) => {
-            let out = match format {
-                Format::Text => text(model, path, &report),
-                Format::Json => json_text(model, path, &report),
-            };
-            (out, true)
+    let file = path.display().to_string();
+    match (result, format) {
+        (Ok(report), Format::Text) => (true, Rendered::Text(text(model, path, &report))),
+        (Ok(report), Format::Json) => (true, Rendered::Json(json_value(model, path, &report))),
+        (Err(Unmutable::Explore(e)), Format::Text) => {
+            (false, Rendered::Text(format!("{file}: FAILED: {e}\n")))
         }
-        Err(Unmutable::Explore(e)) => (
-            format!(
-                "{}: FAILED: the tree fails before its first step: {e}\n",
-                path.display()
-            ),
+        (Err(Unmutable::Explore(e)), Format::Json) => (
             false,
+            Rendered::Json(json!({ "file": file, "passed": false, "error": e.to_string() })),
         ),
-        Err(Unmutable::Fails(own)) => {
+        (Err(Unmutable::Fails(own)), Format::Text) => {
             let mut out = String::new();
             let _ = writeln!(
                 out,
-                "{}: the tree's own asserts must pass before its mutants can tell anything; its report:",
-                path.display()
+                "{file}: the tree's own asserts must pass before its mutants can tell anything; its report:"
             );
-            let _ = super::test::write_report(&mut out, model, path, &own, None, max_visits);
-            (out, false)
+            let _ = super::test::write_report(&mut out, model, path, &own, None);
+            (false, Rendered::Text(out))
         }
+        (Err(Unmutable::Fails(_)), Format::Json) => (
+            false,
+            Rendered::Json(json!({
+                "file": file,
+                "passed": false,
+                "error": "the tree fails its own test; run `guidetree test` on it first",
+            })),
+        ),
     }
 }
 
@@ -156,10 +221,10 @@ fn write_mutant(out: &mut String, model: &Model, r: &MutantResult) {
     );
 }
 
-/// The JSON report on one line: counts, score, and every mutant with its
-/// fate (one line per file, so several files make JSON Lines).
+/// The JSON report of one tree: counts, score, every assert with the
+/// mutants it kills, and every mutant with its fate.
 #[must_use]
-pub fn json_text(model: &Model, path: &Path, report: &Report) -> String {
+pub fn json_value(model: &Model, path: &Path, report: &Report) -> Value {
     let mutants: Vec<Value> = report
         .results
         .iter()
@@ -177,8 +242,9 @@ pub fn json_text(model: &Model, path: &Path, report: &Report) -> String {
             })
         })
         .collect();
-    let value = json!({
+    json!({
         "file": path.display().to_string(),
+        "passed": true,
         "mutants": report.results.len(),
         "killed": report.killed(),
         "survived": report.survived(),
@@ -186,10 +252,7 @@ pub fn json_text(model: &Model, path: &Path, report: &Report) -> String {
         "score": (report.score() * 10.0).round() / 10.0,
         "asserts": kills,
         "results": mutants,
-    });
-    let mut s = serde_json::to_string(&value).unwrap_or_default();
-    s.push('\n');
-    s
+    })
 }
 
 fn mutant_json(model: &Model, r: &MutantResult) -> Value {
