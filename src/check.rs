@@ -18,7 +18,7 @@ use crate::script;
 use crate::source::{FileId, Sources, Span};
 use crate::syntax;
 use std::borrow::Cow;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -2080,7 +2080,7 @@ impl Checker {
         Self::mk(kind(Box::new(inner)), ty, span)
     }
 
-    /// A built-in function call; `count(set)` is the only one.
+    /// A built-in function call: `count(set)`, or `tagged(tag)` in asserts.
     fn call(
         &mut self,
         name: &Ident,
@@ -2088,6 +2088,9 @@ impl Checker {
         scope: Scope<'_>,
         span: Span,
     ) -> Option<Expr> {
+        if name.name == "tagged" {
+            return self.tagged(args, scope, span);
+        }
         if name.name != "count" {
             return self.unknown_function(name);
         }
@@ -2101,11 +2104,79 @@ impl Checker {
         Self::mk(ExprKind::Count(Box::new(inner)), Type::Int, span)
     }
 
+    /// `tagged(tag)`: inside an assert, whether the final outcome node
+    /// carries `tag`. The tag must be on at least one outcome, so a typo
+    /// cannot make a rule hold (or fail) on every path unnoticed.
+    fn tagged(&mut self, args: &[ast::Expr], scope: Scope<'_>, span: Span) -> Option<Expr> {
+        let tag = match args {
+            [ast::Expr {
+                node: AstExpr::Name(tag),
+                ..
+            }] => tag,
+            _ => return self.tagged_arity(span),
+        };
+        if !scope.in_assert {
+            return self.tagged_outside_assert(span);
+        }
+        let outcome_tags: BTreeSet<&str> = self
+            .nodes
+            .iter()
+            .filter(|n| matches!(n.kind, NodeKind::Outcome { .. }))
+            .flat_map(|n| n.tags.iter().map(String::as_str))
+            .collect();
+        if !outcome_tags.contains(tag.name.as_str()) {
+            let help = did_you_mean(&tag.name, outcome_tags.iter().copied()).unwrap_or_else(|| {
+                if outcome_tags.is_empty() {
+                    "no outcome has any tags yet: add `tags NAME` to the outcomes the rule is about"
+                        .to_string()
+                } else {
+                    let known: Vec<&str> = outcome_tags.iter().copied().collect();
+                    format!("the outcomes' tags are: {}", known.join(", "))
+                }
+            });
+            self.push(
+                Diagnostic::error(
+                    "E018",
+                    format!("no outcome has the tag `{}`", tag.name),
+                    tag.span,
+                )
+                .label("not a tag of any outcome")
+                .help(help),
+            );
+            return None;
+        }
+        Self::mk(ExprKind::Tagged(tag.name.clone()), Type::Bool, span)
+    }
+
+    #[inline(never)]
+    fn tagged_arity(&mut self, span: Span) -> Option<Expr> {
+        self.push(
+            Diagnostic::error("E005", "`tagged` takes one tag name", span)
+                .label("expected a tag")
+                .help("write tagged(tag), for example tagged(moving_on)"),
+        );
+        None
+    }
+
+    #[inline(never)]
+    fn tagged_outside_assert(&mut self, span: Span) -> Option<Expr> {
+        self.push(
+            Diagnostic::error(
+                "E018",
+                "`tagged(...)` only works inside an assert",
+                span,
+            )
+            .label("there is no final outcome here yet")
+            .help("tagged(tag) asks whether the outcome a path ended at has a tag; use it in `assert always(...)` or `assert never(...)`"),
+        );
+        None
+    }
+
     #[inline(never)]
     fn unknown_function(&mut self, name: &Ident) -> Option<Expr> {
-        let help = did_you_mean(&name.name, ["count", "visited"]).unwrap_or_else(|| {
+        let help = did_you_mean(&name.name, ["count", "visited", "tagged"]).unwrap_or_else(|| {
             format!(
-                "the built-in functions are count(set) and visited(node); to call a script function write `hook {}(...)`",
+                "the built-in functions are count(set), visited(node) and, in asserts, tagged(tag); to call a script function write `hook {}(...)`",
                 name.name
             )
         });

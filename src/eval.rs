@@ -17,6 +17,10 @@ pub trait Env {
     fn visited(&self, node: NodeId) -> bool;
     /// The final outcome kind; `None` before the run has ended.
     fn outcome(&self) -> Option<u32>;
+    /// The outcome node the run ended at; `None` before it has ended.
+    fn end_node(&self) -> Option<NodeId> {
+        None
+    }
     /// Call a hook. The default refuses: hooks need a loaded script.
     ///
     /// # Errors
@@ -65,6 +69,10 @@ pub fn eval(model: &Model, expr: &Expr, env: &mut dyn Env) -> Result<Value, Eval
         ExprKind::Var(v) => env.var(*v).clone(),
         ExprKind::Visited(n) => Value::Bool(env.visited(*n)),
         ExprKind::Outcome => Value::Enum(env.outcome()),
+        ExprKind::Tagged(tag) => Value::Bool(
+            env.end_node()
+                .is_some_and(|n| model.node(n).tags.iter().any(|t| t == tag)),
+        ),
         ExprKind::Interpolate(text) => Value::Text(Arc::from(render(model, text, env))),
         ExprKind::Hook { name, args } => {
             let mut values = Vec::with_capacity(args.len());

@@ -549,6 +549,10 @@ impl Env for Session<'_> {
         Session::outcome(self)
     }
 
+    fn end_node(&self) -> Option<NodeId> {
+        Session::outcome(self).map(|_| self.current)
+    }
+
     fn call_hook(
         &mut self,
         model: &Model,

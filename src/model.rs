@@ -457,6 +457,9 @@ pub enum ExprKind {
     Visited(NodeId),
     /// The final outcome kind (only inside asserts).
     Outcome,
+    /// `tagged(name)`: the final outcome node carries the tag `name` (only
+    /// inside asserts).
+    Tagged(String),
     Interpolate(Text),
     Hook {
         name: String,

@@ -117,11 +117,13 @@ fn session_answers_findings_stay_fixed() {
 fn the_check_bytes_seed_format_reaches_a_valid_tree() {
     let root = include_str!("../trees/reconnect.tree")
         .replace("\"no_response.tree\"", "\"inc.tree\"")
+        .replace("\"red_flags.tree\"", "\"inc2.tree\"")
         .replace("\"reconnect.rhai\"", "\"hooks.rhai\"");
-    let input = harness::join(
+    let input = harness::join_two(
         &root,
         include_str!("../trees/no_response.tree"),
         include_str!("../trees/reconnect.rhai"),
+        include_str!("../trees/red_flags.tree"),
     );
     let fs = harness::files(&input);
     let result = check_with(&fs, Path::new(harness::ROOT));

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod diff;
 pub mod graph;
+pub mod mutants;
 pub mod paths;
 pub mod run;
 pub mod snapshot;

@@ -26,6 +26,10 @@ pub struct Args {
     /// Output format: text (a report for people) or json.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Mutation testing: make small broken copies of the tree and report
+    /// which ones no assert catches, with a mutation score.
+    #[arg(long)]
+    pub mutants: bool,
     #[command(flatten)]
     pub explore: ExploreArgs,
 }
@@ -48,6 +52,9 @@ fn percent(s: &str) -> Result<f64, String> {
 /// # Errors
 /// When writing the report fails.
 pub fn run(args: &Args) -> anyhow::Result<i32> {
+    if args.mutants {
+        return super::mutants::run(args);
+    }
     let mut failed = 0;
     let mut json_reports = Vec::new();
     for path in &args.files {

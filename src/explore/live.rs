@@ -400,7 +400,8 @@ impl Slots {
                 self.reads(l, out);
                 self.reads(r, out);
             }
-            ExprKind::Lit(_) | ExprKind::Outcome => {}
+            // The final outcome (its kind, its tags) is the state's own node.
+            ExprKind::Lit(_) | ExprKind::Outcome | ExprKind::Tagged(_) => {}
         }
     }
 
@@ -498,7 +499,7 @@ fn expr_reads(expr: &Expr, out: &mut std::collections::BTreeMap<VarId, u64>) {
             expr_reads(l, out);
             expr_reads(r, out);
         }
-        ExprKind::Lit(_) | ExprKind::Visited(_) | ExprKind::Outcome => {}
+        ExprKind::Lit(_) | ExprKind::Visited(_) | ExprKind::Outcome | ExprKind::Tagged(_) => {}
     }
 }
 
@@ -554,7 +555,7 @@ fn member_reads(expr: &Expr, masks: &mut [u64], whole: &mut [bool]) {
             member_reads(l, masks, whole);
             member_reads(r, masks, whole);
         }
-        ExprKind::Lit(_) | ExprKind::Visited(_) | ExprKind::Outcome => {}
+        ExprKind::Lit(_) | ExprKind::Visited(_) | ExprKind::Outcome | ExprKind::Tagged(_) => {}
     }
 }
 
@@ -568,7 +569,11 @@ fn mark_visited(expr: &Expr, read: &mut [bool]) {
             mark_visited(l, read);
             mark_visited(r, read);
         }
-        ExprKind::Var(_) | ExprKind::Lit(_) | ExprKind::Outcome | ExprKind::Interpolate(_) => {}
+        ExprKind::Var(_)
+        | ExprKind::Lit(_)
+        | ExprKind::Outcome
+        | ExprKind::Tagged(_)
+        | ExprKind::Interpolate(_) => {}
     }
 }
 

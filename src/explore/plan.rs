@@ -442,7 +442,7 @@ impl Uses {
                 self.walk_in(l, how);
                 self.walk_in(r, how);
             }
-            ExprKind::Lit(_) | ExprKind::Visited(_) | ExprKind::Outcome => {}
+            ExprKind::Lit(_) | ExprKind::Visited(_) | ExprKind::Outcome | ExprKind::Tagged(_) => {}
         }
     }
 

@@ -197,7 +197,7 @@ fn reads(expr: &Expr, used: &mut [bool]) {
             reads(r, used);
         }
         ExprKind::In { set, .. } => reads(set, used),
-        ExprKind::Lit(_) | ExprKind::Visited(_) | ExprKind::Outcome => {}
+        ExprKind::Lit(_) | ExprKind::Visited(_) | ExprKind::Outcome | ExprKind::Tagged(_) => {}
     }
 }
 

@@ -25,6 +25,8 @@ pub const ROOT: &str = "fuzz/root.tree";
 pub const INCLUDE: &str = "fuzz/inc.tree";
 /// The third part: reachable as `script "hooks.rhai"`.
 pub const SCRIPT: &str = "fuzz/hooks.rhai";
+/// The fourth part, if any: a second include, `include "inc2.tree" as y`.
+pub const INCLUDE2: &str = "fuzz/inc2.tree";
 
 /// Most steps one `session_answers` input may take, so that every input
 /// runs in well under a millisecond per step.
@@ -32,8 +34,8 @@ const MAX_STEPS: usize = 512;
 
 // ─── check_bytes ──────────────────────────────────────────────────────────
 
-/// Split `data` at NUL bytes into a root tree, an include file and a hook
-/// script; check the root; render every diagnostic as text and JSON; draw
+/// Split `data` at NUL bytes into a root tree, an include file, a hook
+/// script and a second include file; check the root; render every diagnostic as text and JSON; draw
 /// a checked tree and walk it a little.
 pub fn check_bytes(data: &[u8]) {
     let fs = files(data);
@@ -44,19 +46,25 @@ pub fn check_bytes(data: &[u8]) {
 /// The in-memory files a `check_bytes` input stands for. Bytes that are not
 /// UTF-8 become U+FFFD: the loader's own UTF-8 check is tested on disk.
 pub fn files(data: &[u8]) -> MemoryFs {
-    let mut parts = data.splitn(3, |&b| b == 0);
+    let mut parts = data.splitn(4, |&b| b == 0);
     let mut next = || String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
-    let (root, include, script) = (next(), next(), next());
+    let (root, include, script, include2) = (next(), next(), next(), next());
     MemoryFs::new()
         .with(ROOT, root)
         .with(INCLUDE, include)
         .with(SCRIPT, script)
+        .with(INCLUDE2, include2)
 }
 
 /// The inverse of [`files`]: one fuzz input from three texts (used to build
 /// seed corpora from real trees).
 pub fn join(root: &str, include: &str, script: &str) -> Vec<u8> {
     [root, include, script].join("\0").into_bytes()
+}
+
+/// As [`join`], with a second include file as the fourth part.
+pub fn join_two(root: &str, include: &str, script: &str, include2: &str) -> Vec<u8> {
+    [root, include, script, include2].join("\0").into_bytes()
 }
 
 /// Check the invariants of a check result and exercise everything that
@@ -114,10 +122,16 @@ const TREES: [(&str, &str); 5] = [
         include_str!("../../trees/reconnect.rhai"),
     ),
 ];
-const INCLUDED: (&str, &str) = (
-    "trees/no_response.tree",
-    include_str!("../../trees/no_response.tree"),
-);
+const INCLUDED: [(&str, &str); 2] = [
+    (
+        "trees/no_response.tree",
+        include_str!("../../trees/no_response.tree"),
+    ),
+    (
+        "trees/red_flags.tree",
+        include_str!("../../trees/red_flags.tree"),
+    ),
+];
 const ROOTS: [&str; 3] = [
     "trees/hello.tree",
     "trees/scoring.tree",
@@ -130,7 +144,7 @@ pub fn models() -> &'static [Model] {
     MODELS.get_or_init(|| {
         let fs = TREES
             .iter()
-            .chain(std::iter::once(&INCLUDED))
+            .chain(INCLUDED.iter())
             .fold(MemoryFs::new(), |fs, (path, text)| fs.with(*path, *text));
         ROOTS
             .iter()
