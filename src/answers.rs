@@ -409,9 +409,19 @@ pub enum FileError {
 /// kind of answer.
 pub fn load_file(path: &Path) -> Result<Vec<(String, AnswerValue)>, FileError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| FileError::Io {
+    let bytes =
+        crate::load::read_capped(path, crate::load::MAX_DATA_FILE_SIZE).map_err(|source| {
+            FileError::Io {
+                path: shown.clone(),
+                source,
+            }
+        })?;
+    let text = String::from_utf8(bytes).map_err(|e| FileError::Io {
         path: shown.clone(),
-        source,
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()),
+        ),
     })?;
     let is_toml = path
         .extension()

@@ -6,7 +6,7 @@
 //! asserts → graph checks (reachability, ways out, traps) → unused names.
 
 use crate::ast::{self, BinOp, ExprKind as AstExpr, Field, Ident, StrPart, TypeExpr, UnaryOp};
-use crate::diag::{self, did_you_mean, Diagnostic};
+use crate::diag::{self, Diagnostic};
 use crate::eval::{self, Env};
 use crate::load::{self, Disk, FileSystem, LoadOptions, ReadError};
 use crate::model::{
@@ -30,6 +30,9 @@ pub const MAX_INCLUDE_DEPTH: usize = 16;
 /// so that a few small files that include each other many times over
 /// cannot make the checker load millions.
 pub const MAX_FILES: usize = 256;
+/// Most did-you-mean searches in one check: 20,000 misspelt names would
+/// otherwise each be measured against every name in the tree.
+pub const MAX_SUGGESTIONS: usize = 1_000;
 /// Most nodes one tree may have, includes counted.
 pub const MAX_NODES: usize = 1_000_000;
 
@@ -79,6 +82,13 @@ pub fn check_str(path: &Path, text: &str) -> CheckResult {
                 Ok(self.text.to_string())
             } else {
                 Disk.read(p)
+            }
+        }
+        fn read_named(&self, p: &Path) -> Result<String, ReadError> {
+            if p == self.path {
+                Ok(self.text.to_string())
+            } else {
+                Disk.read_named(p)
             }
         }
         fn canonical(&self, p: &Path) -> Option<PathBuf> {
@@ -169,6 +179,14 @@ struct Checker {
     /// reported).
     too_deep: bool,
     too_many_files: bool,
+    /// Every file read so far, parsed (none when it could not be read or
+    /// parsed), so a file included many times is read once.
+    parsed: HashMap<PathBuf, Option<(FileId, Rc<ast::File>)>>,
+    /// Bytes read across all files, against [`load::MAX_TOTAL_SOURCE`].
+    source_bytes: u64,
+    too_many_bytes: bool,
+    /// Did-you-mean searches run so far, against [`MAX_SUGGESTIONS`].
+    suggestions: std::cell::Cell<usize>,
 }
 
 /// An `include ... as ns`: where it was named, and the unit it loaded (none
@@ -191,6 +209,20 @@ struct Scope<'a> {
 }
 
 impl Checker {
+    /// [`diag::did_you_mean`], until [`MAX_SUGGESTIONS`] have been made.
+    fn suggest<'a>(
+        &self,
+        name: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Option<String> {
+        let made = self.suggestions.get();
+        if made >= MAX_SUGGESTIONS {
+            return None;
+        }
+        self.suggestions.set(made + 1);
+        diag::did_you_mean(name, candidates)
+    }
+
     fn has_errors(&self) -> bool {
         self.diags.iter().any(Diagnostic::is_error)
     }
@@ -320,32 +352,19 @@ impl Checker {
         from: Option<Span>,
         chain: &mut Vec<PathBuf>,
     ) {
-        let text = match fs.read(path) {
-            Ok(text) => text,
-            Err(err) => {
-                self.read_error(path, &err, from);
-                return;
-            }
-        };
-        let file = self.sources.add(path.to_path_buf(), text);
-        let text = &self.sources.get(file).text;
-        if syntax::is_trivia(text) {
-            let what = if text.trim().is_empty() {
-                "the file is empty"
-            } else {
-                "the file holds only comments"
-            };
-            let d = Diagnostic::error("E016", what, Span::new(file, 0, 0))
-                .label("no tree here")
-                .help("a tree starts with a header: tree my_tree \"Title\" { start first_node outcomes done }");
-            self.push(self.attach(d, from));
-            return;
-        }
-        let ast = match syntax::parse(file, text) {
-            Ok(ast) => ast,
-            Err(diags) => {
-                self.diags.extend(diags);
-                return;
+        // A file included under several names is read and parsed once; each
+        // name still gets its own unit (its nodes are named apart).
+        let (file, ast) = match self.parsed.get(path) {
+            Some(Some((file, ast))) => (*file, ast.clone()),
+            // Its problems were reported the first time.
+            Some(None) => return,
+            None => {
+                let parsed = self.read_and_parse(fs, path, from);
+                self.parsed.insert(path.to_path_buf(), parsed.clone());
+                match parsed {
+                    Some(parsed) => parsed,
+                    None => return,
+                }
             }
         };
         let includes = ast.includes.clone();
@@ -353,7 +372,7 @@ impl Checker {
         self.units.push(Unit {
             file,
             prefix: Rc::from(prefix.as_str()),
-            ast: Rc::new(ast),
+            ast,
             kinds: Vec::new(),
         });
         chain.push(path.to_path_buf());
@@ -448,6 +467,78 @@ impl Checker {
         let _ = unit;
     }
 
+    /// Read a file (an include only when it is a regular file), count its
+    /// bytes against [`load::MAX_TOTAL_SOURCE`], and parse it.
+    fn read_and_parse(
+        &mut self,
+        fs: &dyn FileSystem,
+        path: &Path,
+        from: Option<Span>,
+    ) -> Option<(FileId, Rc<ast::File>)> {
+        let read = if from.is_some() {
+            fs.read_named(path)
+        } else {
+            fs.read(path)
+        };
+        let text = match read {
+            Ok(text) => text,
+            Err(err) => {
+                self.read_error(path, &err, from);
+                return None;
+            }
+        };
+        if !self.count_source_bytes(text.len(), from) {
+            return None;
+        }
+        let file = self.sources.add(path.to_path_buf(), text);
+        let text = &self.sources.get(file).text;
+        if syntax::is_trivia(text) {
+            let what = if text.trim().is_empty() {
+                "the file is empty"
+            } else {
+                "the file holds only comments"
+            };
+            let d = Diagnostic::error("E016", what, Span::new(file, 0, 0))
+                .label("no tree here")
+                .help("a tree starts with a header: tree my_tree \"Title\" { start first_node outcomes done }");
+            self.push(self.attach(d, from));
+            return None;
+        }
+        match syntax::parse(file, text) {
+            Ok(ast) => Some((file, Rc::new(ast))),
+            Err(diags) => {
+                self.diags.extend(diags);
+                None
+            }
+        }
+    }
+
+    /// Add `len` bytes to the total read for this tree; past
+    /// [`load::MAX_TOTAL_SOURCE`] the file is refused (once, with E031).
+    fn count_source_bytes(&mut self, len: usize, from: Option<Span>) -> bool {
+        self.source_bytes = self.source_bytes.saturating_add(len as u64);
+        if self.source_bytes <= load::MAX_TOTAL_SOURCE {
+            return true;
+        }
+        if !std::mem::replace(&mut self.too_many_bytes, true) {
+            if let Some(span) = from {
+                self.push(
+                    Diagnostic::error(
+                        "E031",
+                        format!(
+                            "the tree's files hold more than {} bytes together",
+                            load::MAX_TOTAL_SOURCE
+                        ),
+                        span,
+                    )
+                    .label("this file goes over the limit")
+                    .help("split the tree into smaller trees"),
+                );
+            }
+        }
+        false
+    }
+
     /// A diagnostic about an included file also points at the include line.
     fn attach(&self, d: Diagnostic, from: Option<Span>) -> Diagnostic {
         match from {
@@ -475,6 +566,7 @@ impl Checker {
             ReadError::Directory => "give a `.tree` file, for example `trees/hello.tree`",
             ReadError::NotUtf8 { .. } => "tree files must be saved as UTF-8 text",
             ReadError::TooLarge { .. } => "split the tree into files joined with `include`",
+            ReadError::NotRegular(_) => "name a regular file",
             ReadError::Io(_) => "check the file's permissions",
         };
         self.push(
@@ -891,7 +983,8 @@ impl Checker {
             .chain(self.namespaces.keys())
             .filter_map(|k| k.strip_prefix(prefix))
             .collect();
-        let help = did_you_mean(&name.name, candidates.iter().copied())
+        let help = self
+            .suggest(&name.name, candidates.iter().copied())
             .unwrap_or_else(|| "every target must be the id of a node in this tree".into());
         self.push(
             Diagnostic::error("E003", format!("unknown node `{}`", name.name), name.span)
@@ -930,7 +1023,7 @@ impl Checker {
             .map(|t| {
                 if !self.citation_index.contains_key(&t.name) {
                     let names: Vec<&str> = self.citation_index.keys().map(String::as_str).collect();
-                    let help = did_you_mean(&t.name, names).unwrap_or_else(|| {
+                    let help = self.suggest(&t.name, names).unwrap_or_else(|| {
                         format!(
                             "declare it in the header: source {} \"what it stands for\"",
                             t.name
@@ -1476,17 +1569,19 @@ impl Checker {
             }
             Some(k) => {
                 let declared: Vec<&str> = self.units[u].kinds.iter().map(String::as_str).collect();
-                let help = did_you_mean(&k.name, declared.iter().copied()).unwrap_or_else(|| {
-                    format!(
-                        "declare it in the tree header: outcomes {}",
-                        declared
-                            .iter()
-                            .copied()
-                            .chain(std::iter::once(k.name.as_str()))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                });
+                let help = self
+                    .suggest(&k.name, declared.iter().copied())
+                    .unwrap_or_else(|| {
+                        format!(
+                            "declare it in the tree header: outcomes {}",
+                            declared
+                                .iter()
+                                .copied()
+                                .chain(std::iter::once(k.name.as_str()))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    });
                 self.push(
                     Diagnostic::error(
                         "E011",
@@ -1564,7 +1659,8 @@ impl Checker {
         if let Some(i) = members.iter().position(|m| *m == name.name) {
             return u32::try_from(i).ok();
         }
-        let help = did_you_mean(&name.name, members.iter().map(String::as_str))
+        let help = self
+            .suggest(&name.name, members.iter().map(String::as_str))
             .unwrap_or_else(|| format!("the members are: {}", members.join(", ")));
         let ty = self.type_name_of_domain(d);
         self.push(
@@ -1593,7 +1689,8 @@ impl Checker {
             .keys()
             .filter_map(|k| k.strip_prefix(scope.prefix))
             .collect();
-        let help = did_you_mean(&name.name, candidates.iter().copied())
+        let help = self
+            .suggest(&name.name, candidates.iter().copied())
             .unwrap_or_else(|| format!("declare it first: var {}: {declare_as}", name.name));
         self.push(
             Diagnostic::error(
@@ -1621,7 +1718,7 @@ impl Checker {
                             .keys()
                             .filter_map(|k| k.strip_prefix(scope.prefix))
                             .collect();
-                        let help = did_you_mean(&v.name, candidates.iter().copied())
+                        let help = self.suggest(&v.name, candidates.iter().copied())
                             .unwrap_or_else(|| "only declared variables can be interpolated; write `{{` for a literal brace".into());
                         self.push(
                             Diagnostic::error(
@@ -1796,7 +1893,7 @@ impl Checker {
 
     #[inline(never)]
     fn unknown_function(&mut self, name: &Ident) -> Option<Expr> {
-        let help = did_you_mean(&name.name, ["count", "visited"]).unwrap_or_else(|| {
+        let help = self.suggest(&name.name, ["count", "visited"]).unwrap_or_else(|| {
             format!(
                 "the built-in functions are count(set) and visited(node); to call a script function write `hook {}(...)`",
                 name.name
@@ -1880,14 +1977,16 @@ impl Checker {
         if scope.in_assert {
             candidates.push("outcome");
         }
-        let help = did_you_mean(&id.name, candidates.iter().copied()).unwrap_or_else(|| {
-            if scope.in_assert {
-                "declare it with `var`; inside an assert, `outcome` is the final outcome kind"
-                    .into()
-            } else {
-                format!("declare it first: var {}: bool = false", id.name)
-            }
-        });
+        let help = self
+            .suggest(&id.name, candidates.iter().copied())
+            .unwrap_or_else(|| {
+                if scope.in_assert {
+                    "declare it with `var`; inside an assert, `outcome` is the final outcome kind"
+                        .into()
+                } else {
+                    format!("declare it first: var {}: bool = false", id.name)
+                }
+            });
         self.push(
             Diagnostic::error("E004", format!("unknown variable `{}`", id.name), span)
                 .label("not declared")

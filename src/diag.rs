@@ -163,16 +163,31 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.dedup();
 }
 
+/// Longest name, in characters, that gets a did-you-mean: edit distance
+/// costs the product of the two lengths, and a 100,000-character name is
+/// no typo.
+pub const MAX_SUGGEST_NAME: usize = 64;
+/// Most candidates one did-you-mean looks at.
+pub const MAX_SUGGEST_CANDIDATES: usize = 10_000;
+
 /// The closest candidate by edit distance, when it is close enough to be a
-/// likely typo.
+/// likely typo. Names longer than [`MAX_SUGGEST_NAME`] get none, candidates
+/// whose length alone puts them too far are skipped without measuring, and
+/// at most [`MAX_SUGGEST_CANDIDATES`] are looked at.
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
-    let limit = (name.chars().count() / 3).clamp(1, 3);
+    let len = name.chars().count();
+    if len > MAX_SUGGEST_NAME {
+        return None;
+    }
+    let limit = (len / 3).clamp(1, 3);
     candidates
         .into_iter()
-        .filter(|c| *c != name)
+        .take(MAX_SUGGEST_CANDIDATES)
+        .filter(|c| *c != name && c.len() <= 4 * (MAX_SUGGEST_NAME + 3))
+        .filter(|c| c.chars().count().abs_diff(len) <= limit)
         .map(|c| (strsim::damerau_levenshtein(name, c), c))
         .filter(|&(d, _)| d <= limit)
         .min()

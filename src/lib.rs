@@ -16,6 +16,7 @@ pub mod graph;
 pub mod interp;
 pub mod load;
 pub mod model;
+pub mod output;
 pub mod prompt;
 pub mod report;
 pub mod save;

@@ -617,3 +617,13 @@ fn save_files_that_cannot_be_trusted_are_refused() {
     let err = parse(foreign, "s.json").unwrap_err();
     assert!(err.to_string().contains("\"format\""), "{err}");
 }
+
+/// Hook scripts once found to hold gigabytes or run for seconds per call,
+/// and a few that must keep working.
+#[test]
+fn hook_scripts_inputs_stay_fixed() {
+    for (path, bytes) in fuzz_inputs("hook_scripts") {
+        eprintln!("replaying {}", path.display());
+        harness::hook_scripts(&bytes);
+    }
+}

@@ -78,6 +78,13 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
             return Ok(EXIT_FAIL);
         }
     };
+    let inputs = inputs(&model, args);
+    if let Some(path) = &args.save {
+        if crate::output::is_stdout(path) {
+            bail!("--save needs a file: standard output carries the conversation");
+        }
+        crate::output::check_target(path, &inputs)?;
+    }
     let presets = presets(&model, args)?;
     let resumed = match &args.resume {
         Some(path) => Some(save::load(path).and_then(|saved| {
@@ -105,6 +112,7 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
         presets,
         args.save.clone(),
         args.file.clone(),
+        inputs,
     );
     let end = with_prompter(args, |p| {
         if let Some(saved) = &resumed {
@@ -192,6 +200,15 @@ pub fn resume_hint(tree: &Path, save: &Path) -> String {
         tree.display(),
         save.display()
     )
+}
+
+/// The files this run reads, which `--save` and `:save` never write over.
+fn inputs(model: &Model, args: &Args) -> crate::output::Inputs {
+    let inputs = crate::output::Inputs::of_model(model);
+    match &args.answers {
+        Some(path) => inputs.with(path, "the answers file"),
+        None => inputs,
+    }
 }
 
 /// Answers from `--answers` and `--answer`, checked against the tree.
