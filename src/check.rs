@@ -32,7 +32,7 @@ pub const MAX_INCLUDE_DEPTH: usize = 16;
 pub const MAX_FILES: usize = 256;
 /// Most did-you-mean searches in one check: 20,000 misspelt names would
 /// otherwise each be measured against every name in the tree.
-pub const MAX_SUGGESTIONS: usize = 1_000;
+pub const MAX_SUGGESTIONS: usize = 100;
 /// Most nodes one tree may have, includes counted.
 pub const MAX_NODES: usize = 1_000_000;
 
@@ -221,6 +221,17 @@ impl Checker {
         }
         self.suggestions.set(made + 1);
         diag::did_you_mean(name, candidates)
+    }
+
+    /// How many candidates a did-you-mean may still look at: none once
+    /// [`MAX_SUGGESTIONS`] have been made, so that collecting them costs
+    /// nothing either.
+    fn candidates_wanted(&self) -> usize {
+        if self.suggestions.get() >= MAX_SUGGESTIONS {
+            0
+        } else {
+            diag::MAX_SUGGEST_CANDIDATES
+        }
     }
 
     fn has_errors(&self) -> bool {
@@ -490,7 +501,15 @@ impl Checker {
         if !self.count_source_bytes(text.len(), from) {
             return None;
         }
+        // Editors on Windows may start a UTF-8 file with a byte-order mark.
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        };
         let file = self.sources.add(path.to_path_buf(), text);
+        if self.control_characters(file, from) {
+            return None;
+        }
         let text = &self.sources.get(file).text;
         if syntax::is_trivia(text) {
             let what = if text.trim().is_empty() {
@@ -511,6 +530,50 @@ impl Checker {
                 None
             }
         }
+    }
+
+    /// E018 for control characters in a tree file (a line feed, a tab and
+    /// a carriage return before a line feed are fine): terminals act on
+    /// them (`ESC [` moves the cursor, `ESC ]` retitles the window), and
+    /// every text of a tree ends up on someone's terminal. One error per
+    /// file, at the first, with the count.
+    fn control_characters(&mut self, file: FileId, from: Option<Span>) -> bool {
+        let text = &self.sources.get(file).text;
+        let mut found = text.char_indices().filter(|&(i, c)| {
+            diag::is_unsafe_control(c) && !(c == '\r' && text[i + 1..].starts_with('\n'))
+        });
+        let Some((at, first)) = found.next() else {
+            return false;
+        };
+        let more = found.count();
+        let span = Span::new(file, at, at + first.len_utf8());
+        let also = match more {
+            0 => String::new(),
+            1 => " (and 1 more)".to_string(),
+            n => format!(" (and {n} more)"),
+        };
+        let d = if first == '\r' {
+            Diagnostic::error(
+                "E018",
+                format!("a carriage return without a line feed{also}"),
+                span,
+            )
+            .label("lines end in a lone carriage return here (old Mac line endings)")
+            .help("save the file with line feed (\\n) or CR LF (\\r\\n) line endings")
+        } else {
+            Diagnostic::error(
+                "E018",
+                format!(
+                    "the control character U+{:04X} is not allowed in a tree{also}",
+                    u32::from(first)
+                ),
+                span,
+            )
+            .label("a terminal would act on this character")
+            .help("remove it; control characters in texts can rewrite what the person sees, so trees may hold none but tabs and line breaks")
+        };
+        self.push(self.attach(d, from));
+        true
     }
 
     /// Add `len` bytes to the total read for this tree; past
@@ -982,6 +1045,7 @@ impl Checker {
             .keys()
             .chain(self.namespaces.keys())
             .filter_map(|k| k.strip_prefix(prefix))
+            .take(self.candidates_wanted())
             .collect();
         let help = self
             .suggest(&name.name, candidates.iter().copied())
@@ -1022,7 +1086,12 @@ impl Checker {
             .iter()
             .map(|t| {
                 if !self.citation_index.contains_key(&t.name) {
-                    let names: Vec<&str> = self.citation_index.keys().map(String::as_str).collect();
+                    let names: Vec<&str> = self
+                        .citation_index
+                        .keys()
+                        .map(String::as_str)
+                        .take(self.candidates_wanted())
+                        .collect();
                     let help = self.suggest(&t.name, names).unwrap_or_else(|| {
                         format!(
                             "declare it in the header: source {} \"what it stands for\"",
@@ -1688,6 +1757,7 @@ impl Checker {
             .var_index
             .keys()
             .filter_map(|k| k.strip_prefix(scope.prefix))
+            .take(self.candidates_wanted())
             .collect();
         let help = self
             .suggest(&name.name, candidates.iter().copied())
@@ -1717,6 +1787,7 @@ impl Checker {
                             .var_index
                             .keys()
                             .filter_map(|k| k.strip_prefix(scope.prefix))
+                            .take(self.candidates_wanted())
                             .collect();
                         let help = self.suggest(&v.name, candidates.iter().copied())
                             .unwrap_or_else(|| "only declared variables can be interpolated; write `{{` for a literal brace".into());
@@ -1973,6 +2044,7 @@ impl Checker {
             .var_index
             .keys()
             .filter_map(|k| k.strip_prefix(scope.prefix))
+            .take(self.candidates_wanted())
             .collect();
         if scope.in_assert {
             candidates.push("outcome");

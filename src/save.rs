@@ -198,8 +198,12 @@ pub fn parse(bytes: &[u8], shown: &str) -> Result<SaveFile, LoadError> {
         path: shown.clone(),
         message,
     };
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| corrupt(format!("it is not valid JSON ({e})")))?;
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        corrupt(format!(
+            "it is not valid JSON ({})",
+            crate::diag::shorten(&e.to_string())
+        ))
+    })?;
     if value.get("format").and_then(serde_json::Value::as_str) != Some(FORMAT) {
         return Err(corrupt(format!("it has no \"format\": \"{FORMAT}\" field")));
     }
@@ -213,7 +217,8 @@ pub fn parse(bytes: &[u8], shown: &str) -> Result<SaveFile, LoadError> {
             found: u32::try_from(found).unwrap_or(u32::MAX),
         });
     }
-    serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))
+    serde_json::from_value(value)
+        .map_err(|e| corrupt(crate::diag::shorten(&e.to_string()).into_owned()))
 }
 
 /// Check that a save file belongs to this tree.

@@ -47,6 +47,12 @@ pub const MAX_STRING_SIZE: usize = 64 * 1024;
 pub const MAX_ARRAY_SIZE: usize = 1_024;
 /// Most entries in one object map.
 pub const MAX_MAP_SIZE: usize = 1_024;
+/// Most functions one script may define. Rhai's compiler looks through
+/// every function defined so far at each variable it meets, so compiling
+/// 20,000 functions took 11 s and 200,000 more than a minute.
+pub const MAX_FUNCTIONS: usize = 1_000;
+const TOO_MANY_FUNCTIONS_HELP: &str =
+    "a hook script may define at most 1,000 functions (script::MAX_FUNCTIONS)";
 /// Most `explain(...)` reasons one hook call may attach.
 pub const MAX_REASONS: usize = 32;
 /// Most `print`/`debug` lines kept from one hook call; later ones are counted
@@ -123,6 +129,7 @@ pub fn sandboxed_engine() -> Engine {
     engine
         .set_max_operations(MAX_OPERATIONS)
         .set_max_call_levels(MAX_CALL_LEVELS)
+        .set_max_functions(MAX_FUNCTIONS)
         .set_max_expr_depths(MAX_EXPR_DEPTH, MAX_FN_EXPR_DEPTH)
         .set_max_string_size(MAX_STRING_SIZE)
         .set_max_array_size(MAX_ARRAY_SIZE)
@@ -231,7 +238,7 @@ mod capture {
         CURRENT.with_borrow_mut(|c| {
             if let Some(c) = c {
                 if c.log.len() < MAX_LOG_LINES {
-                    c.log.push(line);
+                    c.log.push(crate::diag::visible(&line).into_owned());
                 } else {
                     c.dropped_lines += 1;
                 }
@@ -244,7 +251,8 @@ mod capture {
         CURRENT.with_borrow_mut(|c| {
             let Some(c) = c else { return Ok(()) };
             if c.reasons.len() < MAX_REASONS {
-                c.reasons.push(reason.to_string());
+                // Reasons are shown on terminals: no escape sequences.
+                c.reasons.push(crate::diag::visible(&reason).into_owned());
                 Ok(())
             } else {
                 c.too_many_reasons = true;
@@ -650,8 +658,12 @@ fn innermost(err: &EvalAltResult) -> (HookErrorKind, Option<LineCol>) {
         EvalAltResult::ErrorModuleNotFound(..) | EvalAltResult::ErrorTooManyModules(_) => {
             HookErrorKind::Refused("import".into())
         }
-        EvalAltResult::ErrorRuntime(value, _) => HookErrorKind::Thrown(value.to_string()),
-        other => HookErrorKind::Runtime(lower_first(&without_position(other))),
+        EvalAltResult::ErrorRuntime(value, _) => {
+            HookErrorKind::Thrown(crate::diag::visible(&value.to_string()).into_owned())
+        }
+        other => HookErrorKind::Runtime(
+            crate::diag::visible(&lower_first(&without_position(other))).into_owned(),
+        ),
     };
     (kind, at)
 }
@@ -916,6 +928,10 @@ fn syntax_diagnostic(
                 Some("call functions by name; anonymous functions without captured variables, like `|x| x * 2`, still work with `map` and `filter`"),
             )
         }
+        ParseErrorType::TooManyFunctions => (
+            "one function too many",
+            Some(TOO_MANY_FUNCTIONS_HELP),
+        ),
         ParseErrorType::VariableUndefined(_) => (
             "not defined here",
             Some("a function sees only its parameters and its own `let` variables; pass other values in as parameters"),

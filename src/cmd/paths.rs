@@ -37,9 +37,16 @@ pub struct ExploreArgs {
     pub max_visits: u32,
 }
 
+/// Most visits `--max-visits` allows: each visit more can multiply the
+/// paths through a loop, and 4,294,967,295 aborted the process.
+pub const MAX_VISITS: u32 = 64;
+
 fn visits(s: &str) -> Result<u32, String> {
     match s.parse::<u32>() {
         Ok(0) => Err("a path must be allowed at least 1 visit to each node".into()),
+        Ok(n) if n > MAX_VISITS => Err(format!(
+            "at most {MAX_VISITS} visits to one node are allowed (each one more can multiply the paths)"
+        )),
         Ok(n) => Ok(n),
         Err(_) => Err(format!("`{s}` is not a whole number of visits")),
     }
@@ -90,7 +97,9 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
         }
         Err(e) => {
             drop(out);
-            eprintln!(
+            // A closed stderr must not turn this into a panic.
+            let _ = writeln!(
+                std::io::stderr(),
                 "error: {}: the tree fails before its first step: {e}",
                 args.file.display()
             );
@@ -167,7 +176,8 @@ fn list(
     if written.is_ok() {
         written = match format {
             Format::Text => {
-                eprintln!("{}", report::paths_summary(&summary));
+                // A closed or full stderr loses the summary, nothing else.
+                let _ = writeln!(std::io::stderr(), "{}", report::paths_summary(&summary));
                 Ok(())
             }
             Format::Json => writeln!(out, "\n],\"summary\":{}}}", summary_json(&summary)),

@@ -185,9 +185,11 @@ fn finish(args: &Args, driver: &Driver<'_>, end: End) -> anyhow::Result<i32> {
         )?;
     }
     if args.json {
+        // Serialised first, so a reader that goes away (`| head -1`) is a
+        // plain broken pipe, which keeps the run's exit code.
+        let json = serde_json::to_string_pretty(&Transcript::of(session, status))?;
         let mut out = io::stdout().lock();
-        serde_json::to_writer_pretty(&mut out, &Transcript::of(session, status))?;
-        writeln!(out)?;
+        crate::cmd::closed_is_fine(writeln!(out, "{json}").and_then(|()| out.flush()))?;
     }
     Ok(code)
 }
