@@ -21,8 +21,10 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
-/// An answer written by ids.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// An answer written by ids. Read from JSON or TOML as a whole number, a
+/// string or a list of strings; anything else is refused with a message
+/// that says which forms are accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum AnswerValue {
     /// A number input's value.
@@ -35,11 +37,83 @@ pub enum AnswerValue {
 
 impl fmt::Display for AnswerValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            AnswerValue::Number(n) => write!(f, "{n}"),
-            AnswerValue::Text(t) => write!(f, "{t:?}"),
-            AnswerValue::Items(items) => write!(f, "{items:?}"),
+        let shown = match self {
+            AnswerValue::Number(n) => return write!(f, "{n}"),
+            AnswerValue::Text(t) => format!("{t:?}"),
+            AnswerValue::Items(items) => format!("{items:?}"),
+        };
+        f.write_str(&crate::diag::shorten(&shown))
+    }
+}
+
+/// What an answer may be, for messages.
+pub const ANSWER_FORMS: &str =
+    "an option id or a text (a string), a list of item ids, or a whole number \
+     like 45 (not 45.0, 4.5e1 or -0)";
+
+impl<'de> Deserialize<'de> for AnswerValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(AnswerVisitor)
+    }
+}
+
+struct AnswerVisitor;
+
+impl<'de> serde::de::Visitor<'de> for AnswerVisitor {
+    type Value = AnswerValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(ANSWER_FORMS)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<AnswerValue, E> {
+        Ok(AnswerValue::Number(n))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<AnswerValue, E> {
+        i64::try_from(n).map(AnswerValue::Number).map_err(|_| {
+            E::custom(format!(
+                "{n} is larger than the largest whole number, {}",
+                i64::MAX
+            ))
+        })
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<AnswerValue, E> {
+        let shown = if n.is_nan() {
+            "nan".to_string()
+        } else if n.is_infinite() {
+            if n > 0.0 { "inf" } else { "-inf" }.to_string()
+        } else {
+            format!("{n:?}")
+        };
+        Err(E::custom(format!(
+            "{shown} is not a whole number; write whole numbers like 45 (not 45.0, 4.5e1 or -0)"
+        )))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<AnswerValue, E> {
+        Ok(AnswerValue::Text(s.to_string()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, s: String) -> Result<AnswerValue, E> {
+        Ok(AnswerValue::Text(s))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<AnswerValue, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<serde_json::Value>()? {
+            match item {
+                serde_json::Value::String(s) => items.push(s),
+                other => {
+                    return Err(serde::de::Error::custom(format!(
+                        "a list of item ids holds only strings, not {}",
+                        crate::diag::shorten(&other.to_string())
+                    )))
+                }
+            }
         }
+        Ok(AnswerValue::Items(items))
     }
 }
 
@@ -63,7 +137,7 @@ pub enum Misfit {
         suggestion: Option<String>,
     },
     /// `{"enjoys": ["outsid"]}`
-    #[error("`{item}` is not an item of this checklist; the items are {valid}{}", hint(.suggestion))]
+    #[error("`{}` is not an item of this checklist; the items are {valid}{}", crate::diag::shorten(.item), hint(.suggestion))]
     UnknownItem {
         item: String,
         valid: String,
@@ -125,9 +199,10 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let node = crate::diag::shorten(&self.node);
         match &self.value {
-            Some(v) => write!(f, "`{}` = {v}: {}", self.node, self.misfit),
-            None => write!(f, "`{}`: {}", self.node, self.misfit),
+            Some(v) => write!(f, "`{node}` = {v}: {}", self.misfit),
+            None => write!(f, "`{node}`: {}", self.misfit),
         }
     }
 }
@@ -402,11 +477,14 @@ pub enum FileError {
         "the answers file {path} must map step ids to answers, like {{\"how_tired\": \"bit\"}}"
     )]
     NotAMap { path: String },
-    #[error("the answers file {path}: `{node}` = {value}: expected an option id, a list of item ids, a number or a text")]
+    #[error("the answers file {path}: `{node}` = {value}: {reason}")]
     BadValue {
         path: String,
         node: String,
+        /// The value as written, shortened.
         value: String,
+        /// Why it is no answer, and what would be.
+        reason: String,
     },
 }
 
@@ -419,9 +497,19 @@ pub enum FileError {
 /// kind of answer.
 pub fn load_file(path: &Path) -> Result<Vec<(String, AnswerValue)>, FileError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| FileError::Io {
+    let bytes =
+        crate::load::read_capped(path, crate::load::MAX_DATA_FILE_SIZE).map_err(|source| {
+            FileError::Io {
+                path: shown.clone(),
+                source,
+            }
+        })?;
+    let text = String::from_utf8(bytes).map_err(|e| FileError::Io {
         path: shown.clone(),
-        source,
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()),
+        ),
     })?;
     let is_toml = path
         .extension()
@@ -447,11 +535,7 @@ pub fn parse_text(
             format: "TOML",
             message: format!("{}{}", e.message(), toml_place(text, e.span())),
         })?;
-        serde_json::to_value(table).map_err(|e| FileError::Syntax {
-            path: shown.clone(),
-            format: "TOML",
-            message: e.to_string(),
-        })?
+        toml_to_json(&shown, "", toml::Value::Table(table))?
     } else {
         serde_json::from_str::<serde_json::Value>(text).map_err(|e| FileError::Syntax {
             path: shown.clone(),
@@ -465,6 +549,53 @@ pub fn parse_text(
     let mut out = Vec::new();
     flatten(&shown, "", map, &mut out)?;
     Ok(out)
+}
+
+/// A TOML value as JSON, refusing what JSON would lose or garble: a date
+/// and time (which would become a private table), and a float (`inf` would
+/// become `null`).
+fn toml_to_json(path: &str, id: &str, value: toml::Value) -> Result<serde_json::Value, FileError> {
+    let bad = |value: String, reason: &str| FileError::BadValue {
+        path: path.to_string(),
+        node: crate::diag::shorten(id).into_owned(),
+        value: crate::diag::shorten(&value).into_owned(),
+        reason: reason.to_string(),
+    };
+    Ok(match value {
+        toml::Value::String(s) => serde_json::Value::String(s),
+        toml::Value::Integer(n) => serde_json::Value::from(n),
+        toml::Value::Boolean(b) => serde_json::Value::Bool(b),
+        toml::Value::Float(f) => {
+            return Err(bad(
+                format!("{f:?}"),
+                "not a whole number; write whole numbers like 45 (not 45.0, 4.5e1 or inf)",
+            ))
+        }
+        toml::Value::Datetime(d) => {
+            return Err(bad(
+                d.to_string(),
+                "a date and time is no kind of answer; put it in quotes to give it as a text",
+            ))
+        }
+        toml::Value::Array(items) => serde_json::Value::Array(
+            items
+                .into_iter()
+                .map(|v| toml_to_json(path, id, v))
+                .collect::<Result<_, _>>()?,
+        ),
+        toml::Value::Table(table) => {
+            let mut map = serde_json::Map::new();
+            for (key, v) in table {
+                let inner = if id.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{id}.{key}")
+                };
+                map.insert(key, toml_to_json(path, &inner, v)?);
+            }
+            serde_json::Value::Object(map)
+        }
+    })
 }
 
 fn toml_place(text: &str, span: Option<std::ops::Range<usize>>) -> String {
@@ -488,16 +619,28 @@ fn flatten(
             flatten(path, &format!("{id}."), inner, out)?;
             continue;
         }
-        let answer = serde_json::from_value::<AnswerValue>(value.clone()).map_err(|_| {
+        let answer = serde_json::from_value::<AnswerValue>(value.clone()).map_err(|e| {
             FileError::BadValue {
                 path: path.to_string(),
-                node: id.clone(),
-                value: value.to_string(),
+                node: crate::diag::shorten(&id).into_owned(),
+                value: crate::diag::shorten(&value.to_string()).into_owned(),
+                reason: bad_value_reason(&e.to_string()),
             }
         })?;
         out.push((id, answer));
     }
     Ok(())
+}
+
+/// The deserializer's words for a value that is no answer; its generic
+/// "invalid type: X, expected Y" becomes "expected Y".
+fn bad_value_reason(message: &str) -> String {
+    match message.split_once(", expected ") {
+        Some((_, expected)) if message.starts_with("invalid type") => {
+            format!("expected {expected}")
+        }
+        _ => message.to_string(),
+    }
 }
 
 /// Split `NAME=VALUE` (for `--answer` and `--set`).
@@ -702,10 +845,24 @@ mod tests {
         let err = load_file(&path).unwrap_err().to_string();
         assert!(
             err.ends_with(
-                "`top` = true: expected an option id, a list of item ids, a number or a text"
+                "`top` = true: expected an option id or a text (a string), a list of item ids, \
+                 or a whole number like 45 (not 45.0, 4.5e1 or -0)"
             ),
             "{err}"
         );
+        for (toml, want) in [
+            (
+                "top = 1979-05-27T07:32:00Z\n",
+                "`top` = 1979-05-27T07:32:00Z: a date and time",
+            ),
+            ("top = inf\n", "`top` = inf: not a whole number"),
+            ("top = 45.0\n", "`top` = 45.0: not a whole number"),
+        ] {
+            std::fs::write(&path, toml).unwrap();
+            let err = load_file(&path).unwrap_err().to_string();
+            assert!(err.contains(want), "{err}");
+            assert!(!err.contains("toml_private"), "{err}");
+        }
         std::fs::write(&path, "top = \n").unwrap();
         let err = load_file(&path).unwrap_err().to_string();
         assert!(

@@ -6,7 +6,7 @@
 //! asserts → graph checks (reachability, ways out, traps) → unused names.
 
 use crate::ast::{self, BinOp, ExprKind as AstExpr, Field, Ident, StrPart, TypeExpr, UnaryOp};
-use crate::diag::{self, did_you_mean, Diagnostic};
+use crate::diag::{self, Diagnostic};
 use crate::eval::{self, Env};
 use crate::load::{self, Disk, FileSystem, LoadOptions, ReadError};
 use crate::model::{
@@ -30,6 +30,9 @@ pub const MAX_INCLUDE_DEPTH: usize = 16;
 /// so that a few small files that include each other many times over
 /// cannot make the checker load millions.
 pub const MAX_FILES: usize = 256;
+/// Most did-you-mean searches in one check: 20,000 misspelt names would
+/// otherwise each be measured against every name in the tree.
+pub const MAX_SUGGESTIONS: usize = 100;
 /// Most nodes one tree may have, includes counted.
 pub const MAX_NODES: usize = 1_000_000;
 
@@ -79,6 +82,13 @@ pub fn check_str(path: &Path, text: &str) -> CheckResult {
                 Ok(self.text.to_string())
             } else {
                 Disk.read(p)
+            }
+        }
+        fn read_named(&self, p: &Path) -> Result<String, ReadError> {
+            if p == self.path {
+                Ok(self.text.to_string())
+            } else {
+                Disk.read_named(p)
             }
         }
         fn canonical(&self, p: &Path) -> Option<PathBuf> {
@@ -174,6 +184,14 @@ struct Checker {
     /// reported).
     too_deep: bool,
     too_many_files: bool,
+    /// Every file read so far, parsed (none when it could not be read or
+    /// parsed), so a file included many times is read once.
+    parsed: HashMap<PathBuf, Option<(FileId, Rc<ast::File>)>>,
+    /// Bytes read across all files, against [`load::MAX_TOTAL_SOURCE`].
+    source_bytes: u64,
+    too_many_bytes: bool,
+    /// Did-you-mean searches run so far, against [`MAX_SUGGESTIONS`].
+    suggestions: std::cell::Cell<usize>,
 }
 
 /// An `include ... as ns`: where it was named, and the unit it loaded (none
@@ -196,6 +214,31 @@ struct Scope<'a> {
 }
 
 impl Checker {
+    /// [`diag::did_you_mean`], until [`MAX_SUGGESTIONS`] have been made.
+    fn suggest<'a>(
+        &self,
+        name: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Option<String> {
+        let made = self.suggestions.get();
+        if made >= MAX_SUGGESTIONS {
+            return None;
+        }
+        self.suggestions.set(made + 1);
+        diag::did_you_mean(name, candidates)
+    }
+
+    /// How many candidates a did-you-mean may still look at: none once
+    /// [`MAX_SUGGESTIONS`] have been made, so that collecting them costs
+    /// nothing either.
+    fn candidates_wanted(&self) -> usize {
+        if self.suggestions.get() >= MAX_SUGGESTIONS {
+            0
+        } else {
+            diag::MAX_SUGGEST_CANDIDATES
+        }
+    }
+
     fn has_errors(&self) -> bool {
         self.diags.iter().any(Diagnostic::is_error)
     }
@@ -325,32 +368,19 @@ impl Checker {
         from: Option<Span>,
         chain: &mut Vec<PathBuf>,
     ) {
-        let text = match fs.read(path) {
-            Ok(text) => text,
-            Err(err) => {
-                self.read_error(path, &err, from);
-                return;
-            }
-        };
-        let file = self.sources.add(path.to_path_buf(), text);
-        let text = &self.sources.get(file).text;
-        if syntax::is_trivia(text) {
-            let what = if text.trim().is_empty() {
-                "the file is empty"
-            } else {
-                "the file holds only comments"
-            };
-            let d = Diagnostic::error("E016", what, Span::new(file, 0, 0))
-                .label("no tree here")
-                .help("a tree starts with a header: tree my_tree \"Title\" { start first_node outcomes done }");
-            self.push(self.attach(d, from));
-            return;
-        }
-        let ast = match syntax::parse(file, text) {
-            Ok(ast) => ast,
-            Err(diags) => {
-                self.diags.extend(diags);
-                return;
+        // A file included under several names is read and parsed once; each
+        // name still gets its own unit (its nodes are named apart).
+        let (file, ast) = match self.parsed.get(path) {
+            Some(Some((file, ast))) => (*file, ast.clone()),
+            // Its problems were reported the first time.
+            Some(None) => return,
+            None => {
+                let parsed = self.read_and_parse(fs, path, from);
+                self.parsed.insert(path.to_path_buf(), parsed.clone());
+                match parsed {
+                    Some(parsed) => parsed,
+                    None => return,
+                }
             }
         };
         let includes = ast.includes.clone();
@@ -358,7 +388,7 @@ impl Checker {
         self.units.push(Unit {
             file,
             prefix: Rc::from(prefix.as_str()),
-            ast: Rc::new(ast),
+            ast,
             kinds: Vec::new(),
             included: None,
         });
@@ -454,6 +484,130 @@ impl Checker {
         chain.pop();
     }
 
+    /// Read a file (an include only when it is a regular file), count its
+    /// bytes against [`load::MAX_TOTAL_SOURCE`], and parse it.
+    fn read_and_parse(
+        &mut self,
+        fs: &dyn FileSystem,
+        path: &Path,
+        from: Option<Span>,
+    ) -> Option<(FileId, Rc<ast::File>)> {
+        let read = if from.is_some() {
+            fs.read_named(path)
+        } else {
+            fs.read(path)
+        };
+        let text = match read {
+            Ok(text) => text,
+            Err(err) => {
+                self.read_error(path, &err, from);
+                return None;
+            }
+        };
+        if !self.count_source_bytes(text.len(), from) {
+            return None;
+        }
+        // Editors on Windows may start a UTF-8 file with a byte-order mark.
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        };
+        let file = self.sources.add(path.to_path_buf(), text);
+        if self.control_characters(file, from) {
+            return None;
+        }
+        let text = &self.sources.get(file).text;
+        if syntax::is_trivia(text) {
+            let what = if text.trim().is_empty() {
+                "the file is empty"
+            } else {
+                "the file holds only comments"
+            };
+            let d = Diagnostic::error("E016", what, Span::new(file, 0, 0))
+                .label("no tree here")
+                .help("a tree starts with a header: tree my_tree \"Title\" { start first_node outcomes done }");
+            self.push(self.attach(d, from));
+            return None;
+        }
+        match syntax::parse(file, text) {
+            Ok(ast) => Some((file, Rc::new(ast))),
+            Err(diags) => {
+                self.diags.extend(diags);
+                None
+            }
+        }
+    }
+
+    /// E018 for control characters in a tree file (a line feed, a tab and
+    /// a carriage return before a line feed are fine): terminals act on
+    /// them (`ESC [` moves the cursor, `ESC ]` retitles the window), and
+    /// every text of a tree ends up on someone's terminal. One error per
+    /// file, at the first, with the count.
+    fn control_characters(&mut self, file: FileId, from: Option<Span>) -> bool {
+        let text = &self.sources.get(file).text;
+        let mut found = text.char_indices().filter(|&(i, c)| {
+            diag::is_unsafe_control(c) && !(c == '\r' && text[i + 1..].starts_with('\n'))
+        });
+        let Some((at, first)) = found.next() else {
+            return false;
+        };
+        let more = found.count();
+        let span = Span::new(file, at, at + first.len_utf8());
+        let also = match more {
+            0 => String::new(),
+            1 => " (and 1 more)".to_string(),
+            n => format!(" (and {n} more)"),
+        };
+        let d = if first == '\r' {
+            Diagnostic::error(
+                "E018",
+                format!("a carriage return without a line feed{also}"),
+                span,
+            )
+            .label("lines end in a lone carriage return here (old Mac line endings)")
+            .help("save the file with line feed (\\n) or CR LF (\\r\\n) line endings")
+        } else {
+            Diagnostic::error(
+                "E018",
+                format!(
+                    "the control character U+{:04X} is not allowed in a tree{also}",
+                    u32::from(first)
+                ),
+                span,
+            )
+            .label("a terminal would act on this character")
+            .help("remove it; control characters in texts can rewrite what the person sees, so trees may hold none but tabs and line breaks")
+        };
+        self.push(self.attach(d, from));
+        true
+    }
+
+    /// Add `len` bytes to the total read for this tree; past
+    /// [`load::MAX_TOTAL_SOURCE`] the file is refused (once, with E031).
+    fn count_source_bytes(&mut self, len: usize, from: Option<Span>) -> bool {
+        self.source_bytes = self.source_bytes.saturating_add(len as u64);
+        if self.source_bytes <= load::MAX_TOTAL_SOURCE {
+            return true;
+        }
+        if !std::mem::replace(&mut self.too_many_bytes, true) {
+            if let Some(span) = from {
+                self.push(
+                    Diagnostic::error(
+                        "E031",
+                        format!(
+                            "the tree's files hold more than {} bytes together",
+                            load::MAX_TOTAL_SOURCE
+                        ),
+                        span,
+                    )
+                    .label("this file goes over the limit")
+                    .help("split the tree into smaller trees"),
+                );
+            }
+        }
+        false
+    }
+
     /// A diagnostic about an included file also points at the include line.
     fn attach(&self, d: Diagnostic, from: Option<Span>) -> Diagnostic {
         match from {
@@ -481,6 +635,7 @@ impl Checker {
             ReadError::Directory => "give a `.tree` file, for example `trees/hello.tree`",
             ReadError::NotUtf8 { .. } => "tree files must be saved as UTF-8 text",
             ReadError::TooLarge { .. } => "split the tree into files joined with `include`",
+            ReadError::NotRegular(_) => "name a regular file",
             ReadError::Io(_) => "check the file's permissions",
         };
         self.push(
@@ -838,7 +993,7 @@ impl Checker {
             } else if params.is_empty() {
                 format!("{tree:?} declares no parameters (`param name: type`)")
             } else {
-                did_you_mean(&b.param.name, params.iter().copied())
+                self.suggest(&b.param.name, params.iter().copied())
                     .unwrap_or_else(|| format!("its parameters are: {}", params.join(", ")))
             };
             self.push(
@@ -1101,8 +1256,10 @@ impl Checker {
             .keys()
             .chain(self.namespaces.keys())
             .filter_map(|k| k.strip_prefix(prefix))
+            .take(self.candidates_wanted())
             .collect();
-        let help = did_you_mean(&name.name, candidates.iter().copied())
+        let help = self
+            .suggest(&name.name, candidates.iter().copied())
             .unwrap_or_else(|| "every target must be the id of a node in this tree".into());
         self.push(
             Diagnostic::error("E003", format!("unknown node `{}`", name.name), name.span)
@@ -1140,8 +1297,13 @@ impl Checker {
             .iter()
             .map(|t| {
                 if !self.citation_index.contains_key(&t.name) {
-                    let names: Vec<&str> = self.citation_index.keys().map(String::as_str).collect();
-                    let help = did_you_mean(&t.name, names).unwrap_or_else(|| {
+                    let names: Vec<&str> = self
+                        .citation_index
+                        .keys()
+                        .map(String::as_str)
+                        .take(self.candidates_wanted())
+                        .collect();
+                    let help = self.suggest(&t.name, names).unwrap_or_else(|| {
                         format!(
                             "declare it in the header: source {} \"what it stands for\"",
                             t.name
@@ -1691,17 +1853,19 @@ impl Checker {
             }
             Some(k) => {
                 let declared: Vec<&str> = self.units[u].kinds.iter().map(String::as_str).collect();
-                let help = did_you_mean(&k.name, declared.iter().copied()).unwrap_or_else(|| {
-                    format!(
-                        "declare it in the tree header: outcomes {}",
-                        declared
-                            .iter()
-                            .copied()
-                            .chain(std::iter::once(k.name.as_str()))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                });
+                let help = self
+                    .suggest(&k.name, declared.iter().copied())
+                    .unwrap_or_else(|| {
+                        format!(
+                            "declare it in the tree header: outcomes {}",
+                            declared
+                                .iter()
+                                .copied()
+                                .chain(std::iter::once(k.name.as_str()))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    });
                 self.push(
                     Diagnostic::error(
                         "E011",
@@ -1779,7 +1943,8 @@ impl Checker {
         if let Some(i) = members.iter().position(|m| *m == name.name) {
             return u32::try_from(i).ok();
         }
-        let help = did_you_mean(&name.name, members.iter().map(String::as_str))
+        let help = self
+            .suggest(&name.name, members.iter().map(String::as_str))
             .unwrap_or_else(|| format!("the members are: {}", members.join(", ")));
         let ty = self.type_name_of_domain(d);
         self.push(
@@ -1803,7 +1968,7 @@ impl Checker {
         let var_span = self.vars[var.index()].span;
         let mut list = members.clone();
         list.push(item.name.clone());
-        let help = match did_you_mean(&item.name, members.iter().map(String::as_str)) {
+        let help = match self.suggest(&item.name, members.iter().map(String::as_str)) {
             Some(guess) => format!(
                 "{guess}; or add it to the variable: var {}: set({})",
                 into.name,
@@ -1857,8 +2022,10 @@ impl Checker {
             .var_index
             .keys()
             .filter_map(|k| k.strip_prefix(scope.prefix))
+            .take(self.candidates_wanted())
             .collect();
-        let help = did_you_mean(&name.name, candidates.iter().copied())
+        let help = self
+            .suggest(&name.name, candidates.iter().copied())
             .unwrap_or_else(|| format!("declare it first: var {}: {declare_as}", name.name));
         self.push(
             Diagnostic::error(
@@ -1885,8 +2052,9 @@ impl Checker {
                             .var_index
                             .keys()
                             .filter_map(|k| k.strip_prefix(scope.prefix))
+                            .take(self.candidates_wanted())
                             .collect();
-                        let help = did_you_mean(&v.name, candidates.iter().copied())
+                        let help = self.suggest(&v.name, candidates.iter().copied())
                             .unwrap_or_else(|| "only declared variables can be interpolated; write `{{` for a literal brace".into());
                         self.push(
                             Diagnostic::error(
@@ -2125,7 +2293,7 @@ impl Checker {
             .flat_map(|n| n.tags.iter().map(String::as_str))
             .collect();
         if !outcome_tags.contains(tag.name.as_str()) {
-            let help = did_you_mean(&tag.name, outcome_tags.iter().copied()).unwrap_or_else(|| {
+            let help = self.suggest(&tag.name, outcome_tags.iter().copied()).unwrap_or_else(|| {
                 if outcome_tags.is_empty() {
                     "no outcome has any tags yet: add `tags NAME` to the outcomes the rule is about"
                         .to_string()
@@ -2136,7 +2304,7 @@ impl Checker {
             });
             self.push(
                 Diagnostic::error(
-                    "E018",
+                    "E019",
                     format!("no outcome has the tag `{}`", tag.name),
                     tag.span,
                 )
@@ -2162,7 +2330,7 @@ impl Checker {
     fn tagged_outside_assert(&mut self, span: Span) -> Option<Expr> {
         self.push(
             Diagnostic::error(
-                "E018",
+                "E019",
                 "`tagged(...)` only works inside an assert",
                 span,
             )
@@ -2174,7 +2342,7 @@ impl Checker {
 
     #[inline(never)]
     fn unknown_function(&mut self, name: &Ident) -> Option<Expr> {
-        let help = did_you_mean(&name.name, ["count", "visited", "tagged"]).unwrap_or_else(|| {
+        let help = self.suggest(&name.name, ["count", "visited", "tagged"]).unwrap_or_else(|| {
             format!(
                 "the built-in functions are count(set), visited(node) and, in asserts, tagged(tag); to call a script function write `hook {}(...)`",
                 name.name
@@ -2259,16 +2427,16 @@ impl Checker {
             .var_index
             .keys()
             .filter_map(|k| k.strip_prefix(scope.prefix))
+            .take(self.candidates_wanted())
             .collect();
         if scope.in_assert {
             candidates.push("outcome");
         }
-        if expected == Some(Type::Text)
-            && did_you_mean(&id.name, candidates.iter().copied()).is_none()
-        {
+        let suggestion = self.suggest(&id.name, candidates.iter().copied());
+        if expected == Some(Type::Text) && suggestion.is_none() {
             return self.bare_word_for_text(id);
         }
-        let help = did_you_mean(&id.name, candidates.iter().copied()).unwrap_or_else(|| {
+        let help = suggestion.unwrap_or_else(|| {
             if scope.in_assert {
                 "declare it with `var`; inside an assert, `outcome` is the final outcome kind"
                     .into()

@@ -95,7 +95,8 @@ where
                 return EXIT_OK;
             }
             let mut stderr = anstream::stderr();
-            let _ = writeln!(stderr, "error: {err:#}");
+            let message = format!("{err:#}");
+            let _ = writeln!(stderr, "error: {}", crate::diag::visible(&message));
             EXIT_USAGE
         }
     }

@@ -37,6 +37,11 @@ pub const CODES: &[(&str, &str)] = &[
     ("E015", "number out of range"),
     ("E016", "file cannot be read as a tree"),
     ("E017", "expression nested too deeply"),
+    ("E018", "control character in a tree file"),
+    (
+        "E019",
+        "`tagged(...)` with an unknown tag, or outside an assert",
+    ),
     ("E020", "hook script cannot be read"),
     ("E021", "hook script does not compile"),
     ("E022", "hook not defined in the script"),
@@ -163,16 +168,72 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.dedup();
 }
 
+/// Most characters of a value a message echoes.
+pub const MAX_ECHO: usize = 100;
+
+/// `text` as a message may echo it: at most [`MAX_ECHO`] characters, then
+/// `…` and the full length, so a 50 MB value does not fill the terminal.
+#[must_use]
+pub fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_ECHO) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((cut, _)) => {
+            std::borrow::Cow::Owned(format!("{}… ({} bytes in all)", &text[..cut], text.len()))
+        }
+    }
+}
+
+/// `text` safe to show on a terminal: every control character but newline
+/// and tab (C0, DEL and C1, which start escape sequences that can move the
+/// cursor, retitle the window or rewrite what was printed) is replaced by
+/// one visible character, its Unicode control picture (`ESC` → `␛`) or
+/// U+FFFD for C1, so columns stay where they were.
+#[must_use]
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_unsafe_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| match c {
+            c if !is_unsafe_control(c) => c,
+            '\u{7f}' => '\u{2421}',
+            c if u32::from(c) < 0x20 => char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{fffd}'),
+            _ => '\u{fffd}',
+        })
+        .collect()
+}
+
+/// A control character that a terminal may act on (all but `\n` and `\t`).
+#[must_use]
+pub fn is_unsafe_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+/// Longest name, in characters, that gets a did-you-mean: edit distance
+/// costs the product of the two lengths, and a 100,000-character name is
+/// no typo.
+pub const MAX_SUGGEST_NAME: usize = 64;
+/// Most candidates one did-you-mean looks at.
+pub const MAX_SUGGEST_CANDIDATES: usize = 10_000;
+
 /// The closest candidate by edit distance, when it is close enough to be a
-/// likely typo.
+/// likely typo. Names longer than [`MAX_SUGGEST_NAME`] get none, candidates
+/// whose length alone puts them too far are skipped without measuring, and
+/// at most [`MAX_SUGGEST_CANDIDATES`] are looked at.
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
-    let limit = (name.chars().count() / 3).clamp(1, 3);
+    let len = name.chars().count();
+    if len > MAX_SUGGEST_NAME {
+        return None;
+    }
+    let limit = (len / 3).clamp(1, 3);
     candidates
         .into_iter()
-        .filter(|c| *c != name)
+        .take(MAX_SUGGEST_CANDIDATES)
+        .filter(|c| *c != name && c.len() <= 4 * (MAX_SUGGEST_NAME + 3))
+        .filter(|c| c.chars().count().abs_diff(len) <= limit)
         .map(|c| (strsim::damerau_levenshtein(name, c), c))
         .filter(|&(d, _)| d <= limit)
         .min()
@@ -345,7 +406,7 @@ pub fn render(diag: &Diagnostic, sources: &Sources, palette: Palette) -> String 
         out,
         "{}{}",
         paint(style, &format!("{word}[{}]", diag.code)),
-        paint(palette.bold, &format!(": {}", diag.message))
+        paint(palette.bold, &format!(": {}", visible(&diag.message)))
     );
     let (primary_line, primary_col) = sources
         .get(diag.primary.span.file)
@@ -362,7 +423,7 @@ pub fn render(diag: &Diagnostic, sources: &Sources, palette: Palette) -> String 
             "{}{} {}:{line}:{col}",
             " ".repeat(width),
             paint(palette.gutter, arrow),
-            file.path.display()
+            visible(&file.path.display().to_string())
         );
         // An unreadable or empty file has no line to show.
         if !file.text.is_empty() {
@@ -371,12 +432,13 @@ pub fn render(diag: &Diagnostic, sources: &Sources, palette: Palette) -> String 
         }
     }
     if let Some(help) = &diag.help {
+        let help = visible(help);
         painter.empty_gutter(&mut out);
         let _ = writeln!(
             out,
             "{} {} {help}",
             " ".repeat(width),
-            paint(palette.help, "= help:")
+            paint(palette.help, "= help:"),
         );
     }
     out
@@ -493,7 +555,7 @@ impl Painter {
                 if last_line.is_some_and(|l| placed.line > l + 1) {
                     let _ = writeln!(out, "{}", paint(self.palette.gutter, "..."));
                 }
-                let text = file.line(placed.line).replace('\t', " ");
+                let text = visible(&file.line(placed.line).replace('\t', " ")).into_owned();
                 window = Window::around(&text, placed.col);
                 let number = format!("{:>width$}", placed.line, width = self.width);
                 let _ = writeln!(
@@ -534,7 +596,7 @@ impl Painter {
         let label = if placed.label.text.is_empty() {
             String::new()
         } else {
-            format!(" {}", placed.label.text)
+            format!(" {}", visible(&placed.label.text))
         };
         paint(
             style,

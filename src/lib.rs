@@ -17,6 +17,7 @@ pub mod interp;
 pub mod load;
 pub mod model;
 pub mod mutate;
+pub mod output;
 pub mod prompt;
 pub mod report;
 pub mod save;

@@ -9,6 +9,41 @@ use std::path::{Component, Path, PathBuf};
 /// Largest tree or script file accepted, in bytes.
 pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
+/// Largest answers file or saved session accepted, in bytes.
+pub const MAX_DATA_FILE_SIZE: u64 = 16 * 1024 * 1024;
+/// Most bytes one tree may load across all its files (the tree, each
+/// distinct include once, and the hook script).
+pub const MAX_TOTAL_SOURCE: u64 = 64 * 1024 * 1024;
+
+/// Read a file the user named, at most `limit` bytes of it: devices and
+/// pipes (`/dev/zero`) report no size and may never end, so the read stops
+/// one byte past the limit and the file is refused.
+///
+/// # Errors
+/// The system's error, or one saying the file is larger than `limit`.
+pub fn read_capped(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let too_large = || {
+        std::io::Error::other(format!(
+            "the file is larger than the limit of {limit} bytes"
+        ))
+    };
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(std::io::Error::other("this is a directory, not a file"));
+    }
+    if meta.len() > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
 /// Why a file could not be read as text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReadError {
@@ -32,6 +67,10 @@ pub enum ReadError {
         /// The size found (for a device or pipe, how much was read).
         size: u64,
     },
+    /// A FIFO, device or socket named by a tree (an include or the hook
+    /// script): reading one could block forever or never end.
+    #[error("this is {0}, not a regular file")]
+    NotRegular(&'static str),
     /// Any other failure, in the system's words.
     #[error("{0}")]
     Io(String),
@@ -44,6 +83,16 @@ pub trait FileSystem {
     /// # Errors
     /// When the file is missing, a directory, too large or not UTF-8.
     fn read(&self, path: &Path) -> Result<String, ReadError>;
+
+    /// Read a file that a tree names (an include or the hook script), not
+    /// the user: only a regular file is opened, so a FIFO cannot block the
+    /// check and a device cannot feed it forever.
+    ///
+    /// # Errors
+    /// As [`FileSystem::read`], and [`ReadError::NotRegular`].
+    fn read_named(&self, path: &Path) -> Result<String, ReadError> {
+        self.read(path)
+    }
 
     /// The path with every symbolic link resolved, when the file exists
     /// and the file system has links at all (the default has none).
@@ -155,9 +204,36 @@ impl FileSystem for Disk {
         })
     }
 
+    fn read_named(&self, path: &Path) -> Result<String, ReadError> {
+        let meta = std::fs::metadata(path).map_err(|e| io_error(&e))?;
+        if !meta.is_dir() && !meta.is_file() {
+            return Err(ReadError::NotRegular(non_regular_kind(&meta)));
+        }
+        self.read(path)
+    }
+
     fn canonical(&self, path: &Path) -> Option<PathBuf> {
         std::fs::canonicalize(path).ok()
     }
+}
+
+fn non_regular_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = meta;
+    "not a file"
 }
 
 fn io_error(e: &std::io::Error) -> ReadError {

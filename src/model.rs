@@ -144,7 +144,9 @@ impl Model {
                 TextPart::Lit(s) => out.push_str(s),
                 TextPart::Var(v) => {
                     let value = &vars[v.index()];
-                    out.push_str(&self.display(self.var(*v).ty, value));
+                    // A text typed in or made by a hook may hold control
+                    // characters; what is shown never does.
+                    out.push_str(&crate::diag::visible(&self.display(self.var(*v).ty, value)));
                 }
             }
         }

@@ -11,12 +11,12 @@ use crate::answers::{self, AnswerValue, Misfit, Problem};
 use crate::diag::did_you_mean;
 use crate::interp::{AnswerError, Session};
 use crate::model::Model;
+use crate::output;
 use crate::transcript::variables;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// The `format` field of every save file.
@@ -178,10 +178,13 @@ pub enum LoadError {
 /// format.
 pub fn load(path: &Path) -> Result<SaveFile, LoadError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-        path: shown.clone(),
-        source,
-    })?;
+    let bytes =
+        crate::load::read_capped(path, crate::load::MAX_DATA_FILE_SIZE).map_err(|source| {
+            LoadError::Io {
+                path: shown.clone(),
+                source,
+            }
+        })?;
     parse(&bytes, &shown)
 }
 
@@ -195,8 +198,12 @@ pub fn parse(bytes: &[u8], shown: &str) -> Result<SaveFile, LoadError> {
         path: shown.clone(),
         message,
     };
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| corrupt(format!("it is not valid JSON ({e})")))?;
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        corrupt(format!(
+            "it is not valid JSON ({})",
+            crate::diag::shorten(&e.to_string())
+        ))
+    })?;
     if value.get("format").and_then(serde_json::Value::as_str) != Some(FORMAT) {
         return Err(corrupt(format!("it has no \"format\": \"{FORMAT}\" field")));
     }
@@ -210,7 +217,8 @@ pub fn parse(bytes: &[u8], shown: &str) -> Result<SaveFile, LoadError> {
             found: u32::try_from(found).unwrap_or(u32::MAX),
         });
     }
-    serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))
+    serde_json::from_value(value)
+        .map_err(|e| corrupt(crate::diag::shorten(&e.to_string()).into_owned()))
 }
 
 /// Check that a save file belongs to this tree.
@@ -339,58 +347,27 @@ pub fn hold() -> MutexGuard<'static, ()> {
     WRITING.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Write a save file atomically.
+/// Write a save file atomically (through [`output::write_file`]), never
+/// over one of `inputs`. A new save file is readable by its owner only: it
+/// holds a person's answers.
 ///
 /// # Errors
-/// When the file cannot be written; the old file, if any, is untouched.
-pub fn write(path: &Path, save: &SaveFile) -> io::Result<()> {
-    let bytes = save.to_bytes().map_err(io::Error::other)?;
-    write_atomic(path, &bytes)
-}
-
-/// Write bytes to `path` through a temporary file in the same directory:
-/// write, flush to disk, rename over the target, then flush the directory.
-///
-/// # Errors
-/// Any I/O failure; the temporary file is removed and the target untouched.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let _guard = hold();
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = write_then_rename(&tmp, path, &dir, bytes);
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+/// When the file cannot or may not be written; the old file, if any, is
+/// untouched.
+pub fn write(
+    path: &Path,
+    save: &SaveFile,
+    inputs: &output::Inputs,
+) -> Result<(), output::OutputError> {
+    if output::is_stdout(path) {
+        return Err(output::OutputError::NeedsFile("a saved session"));
     }
-    result
-}
-
-fn write_then_rename(tmp: &Path, path: &Path, dir: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut file = File::create(tmp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    drop(file);
-    std::fs::rename(tmp, path)?;
-    sync_dir(dir)
-}
-
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_: &Path) -> io::Result<()> {
-    Ok(())
+    let bytes = save.to_bytes().map_err(|e| output::OutputError::Io {
+        path: path.display().to_string(),
+        source: io::Error::other(e),
+    })?;
+    let _guard = hold();
+    output::write_file(path, &bytes, inputs, 0o600)
 }
 
 #[cfg(test)]
@@ -481,30 +458,6 @@ mod tests {
             resumed.misfit.map(|p| p.to_string()).as_deref(),
             Some("`feeling` = \"calm\": the tree now asks `time` at this point")
         );
-    }
-
-    #[test]
-    fn atomic_writes_leave_no_temporary_file() {
-        let dir = std::env::temp_dir().join(format!("guidetree-save-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("s.json");
-        write_atomic(&path, b"one").unwrap();
-        write_atomic(&path, b"two").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"two");
-        let names: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, [std::ffi::OsString::from("s.json")]);
-        // Renaming over a directory fails; nothing is left behind.
-        assert!(write_atomic(&dir, b"x").is_err());
-        let tmp = dir.with_file_name(format!(
-            ".{}.{}.tmp",
-            dir.file_name().unwrap().to_string_lossy(),
-            std::process::id()
-        ));
-        assert!(!tmp.exists());
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -18,16 +18,18 @@ use crate::model::{DomainId, HookCall, HookOutput, HookRuntime, Model, ScriptRef
 use crate::source::{FileId, Sources, Span};
 use rhai::module_resolvers::DummyModuleResolver;
 use rhai::packages::{
-    ArithmeticPackage, BasicArrayPackage, BasicFnPackage, BasicIteratorPackage, BasicMapPackage,
-    BasicMathPackage, BasicStringPackage, LogicPackage, MoreStringPackage, Package,
+    ArithmeticPackage, BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage,
+    BasicStringPackage, LogicPackage, MoreStringPackage, Package,
 };
 use rhai::{
     Array, CallFnOptions, Dynamic, Engine, EvalAltResult, FnAccess, ImmutableString, ParseError,
     ParseErrorType, Position, Scope, AST,
 };
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 // ─── Limits ────────────────────────────────────────────────────────────────
 
@@ -45,11 +47,49 @@ pub const MAX_STRING_SIZE: usize = 64 * 1024;
 pub const MAX_ARRAY_SIZE: usize = 1_024;
 /// Most entries in one object map.
 pub const MAX_MAP_SIZE: usize = 1_024;
+/// Most functions one script may define. Rhai's compiler looks through
+/// every function defined so far at each variable it meets, so compiling
+/// 20,000 functions took 11 s and 200,000 more than a minute.
+pub const MAX_FUNCTIONS: usize = 1_000;
+const TOO_MANY_FUNCTIONS_HELP: &str =
+    "a hook script may define at most 1,000 functions (script::MAX_FUNCTIONS)";
 /// Most `explain(...)` reasons one hook call may attach.
 pub const MAX_REASONS: usize = 32;
 /// Most `print`/`debug` lines kept from one hook call; later ones are counted
 /// and dropped.
 pub const MAX_LOG_LINES: usize = 100;
+/// Longest one hook call may run, by the wall clock. Checked before every
+/// operation, so a call stops within one operation of the limit.
+pub const MAX_CALL_TIME: Duration = Duration::from_secs(1);
+/// Most memory one hook call may hold on top of what the program held when
+/// the call began, in bytes. Checked before every operation where the
+/// program can measure its memory (see [`set_memory_probe`]).
+pub const MAX_CALL_MEMORY: usize = 64 * 1024 * 1024;
+/// Names scripts may not use. `Fn`, `call` and `curry` make function
+/// pointers, which carry curried values that Rhai's size limits do not
+/// count: a pointer curried with itself doubles at every step, so one call
+/// could hold gigabytes and take seconds per operation. Closures (which
+/// curry the variables they capture) are compiled out with Rhai's
+/// `no_closure` feature; anonymous functions without captures stay, so
+/// `items.filter(|x| x != "none")` works.
+pub const REFUSED_SYMBOLS: [&str; 6] = ["import", "export", "eval", "Fn", "call", "curry"];
+
+/// How the program measures the memory it holds: a function returning the
+/// bytes currently allocated. The `guidetree` binary installs one backed by
+/// its counting allocator; without one, only the time limit (and the size
+/// limits) bound a hook call.
+static MEMORY_PROBE: OnceLock<fn() -> usize> = OnceLock::new();
+
+/// Install the function that tells how many bytes the program holds, so
+/// hook calls can be held to [`MAX_CALL_MEMORY`]. Only the first call
+/// counts.
+pub fn set_memory_probe(probe: fn() -> usize) {
+    let _ = MEMORY_PROBE.set(probe);
+}
+
+fn memory_in_use() -> Option<usize> {
+    MEMORY_PROBE.get().map(|probe| probe())
+}
 
 // ─── The sandbox ───────────────────────────────────────────────────────────
 
@@ -57,12 +97,13 @@ pub const MAX_LOG_LINES: usize = 100;
 ///
 /// It starts from [`Engine::new_raw`] (nothing registered) and adds only the
 /// packages a scoring function needs: arithmetic, logic, maths, strings,
-/// arrays, maps, ranges and function pointers. Left out on purpose: the time
-/// package (clock), the language-core package (`sleep`, `exit`), blobs, and
-/// anything that touches files, the network or randomness (Rhai's core has
-/// none of those; they would come from extra crates, which are not used).
-/// Module imports and `eval` are refused when the script is compiled, and
-/// every resource has a limit (see the `MAX_*` constants). `print` and
+/// arrays, maps and ranges. Left out on purpose: the time package (clock),
+/// the language-core package (`sleep`, `exit`), blobs, function pointers,
+/// and anything that touches files, the network or randomness (Rhai's core
+/// has none of those; they would come from extra crates, which are not
+/// used). Module imports, `eval` and function pointers are refused when the
+/// script is compiled ([`REFUSED_SYMBOLS`]), and every resource has a limit
+/// (see the `MAX_*` constants), time and memory included. `print` and
 /// `debug` go to the calling hook's [`HookOutput::log`], never to stdout.
 #[must_use]
 pub fn sandboxed_engine() -> Engine {
@@ -74,7 +115,6 @@ pub fn sandboxed_engine() -> Engine {
         BasicStringPackage::new().as_shared_module(),
         MoreStringPackage::new().as_shared_module(),
         BasicIteratorPackage::new().as_shared_module(),
-        BasicFnPackage::new().as_shared_module(),
         BasicArrayPackage::new().as_shared_module(),
         BasicMapPackage::new().as_shared_module(),
     ];
@@ -83,18 +123,20 @@ pub fn sandboxed_engine() -> Engine {
     }
     engine.set_module_resolver(DummyModuleResolver::new());
     engine.set_max_modules(0);
-    for symbol in ["import", "export", "eval"] {
+    for symbol in REFUSED_SYMBOLS {
         engine.disable_symbol(symbol);
     }
     engine
         .set_max_operations(MAX_OPERATIONS)
         .set_max_call_levels(MAX_CALL_LEVELS)
+        .set_max_functions(MAX_FUNCTIONS)
         .set_max_expr_depths(MAX_EXPR_DEPTH, MAX_FN_EXPR_DEPTH)
         .set_max_string_size(MAX_STRING_SIZE)
         .set_max_array_size(MAX_ARRAY_SIZE)
         .set_max_map_size(MAX_MAP_SIZE)
         .set_strict_variables(true)
         .set_fail_on_invalid_map_property(true);
+    engine.on_progress(|_| capture::over_limit());
     engine.on_print(|text| capture::log(text.to_string()));
     engine.on_debug(|text, _source, pos| capture::log(format!("debug {pos:?} | {text}")));
     engine.register_fn("explain", capture::explain);
@@ -105,9 +147,17 @@ pub fn sandboxed_engine() -> Engine {
 /// on one thread, so a thread-local slot set up around the call is all the
 /// engine's callbacks need; calls on other threads have their own slot.
 mod capture {
-    use super::{HookOutput, Value, MAX_LOG_LINES, MAX_REASONS};
-    use rhai::{EvalAltResult, ImmutableString, Position};
+    use super::{
+        memory_in_use, HookOutput, Value, MAX_CALL_MEMORY, MAX_CALL_TIME, MAX_LOG_LINES,
+        MAX_REASONS,
+    };
+    use rhai::{Dynamic, EvalAltResult, ImmutableString, Position};
     use std::cell::RefCell;
+    use std::time::Instant;
+
+    /// What [`over_limit`] stops a call with, read back by `innermost`.
+    pub(super) const TIME_UP: &str = "time";
+    pub(super) const MEMORY_FULL: &str = "memory";
 
     /// What one call produced besides its value.
     #[derive(Debug, Default)]
@@ -116,6 +166,9 @@ mod capture {
         pub log: Vec<String>,
         pub dropped_lines: usize,
         pub too_many_reasons: bool,
+        /// When the call began, and the memory the program held then.
+        began: Option<Instant>,
+        memory_before: Option<usize>,
     }
 
     thread_local! {
@@ -128,7 +181,12 @@ mod capture {
 
     impl Guard {
         pub fn begin() -> Guard {
-            CURRENT.with_borrow_mut(|c| *c = Some(Captured::default()));
+            let captured = Captured {
+                began: Some(Instant::now()),
+                memory_before: memory_in_use(),
+                ..Captured::default()
+            };
+            CURRENT.with_borrow_mut(|c| *c = Some(captured));
             Guard(())
         }
 
@@ -160,11 +218,27 @@ mod capture {
         }
     }
 
+    /// Called by the engine before every operation: stop the call once it
+    /// has run past [`MAX_CALL_TIME`] or holds more than [`MAX_CALL_MEMORY`]
+    /// on top of what the program held when it began.
+    pub(super) fn over_limit() -> Option<Dynamic> {
+        CURRENT.with_borrow(|c| {
+            let c = c.as_ref()?;
+            if c.began.is_some_and(|t| t.elapsed() > MAX_CALL_TIME) {
+                return Some(Dynamic::from(ImmutableString::from(TIME_UP)));
+            }
+            let before = c.memory_before?;
+            let now = memory_in_use()?;
+            (now.saturating_sub(before) > MAX_CALL_MEMORY)
+                .then(|| Dynamic::from(ImmutableString::from(MEMORY_FULL)))
+        })
+    }
+
     pub(super) fn log(line: String) {
         CURRENT.with_borrow_mut(|c| {
             if let Some(c) = c {
                 if c.log.len() < MAX_LOG_LINES {
-                    c.log.push(line);
+                    c.log.push(crate::diag::visible(&line).into_owned());
                 } else {
                     c.dropped_lines += 1;
                 }
@@ -177,7 +251,8 @@ mod capture {
         CURRENT.with_borrow_mut(|c| {
             let Some(c) = c else { return Ok(()) };
             if c.reasons.len() < MAX_REASONS {
-                c.reasons.push(reason.to_string());
+                // Reasons are shown on terminals: no escape sequences.
+                c.reasons.push(crate::diag::visible(&reason).into_owned());
                 Ok(())
             } else {
                 c.too_many_reasons = true;
@@ -274,9 +349,14 @@ impl Script {
     /// The public function `name` taking `arity` parameters.
     #[must_use]
     pub fn function(&self, name: &str, arity: usize) -> Option<&Function> {
-        self.functions
+        // `functions` is sorted by name, then arity.
+        let i = self
+            .functions
+            .partition_point(|f| (f.name.as_str(), f.params.len()) < (name, arity));
+        self.functions[i..]
             .iter()
-            .find(|f| !f.private && f.name == name && f.params.len() == arity)
+            .take_while(|f| f.name == name && f.params.len() == arity)
+            .find(|f| !f.private)
     }
 
     /// Call hook `name` with tree values, mapping the result back to `ret`.
@@ -379,14 +459,17 @@ fn lower_first(s: &str) -> String {
 
 /// The script's functions, with where each one is written.
 fn functions(ast: &AST, text: &str) -> Vec<Function> {
-    let written = definitions(text);
+    // Indexed by name and arity: a script may define 200,000 functions.
+    let mut written: HashMap<(&str, usize), &Definition> = HashMap::new();
+    let definitions = definitions(text);
+    for d in &definitions {
+        written.entry((d.name.as_str(), d.arity)).or_insert(d);
+    }
     let mut out: Vec<Function> = ast
         .iter_functions()
         .map(|f| {
             let params: Vec<String> = f.params.iter().map(|p| (*p).to_string()).collect();
-            let found = written
-                .iter()
-                .find(|d| d.name == f.name && d.arity == params.len());
+            let found = written.get(&(f.name, params.len()));
             Function {
                 name: f.name.to_string(),
                 params,
@@ -562,6 +645,12 @@ pub enum HookErrorKind {
     /// `loop {}`
     #[error("ran out of its budget of {MAX_OPERATIONS} operations; is there an endless loop?")]
     Budget,
+    /// Still running after [`MAX_CALL_TIME`].
+    #[error("ran longer than its limit of {} ms; it was stopped", MAX_CALL_TIME.as_millis())]
+    TimedOut,
+    /// Held more than [`MAX_CALL_MEMORY`] bytes.
+    #[error("held more than its limit of {} MiB of memory; it was stopped", MAX_CALL_MEMORY / (1024 * 1024))]
+    OutOfMemory,
     /// `fn f(n) { f(n + 1) }`
     #[error(
         "nested calls more than {MAX_CALL_LEVELS} levels deep; is there an endless recursion?"
@@ -610,9 +699,12 @@ fn innermost(err: &EvalAltResult) -> (HookErrorKind, Option<LineCol>) {
     }
     let at = LineCol::from_rhai(err.position());
     let kind = match err {
-        EvalAltResult::ErrorTooManyOperations(_) | EvalAltResult::ErrorTerminated(..) => {
-            HookErrorKind::Budget
-        }
+        EvalAltResult::ErrorTerminated(token, _) => match token.clone().into_immutable_string() {
+            Ok(s) if s == capture::TIME_UP => HookErrorKind::TimedOut,
+            Ok(s) if s == capture::MEMORY_FULL => HookErrorKind::OutOfMemory,
+            _ => HookErrorKind::Budget,
+        },
+        EvalAltResult::ErrorTooManyOperations(_) => HookErrorKind::Budget,
         EvalAltResult::ErrorStackOverflow(_) => HookErrorKind::TooDeep,
         EvalAltResult::ErrorDataTooLarge(what, _) => HookErrorKind::TooLarge(too_large(what)),
         EvalAltResult::ErrorParsing(ParseErrorType::Reserved(word), _) => {
@@ -621,8 +713,12 @@ fn innermost(err: &EvalAltResult) -> (HookErrorKind, Option<LineCol>) {
         EvalAltResult::ErrorModuleNotFound(..) | EvalAltResult::ErrorTooManyModules(_) => {
             HookErrorKind::Refused("import".into())
         }
-        EvalAltResult::ErrorRuntime(value, _) => HookErrorKind::Thrown(value.to_string()),
-        other => HookErrorKind::Runtime(lower_first(&without_position(other))),
+        EvalAltResult::ErrorRuntime(value, _) => {
+            HookErrorKind::Thrown(crate::diag::visible(&value.to_string()).into_owned())
+        }
+        other => HookErrorKind::Runtime(
+            crate::diag::visible(&lower_first(&without_position(other))).into_owned(),
+        ),
     };
     (kind, at)
 }
@@ -825,7 +921,7 @@ pub fn load(
     script: &ScriptRef,
     calls: &[HookCall],
 ) -> Result<Arc<Script>, Vec<Diagnostic>> {
-    let text = match fs.read(&script.path) {
+    let text = match fs.read_named(&script.path) {
         Ok(text) => text,
         Err(err) => {
             let d = Diagnostic::error(
@@ -847,9 +943,10 @@ pub fn load(
         Ok(compiled) => compiled,
         Err(err) => return Err(vec![syntax_diagnostic(sources, file, script, &err)]),
     };
+    let public: Vec<&Function> = compiled.functions().iter().filter(|f| !f.private).collect();
     let diags: Vec<Diagnostic> = calls
         .iter()
-        .filter_map(|call| check_call(sources, file, script, &compiled, call))
+        .filter_map(|call| check_call(sources, file, script, &compiled, &public, call))
         .collect();
     if diags.is_empty() {
         Ok(Arc::new(compiled))
@@ -887,6 +984,20 @@ fn syntax_diagnostic(
             "`eval` is not available to hooks",
             Some("write the code directly instead of evaluating a string"),
         ),
+        ParseErrorType::BadInput(_)
+            if ["'Fn'", "'call'", "'curry'"]
+                .iter()
+                .any(|w| err.message.contains(w)) =>
+        {
+            (
+                "function pointers are not available to hooks",
+                Some("call functions by name; anonymous functions without captured variables, like `|x| x * 2`, still work with `map` and `filter`"),
+            )
+        }
+        ParseErrorType::TooManyFunctions => (
+            "one function too many",
+            Some(TOO_MANY_FUNCTIONS_HELP),
+        ),
         ParseErrorType::VariableUndefined(_) => (
             "not defined here",
             Some("a function sees only its parameters and its own `let` variables; pass other values in as parameters"),
@@ -909,19 +1020,22 @@ fn check_call(
     file: FileId,
     script: &ScriptRef,
     compiled: &Script,
+    public: &[&Function],
     call: &HookCall,
 ) -> Option<Diagnostic> {
     if compiled.function(&call.name, call.arity).is_some() {
         return None;
     }
-    let public: Vec<&Function> = compiled.functions().iter().filter(|f| !f.private).collect();
-    let same_name: Vec<&Function> = public
+    // `functions` is sorted by name, so this is one slice of it.
+    let all = compiled.functions();
+    let from = all.partition_point(|f| f.name.as_str() < call.name.as_str());
+    let same_name: Vec<&Function> = all[from..]
         .iter()
-        .copied()
-        .filter(|f| f.name == call.name)
+        .take_while(|f| f.name == call.name)
+        .filter(|f| !f.private)
         .collect();
     if same_name.is_empty() {
-        return Some(missing(sources, file, script, compiled, call, &public));
+        return Some(missing(sources, file, script, compiled, call, public));
     }
     Some(wrong_arity(sources, file, call, &same_name))
 }

@@ -153,10 +153,58 @@ mod sandbox {
         assert_eq!(err.at.map(|a| (a.line, a.column)), Some((2, 3)));
     }
 
+    /// Function pointers carry curried values that no size limit counts:
+    /// `f.curry(f)` in a loop doubled a pointer until the process aborted,
+    /// and made one call take 12 s within the operations budget. `Fn`,
+    /// `call` and `curry` are refused when the script compiles, and so is
+    /// a closure that captures a variable.
     #[test]
-    fn eval_through_a_function_pointer_is_refused_when_running() {
-        let kind = kind_of(call_int("fn f(n) { call(Fn(\"eval\"), \"n * 2\") }", "f"));
-        assert_eq!(kind, HookErrorKind::Refused("eval".into()));
+    fn function_pointers_and_captures_are_refused_when_compiling() {
+        let cases = [
+            (
+                "fn h() { let f = Fn(\"h\"); loop { f = f.curry(f); } }",
+                "'Fn'",
+            ),
+            ("fn h(n) { call(Fn(\"eval\"), \"n * 2\") }", "'call'"),
+            ("fn h(n) { let f = |x| x; f.curry(n) }", "property"),
+            ("fn h(n) { let f = |x| x; f.call(n) }", "property"),
+            (
+                "fn h(n) { let s = \"x\"; [1].map(|x| s + x) }",
+                "undefined variable",
+            ),
+        ];
+        for (src, why) in cases {
+            let err = Script::compile("test.rhai", src)
+                .err()
+                .unwrap_or_else(|| panic!("compiled: {src}"));
+            assert!(err.message.contains(why), "{src}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn anonymous_functions_without_captures_still_work() {
+        let out = call_int(
+            "fn f(n) { [1, 2, 3, n].map(|x| x * 2).filter(|x| x > 2).len() }",
+            "f",
+        )
+        .unwrap();
+        assert_eq!(out.value, Value::Int(2));
+    }
+
+    /// Copying a map with 500 keys of 60 KB (keys count in no size limit)
+    /// takes milliseconds per operation: the operations budget alone would
+    /// let one call run for minutes.
+    #[test]
+    fn a_call_that_runs_past_its_time_is_stopped() {
+        let began = std::time::Instant::now();
+        let kind = kind_of(call_int(
+            "fn f(n) { let k = \"k\"; k.pad(60000, \"k\"); let m = #{}; \
+             for i in 0..500 { m[k + i] = i; } loop { let copy = m; } }",
+            "f",
+        ));
+        assert_eq!(kind, HookErrorKind::TimedOut);
+        let took = began.elapsed();
+        assert!(took < guidetree::script::MAX_CALL_TIME * 3, "{took:?}");
     }
 
     #[test]

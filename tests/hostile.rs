@@ -619,3 +619,173 @@ fn save_files_that_cannot_be_trusted_are_refused() {
     let err = parse(foreign, "s.json").unwrap_err();
     assert!(err.to_string().contains("\"format\""), "{err}");
 }
+
+/// Hook scripts once found to hold gigabytes or run for seconds per call,
+/// and a few that must keep working.
+#[test]
+fn hook_scripts_inputs_stay_fixed() {
+    for (path, bytes) in fuzz_inputs("hook_scripts") {
+        eprintln!("replaying {}", path.display());
+        harness::hook_scripts(&bytes);
+    }
+}
+
+// ─── Round two: includes, quadratic checks ────────────────────────────────
+
+/// Counts how often each file is read.
+struct CountingFs {
+    inner: MemoryFs,
+    reads: std::cell::RefCell<std::collections::HashMap<PathBuf, usize>>,
+}
+
+impl guidetree::load::FileSystem for CountingFs {
+    fn read(&self, path: &Path) -> Result<String, guidetree::load::ReadError> {
+        *self
+            .reads
+            .borrow_mut()
+            .entry(path.to_path_buf())
+            .or_default() += 1;
+        self.inner.read(path)
+    }
+}
+
+/// A 60 MB tree included 64 times reached 3.6 GB: each include read and
+/// parsed the file again. Now a file is read and parsed once, however
+/// many names include it.
+#[test]
+fn a_file_included_many_times_is_read_once() {
+    let mut root = String::from(
+        "tree root \"Root\" { start first outcomes done }\ninfo first { text \"First\" -> a0.go }\n",
+    );
+    for i in 0..64 {
+        root += &format!("include \"part.tree\" as a{i}\n");
+    }
+    let fs = CountingFs {
+        inner: MemoryFs::new().with("d/root.tree", root).with(
+            "d/part.tree",
+            "tree part \"Part\" { start go outcomes done }\n\
+             info go { text \"Go\" -> done }\n\
+             outcome done { kind done title \"Done\" }\n",
+        ),
+        reads: Default::default(),
+    };
+    let checked = check_with(&fs, Path::new("d/root.tree"));
+    assert!(checked.is_ok(), "{}", report(&checked));
+    assert_eq!(fs.reads.borrow()[Path::new("d/part.tree")], 1);
+    let model = checked.unwrap().model;
+    assert!(model.find_node("a63.go").is_some());
+    assert_eq!(model.sources.iter().count(), 2, "one source per file");
+}
+
+/// The files of one tree may hold at most `MAX_TOTAL_SOURCE` bytes
+/// together; the include that goes over is E031, and is not parsed.
+#[test]
+fn the_bytes_of_all_files_together_are_bounded() {
+    use guidetree::load::MAX_TOTAL_SOURCE;
+    let third = usize::try_from(MAX_TOTAL_SOURCE / 3 + 1).unwrap();
+    let filler = format!("{}\n", "#".repeat(third));
+    let root = "tree root \"Root\" { start done outcomes done }\n\
+                include \"a.tree\" as a\ninclude \"b.tree\" as b\ninclude \"c.tree\" as c\n\
+                outcome done { kind done title \"Done\" }\n";
+    let fs = MemoryFs::new()
+        .with("d/root.tree", root)
+        .with("d/a.tree", filler.clone())
+        .with("d/b.tree", filler.clone())
+        .with("d/c.tree", filler);
+    let failure = check_with(&fs, Path::new("d/root.tree")).unwrap_err();
+    let e031: Vec<_> = failure
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E031")
+        .collect();
+    assert_eq!(e031.len(), 1, "{:#?}", failure.diagnostics);
+    assert!(e031[0].message.contains("bytes together"));
+}
+
+/// A 100,000-character unknown id took over a minute to get its
+/// did-you-mean; long names now get none.
+#[test]
+fn a_very_long_unknown_name_gets_no_suggestion() {
+    let long = "a".repeat(100_000);
+    let text = format!(
+        "tree t \"T\" {{ start q outcomes done }}\n\
+         question q {{ text \"Q\" option x \"X\" -> {long} }}\n\
+         outcome done {{ kind done title \"Done\" }}\n\
+         outcome {long}b {{ kind done title \"Done\" }}\n"
+    );
+    let failure = check_str(Path::new("long.tree"), &text).unwrap_err();
+    let e003 = failure
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "E003")
+        .expect("an unknown target");
+    assert!(
+        !e003.help.as_deref().unwrap_or("").contains("did you mean"),
+        "{e003:?}"
+    );
+}
+
+/// 20,000 unknown targets each measured against 20,000 node names took
+/// over a minute; suggestions stop after `MAX_SUGGESTIONS`, and every
+/// unknown target is still reported. 2,000 here (the full size is
+/// measured in docs/robustness.md).
+#[test]
+fn many_unknown_targets_are_all_reported() {
+    let n = 2_000;
+    let mut text = String::from("tree t \"T\" { start n0 outcomes done }\n");
+    for i in 0..n {
+        text += &format!("info n{i} {{ text \"x\" -> m{i} }}\n");
+    }
+    text += "outcome done { kind done title \"Done\" }\n";
+    let failure = check_str(Path::new("many.tree"), &text).unwrap_err();
+    let unknown = failure
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E003")
+        .count();
+    assert_eq!(unknown, n);
+    let suggested = failure
+        .diagnostics
+        .iter()
+        .filter(|d| d.help.as_deref().unwrap_or("").contains("did you mean"))
+        .count();
+    assert!(
+        suggested <= guidetree::check::MAX_SUGGESTIONS,
+        "{suggested}"
+    );
+}
+
+/// Scripts with 200,000 functions took over a minute to check: Rhai's
+/// compiler looks through every function so far at each variable. A
+/// script may define `MAX_FUNCTIONS`; one more is E021 at the function
+/// past the limit, found as soon as the compiler gets there.
+#[test]
+fn scripts_with_too_many_functions_are_refused() {
+    use guidetree::script::MAX_FUNCTIONS;
+    let script = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!("fn f{i}(x) {{ x + {i} }}\n"))
+            .collect()
+    };
+    let tree = "tree t \"T\" { start s script \"h.rhai\" outcomes done }\n\
+                var n: int = 1\n\
+                score s { set n = hook f0(n) -> done }\n\
+                outcome done { kind done title \"n is {n}\" }\n";
+    let fs = MemoryFs::new()
+        .with("d/t.tree", tree)
+        .with("d/h.rhai", script(MAX_FUNCTIONS));
+    let checked = check_with(&fs, Path::new("d/t.tree"));
+    assert!(checked.is_ok(), "{}", report(&checked));
+    let fs = MemoryFs::new()
+        .with("d/t.tree", tree)
+        .with("d/h.rhai", script(200_000));
+    let failure = check_with(&fs, Path::new("d/t.tree")).unwrap_err();
+    let text = report(&Err(failure));
+    assert!(text.contains("error[E021]"), "{text}");
+    assert!(
+        text.contains(&format!("h.rhai:{}:1", MAX_FUNCTIONS + 1)),
+        "{text}"
+    );
+    assert_eq!(MAX_FUNCTIONS, 1_000, "the help text names the limit");
+    assert!(text.contains("at most 1,000 functions"), "{text}");
+}

@@ -40,7 +40,7 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
     let d = match diff(&old, &new, &args.explore.options()) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("error: {e}");
+            let _ = writeln!(std::io::stderr(), "error: {e}");
             return Ok(EXIT_FAIL);
         }
     };

@@ -7,9 +7,10 @@ use crate::explore;
 use crate::graph::{self, Marks, Overlay};
 use crate::load::Disk;
 use crate::model::{Model, NodeId, NodeKind};
+use crate::output;
 use anyhow::Context;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -20,7 +21,8 @@ pub struct Args {
     /// OUT (`.mmd`/`.mermaid` for Mermaid), else dot.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Write the picture here instead of to stdout.
+    /// Write the picture here instead of to stdout (`-` is stdout). Only a
+    /// regular file is replaced, never one the tree was read from.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
     /// Draw one path (an id from `guidetree paths`) in bold.
@@ -56,10 +58,15 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
             return Ok(EXIT_FAIL);
         }
     };
+    let inputs = output::Inputs::of_model(&model);
+    let target = args.output.as_deref().filter(|p| !output::is_stdout(p));
+    if let Some(path) = target {
+        output::check_target(path, &inputs)?;
+    }
     let overlay = overlay(args, &model)?;
     let picture = graph::render(&model, &overlay, format(args));
-    match &args.output {
-        Some(path) => write_atomically(path, &picture)?,
+    match target {
+        Some(path) => output::write_file(path, picture.as_bytes(), &inputs, 0o644)?,
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(picture.as_bytes())?;
@@ -145,21 +152,4 @@ fn mark_path(model: &Model, marks: &mut Marks, nodes: &[NodeId], choices: &[(Nod
             _ => marks.insert_exit(node, 0),
         }
     }
-}
-
-/// Write through a temporary file beside `path`, then rename, so a failed
-/// write never leaves half a picture over a good one.
-fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
-    let name = path
-        .file_name()
-        .with_context(|| format!("`{}` is not a file name", path.display()))?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(".tmp");
-    let tmp = path.with_file_name(tmp_name);
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write `{}`", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("cannot write `{}`", path.display())
-    })
 }

@@ -81,6 +81,13 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
             return Ok(EXIT_FAIL);
         }
     };
+    let inputs = inputs(&model, args);
+    if let Some(path) = &args.save {
+        if crate::output::is_stdout(path) {
+            bail!("--save needs a file: standard output carries the conversation");
+        }
+        crate::output::check_target(path, &inputs)?;
+    }
     let presets = presets(&model, args)?;
     let resumed = match &args.resume {
         Some(path) => Some(save::load(path).and_then(|saved| {
@@ -108,6 +115,7 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
         presets,
         args.save.clone(),
         args.file.clone(),
+        inputs,
     );
     driver.debug = args.debug;
     let end = with_prompter(args, |p| {
@@ -181,9 +189,11 @@ fn finish(args: &Args, driver: &Driver<'_>, end: End) -> anyhow::Result<i32> {
         )?;
     }
     if args.json {
+        // Serialised first, so a reader that goes away (`| head -1`) is a
+        // plain broken pipe, which keeps the run's exit code.
+        let json = serde_json::to_string_pretty(&Transcript::of(session, status))?;
         let mut out = io::stdout().lock();
-        serde_json::to_writer_pretty(&mut out, &Transcript::of(session, status))?;
-        writeln!(out)?;
+        crate::cmd::closed_is_fine(writeln!(out, "{json}").and_then(|()| out.flush()))?;
     }
     Ok(code)
 }
@@ -196,6 +206,15 @@ pub fn resume_hint(tree: &Path, save: &Path) -> String {
         tree.display(),
         save.display()
     )
+}
+
+/// The files this run reads, which `--save` and `:save` never write over.
+fn inputs(model: &Model, args: &Args) -> crate::output::Inputs {
+    let inputs = crate::output::Inputs::of_model(model);
+    match &args.answers {
+        Some(path) => inputs.with(path, "the answers file"),
+        None => inputs,
+    }
 }
 
 /// Answers from `--answers` and `--answer`, checked against the tree.

@@ -12,8 +12,12 @@ use super::screen::{reflow, wrap, Doc, WIDTH};
 use super::step::{Shown, Step, StepKind};
 use super::{parse_command, unescape_colon, Prompter, Reply, Tone};
 use crate::interp::Answer;
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
+
+/// Longest input line read, in bytes. A longer line ends the run with an
+/// error instead of filling memory (`guidetree run x.tree < /dev/zero`).
+pub const MAX_LINE_LEN: u64 = 1024 * 1024;
 
 /// Numbered options out, lines in.
 #[derive(Debug)]
@@ -41,9 +45,19 @@ impl<R: BufRead, W: Write> LinePrompter<R, W> {
         write!(self.out, "> ")?;
         self.out.flush()?;
         let mut line = String::new();
-        if self.input.read_line(&mut line)? == 0 {
+        if (&mut self.input)
+            .take(MAX_LINE_LEN + 1)
+            .read_line(&mut line)?
+            == 0
+        {
             writeln!(self.out)?;
             return Ok(None);
+        }
+        if !line.ends_with('\n') && line.len() as u64 > MAX_LINE_LEN {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("an input line is longer than the limit of {MAX_LINE_LEN} bytes"),
+            ));
         }
         let line = line.trim_end_matches(['\n', '\r']).to_string();
         if self.echo {

@@ -869,11 +869,28 @@ fn found_at(text: &str, pos: usize) -> &str {
 }
 
 fn describe_found(found: &str) -> String {
-    match found {
-        "" => "the end of the file".to_string(),
-        "\n" | "\r" => "the end of the line".to_string(),
-        s => format!("`{s}`"),
+    let mut chars = found.chars();
+    match (found, chars.next(), chars.next()) {
+        ("", ..) => "the end of the file".to_string(),
+        ("\n" | "\r", ..) => "the end of the line".to_string(),
+        (_, Some(c), None) if is_invisible(c) => {
+            let name = match c {
+                '\u{feff}' => " (a byte-order mark)",
+                '\u{200b}' => " (a zero-width space)",
+                '\u{a0}' => " (a no-break space)",
+                _ => "",
+            };
+            format!("the invisible character U+{:04X}{name}", u32::from(c))
+        }
+        (s, ..) => format!("`{s}`"),
     }
+}
+
+/// A character that shows as nothing, or as plain space, in a message.
+fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || (c.is_whitespace() && c != ' ')
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
 }
 
 /// Whether an expected token says something: not whitespace, a comment,

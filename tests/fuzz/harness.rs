@@ -438,3 +438,78 @@ pub fn saved_files(data: &[u8]) {
         }
     }
 }
+
+// ─── hook_scripts ─────────────────────────────────────────────────────────
+
+/// Most functions of one `hook_scripts` input that are called, so that an
+/// input costs at most a few deadlines.
+const MAX_HOOKS_CALLED: usize = 3;
+
+/// The input is a Rhai script, compiled in the hook sandbox. Its first few
+/// public functions of up to three parameters are called as hooks, with
+/// whole numbers, texts and sets for arguments, asking for a whole number
+/// back. Invariants: no panic; every call ends, with a value or an error,
+/// within the time limit plus one operation's worth (a margin of a second);
+/// a script that uses a refused symbol does not compile.
+pub fn hook_scripts(data: &[u8]) {
+    use guidetree::model::Type;
+    use guidetree::script::{Script, MAX_CALL_TIME, REFUSED_SYMBOLS};
+    let text = String::from_utf8_lossy(data);
+    let Ok(script) = Script::compile("fuzz.rhai", &text) else {
+        return;
+    };
+    for symbol in REFUSED_SYMBOLS {
+        assert!(
+            !calls_symbol(&text, symbol),
+            "a script calling `{symbol}` compiled"
+        );
+    }
+    let model = &models()[0];
+    let hooks: Vec<(String, usize)> = script
+        .functions()
+        .iter()
+        .filter(|f| !f.private && f.params.len() <= 3)
+        .take(MAX_HOOKS_CALLED)
+        .map(|f| (f.name.clone(), f.params.len()))
+        .collect();
+    let seed = data.first().copied().unwrap_or(0);
+    for (name, arity) in hooks {
+        let (args, types): (Vec<Value>, Vec<Type>) = (0..arity)
+            .map(|i| argument(seed.wrapping_add(i as u8)))
+            .unzip();
+        let began = std::time::Instant::now();
+        let result = script.invoke(model, &name, &args, &types, Type::Int);
+        let took = began.elapsed();
+        assert!(
+            took < MAX_CALL_TIME + std::time::Duration::from_secs(1),
+            "hook `{name}` took {took:?}: {result:?}"
+        );
+    }
+}
+
+/// Whether `text` has `symbol` as a whole word outside strings and
+/// comments, roughly: only used to state that such scripts never compile,
+/// so a miss only weakens the check.
+fn calls_symbol(text: &str, symbol: &str) -> bool {
+    let code: String = text
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    if code.contains('"') || code.contains('`') || code.contains('\'') || code.contains("/*") {
+        return false;
+    }
+    code.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|word| word == symbol)
+        && code.contains(&format!("{symbol}("))
+}
+
+/// A hook argument picked by one byte: a number, a text or a set.
+fn argument(b: u8) -> (Value, guidetree::model::Type) {
+    use guidetree::model::Type;
+    match b % 3 {
+        0 => (Value::Int(i64::from(b) - 128), Type::Int),
+        1 => (Value::Text("x".repeat(usize::from(b)).into()), Type::Text),
+        _ => (Value::Bool(b & 8 != 0), Type::Bool),
+    }
+}

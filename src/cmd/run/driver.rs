@@ -5,6 +5,7 @@ use super::resume_hint;
 use crate::answers::{misfit_of, AnswerValue, Presets, Problem};
 use crate::interp::{Answer, AnswerError, Session};
 use crate::model::{NodeId, NodeKind};
+use crate::output;
 use crate::prompt::step::{answer_label, hook_failure};
 use crate::prompt::{report, Command, Progress, Prompter, Reply, Step, Tone};
 use crate::save::{self, SaveFile, Start};
@@ -35,6 +36,8 @@ pub struct Driver<'m> {
     /// Answers undone with back, offered again when the step comes back.
     undone: HashMap<NodeId, Answer>,
     tree_file: PathBuf,
+    /// The files this run read, which a save never writes over.
+    inputs: output::Inputs,
     /// `--debug`: show hook output as it is printed.
     pub debug: bool,
     /// How many lines of hook output were shown.
@@ -48,6 +51,7 @@ impl<'m> Driver<'m> {
         presets: Presets,
         autosave: Option<PathBuf>,
         tree_file: PathBuf,
+        inputs: output::Inputs,
     ) -> Self {
         let progress = Progress::new(session.model());
         Self {
@@ -59,6 +63,7 @@ impl<'m> Driver<'m> {
             saved_to: None,
             undone: HashMap::new(),
             tree_file,
+            inputs,
             debug: false,
             log_shown: 0,
         }
@@ -282,10 +287,7 @@ impl<'m> Driver<'m> {
                 );
                 Ok(p.notify(Tone::Info, &text)?)
             }
-            Err(e) => Ok(p.notify(
-                Tone::Warning,
-                &format!("Could not save to {}: {e}", target.display()),
-            )?),
+            Err(e) => Ok(p.notify(Tone::Warning, &format!("Could not save: {e}"))?),
         }
     }
 
@@ -310,17 +312,18 @@ impl<'m> Driver<'m> {
         self.saved_to = None;
         if let Some(path) = self.autosave.clone() {
             if let Err(e) = self.write(&path) {
-                p.notify(
-                    Tone::Warning,
-                    &format!("Could not save to {}: {e}", path.display()),
-                )?;
+                p.notify(Tone::Warning, &format!("Could not save: {e}"))?;
             }
         }
         Ok(())
     }
 
-    fn write(&mut self, path: &Path) -> std::io::Result<()> {
-        save::write(path, &SaveFile::capture(&self.session, &self.start))?;
+    fn write(&mut self, path: &Path) -> Result<(), output::OutputError> {
+        save::write(
+            path,
+            &SaveFile::capture(&self.session, &self.start),
+            &self.inputs,
+        )?;
         self.saved_to = Some(path.to_path_buf());
         Ok(())
     }
