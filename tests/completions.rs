@@ -43,16 +43,18 @@ fn bash_complete(words: &[&str]) -> Vec<String> {
     let file = dir.join("guidetree.bash");
     std::fs::write(&file, script).expect("write the script");
     let line = words.join(" ");
+    let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
     let program = format!(
         r#"source {file}
-COMP_WORDS=({line})
+COMP_WORDS=({quoted})
 COMP_CWORD={cword}
 COMP_LINE="{line}"
 COMP_POINT=${{#COMP_LINE}}
-_guidetree guidetree "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"
+_guidetree_with_node_ids guidetree "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"
 printf '%s\n' "${{COMPREPLY[@]}}""#,
         file = file.display(),
         cword = words.len() - 1,
+        quoted = quoted.join(" "),
     );
     let out = Command::new("bash")
         .arg("-c")
@@ -88,6 +90,18 @@ fn bash_completes_commands_flags_and_tree_files() {
     assert_eq!(files, [""]);
     let (_, script, _) = guidetree(&["completions", "bash"]);
     assert!(script.contains("-o default guidetree"), "{script}");
+
+    // Node ids after `--from` and `--to`, read from the tree on the line.
+    let ids = bash_complete(&["guidetree", "run", "trees/reconnect.tree", "--from", "pat"]);
+    assert_eq!(ids, ["patterns"]);
+    let ids = bash_complete(&[
+        "guidetree",
+        "paths",
+        "trees/reconnect.tree",
+        "--to",
+        "stop_v",
+    ]);
+    assert_eq!(ids, ["stop_violence"]);
 }
 
 #[test]

@@ -22,6 +22,32 @@ pub struct ManArgs {
     pub command: Option<String>,
 }
 
+/// Added to the bash script: after `--from` or `--to`, the node ids of
+/// the `.tree` file on the command line, read with `sed` (cheap enough for
+/// every key press; ids inside includes are not offered).
+const BASH_NODE_IDS: &str = r#"
+_guidetree_node_ids() {
+    local word file=""
+    for word in "${COMP_WORDS[@]}"; do
+        case "$word" in *.tree) file="$word" ;; esac
+    done
+    [ -n "$file" ] && [ -f "$file" ] || return 0
+    sed -nE 's/^[[:space:]]*(question|checklist|input|branch|score|info|outcome)[[:space:]]+([A-Za-z_][A-Za-z0-9_]*).*/\2/p' "$file"
+}
+
+_guidetree_with_node_ids() {
+    case "${COMP_WORDS[COMP_CWORD-1]}" in
+        --from|--to)
+            COMPREPLY=( $(compgen -W "$(_guidetree_node_ids)" -- "${COMP_WORDS[COMP_CWORD]}") )
+            return 0
+            ;;
+    esac
+    _guidetree "$@"
+}
+
+complete -F _guidetree_with_node_ids -o bashdefault -o default guidetree
+"#;
+
 /// Print the completion script for a shell.
 ///
 /// # Errors
@@ -29,6 +55,9 @@ pub struct ManArgs {
 pub fn run(args: &Args) -> anyhow::Result<i32> {
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), "guidetree", &mut out);
+    if args.shell == clap_complete::Shell::Bash {
+        out.extend_from_slice(BASH_NODE_IDS.as_bytes());
+    }
     let mut stdout = std::io::stdout().lock();
     crate::cmd::closed_is_fine(stdout.write_all(&out))?;
     Ok(EXIT_OK)
