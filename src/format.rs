@@ -1037,6 +1037,53 @@ mod tests {
     }
 
     #[test]
+    fn effects_written_one_per_line_stay_so_with_their_comments() {
+        let src = "tree t \"T\" { start a outcomes k }\nvar x: int\nvar s: set(p, q)\nquestion a {\n  text \"Q\"\n  option y \"Y\" {\n    set x = 1  # first\n\n    add s p\n    # before remove\n    remove s q\n  } -> o  # after\n}\noutcome o { kind k title \"O\" }\n";
+        insta::assert_snapshot!(fmt(src), @r#"
+        tree t "T" {
+          start a
+          outcomes k
+        }
+
+        var x: int
+        var s: set(p, q)
+
+        question a {
+          text "Q"
+          option y "Y" {
+            set x = 1  # first
+
+            add s p
+            # before remove
+            remove s q
+          } -> o  # after
+        }
+
+        outcome o {
+          kind k
+          title "O"
+        }
+        "#);
+    }
+
+    #[test]
+    fn windows_line_endings_tabs_and_operators_come_out_the_same_every_time() {
+        let src = "tree t \"T\" {\r\n\tstart a\r\n\toutcomes k\r\n}\r\nvar x: int = -3\r\nvar b: bool\r\n# c\r\nbranch a {\r\n\twhen (b implies b) implies b -> o\r\n\twhen not b == b and -(x + 1) * 2 > x - -1 -> o\r\n\telse -> o\r\n}\r\noutcome o {\r\n\tkind k\r\n\ttitle \"\"\"\r\n\t\tOne\r\n\t\t  two\r\n\t\"\"\"\r\n}\r\n";
+        let once = fmt(src);
+        assert_eq!(fmt(&once), once);
+        assert!(!once.contains('\r'));
+        assert!(once.contains("when (b implies b) implies b -> o"), "{once}");
+        assert!(
+            once.contains("when not b == b and -(x + 1) * 2 > x - -1 -> o"),
+            "{once}"
+        );
+        assert!(
+            once.contains("  title \"\"\"\n    One\n      two\n  \"\"\"\n"),
+            "{once}"
+        );
+    }
+
+    #[test]
     fn a_syntax_error_is_reported_not_formatted() {
         assert!(matches!(
             format_source("tree t {"),
