@@ -279,6 +279,43 @@ fn definition_reaches_nodes_variables_includes_and_hooks() {
     );
     assert_eq!(line_of(&def), line_in(&text, "var toxic"));
 
+    // Outcome kinds and source tags lead to the header.
+    let def = client.at(
+        "textDocument/definition",
+        &uri,
+        pos(&text, "kind stop", 5),
+        json!({}),
+    );
+    assert_eq!(line_of(&def), line_in(&text, "  outcomes stop"));
+    let def = client.at(
+        "textDocument/definition",
+        &uri,
+        pos(&text, "  source S0, S2", 9),
+        json!({}),
+    );
+    assert_eq!(line_of(&def), line_in(&text, "source S0 \""));
+    // A member leads to its type; hovering it names its variable.
+    let def = client.at(
+        "textDocument/definition",
+        &uri,
+        pos(&text, "set harm = violence", 11),
+        json!({}),
+    );
+    assert_eq!(line_of(&def), line_in(&text, "var harm:"));
+    let hover = client.at(
+        "textDocument/hover",
+        &uri,
+        pos(&text, "set harm = violence", 11),
+        json!({}),
+    );
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("member `violence` of `harm`"),
+        "{hover}"
+    );
+
     // Into the included file: `silence.no_reply` and the include's path.
     let inc = root().join("trees/no_response.tree");
     let inc_text = std::fs::read_to_string(&inc).expect("no_response.tree");
