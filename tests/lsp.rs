@@ -481,6 +481,27 @@ fn completion_symbols_and_formatting() {
         "{labels:?}"
     );
 
+    // While typing, `-> ` alone does not parse; the ids still come.
+    let typing = text.replacen("-> patterns", "-> ", 1);
+    client.change(&uri, 2, &typing);
+    client.diagnostics(&uri);
+    let at = pos(&typing, "none of these\" -> ", 18);
+    let items = client.at("textDocument/completion", &uri, at, json!({}));
+    let labels: Vec<&str> = items
+        .as_array()
+        .map(|a| a.iter().filter_map(|i| i["label"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        labels.contains(&"patterns") && labels.contains(&"silence.no_reply"),
+        "{labels:?}"
+    );
+    assert!(
+        !labels.contains(&"and"),
+        "only node ids after `->`: {labels:?}"
+    );
+    client.change(&uri, 3, &text);
+    client.diagnostics(&uri);
+
     let items = client.at(
         "textDocument/completion",
         &uri,

@@ -36,6 +36,9 @@ struct Doc {
     lines: LineIndex,
     ast: Option<File>,
     index: Option<FileIndex>,
+    /// The names of the last version that parsed: completion needs them
+    /// while the text is half typed (`-> ` alone does not parse).
+    names: Option<FileIndex>,
 }
 
 /// The server's state: the open documents, by normalized path.
@@ -223,6 +226,9 @@ impl Server {
         let path = path_of(&uri)?;
         let ast = crate::syntax::parse(FileId(0), &text).ok();
         let index = ast.as_ref().map(|a| index(&path, a));
+        let names = index
+            .clone()
+            .or_else(|| self.docs.get(&path).and_then(|d| d.names.clone()));
         self.docs.insert(
             path.clone(),
             Doc {
@@ -232,6 +238,7 @@ impl Server {
                 version,
                 ast,
                 index,
+                names,
             },
         );
         Some(path)
@@ -758,8 +765,8 @@ impl Server {
         let offset = doc.lines.offset(&doc.text, at.position);
         let line_start = doc.text[..offset].rfind('\n').map_or(0, |n| n + 1);
         let before = &doc.text[line_start..offset];
-        // The index of the last version that parsed, if any.
-        let ix = doc.index.clone().unwrap_or_default();
+        // The names of the last version that parsed, if any.
+        let ix = doc.names.clone().unwrap_or_default();
         let words: Vec<&str> = before
             .split(|c: char| c.is_whitespace() || c == ',')
             .filter(|w| !w.is_empty())
