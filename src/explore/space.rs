@@ -267,6 +267,12 @@ impl Space {
         self.samples.is_empty()
     }
 
+    /// What is live at each node of the tree explored.
+    #[must_use]
+    pub fn live(&self) -> &Liveness {
+        &self.live
+    }
+
     /// The visit limit the space was explored with.
     #[must_use]
     pub fn max_visits(&self) -> u32 {
@@ -646,7 +652,12 @@ impl<'m> Builder<'m> {
         let mut key = Vec::with_capacity(
             live.vars(node).len() + live.visited(node).len() + live.counts(node).len(),
         );
-        key.extend(live.vars(node).iter().map(|v| session.var(*v).clone()));
+        key.extend(
+            live.vars(node)
+                .iter()
+                .enumerate()
+                .map(|(i, v)| live.project(node, i, session.var(*v))),
+        );
         key.extend(
             live.visited(node)
                 .iter()
