@@ -14,8 +14,8 @@
 //! is handed out.
 
 use crate::ast::{
-    Assert, AssertRule, BinOp, Effect, Expr, ExprKind, Field, File, Header, Ident, Include,
-    ItemDef, Literal, Node, OptionDef, Spanned, Str, TypeExpr, UnaryOp, VarDecl,
+    Assert, AssertRule, BinOp, Binding, Effect, Expr, ExprKind, Field, File, Header, Ident,
+    Include, ItemDef, Literal, Node, OptionDef, Spanned, Str, TypeExpr, UnaryOp, VarDecl,
 };
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
@@ -414,8 +414,10 @@ impl<'s> Printer<'s> {
             ty,
             default,
             span,
+            param,
         } = v;
-        let mut text = format!("var {}: {}", name.name, type_expr(&ty.node));
+        let keyword = if *param { "param" } else { "var" };
+        let mut text = format!("{keyword} {}: {}", name.name, type_expr(&ty.node));
         if let Some(d) = default {
             text.push_str(" = ");
             text.push_str(&self.expr(d, 0));
@@ -433,8 +435,16 @@ impl<'s> Printer<'s> {
             path,
             namespace,
             span,
+            args,
         } = i;
-        let text = format!("include {} as {}", self.string(path, 0), namespace.name);
+        let mut text = format!("include {} as {}", self.string(path, 0), namespace.name);
+        if !args.is_empty() {
+            let list: Vec<String> = args
+                .iter()
+                .map(|Binding { param, value }| format!("{} = {}", param.name, self.expr(value, 0)))
+                .collect();
+            text.push_str(&format!(" ({})", list.join(", ")));
+        }
         self.line(
             (span.start as usize, span.end as usize),
             0,
@@ -677,6 +687,11 @@ impl<'s> Printer<'s> {
                 self.call(out, name, args, indent);
             }
             ExprKind::Call { name, args } => self.call(out, name, args, indent),
+            ExprKind::SetLit(members) => {
+                out.push('{');
+                out.push_str(&idents(members));
+                out.push('}');
+            }
             ExprKind::Unary { op, expr } => {
                 out.push_str(match op {
                     UnaryOp::Not => "not ",

@@ -63,6 +63,9 @@ pub struct Args {
     /// Numbered options and typed answers even on a terminal.
     #[arg(long)]
     pub plain: bool,
+    /// Show what hooks print (`print`, `debug`) as the run goes.
+    #[arg(long)]
+    pub debug: bool,
 }
 
 /// Run a tree.
@@ -106,6 +109,7 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
         args.save.clone(),
         args.file.clone(),
     );
+    driver.debug = args.debug;
     let end = with_prompter(args, |p| {
         if let Some(saved) = &resumed {
             driver.resume(p, saved)?;

@@ -249,6 +249,18 @@ impl Indexer<'_> {
         self.string(&h.title);
         for inc in &ast.includes {
             self.define(SymKind::Namespace, &inc.namespace, "");
+            for binding in &inc.args {
+                if let Some(file) = self.out.includes.get(&inc.namespace.name).cloned() {
+                    let symbol = Symbol {
+                        kind: SymKind::Var,
+                        file,
+                        name: binding.param.name.clone(),
+                        owner: String::new(),
+                    };
+                    self.push(binding.param.span, symbol, false);
+                }
+                self.expr(&binding.value, None);
+            }
         }
         for v in &ast.vars {
             self.define(SymKind::Var, &v.name, "");
@@ -366,6 +378,12 @@ impl Indexer<'_> {
                 args.iter().for_each(|a| self.expr(a, None));
             }
             ExprKind::Call { args, .. } => args.iter().for_each(|a| self.expr(a, None)),
+            ExprKind::SetLit(members) => {
+                for m in members {
+                    let owner = self.member_owner(&m.name, context);
+                    self.refer(SymKind::Member, m, owner.as_deref().unwrap_or(""));
+                }
+            }
             ExprKind::Unary { expr, .. } => self.expr(expr, context),
             ExprKind::Binary { op, lhs, rhs } => {
                 let var_of = |x: &Expr| match &x.node {
