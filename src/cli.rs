@@ -52,6 +52,14 @@ pub enum Command {
     Graph(cmd::graph::Args),
     /// Compare two versions of a tree path by path.
     Diff(cmd::diff::Args),
+    /// Write trees in the one canonical layout, keeping every comment.
+    Fmt(cmd::fmt::Args),
+    /// Start the language server (for editors), speaking LSP over stdio.
+    Lsp(cmd::lsp::Args),
+    /// Print a shell completion script.
+    Completions(cmd::completions::Args),
+    /// Print the manual page (roff), for `man`.
+    Man(cmd::completions::ManArgs),
 }
 
 /// Run the command line with the process's arguments; returns the exit code.
@@ -87,6 +95,10 @@ where
         Command::Snapshot(args) => cmd::snapshot::run(&args),
         Command::Graph(args) => cmd::graph::run(&args),
         Command::Diff(args) => cmd::diff::run(&args),
+        Command::Fmt(args) => cmd::fmt::run(&args),
+        Command::Lsp(args) => cmd::lsp::run(&args),
+        Command::Completions(args) => cmd::completions::run(&args),
+        Command::Man(args) => cmd::completions::man(&args),
     };
     match result {
         Ok(code) => code,

@@ -183,3 +183,47 @@ fn block_kinds_are_read_from_the_info_string() {
     assert_eq!(found[0].text, "a\n");
     assert_eq!(found[0].place, "t.md:2");
 }
+
+/// The header put in front of a fragment that has none, as formatted.
+const FRAGMENT_HEADER: &str = "tree fragment \"A fragment\" {\n}\n\n";
+
+/// A block's text as `guidetree fmt` lays it out, when it parses.
+fn formatted(block: &Block) -> Option<String> {
+    if block.kind == Kind::Fragment && !block.text.trim_start().starts_with("tree ") {
+        let whole = format!("tree fragment \"A fragment\" {{ }}\n{}", block.text);
+        let out = guidetree::format::format_source(&whole).ok()?;
+        return out.strip_prefix(FRAGMENT_HEADER).map(str::to_string);
+    }
+    guidetree::format::format_source(&block.text).ok()
+}
+
+#[test]
+fn every_tree_example_in_the_docs_is_formatted() {
+    let mut problems = Vec::new();
+    let mut count = 0;
+    for doc in documents() {
+        let Ok(markdown) = std::fs::read_to_string(&doc) else {
+            continue;
+        };
+        let name = doc.file_name().unwrap_or_default().to_string_lossy();
+        for block in blocks(&name, &markdown) {
+            let Some(tidy) = formatted(&block) else {
+                continue;
+            };
+            count += 1;
+            if tidy != block.text {
+                problems.push(format!(
+                    "{}:\n{}",
+                    block.place,
+                    guidetree::cmd::fmt::diff(Path::new(&block.place), &block.text, &tidy)
+                ));
+            }
+        }
+    }
+    assert!(count >= 10, "only {count} tree examples formatted");
+    assert!(
+        problems.is_empty(),
+        "format these examples as `guidetree fmt` would:\n{}",
+        problems.join("\n")
+    );
+}

@@ -242,6 +242,7 @@ proptest! {
     ) {
         let text = format!("tree t \"T\" {{ start a outcomes done }}\n{}", tokens.join(" "));
         assert_well_formed(&check_text(&text));
+        assert_formats(&text);
     }
 }
 
@@ -254,8 +255,22 @@ proptest! {
         edits in prop::collection::vec(edit(), 1..4),
     ) {
         let base = pick.get(corpus());
-        assert_well_formed(&check_text(&apply(base, &edits)));
+        let text = apply(base, &edits);
+        assert_well_formed(&check_text(&text));
+        assert_formats(&text);
     }
+}
+
+/// Whatever parses can be formatted (the formatter checks itself that
+/// the syntax tree is unchanged), and formatting twice changes nothing.
+fn assert_formats(text: &str) {
+    if guidetree::syntax::parse(guidetree::source::FileId(0), text).is_err() {
+        return;
+    }
+    let once = guidetree::format::format_source(text)
+        .unwrap_or_else(|e| panic!("{e}\n--- input ---\n{text}"));
+    let twice = guidetree::format::format_source(&once).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(once, twice, "formatting twice changed the text of:\n{text}");
 }
 
 /// A tree whose one branch condition is `condition`.

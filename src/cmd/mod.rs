@@ -1,8 +1,11 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod completions;
 pub mod diff;
+pub mod fmt;
 pub mod graph;
+pub mod lsp;
 pub mod mutants;
 pub mod paths;
 pub mod run;

@@ -35,12 +35,35 @@ const MAX_STEPS: usize = 512;
 // ─── check_bytes ──────────────────────────────────────────────────────────
 
 /// Split `data` at NUL bytes into a root tree, an include file, a hook
-/// script and a second include file; check the root; render every diagnostic as text and JSON; draw
-/// a checked tree and walk it a little.
+/// script and a second include file; check the root; render every
+/// diagnostic as text and JSON; draw a checked tree and walk it a little;
+/// format both trees twice.
 pub fn check_bytes(data: &[u8]) {
     let fs = files(data);
     let result = check::check_with(&fs, Path::new(ROOT));
     inspect(&result);
+    for tree in [ROOT, INCLUDE] {
+        if let Some(text) = fs.files.get(Path::new(tree)) {
+            format_round_trip(text);
+        }
+    }
+}
+
+/// A tree that parses can be formatted (the formatter itself checks that
+/// the syntax tree is unchanged), and formatting twice changes nothing.
+pub fn format_round_trip(text: &str) {
+    if guidetree::syntax::parse(guidetree::source::FileId(0), text).is_err() {
+        return;
+    }
+    let once = guidetree::format::format_source(text);
+    let Ok(once) = once else {
+        panic!("a tree that parses does not format: {once:?}");
+    };
+    let twice = guidetree::format::format_source(&once);
+    assert!(
+        twice.as_ref().is_ok_and(|t| *t == once),
+        "formatting twice changes the text: {twice:?}"
+    );
 }
 
 /// The in-memory files a `check_bytes` input stands for. Bytes that are not
