@@ -52,6 +52,8 @@ pub enum Command {
     Graph(cmd::graph::Args),
     /// Compare two versions of a tree path by path.
     Diff(cmd::diff::Args),
+    /// Serve trees as web pages (loopback by default).
+    Serve(crate::serve::Args),
 }
 
 /// Run the command line with the process's arguments; returns the exit code.
@@ -87,6 +89,7 @@ where
         Command::Snapshot(args) => cmd::snapshot::run(&args),
         Command::Graph(args) => cmd::graph::run(&args),
         Command::Diff(args) => cmd::diff::run(&args),
+        Command::Serve(args) => crate::serve::run(&args),
     };
     match result {
         Ok(code) => code,
