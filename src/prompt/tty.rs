@@ -30,6 +30,8 @@ const INFO_HELP: &str = "Enter to go on · Esc for back, why, save, quit";
 /// (where inquire draws); the outcome goes to its own stream.
 pub struct TtyPrompter {
     outcome: Box<dyn Write>,
+    /// A private run: saving is not offered.
+    private: bool,
 }
 
 impl fmt::Debug for TtyPrompter {
@@ -45,7 +47,17 @@ impl TtyPrompter {
         if !colours_on() {
             inquire::set_global_render_config(inquire::ui::RenderConfig::empty());
         }
-        Self { outcome }
+        Self {
+            outcome,
+            private: false,
+        }
+    }
+
+    /// Offer no saving (a private run).
+    #[must_use]
+    pub fn private(mut self, private: bool) -> Self {
+        self.private = private;
+        self
     }
 
     fn header(&self, step: &Step) -> io::Result<()> {
@@ -98,7 +110,7 @@ impl Prompter for TtyPrompter {
             match self.prompt(step) {
                 Ok(Some(reply)) => return Ok(reply),
                 Ok(None) | Err(InquireError::OperationCanceled) => {
-                    if let Some(reply) = command_menu(step)? {
+                    if let Some(reply) = command_menu(step, self.private)? {
                         return Ok(reply);
                     }
                 }
@@ -148,12 +160,10 @@ impl Prompter for TtyPrompter {
     }
 
     fn after_outcome(&mut self) -> io::Result<Reply> {
-        let choices = vec![
-            "I'm done",
-            "Go back one answer",
-            "Start over",
-            "Save my answers",
-        ];
+        let mut choices = vec!["I'm done", "Go back one answer", "Start over"];
+        if !self.private {
+            choices.push("Save my answers");
+        }
         let picked = Select::new("What now?", choices)
             .with_help_message("↑↓ move · Enter choose")
             .raw_prompt();
@@ -357,7 +367,7 @@ fn typed(step: &Step) -> Result<Option<Reply>, InquireError> {
 }
 
 /// The menu behind Esc. `Ok(None)` returns to the question.
-fn command_menu(step: &Step) -> io::Result<Option<Reply>> {
+fn command_menu(step: &Step, private: bool) -> io::Result<Option<Reply>> {
     let blocked = matches!(step.kind, StepKind::Blocked { .. });
     let mut choices = Vec::new();
     if !blocked {
@@ -371,6 +381,9 @@ fn command_menu(step: &Step) -> io::Result<Option<Reply>> {
         ("Help", Some(Command::Help)),
         ("Quit", Some(Command::Quit)),
     ]);
+    if private {
+        choices.retain(|(_, c)| !matches!(c, Some(Command::Save(_))));
+    }
     let labels: Vec<&str> = choices.iter().map(|(label, _)| *label).collect();
     let picked = Select::new("What would you like to do?", labels)
         .with_help_message("↑↓ move · Enter choose · Esc to return")

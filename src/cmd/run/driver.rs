@@ -35,6 +35,8 @@ pub struct Driver<'m> {
     /// Answers undone with back, offered again when the step comes back.
     undone: HashMap<NodeId, Answer>,
     tree_file: PathBuf,
+    /// A private run never saves.
+    private: bool,
 }
 
 impl<'m> Driver<'m> {
@@ -55,7 +57,14 @@ impl<'m> Driver<'m> {
             saved_to: None,
             undone: HashMap::new(),
             tree_file,
+            private: false,
         }
+    }
+
+    /// Make this a private run: saving is refused and quitting never asks
+    /// to save.
+    pub fn set_private(&mut self, private: bool) {
+        self.private = private;
     }
 
     pub fn session(&self) -> &Session<'m> {
@@ -240,6 +249,12 @@ impl<'m> Driver<'m> {
     /// Save to the named file, the `--save` file, or a file the person
     /// names now.
     fn save(&mut self, p: &mut dyn Prompter, path: Option<PathBuf>) -> anyhow::Result<()> {
+        if self.private {
+            return Ok(p.notify(
+                Tone::Info,
+                "Saving is off in a private run: nothing is written to disk. (Run with --no-private to save.)",
+            )?);
+        }
         let target = match path.or_else(|| self.autosave.clone()) {
             Some(path) => Some(path),
             None => p.ask_save_path(None)?,
@@ -267,7 +282,7 @@ impl<'m> Driver<'m> {
     }
 
     fn quit(&mut self, p: &mut dyn Prompter) -> anyhow::Result<Option<End>> {
-        if self.saved_to.is_none() && !self.session.history().is_empty() {
+        if !self.private && self.saved_to.is_none() && !self.session.history().is_empty() {
             match p.confirm_quit()? {
                 None => return Ok(None),
                 Some(true) => {
