@@ -16,6 +16,7 @@ use super::page::{self, Notice, Prefill};
 use super::{Site, Tree};
 use crate::answers::{misfit_of, to_answer};
 use crate::interp::{Answer, Session};
+use crate::model::NodeKind;
 use crate::prompt::{Step, StepKind};
 use crate::save::{self, SaveFile, Start};
 use crate::transcript::{Status, Transcript};
@@ -215,15 +216,7 @@ fn act(site: &Site, tree: &Tree, session: &mut Session<'_>, posted: &Posted) -> 
     match posted.action {
         Action::Next => answer(site, tree, session, posted),
         Action::Back => {
-            let undone = session.history().last().map(|r| r.answer.clone());
-            session.back();
-            let fill = match undone {
-                Some(answer) => {
-                    let step = Step::current(session, &tree.progress);
-                    Prefill::of(model, &step, &answer)
-                }
-                None => Prefill::default(),
-            };
+            let fill = back(tree, session);
             show(session, &fill)
         }
         Action::Restart => {
@@ -255,6 +248,25 @@ fn act(site: &Site, tree: &Tree, session: &mut Session<'_>, posted: &Posted) -> 
             download(&format!("{}-transcript.json", model.id), bytes)
         }
     }
+}
+
+/// Undo the last real answer; info steps read on the way are undone with
+/// it, so Back lands on a question (as in the terminal). Returns the undone
+/// answer, to show it again.
+fn back(tree: &Tree, session: &mut Session<'_>) -> Prefill {
+    let model = &tree.model;
+    let is_info = |n| matches!(model.node(n).kind, NodeKind::Info { .. });
+    if session.history().iter().all(|r| is_info(r.node)) {
+        return Prefill::default();
+    }
+    while let Some(record) = session.history().last().cloned() {
+        session.back();
+        if !is_info(record.node) {
+            let step = Step::current(session, &tree.progress);
+            return Prefill::of(model, &step, &record.answer);
+        }
+    }
+    Prefill::default()
 }
 
 fn download(name: &str, bytes: serde_json::Result<Vec<u8>>) -> Response {

@@ -271,5 +271,10 @@ mod tests {
             panic!()
         };
         assert!(shown.chars().count() < 70);
+        let many = format!("[{}]", vec![r#"{"node":"a"}"#; MAX_ANSWERS + 1].join(","));
+        assert_eq!(
+            read_answers(&many),
+            Err(FormError::TooManyAnswers(MAX_ANSWERS + 1))
+        );
     }
 }

@@ -113,10 +113,16 @@ pub fn step_page(
         Some(Notice::Error { message, field }) => Some((message.as_str(), field.as_str())),
         _ => None,
     };
-    let first = session.history().is_empty();
+    // Before any real answer (info steps read do not count), there is
+    // nothing to go back to, and a save file can be offered.
+    let model = session.model();
+    let first = session
+        .history()
+        .iter()
+        .all(|r| matches!(model.node(r.node).kind, NodeKind::Info { .. }));
     let body = html! {
         (notice_html(notice))
-        form method="post" action=(action(tree)) novalidate {
+        form method="post" action=(action(tree)) novalidate data-step=(step.id) {
             (hidden_answers(session))
             @if let Some(hint) = &step.hint {
                 p class="hint" { (hint) }
@@ -149,7 +155,9 @@ pub fn outcome_page(
     let doc = report::outcome(session);
     let body = html! {
         (notice_html(notice))
-        article class="outcome" { (doc_html(&doc, notice.is_none())) }
+        article class="outcome" data-outcome=(session.model().node(session.current()).id) {
+            (doc_html(&doc, notice.is_none()))
+        }
         form method="post" action=(action(tree)) {
             (hidden_answers(session))
             div class="commands" role="group" aria-label="What you can do now" {
