@@ -248,6 +248,20 @@ pub fn from_answer(model: &Model, node: NodeId, answer: &Answer) -> Option<Answe
     }
 }
 
+/// An answers file (as JSON) for a sequence of answers: node id to answer,
+/// info steps left out. `guidetree run --answers` replays it.
+#[must_use]
+pub fn answers_file(model: &Model, answers: &[(NodeId, Answer)]) -> serde_json::Value {
+    let mut map = serde_json::Map::new();
+    for (node, answer) in answers {
+        if let Some(value) = from_answer(model, *node, answer) {
+            let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+            map.insert(model.node(*node).id.clone(), value);
+        }
+    }
+    serde_json::Value::Object(map)
+}
+
 /// Turn a refusal from the session into a [`Misfit`], naming the
 /// condition that hides an option.
 #[must_use]

@@ -22,7 +22,10 @@
 pub mod asserts;
 pub mod coverage;
 pub mod diff;
+pub mod live;
 pub mod plan;
+pub mod sample;
+pub mod space;
 
 use crate::eval::{self, EvalError};
 use crate::interp::{Answer, AnswerError, Session};
@@ -32,6 +35,7 @@ use std::fmt::Write as _;
 use std::ops::ControlFlow;
 
 pub use coverage::Coverage;
+pub use space::{Count, Space, SpaceError, DEFAULT_MAX_STATES};
 
 /// How many times one path may stop at the same node, by default: the first
 /// visit and one more time round a loop.
@@ -42,12 +46,15 @@ pub const DEFAULT_MAX_VISITS: u32 = 2;
 pub struct Options {
     /// How many times one path may stop at the same node before it is cut.
     pub max_visits: u32,
+    /// Most distinct states the state explorer keeps (see [`Space`]).
+    pub max_states: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             max_visits: DEFAULT_MAX_VISITS,
+            max_states: DEFAULT_MAX_STATES,
         }
     }
 }
@@ -144,22 +151,8 @@ impl<'m> PathView<'_, 'm> {
     /// The path's canonical key (see [`path_id`]).
     #[must_use]
     pub fn key(&self) -> &str {
-        self.key.get_or_init(|| {
-            let model = self.model();
-            let mut key = String::new();
-            for (node, answer) in self.answers() {
-                let start = key.len();
-                if start > 0 {
-                    key.push_str(" > ");
-                }
-                key.push_str(&model.node(node).id);
-                key.push('=');
-                if !write_answer(model, node, answer, &mut key) {
-                    key.truncate(start);
-                }
-            }
-            key
-        })
+        self.key
+            .get_or_init(|| key_of(self.model(), self.answers()))
     }
 
     /// The path's stable id (see [`path_id`]).
@@ -416,6 +409,27 @@ fn format_id(hash: u64) -> String {
     format!("p{:08x}", hash >> 32)
 }
 
+/// A path's canonical key from its answers (see [`path_id`]).
+#[must_use]
+pub fn key_of<'a>(
+    model: &Model,
+    answers: impl IntoIterator<Item = (NodeId, &'a Answer)>,
+) -> String {
+    let mut key = String::new();
+    for (node, answer) in answers {
+        let start = key.len();
+        if start > 0 {
+            key.push_str(" > ");
+        }
+        key.push_str(&model.node(node).id);
+        key.push('=');
+        if !write_answer(model, node, answer, &mut key) {
+            key.truncate(start);
+        }
+    }
+    key
+}
+
 /// An answer as written in a path key: the option id, ticked items joined
 /// by `+` (`-` for none), or the value entered. `None` for `Continue`.
 #[must_use]
@@ -459,6 +473,83 @@ fn write_answer(model: &Model, node: NodeId, answer: &Answer, out: &mut String) 
         }
     }
     true
+}
+
+/// Record coverage for the nodes a session entered since its path had
+/// `path_len` nodes and `arms_len` branch decisions: the nodes, and both
+/// outcomes of the branch arms tried on the way.
+pub(crate) fn cover_entered(
+    model: &Model,
+    cov: &mut Coverage,
+    session: &Session<'_>,
+    path_len: usize,
+    arms_len: usize,
+) {
+    let mut decisions = session.decisions()[arms_len..].iter();
+    for &node in &session.path()[path_len..] {
+        cov.nodes[node.index()] = true;
+        if let NodeKind::Branch { arms, .. } = &model.node(node).kind {
+            let Some(decision) = decisions.next() else {
+                continue;
+            };
+            let taken = decision.arm.unwrap_or(arms.len());
+            for arm in 0..taken {
+                cov.condition(node, arm, false);
+            }
+            cov.condition(node, taken, true);
+        }
+    }
+}
+
+/// Every answer a person could give where `session` waits, in order, as
+/// the plan says; option and item conditions are recorded in `cov`.
+///
+/// # Errors
+/// When a condition fails to evaluate (a hook error, say).
+pub(crate) fn candidates(
+    model: &Model,
+    plan: &plan::Plan,
+    session: &mut Session<'_>,
+    cov: &mut Coverage,
+    out: &mut Vec<Answer>,
+) -> Result<(), EvalError> {
+    let node = session.current();
+    match &model.node(node).kind {
+        NodeKind::Question { options } => {
+            for (i, option) in options.iter().enumerate() {
+                if let Some(cond) = &option.cond {
+                    let shown = eval::eval_bool(model, cond, session)?;
+                    cov.condition(node, i, shown);
+                    if !shown {
+                        continue;
+                    }
+                }
+                cov.options[node.index()][i] = true;
+                out.push(Answer::Choose(i));
+            }
+        }
+        NodeKind::Checklist { items, .. } => {
+            let mut visible = 0u64;
+            for (i, item) in items.iter().enumerate() {
+                let shown = match &item.cond {
+                    None => true,
+                    Some(cond) => {
+                        let shown = eval::eval_bool(model, cond, session)?;
+                        cov.condition(node, i, shown);
+                        shown
+                    }
+                };
+                if shown {
+                    visible |= 1 << i;
+                }
+            }
+            plan.checklist(node.index(), visible, out);
+        }
+        NodeKind::Input { .. } => out.extend_from_slice(plan.input(node.index())),
+        NodeKind::Info { .. } => out.push(Answer::Continue),
+        NodeKind::Branch { .. } | NodeKind::Score { .. } | NodeKind::Outcome { .. } => {}
+    }
+    Ok(())
 }
 
 /// The answers still to try at one depth.
@@ -557,22 +648,13 @@ impl<'m> Explorer<'m> {
     /// Record coverage for the nodes entered since the path had `path_len`
     /// nodes and `arms_len` branch decisions.
     fn entered(&mut self, path_len: usize, arms_len: usize) {
-        let model = self.model;
-        let cov = &mut self.summary.coverage;
-        let mut decisions = self.session.decisions()[arms_len..].iter();
-        for &node in &self.session.path()[path_len..] {
-            cov.nodes[node.index()] = true;
-            if let NodeKind::Branch { arms, .. } = &model.node(node).kind {
-                let Some(decision) = decisions.next() else {
-                    continue;
-                };
-                let taken = decision.arm.unwrap_or(arms.len());
-                for arm in 0..taken {
-                    cov.condition(node, arm, false);
-                }
-                cov.condition(node, taken, true);
-            }
-        }
+        cover_entered(
+            self.model,
+            &mut self.summary.coverage,
+            &self.session,
+            path_len,
+            arms_len,
+        );
     }
 
     /// The session has arrived at a new state: end the path here, or push
@@ -604,7 +686,13 @@ impl<'m> Explorer<'m> {
         let mut answers = std::mem::take(&mut self.frames[self.depth].answers);
         answers.clear();
         let node = self.session.current();
-        let result = self.candidates(node, &mut answers);
+        let result = candidates(
+            self.model,
+            &self.plan,
+            &mut self.session,
+            &mut self.summary.coverage,
+            &mut answers,
+        );
         let empty = answers.is_empty();
         self.frames[self.depth] = Frame { answers, next: 0 };
         match result {
@@ -619,47 +707,6 @@ impl<'m> Explorer<'m> {
                 None
             }
         }
-    }
-
-    /// Every answer a person could give at `node` right now, in order.
-    fn candidates(&mut self, node: NodeId, out: &mut Vec<Answer>) -> Result<(), EvalError> {
-        let model = self.model;
-        match &model.node(node).kind {
-            NodeKind::Question { options } => {
-                for (i, option) in options.iter().enumerate() {
-                    if let Some(cond) = &option.cond {
-                        let shown = eval::eval_bool(model, cond, &mut self.session)?;
-                        self.summary.coverage.condition(node, i, shown);
-                        if !shown {
-                            continue;
-                        }
-                    }
-                    self.summary.coverage.options[node.index()][i] = true;
-                    out.push(Answer::Choose(i));
-                }
-            }
-            NodeKind::Checklist { items, .. } => {
-                let mut visible = 0u64;
-                for (i, item) in items.iter().enumerate() {
-                    let shown = match &item.cond {
-                        None => true,
-                        Some(cond) => {
-                            let shown = eval::eval_bool(model, cond, &mut self.session)?;
-                            self.summary.coverage.condition(node, i, shown);
-                            shown
-                        }
-                    };
-                    if shown {
-                        visible |= 1 << i;
-                    }
-                }
-                self.plan.checklist(node.index(), visible, out);
-            }
-            NodeKind::Input { .. } => out.extend_from_slice(self.plan.input(node.index())),
-            NodeKind::Info { .. } => out.push(Answer::Continue),
-            NodeKind::Branch { .. } | NodeKind::Score { .. } | NodeKind::Outcome { .. } => {}
-        }
-        Ok(())
     }
 
     /// Hand a finished path to the visitor.

@@ -151,6 +151,34 @@ impl<'m> Session<'m> {
         Ok(s)
     }
 
+    /// Wait at `node` with the given variable values, as if the nodes in
+    /// `entered` had been entered before (the state explorer rebuilds its
+    /// states this way). Entering a node that waits for a person does nothing
+    /// else; a branch or score is passed through as usual.
+    ///
+    /// # Errors
+    /// When a branch or hook on the way fails.
+    pub fn at_state(
+        model: &'m Model,
+        node: NodeId,
+        vars: Vec<Value>,
+        entered: Vec<NodeId>,
+    ) -> Result<Self, AnswerError> {
+        let mut s = Session {
+            model,
+            vars,
+            path: entered,
+            current: node,
+            history: Vec::new(),
+            saved: Vec::new(),
+            reasons: Vec::new(),
+            log: Vec::new(),
+            decisions: Vec::new(),
+        };
+        s.enter(node)?;
+        Ok(s)
+    }
+
     #[must_use]
     pub fn model(&self) -> &'m Model {
         self.model

@@ -1,39 +1,28 @@
-//! Human-readable reports over every path: the snapshot report that
-//! `guidetree snapshot` prints and `tests/trees.rs` snapshots, and the
-//! pieces `guidetree test` uses to show a counterexample.
+//! Human-readable reports: the snapshot report that `guidetree snapshot`
+//! prints and `tests/trees.rs` snapshots, and the pieces `guidetree test`
+//! uses to show a counterexample.
 //!
-//! A snapshot report is deterministic (paths in exploration order, which is
-//! source order; no times, absolute paths or colours):
-//!
-//! ```text
-//! tree hello "Plan a break" (version 1)
-//! check: ok (no problems)
-//! 528 paths, all reaching an outcome
-//! outcomes:
-//!   rest_break (rest)       276
-//!   ...
-//! asserts:
-//!   held    reachable(walk)
-//!   ...
-//!
-//! peb93f404 → later_break (later)
-//!   how_tired: How tired do you feel? → very: Very tired
-//!     set tired = true, energy = -2
-//!   ...
-//!   outcome later_break: Plan a longer break later
-//! ```
+//! A snapshot report grows with the tree, not with its paths (see
+//! `docs/testing.md`): a summary (exact path counts per outcome, assert
+//! verdicts, coverage), every node's words once, the distinct states with
+//! each answer and where it leads, and the transcript of the shortest path
+//! to each outcome. It is deterministic and ordered by ids and values, never
+//! by position in the file, so reordering a file changes nothing, one edited
+//! sentence changes one line and one re-routed option changes only the
+//! states it touches.
 
 use crate::check::check_path;
 use crate::diag::{self, Diagnostic, Palette};
-use crate::explore::asserts::{self, Nearest, TestReport, Verdict, Via};
+use crate::explore::asserts::{self, Nearest, TestReport, Totals, Verdict, Via};
 use crate::explore::coverage::{Coverage, Site};
-use crate::explore::{explore, End, Options, PathRecord, PathView, Summary};
+use crate::explore::space::{Space, StateId};
+use crate::explore::{Count, End, Options, PathRecord, Summary};
 use crate::interp::{Answer, AnswerError, Reason, Session};
-use crate::model::{Effect, Model, NodeId, NodeKind, Type, Value, VarId};
+use crate::model::{Effect, Model, NodeId, NodeKind, Text, TextPart, Type, Value, VarId};
 use crate::source::{Sources, Span};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io;
-use std::ops::ControlFlow;
 use std::path::Path;
 
 /// Check the tree at `path` and write its snapshot report (or its
@@ -76,14 +65,10 @@ pub fn snapshot_string(path: &Path, options: &Options) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Write the snapshot report of a checked tree: the check summary, path
-/// count, outcome distribution, assert verdicts, then every path's
-/// transcript.
+/// Write the snapshot report of a checked tree (see the module docs).
 ///
-/// The tree is explored twice (once to count, once to write each path as it
-/// is found), so memory stays proportional to the depth of the tree.
-///
-/// Returns false when the tree fails before its first step.
+/// Returns false when the tree fails before its first step or has too many
+/// states to explore.
 ///
 /// # Errors
 /// Only when writing fails.
@@ -107,44 +92,57 @@ pub fn write_snapshot(
         );
     }
     let _ = writeln!(text, "check: ok ({})", diag::summary(warnings));
-    let report = match asserts::check(model, options) {
-        Ok(report) => report,
+    let space = match Space::explore(model, options) {
+        Ok(space) => space,
         Err(e) => {
-            let _ = writeln!(text, "error: the tree fails before its first step: {e}");
+            let _ = writeln!(text, "error: {e}");
             out.write_all(text.as_bytes())?;
             return Ok(false);
         }
     };
+    let report = asserts::report(model, &space);
     write_header(&mut text, model, &report);
+    write_nodes(&mut text, model, &space);
+    write_states(&mut text, model, &space);
+    write_shortest(&mut text, model, &space);
     out.write_all(text.as_bytes())?;
-    let mut failure = None;
-    let result = explore(model, options, &mut |p: &mut PathView<'_, '_>| {
-        text.clear();
-        text.push('\n');
-        write_transcript(&mut text, p.session(), p.end(), &p.id());
-        match out.write_all(text.as_bytes()) {
-            Ok(()) => ControlFlow::Continue(()),
-            Err(e) => {
-                failure = Some(e);
-                ControlFlow::Break(())
-            }
-        }
-    });
-    if let Some(e) = failure {
-        return Err(e);
-    }
-    Ok(result.is_ok())
+    Ok(true)
 }
 
-/// Path count, outcome distribution and assert verdicts.
+/// Path counts, outcome distribution, proof status, assert verdicts and
+/// coverage.
 fn write_header(out: &mut String, model: &Model, report: &TestReport) {
-    let s = &report.summary;
-    let _ = writeln!(out, "{}", paths_summary(s));
+    let t = &report.totals;
+    let _ = writeln!(out, "{}", totals_summary(t));
+    let _ = writeln!(out, "{} distinct state{}", t.states, plural_usize(t.states));
+    if report.proven() {
+        let _ = writeln!(out, "exploration: exhaustive (verdicts are proofs)");
+    } else if report.samples.is_empty() {
+        let _ = writeln!(
+            out,
+            "exploration: BOUNDED by --max-visits {} (verdicts hold on the paths within it)",
+            report.max_visits
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "exploration: SAMPLED (verdicts hold on the values tried)"
+        );
+        for sample in &report.samples {
+            let _ = writeln!(
+                out,
+                "  {} tried {}; {}",
+                model.node(sample.node).id,
+                sample.tried,
+                sample.why
+            );
+        }
+    }
     let _ = writeln!(out, "outcomes:");
-    let rows: Vec<(String, u64)> = model
+    let mut rows: Vec<(String, Count)> = model
         .nodes
         .iter()
-        .zip(&s.endings)
+        .zip(&t.endings)
         .filter_map(|(n, count)| match n.kind {
             NodeKind::Outcome { kind, .. } => {
                 Some((format!("{} ({})", n.id, model.kind_name(kind)), *count))
@@ -152,33 +150,447 @@ fn write_header(out: &mut String, model: &Model, report: &TestReport) {
             _ => None,
         })
         .collect();
+    rows.sort();
     let width = rows
         .iter()
         .map(|(l, _)| l.chars().count())
         .max()
         .unwrap_or(0);
     for (label, count) in rows {
-        let _ = writeln!(out, "  {label:width$}  {count:>6}");
+        let _ = writeln!(out, "  {label:width$}  {:>6}", count.to_string());
     }
-    if model.asserts.is_empty() {
-        return;
+    if !model.asserts.is_empty() {
+        let _ = writeln!(out, "asserts:");
+        let held = if report.proven() { "proven" } else { "held" };
+        for (i, verdict) in report.verdicts.iter().enumerate() {
+            let text = assert_text(model, i);
+            let _ = match verdict {
+                Verdict::Held => writeln!(out, "  {held:<7} {text}"),
+                Verdict::Failed(cx) => writeln!(
+                    out,
+                    "  FAILED  {text}\n          on {} path{}; shortest: {}",
+                    cx.failures,
+                    if cx.failures == Count::ONE { "" } else { "s" },
+                    cx.path.key
+                ),
+                Verdict::Unreached(_) => {
+                    writeln!(out, "  FAILED  {text}\n          no path reaches it")
+                }
+            };
+        }
     }
-    let _ = writeln!(out, "asserts:");
-    for (i, verdict) in report.verdicts.iter().enumerate() {
-        let text = assert_text(model, i);
-        let _ = match verdict {
-            Verdict::Held => writeln!(out, "  held    {text}"),
-            Verdict::Failed(cx) => writeln!(
+    let c = &report.coverage;
+    let _ = writeln!(
+        out,
+        "coverage: {:.1}% (nodes {}/{}, options {}/{}, conditions {}/{}, outcome kinds {}/{})",
+        c.total().percent(),
+        c.node_tally().covered,
+        c.node_tally().total,
+        c.option_tally().covered,
+        c.option_tally().total,
+        c.condition_tally().covered,
+        c.condition_tally().total,
+        c.kind_tally().covered,
+        c.kind_tally().total,
+    );
+}
+
+/// A text as written, with `{var}` placeholders.
+#[must_use]
+pub fn template(model: &Model, text: &Text) -> String {
+    let mut out = String::new();
+    for part in &text.parts {
+        match part {
+            TextPart::Lit(s) => out.push_str(s),
+            TextPart::Var(v) => {
+                let _ = write!(out, "{{{}}}", model.var(*v).name);
+            }
+        }
+    }
+    out
+}
+
+/// Write a possibly multi-line text under a label, indented.
+fn write_text(out: &mut String, indent: &str, label: &str, text: &str) {
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or("");
+    let _ = writeln!(out, "{indent}{label}{first}");
+    let pad = " ".repeat(indent.len() + label.len());
+    for line in lines {
+        if line.trim().is_empty() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, "{pad}{line}");
+        }
+    }
+}
+
+/// Every node reached or not, by id: its words, options and where they
+/// lead, advice and sources. Each appears once, whatever the paths.
+fn write_nodes(out: &mut String, model: &Model, _space: &Space) {
+    let _ = writeln!(out, "\n== nodes ==");
+    let mut order: Vec<usize> = (0..model.nodes.len()).collect();
+    order.sort_by(|a, b| model.nodes[*a].id.cmp(&model.nodes[*b].id));
+    for i in order {
+        let node = &model.nodes[i];
+        out.push('\n');
+        let _ = match &node.kind {
+            NodeKind::Outcome { kind, .. } => {
+                writeln!(out, "outcome {} ({})", node.id, model.kind_name(*kind))
+            }
+            other => writeln!(out, "{} {}", other.keyword(), node.id),
+        };
+        if let NodeKind::Outcome { title, .. } = &node.kind {
+            write_text(out, "  ", "title: ", &template(model, title));
+        }
+        if let Some(t) = &node.text {
+            write_text(out, "  ", "text: ", &template(model, t));
+        }
+        if let Some(t) = &node.help {
+            write_text(out, "  ", "help: ", &template(model, t));
+        }
+        write_node_kind(out, model, &node.kind);
+        if !node.sources.is_empty() {
+            let _ = writeln!(out, "  sources: {}", node.sources.join(", "));
+        }
+        if !node.tags.is_empty() {
+            let _ = writeln!(out, "  tags: {}", node.tags.join(", "));
+        }
+    }
+}
+
+fn write_node_kind(out: &mut String, model: &Model, kind: &NodeKind) {
+    let cond = |c: &Option<crate::model::Expr>| {
+        c.as_ref().map_or(String::new(), |c| {
+            format!(" if {}", source_text(model, c.span))
+        })
+    };
+    let target = |n: NodeId| model.node(n).id.clone();
+    match kind {
+        NodeKind::Question { options } => {
+            for o in options {
+                let _ = writeln!(
+                    out,
+                    "  option {} {:?}{} -> {}",
+                    o.id,
+                    template(model, &o.label),
+                    cond(&o.cond),
+                    target(o.next)
+                );
+                write_effects(out, model, &o.effects);
+            }
+        }
+        NodeKind::Checklist { var, items, next } => {
+            let _ = writeln!(out, "  into {}", model.var(*var).name);
+            for it in items {
+                let _ = writeln!(
+                    out,
+                    "  item {} {:?}{}",
+                    it.id,
+                    template(model, &it.label),
+                    cond(&it.cond)
+                );
+            }
+            let _ = writeln!(out, "  -> {}", target(*next));
+        }
+        NodeKind::Input {
+            var, input, next, ..
+        } => {
+            let what = match input {
+                crate::model::InputKind::Number { min, max } => format!("number {min}..={max}"),
+                crate::model::InputKind::Text { max_len } => format!("text up to {max_len}"),
+            };
+            let _ = writeln!(
                 out,
-                "  FAILED  {text}\n          on {} path{}; shortest: {}",
-                cx.failures,
-                plural(cx.failures),
-                cx.path.id
+                "  {what} into {} -> {}",
+                model.var(*var).name,
+                target(*next)
+            );
+        }
+        NodeKind::Branch { arms, otherwise } => {
+            for a in arms {
+                let _ = writeln!(
+                    out,
+                    "  when {} -> {}",
+                    source_text(model, a.cond.span),
+                    target(a.next)
+                );
+            }
+            let _ = writeln!(out, "  else -> {}", target(*otherwise));
+        }
+        NodeKind::Score { effects, next } => {
+            write_effects(out, model, effects);
+            let _ = writeln!(out, "  -> {}", target(*next));
+        }
+        NodeKind::Info {
+            effects,
+            advice,
+            next,
+        } => {
+            for a in advice {
+                write_text(out, "  ", "- ", &template(model, a));
+            }
+            write_effects(out, model, effects);
+            let _ = writeln!(out, "  -> {}", target(*next));
+        }
+        NodeKind::Outcome { advice, .. } => {
+            for a in advice {
+                write_text(out, "  ", "- ", &template(model, a));
+            }
+        }
+    }
+}
+
+fn write_effects(out: &mut String, model: &Model, effects: &[Effect]) {
+    for e in effects {
+        let _ = match e {
+            Effect::Set(v, expr) => writeln!(
+                out,
+                "    set {} = {}",
+                model.var(*v).name,
+                source_text(model, expr.span)
             ),
-            Verdict::Unreached(_) => {
-                writeln!(out, "  FAILED  {text}\n          no path reaches it")
+            Effect::Add(v, m) | Effect::Remove(v, m) => {
+                let word = if matches!(e, Effect::Add(..)) {
+                    "add"
+                } else {
+                    "remove"
+                };
+                let Type::Set(d) = model.var(*v).ty else {
+                    continue;
+                };
+                let member = model.domains[d.0 as usize]
+                    .get(*m as usize)
+                    .map_or("?", String::as_str);
+                writeln!(out, "    {word} {member} to {}", model.var(*v).name)
             }
         };
+    }
+}
+
+/// A state for people: its node and the live values that matter there.
+#[must_use]
+pub fn state_label(model: &Model, space: &Space, id: StateId) -> String {
+    let state = space.state(id);
+    let node = &model.node(state.node).id;
+    let values = space.key_values(model, id);
+    let mut label = if values.is_empty() {
+        node.clone()
+    } else {
+        let values: Vec<String> = values.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        format!("{node} {{{}}}", values.join(", "))
+    };
+    match &state.end {
+        Some(End::Cut { .. }) => label.push_str(" (cut at the visit limit)"),
+        Some(End::Stuck { .. }) => label.push_str(" (stuck: no option is shown)"),
+        Some(End::Error {
+            answer: None,
+            error,
+            ..
+        }) => {
+            let _ = write!(label, " (error: {error})");
+        }
+        _ => {}
+    }
+    label
+}
+
+/// The distinct states, by label, each with its answers and where they
+/// lead. Answers that lead to the same place are listed together.
+fn write_states(out: &mut String, model: &Model, space: &Space) {
+    let _ = writeln!(out, "\n== states ==");
+    let mut states: Vec<(String, StateId)> = (0..space.states.len())
+        .map(|i| StateId::try_from(i).unwrap_or(StateId::MAX))
+        .filter(|&id| {
+            let s = space.state(id);
+            s.end.is_none()
+                || matches!(
+                    s.end,
+                    Some(End::Stuck { .. } | End::Error { answer: None, .. })
+                )
+        })
+        .map(|id| (state_label(model, space, id), id))
+        .collect();
+    states.sort();
+    for (label, id) in states {
+        let _ = writeln!(out, "\n{label}");
+        let mut groups: BTreeMap<String, Vec<&Answer>> = BTreeMap::new();
+        let mut order: Vec<String> = Vec::new();
+        for e in space.edges_of(id) {
+            let to = edge_target(model, space, e);
+            if !groups.contains_key(&to) {
+                order.push(to.clone());
+            }
+            groups.entry(to).or_default().push(&e.answer);
+        }
+        let node = space.state(id).node;
+        for to in order {
+            let answers = &groups[&to];
+            let _ = writeln!(out, "  {} → {to}", answers_text(model, node, answers));
+        }
+    }
+}
+
+/// Where an edge leads: the target state's label, or the failure.
+fn edge_target(model: &Model, space: &Space, edge: &crate::explore::space::Edge) -> String {
+    let target = space.state(edge.to);
+    match &target.end {
+        Some(End::Error {
+            answer: Some(_),
+            error,
+            ..
+        }) => format!("error: {error}"),
+        _ => state_label(model, space, edge.to),
+    }
+}
+
+/// Several answers at one node, compactly: runs of numbers as ranges.
+fn answers_text(model: &Model, node: NodeId, answers: &[&Answer]) -> String {
+    let numbers: Vec<i64> = answers
+        .iter()
+        .filter_map(|a| match a {
+            Answer::Number(n) => Some(*n),
+            _ => None,
+        })
+        .collect();
+    if numbers.len() == answers.len() && !numbers.is_empty() {
+        return number_runs(&numbers);
+    }
+    answers
+        .iter()
+        .map(|a| crate::explore::answer_text(model, node, a).unwrap_or_else(|| "continue".into()))
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+fn number_runs(numbers: &[i64]) -> String {
+    let mut sorted = numbers.to_vec();
+    sorted.sort_unstable();
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let mut j = i;
+        while j + 1 < sorted.len() && sorted[j + 1] == sorted[j].saturating_add(1) {
+            j += 1;
+        }
+        parts.push(if j - i >= 2 {
+            format!("{}..={}", sorted[i], sorted[j])
+        } else if j > i {
+            format!("{} | {}", sorted[i], sorted[j])
+        } else {
+            sorted[i].to_string()
+        });
+        i = j + 1;
+    }
+    parts.join(" | ")
+}
+
+/// For each outcome node reached, the transcript of its shortest path.
+fn write_shortest(out: &mut String, model: &Model, space: &Space) {
+    let _ = writeln!(out, "\n== shortest path to each outcome ==");
+    let mut first: BTreeMap<&str, StateId> = BTreeMap::new();
+    for (i, s) in space.states.iter().enumerate() {
+        if let Some(End::Outcome { node, .. }) = s.end {
+            first
+                .entry(model.node(node).id.as_str())
+                .or_insert(StateId::try_from(i).unwrap_or(StateId::MAX));
+        }
+    }
+    for (_, id) in first {
+        let record = asserts::record(model, space, id);
+        let Ok(session) = asserts::replay(model, &record.answers) else {
+            continue;
+        };
+        out.push('\n');
+        let key = if record.key.is_empty() {
+            "(no answers)"
+        } else {
+            record.key.as_str()
+        };
+        write_transcript(out, &session, &record.end, key);
+    }
+}
+
+/// Paths, and how they end: `528 paths, all reaching an outcome`.
+#[must_use]
+pub fn totals_summary(t: &Totals) -> String {
+    let paths = format!(
+        "{} path{}",
+        t.paths,
+        if t.paths == Count::ONE { "" } else { "s" }
+    );
+    if t.paths == t.outcomes {
+        let all = if t.paths == Count::ONE { "" } else { "all " };
+        return format!("{paths}, {all}reaching an outcome");
+    }
+    let parts: Vec<String> = [
+        (t.outcomes, "reaching an outcome"),
+        (t.cut, "cut at the visit limit"),
+        (t.stuck, "stuck"),
+        (t.errors, "failing"),
+    ]
+    .iter()
+    .filter(|(n, _)| !n.is_zero())
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    format!("{paths}: {}", parts.join(", "))
+}
+
+/// Totals as JSON.
+#[must_use]
+pub fn totals_json(t: &Totals) -> serde_json::Value {
+    serde_json::json!({
+        "paths": t.paths,
+        "outcomes": t.outcomes,
+        "cut": t.cut,
+        "stuck": t.stuck,
+        "errors": t.errors,
+        "states": t.states,
+        "answers": t.edges,
+    })
+}
+
+/// A path record as JSON: its id, key, answers and end.
+#[must_use]
+pub fn record_json(model: &Model, path: &PathRecord) -> serde_json::Value {
+    let answers: Vec<serde_json::Value> = path
+        .answers
+        .iter()
+        .map(|(n, a)| {
+            serde_json::json!({
+                "node": model.node(*n).id,
+                "answer": crate::explore::answer_text(model, *n, a),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "id": path.id,
+        "key": path.key,
+        "answers": answers,
+        "end": path.end.describe(model),
+    })
+}
+
+/// A duration for people: `850 µs`, `12 ms`, `1.3 s`.
+#[must_use]
+pub fn duration(d: std::time::Duration) -> String {
+    let micros = d.as_micros();
+    if micros < 1000 {
+        format!("{micros} µs")
+    } else if micros < 1_000_000 {
+        format!("{} ms", micros / 1000)
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+/// `s` for every count but one.
+#[must_use]
+pub fn plural_usize(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
 }
 

@@ -81,9 +81,8 @@ fn format(args: &Args) -> graph::Format {
     }
 }
 
-/// The overlays asked for. Both need every path through the tree, which
-/// the path explorer provides; until it is part of the build, asking for
-/// one is an error rather than a picture that silently lacks it.
+/// The overlays asked for: one path found by its id, and what the tree's
+/// distinct states reach.
 fn overlay(args: &Args, model: &Model) -> anyhow::Result<Overlay> {
     let options = explore::Options::default();
     let highlight = match &args.highlight {
@@ -98,13 +97,23 @@ fn overlay(args: &Args, model: &Model) -> anyhow::Result<Overlay> {
         }
     };
     let reached = if args.coverage {
+        // Every answer from every distinct state: what some path takes.
+        let space = explore::Space::explore(model, &options)
+            .map_err(|e| anyhow::anyhow!("cannot explore the tree: {e}"))?;
         let mut marks = Marks::new();
-        explore::explore(model, &options, &mut |p: &mut explore::PathView<'_, '_>| {
-            let record = p.record();
-            mark_path(model, &mut marks, &record.nodes, &record.choices);
-            std::ops::ControlFlow::Continue(())
-        })
-        .map_err(|e| anyhow::anyhow!("cannot explore the tree: {e}"))?;
+        mark_path(model, &mut marks, space.start_passed(), &[]);
+        for (i, state) in space.states.iter().enumerate() {
+            let id = u32::try_from(i).unwrap_or(u32::MAX);
+            for edge in space.edges_of(id) {
+                let mut nodes = vec![state.node];
+                nodes.extend_from_slice(space.passed(edge));
+                let choices = match edge.answer {
+                    crate::interp::Answer::Choose(o) => vec![(state.node, o)],
+                    _ => Vec::new(),
+                };
+                mark_path(model, &mut marks, &nodes, &choices);
+            }
+        }
         Some(marks)
     } else {
         None

@@ -1,9 +1,13 @@
 //! `guidetree paths FILE`: every path through a tree, with its answers and
-//! how it ends.
+//! how it ends; or exact counts (`--count`), the shortest answers to a node
+//! (`--to`), or paths drawn uniformly at random (`--sample`).
 
 use crate::check::check_path;
 use crate::cli::{EXIT_FAIL, EXIT_OK};
-use crate::explore::{self, End, Options, PathView, Summary, DEFAULT_MAX_VISITS};
+use crate::explore::sample::Sampler;
+use crate::explore::{
+    self, End, Options, PathView, Space, Summary, DEFAULT_MAX_STATES, DEFAULT_MAX_VISITS,
+};
 use crate::model::Model;
 use crate::report;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -21,12 +25,29 @@ pub struct Args {
     /// Output format: text (one line per path) or json.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Only count the paths.
-    #[arg(long)]
+    /// Only count the paths, exactly, from the tree's distinct states (in
+    /// total, per outcome and, with `--format json`, per node and option).
+    #[arg(long, conflicts_with_all = ["to", "sample"])]
     pub count: bool,
+    /// Print the shortest answers that reach NODE, as an answers file that
+    /// `guidetree run --answers` replays.
+    #[arg(long, value_name = "NODE", conflicts_with = "sample")]
+    pub to: Option<String>,
+    /// Draw N paths uniformly at random over all paths.
+    #[arg(long, value_name = "N")]
+    pub sample: Option<u64>,
+    /// The seed for `--sample`: the same seed draws the same paths.
+    #[arg(long, value_name = "S", default_value_t = 0, requires = "sample")]
+    pub seed: u64,
+    /// List at most N paths (0: no limit).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_LIMIT)]
+    pub limit: u64,
     #[command(flatten)]
     pub explore: ExploreArgs,
 }
+
+/// Paths listed by default, so that no tree writes gigabytes by accident.
+pub const DEFAULT_LIMIT: u64 = 100_000;
 
 /// Exploration settings shared by `paths`, `test`, `snapshot` and `diff`.
 #[derive(Debug, Clone, Copy, clap::Args)]
@@ -35,13 +56,33 @@ pub struct ExploreArgs {
     /// arrive once more is reported as cut.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_VISITS, value_parser = visits)]
     pub max_visits: u32,
+    /// Most distinct states to explore before giving up with a message that
+    /// names what multiplies them; bounds memory.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_STATES, value_parser = states)]
+    pub max_states: usize,
 }
+
+/// Most visits `--max-visits` accepts: each visit of a loop multiplies the
+/// states, and more than this is never a useful test.
+pub const MAX_VISITS_LIMIT: u32 = 100;
 
 fn visits(s: &str) -> Result<u32, String> {
     match s.parse::<u32>() {
         Ok(0) => Err("a path must be allowed at least 1 visit to each node".into()),
+        Ok(n) if n > MAX_VISITS_LIMIT => Err(format!(
+            "{n} visits is more than the {MAX_VISITS_LIMIT} allowed"
+        )),
         Ok(n) => Ok(n),
-        Err(_) => Err(format!("`{s}` is not a whole number of visits")),
+        Err(_) => Err(format!(
+            "`{s}` is not a whole number of visits from 1 to {MAX_VISITS_LIMIT}"
+        )),
+    }
+}
+
+fn states(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) | Err(_) => Err(format!("`{s}` is not a whole number of states, at least 1")),
+        Ok(n) => Ok(n),
     }
 }
 
@@ -51,6 +92,7 @@ impl ExploreArgs {
     pub fn options(self) -> Options {
         Options {
             max_visits: self.max_visits,
+            max_states: self.max_states,
         }
     }
 }
@@ -61,7 +103,7 @@ pub enum Format {
     Json,
 }
 
-/// List (or count) every path.
+/// List, count, sample, or find the way to a node.
 ///
 /// # Errors
 /// When writing the output fails.
@@ -71,22 +113,44 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
     };
     let options = args.explore.options();
     let mut out = BufWriter::new(io::stdout().lock());
-    let progress = Progress::new();
-    let result = if args.count {
-        let summary = explore::explore(&model, &options, &mut |_: &mut PathView<'_, '_>| {
-            progress.tick();
-            ControlFlow::Continue(())
-        });
+    if args.count || args.to.is_some() || args.sample.is_some() {
+        let progress = Progress::states();
+        let space = Space::explore(&model, &options);
         progress.finish();
-        summary.map(|s| write_count(&mut out, &s, args.format))
-    } else {
-        list(&mut out, &model, &options, args.format, &progress)
-    };
-    match result {
-        Ok(written) => {
-            written?;
-            out.flush()?;
-            Ok(EXIT_OK)
+        let space = match space {
+            Ok(space) => space,
+            Err(e) => {
+                drop(out);
+                eprintln!("error: {}: {e}", args.file.display());
+                return Ok(EXIT_FAIL);
+            }
+        };
+        let code = if let Some(node) = &args.to {
+            write_to(&mut out, &model, &space, node, args)?
+        } else if let Some(n) = args.sample {
+            write_sample(&mut out, &model, &space, n, args)?
+        } else {
+            write_counts(&mut out, &model, &space, args.format)?;
+            EXIT_OK
+        };
+        crate::cmd::closed_is_fine(out.flush())?;
+        return Ok(code);
+    }
+    let progress = Progress::new();
+    match list(&mut out, &model, &options, args, &progress) {
+        Ok((written, summary)) => {
+            crate::cmd::closed_is_fine(written.and_then(|()| out.flush()))?;
+            let failed = summary.errors + summary.stuck;
+            if failed == 0 {
+                return Ok(EXIT_OK);
+            }
+            // A closed or full stderr must not turn the verdict around.
+            let _ = writeln!(
+                io::stderr().lock(),
+                "error: {failed} of {} paths get stuck or fail (`guidetree test` shows the shortest)",
+                summary.paths
+            );
+            Ok(EXIT_FAIL)
         }
         Err(e) => {
             drop(out);
@@ -97,6 +161,193 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
             Ok(EXIT_FAIL)
         }
     }
+}
+
+/// Exact counts: total, per outcome, and in JSON per node and option.
+fn write_counts(
+    out: &mut impl Write,
+    model: &Model,
+    space: &Space,
+    format: Format,
+) -> io::Result<()> {
+    let report = crate::explore::asserts::report(model, space);
+    let t = &report.totals;
+    match format {
+        Format::Text => {
+            writeln!(out, "{}", t.paths)?;
+            Ok(())
+        }
+        Format::Json => {
+            let kinds = &model.domains[crate::model::OUTCOME_KINDS.0 as usize];
+            let per_kind: serde_json::Map<String, serde_json::Value> = kinds
+                .iter()
+                .zip(&t.kinds)
+                .map(|(k, n)| (k.clone(), json!(n)))
+                .collect();
+            let per_node: serde_json::Map<String, serde_json::Value> = model
+                .nodes
+                .iter()
+                .zip(space.paths_per_node(model.nodes.len()))
+                .map(|(n, c)| (n.id.clone(), json!(c)))
+                .collect();
+            let per_option: serde_json::Map<String, serde_json::Value> = model
+                .nodes
+                .iter()
+                .zip(space.paths_per_option(model))
+                .filter_map(|(n, counts)| {
+                    let crate::model::NodeKind::Question { options } = &n.kind else {
+                        return None;
+                    };
+                    let map: serde_json::Map<String, serde_json::Value> = options
+                        .iter()
+                        .zip(counts)
+                        .map(|(o, c)| (o.id.clone(), json!(c)))
+                        .collect();
+                    Some((n.id.clone(), serde_json::Value::Object(map)))
+                })
+                .collect();
+            let json = json!({
+                "tree": model.id,
+                "paths": t.paths,
+                "outcomes": t.outcomes,
+                "cut": t.cut,
+                "stuck": t.stuck,
+                "errors": t.errors,
+                "states": t.states,
+                "answers": t.edges,
+                "exhaustive": space.exhaustive(),
+                "per_outcome_kind": per_kind,
+                "per_node": per_node,
+                "per_option": per_option,
+            });
+            writeln!(out, "{json}")
+        }
+    }
+}
+
+/// The shortest answers that reach a node, as an answers file.
+fn write_to(
+    out: &mut impl Write,
+    model: &Model,
+    space: &Space,
+    node: &str,
+    args: &Args,
+) -> anyhow::Result<i32> {
+    let Some(target) = model.find_node(node) else {
+        let ids: Vec<&str> = model.nodes.iter().map(|n| n.id.as_str()).collect();
+        let hint = crate::diag::did_you_mean(node, ids.iter().copied())
+            .map_or(String::new(), |s| format!("; {s}"));
+        eprintln!(
+            "error: {}: there is no node `{node}`{hint}",
+            args.file.display()
+        );
+        return Ok(crate::cli::EXIT_USAGE);
+    };
+    let found = space
+        .states
+        .iter()
+        .position(|s| {
+            s.node == target
+                && !matches!(
+                    s.end,
+                    Some(End::Error {
+                        answer: Some(_),
+                        ..
+                    })
+                )
+        })
+        .map(|i| u32::try_from(i).unwrap_or(u32::MAX));
+    let witness = match found {
+        Some(state) => space.witness(state),
+        None => {
+            // The node may be passed through (a branch or score) rather
+            // than waited at: find the shortest answer that enters it.
+            let entering = space
+                .states
+                .iter()
+                .enumerate()
+                .flat_map(|(i, _)| {
+                    let id = u32::try_from(i).unwrap_or(u32::MAX);
+                    space.edges_of(id).iter().map(move |e| (id, e))
+                })
+                .filter(|(_, e)| space.passed(e).contains(&target))
+                .min_by_key(|(from, _)| space.state(*from).depth);
+            let start = space.start_passed().contains(&target);
+            match entering {
+                _ if start => Vec::new(),
+                Some((from, e)) => {
+                    let mut w = space.witness(from);
+                    w.push((space.state(from).node, e.answer.clone()));
+                    w
+                }
+                None => {
+                    eprintln!(
+                        "error: {}: no path reaches `{node}` (`guidetree test` explains why)",
+                        args.file.display()
+                    );
+                    return Ok(EXIT_FAIL);
+                }
+            }
+        }
+    };
+    let file = crate::answers::answers_file(model, &witness);
+    match args.format {
+        Format::Json | Format::Text => writeln!(out, "{}", serde_json::to_string_pretty(&file)?)?,
+    }
+    Ok(EXIT_OK)
+}
+
+/// N paths drawn uniformly at random over all paths.
+fn write_sample(
+    out: &mut impl Write,
+    model: &Model,
+    space: &Space,
+    n: u64,
+    args: &Args,
+) -> anyhow::Result<i32> {
+    let Some(mut sampler) = Sampler::new(space, args.seed) else {
+        eprintln!(
+            "error: {}: there are {} paths, more than can be drawn from uniformly",
+            args.file.display(),
+            space.total_paths()
+        );
+        return Ok(EXIT_FAIL);
+    };
+    if args.format == Format::Json {
+        write!(
+            out,
+            "{{\"tree\":{},\"seed\":{},\"paths\":[",
+            json!(model.id),
+            args.seed
+        )?;
+    }
+    for i in 0..n {
+        let (answers, end) = sampler.draw();
+        let key = explore::key_of(model, answers.iter().map(|(n, a)| (*n, a)));
+        let id = explore::path_id(&key);
+        match args.format {
+            Format::Text => {
+                let key = if key.is_empty() { "(no answers)" } else { &key };
+                writeln!(out, "{id} {key} → {}", end.describe(model))?;
+            }
+            Format::Json => {
+                let sep = if i == 0 { "\n" } else { ",\n" };
+                let answers: Vec<_> = answers
+                    .iter()
+                    .map(|(node, a)| {
+                        json!({"node": model.node(*node).id, "answer": explore::answer_text(model, *node, a)})
+                    })
+                    .collect();
+                let path =
+                    json!({"id": id, "key": key, "answers": answers, "end": end_json(model, end)});
+                write!(out, "{sep}{path}")?;
+            }
+        }
+    }
+    if args.format == Format::Json {
+        writeln!(out, "\n]}}")?;
+    }
+    Ok(EXIT_OK)
 }
 
 /// Check a tree file. On failure, print its diagnostics to stderr and
@@ -114,13 +365,6 @@ pub fn load(path: &Path) -> anyhow::Result<Option<Model>> {
     }
 }
 
-fn write_count(out: &mut impl Write, s: &Summary, format: Format) -> io::Result<()> {
-    match format {
-        Format::Text => writeln!(out, "{}", s.paths),
-        Format::Json => writeln!(out, "{}", summary_json(s)),
-    }
-}
-
 fn summary_json(s: &Summary) -> serde_json::Value {
     json!({
         "paths": s.paths,
@@ -132,30 +376,36 @@ fn summary_json(s: &Summary) -> serde_json::Value {
     })
 }
 
-/// Stream every path to `out`; returns the write result, or the
-/// exploration's start failure.
+/// Stream paths to `out`, at most `--limit` of them; returns the write
+/// result and the summary, or the exploration's start failure.
 fn list(
     out: &mut impl Write,
     model: &Model,
     options: &Options,
-    format: Format,
+    args: &Args,
     progress: &Progress,
-) -> Result<io::Result<()>, crate::interp::AnswerError> {
+) -> Result<(io::Result<()>, Summary), crate::interp::AnswerError> {
+    let format = args.format;
     let mut written = Ok(());
-    let mut first = true;
+    let mut listed = 0u64;
+    let mut limited = false;
     if format == Format::Json {
         written = write!(out, "{{\"tree\":{},\"paths\":[", json!(model.id));
     }
     let summary = explore::explore(model, options, &mut |p: &mut PathView<'_, '_>| {
+        if args.limit > 0 && listed >= args.limit {
+            limited = true;
+            return ControlFlow::Break(());
+        }
         progress.tick();
         written = match format {
             Format::Text => writeln!(out, "{}", path_line(p)),
             Format::Json => {
-                let sep = if first { "\n" } else { ",\n" };
-                first = false;
+                let sep = if listed == 0 { "\n" } else { ",\n" };
                 write!(out, "{sep}{}", path_json(p))
             }
         };
+        listed += 1;
         if written.is_ok() {
             ControlFlow::Continue(())
         } else {
@@ -165,15 +415,28 @@ fn list(
     progress.finish();
     let summary = summary?;
     if written.is_ok() {
+        let note = limited.then(|| {
+            format!(
+                "listed the first {listed} paths (--limit {}); `--count` counts them all",
+                args.limit
+            )
+        });
         written = match format {
             Format::Text => {
-                eprintln!("{}", report::paths_summary(&summary));
+                let mut err = io::stderr().lock();
+                let line = note.unwrap_or_else(|| report::paths_summary(&summary));
+                // A closed or full stderr must not end the run.
+                let _ = writeln!(err, "{line}");
                 Ok(())
             }
-            Format::Json => writeln!(out, "\n],\"summary\":{}}}", summary_json(&summary)),
+            Format::Json => writeln!(
+                out,
+                "\n],\"limited\":{limited},\"summary\":{}}}",
+                summary_json(&summary)
+            ),
         };
     }
-    Ok(written)
+    Ok((written, summary))
 }
 
 /// `p1a2b3c4d how_tired=very > feeling=calm → rest_break (rest)`
@@ -237,6 +500,25 @@ pub struct Progress {
 impl Progress {
     /// How many paths pass between two updates of the spinner.
     const EVERY: u64 = 1024;
+
+    /// A spinner for exploring states: shown on a terminal only, and only
+    /// once exploration has taken half a second.
+    #[must_use]
+    pub fn states() -> Self {
+        let bar = io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} exploring states ({elapsed})")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(std::time::Duration::from_millis(500));
+            bar
+        });
+        Progress {
+            bar,
+            paths: Cell::new(0),
+        }
+    }
 
     #[must_use]
     pub fn new() -> Self {

@@ -1,15 +1,18 @@
-//! `guidetree test FILE...`: every assert on every path, and coverage.
+//! `guidetree test FILE...`: every assert, decided on the tree's distinct
+//! states, with coverage and whether each verdict is a proof.
 
-use super::paths::{load, ExploreArgs, Progress};
+use super::paths::{load, ExploreArgs, Format, Progress};
 use crate::cli::{EXIT_FAIL, EXIT_OK};
-use crate::explore::asserts::{Checker, TestReport, Verdict};
+use crate::explore::asserts::{self, TestReport, Verdict};
 use crate::explore::coverage::{Coverage, Site, Tally};
-use crate::explore::{explore, PathView, Visitor};
-use crate::model::{Model, NodeKind};
+use crate::explore::Space;
+use crate::model::{AssertRule, Model, NodeKind};
 use crate::report::{self, location, source_text};
+use serde_json::json;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -20,6 +23,9 @@ pub struct Args {
     /// every condition, outcome kinds) is below PCT percent.
     #[arg(long, value_name = "PCT", value_parser = percent)]
     pub fail_under: Option<f64>,
+    /// Output format: text (a report for people) or json.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     #[command(flatten)]
     pub explore: ExploreArgs,
 }
@@ -43,65 +49,73 @@ fn percent(s: &str) -> Result<f64, String> {
 /// When writing the report fails.
 pub fn run(args: &Args) -> anyhow::Result<i32> {
     let mut failed = 0;
+    let mut json_reports = Vec::new();
     for path in &args.files {
-        if !test_file(args, path)? {
+        let (passed, json) = test_file(args, path)?;
+        if !passed {
             failed += 1;
         }
+        json_reports.extend(json);
     }
-    if args.files.len() > 1 {
-        let verdict = if failed == 0 {
-            "ok".to_string()
-        } else {
-            format!("{failed} failed")
-        };
-        println!("tested {} files: {verdict}", args.files.len());
+    let mut stdout = std::io::stdout().lock();
+    match args.format {
+        Format::Json => {
+            let all = json!({ "passed": failed == 0, "files": json_reports });
+            writeln!(stdout, "{}", serde_json::to_string_pretty(&all)?)?;
+        }
+        Format::Text if args.files.len() > 1 => {
+            let verdict = if failed == 0 {
+                "ok".to_string()
+            } else {
+                format!("{failed} failed")
+            };
+            writeln!(stdout, "tested {} files: {verdict}", args.files.len())?;
+        }
+        Format::Text => {}
     }
+    stdout.flush()?;
     Ok(if failed == 0 { EXIT_OK } else { EXIT_FAIL })
 }
 
-/// Test one file and print its report; true when it passed.
-fn test_file(args: &Args, path: &Path) -> anyhow::Result<bool> {
+/// Test one file and print its report (text), or return it (json); true
+/// when it passed.
+fn test_file(args: &Args, path: &Path) -> anyhow::Result<(bool, Option<serde_json::Value>)> {
     let Some(model) = load(path)? else {
-        return Ok(false);
+        let json = json!({ "file": path.display().to_string(), "passed": false, "error": "the tree does not check" });
+        return Ok((false, Some(json)));
     };
-    let progress = Progress::new();
-    let mut checker = Checker::new(&model);
-    let result = explore(&model, &args.explore.options(), &mut |p: &mut PathView<
-        '_,
-        '_,
-    >| {
-        progress.tick();
-        checker.path(p)
-    });
+    let started = Instant::now();
+    let progress = Progress::states();
+    let space = Space::explore(&model, &args.explore.options());
     progress.finish();
-    let summary = match result {
-        Ok(summary) => summary,
+    let space = match space {
+        Ok(space) => space,
         Err(e) => {
-            println!(
-                "{}: FAILED: the tree fails before its first step: {e}",
-                path.display()
-            );
-            return Ok(false);
+            if args.format == Format::Json {
+                let json = json!({ "file": path.display().to_string(), "passed": false, "error": e.to_string() });
+                return Ok((false, Some(json)));
+            }
+            println!("{}: FAILED: {e}", path.display());
+            return Ok((false, None));
         }
     };
-    let report = checker.finish(summary);
+    let report = asserts::report(&model, &space);
+    let elapsed = started.elapsed();
+    if args.format == Format::Json {
+        let (passed, json) = report_json(&model, path, &report, args.fail_under);
+        return Ok((passed, Some(json)));
+    }
     let mut out = String::new();
-    let passed = write_report(
-        &mut out,
-        &model,
-        path,
-        &report,
-        args.fail_under,
-        args.explore.max_visits,
-    );
+    let passed = write_report(&mut out, &model, path, &report, args.fail_under);
+    let _ = writeln!(out, "  time: {}", report::duration(elapsed));
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(out.as_bytes())?;
     stdout.flush()?;
-    Ok(passed)
+    Ok((passed, None))
 }
 
-/// The whole report for one file (explored with `max_visits`); true when
-/// it passed, with coverage at least `fail_under` percent when given.
+/// The whole report for one file; true when it passed, with coverage at
+/// least `fail_under` percent when given.
 #[must_use]
 pub fn write_report(
     out: &mut String,
@@ -109,21 +123,29 @@ pub fn write_report(
     path: &Path,
     report: &TestReport,
     fail_under: Option<f64>,
-    max_visits: u32,
 ) -> bool {
     let _ = writeln!(
         out,
         "{}: {}",
         path.display(),
-        report::paths_summary(&report.summary)
+        report::totals_summary(&report.totals)
     );
+    let _ = writeln!(
+        out,
+        "  explored {} distinct state{} ({} answer{} between them)",
+        report.totals.states,
+        report::plural_usize(report.totals.states),
+        report.totals.edges,
+        report::plural_usize(report.totals.edges),
+    );
+    write_proof(out, model, report);
     for (i, verdict) in report.verdicts.iter().enumerate() {
-        write_verdict(out, model, i, verdict, &report.summary.coverage);
+        write_verdict(out, model, i, verdict, report);
     }
-    write_troubles(out, model, report, max_visits);
-    let coverage = &report.summary.coverage;
+    write_troubles(out, model, report);
+    let coverage = &report.coverage;
     let total = coverage.total().percent();
-    write_coverage(out, model, coverage);
+    write_coverage(out, model, report);
     let mut passed = report.passed();
     if let Some(min) = fail_under {
         if total < min {
@@ -138,16 +160,77 @@ pub fn write_report(
     passed
 }
 
-fn write_verdict(out: &mut String, model: &Model, i: usize, verdict: &Verdict, cov: &Coverage) {
+/// Whether the verdicts are proofs, and where exploration only sampled.
+fn write_proof(out: &mut String, model: &Model, report: &TestReport) {
+    if report.proven() {
+        let _ = writeln!(
+            out,
+            "  every answer that can make a difference was tried: verdicts are proofs"
+        );
+        return;
+    }
+    if report.cut.is_some() {
+        let _ = writeln!(
+            out,
+            "  BOUNDED: paths round a loop were cut at --max-visits {}, so verdicts hold on the paths within the limit and are not proofs",
+            report.max_visits
+        );
+    }
+    if report.samples.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "  SAMPLED: some answers were only sampled, so verdicts hold on the values tried and are not proofs:"
+    );
+    for sample in &report.samples {
+        let node = model.node(sample.node);
+        let _ = writeln!(
+            out,
+            "    {} `{}` ({}): tried {}; {}",
+            node.kind.keyword(),
+            node.id,
+            location(&model.sources, node.id_span),
+            sample.tried,
+            sample.why
+        );
+    }
+}
+
+/// The word for a verdict that held: a proof, or only on the values tried.
+fn held_word(report: &TestReport) -> &'static str {
+    if report.proven() {
+        "proven"
+    } else {
+        "held"
+    }
+}
+
+fn write_verdict(
+    out: &mut String,
+    model: &Model,
+    i: usize,
+    verdict: &Verdict,
+    report: &TestReport,
+) {
     let text = report::assert_text(model, i);
     let at = location(&model.sources, model.asserts[i].span);
     match verdict {
         Verdict::Held => {
-            let _ = writeln!(out, "  ok      {text}");
+            let word = match model.asserts[i].rule {
+                // A path that reaches the node is a proof by itself.
+                AssertRule::Reachable(_) => "proven",
+                _ => held_word(report),
+            };
+            let _ = writeln!(out, "  {word:<7} {text}");
         }
         Verdict::Failed(cx) => {
             let _ = writeln!(out, "  FAILED  {text}\n          at {at}");
-            let paths = if cx.failures == 1 { "path" } else { "paths" };
+            let paths = if cx.failures == crate::explore::Count::ONE {
+                "path"
+            } else {
+                "paths"
+            };
             let _ = writeln!(
                 out,
                 "          fails on {} {paths}; the shortest:",
@@ -167,7 +250,7 @@ fn write_verdict(out: &mut String, model: &Model, i: usize, verdict: &Verdict, c
             let _ = writeln!(out, "          no path reaches it");
             let why = nearest.as_ref().map_or_else(
                 || "no node that paths reach leads to it".to_string(),
-                |n| report::explain_nearest(model, n, cov),
+                |n| report::explain_nearest(model, n, &report.coverage),
             );
             let _ = writeln!(out, "          {why}");
         }
@@ -175,13 +258,13 @@ fn write_verdict(out: &mut String, model: &Model, i: usize, verdict: &Verdict, c
 }
 
 /// Stuck and failing paths (failures) and cut paths (a note).
-fn write_troubles(out: &mut String, model: &Model, report: &TestReport, max_visits: u32) {
-    let s = &report.summary;
+fn write_troubles(out: &mut String, model: &Model, report: &TestReport) {
+    let t = &report.totals;
     if let Some(p) = &report.stuck {
         let _ = writeln!(
             out,
             "  FAILED  paths stuck at a question with no option shown: {}; the shortest:",
-            s.stuck
+            t.stuck
         );
         report::write_record(out, model, p, 10);
     }
@@ -189,20 +272,21 @@ fn write_troubles(out: &mut String, model: &Model, report: &TestReport, max_visi
         let _ = writeln!(
             out,
             "  FAILED  paths failing while running: {}; the shortest:",
-            s.errors
+            t.errors
         );
         report::write_record(out, model, p, 10);
     }
     if let Some(p) = &report.cut {
         let _ = writeln!(
             out,
-            "  note    paths cut at the visit limit (--max-visits {max_visits}): {}; asserts are not checked on them; the shortest is {}",
-            s.cut, p.id
+            "  note    paths cut at the visit limit (--max-visits {}): {}; asserts are not checked on them; the shortest is {}",
+            report.max_visits, t.cut, p.id
         );
     }
 }
 
-fn write_coverage(out: &mut String, model: &Model, cov: &Coverage) {
+fn write_coverage(out: &mut String, model: &Model, report: &TestReport) {
+    let cov = &report.coverage;
     let _ = writeln!(out, "  coverage {:.1}%", cov.total().percent());
     let rows = [
         ("nodes", cov.node_tally()),
@@ -212,6 +296,15 @@ fn write_coverage(out: &mut String, model: &Model, cov: &Coverage) {
     ];
     for (what, tally) in rows {
         let _ = writeln!(out, "    {what:<10} {}", tally_text(tally));
+    }
+    // Paths that fail while running stop before what follows them: say so
+    // rather than blame a condition for what the failure hid.
+    if let Some(p) = &report.error {
+        let _ = writeln!(
+            out,
+            "    (some paths fail while running, so what follows may be why: {})",
+            p.end.describe(model)
+        );
     }
     for (node, n) in model.nodes.iter().zip(&cov.nodes) {
         if !n {
@@ -224,6 +317,16 @@ fn write_coverage(out: &mut String, model: &Model, cov: &Coverage) {
             );
         }
     }
+    write_never_shown(out, model, cov);
+    let kinds = &model.domains[crate::model::OUTCOME_KINDS.0 as usize];
+    for (kind, reached) in kinds.iter().zip(&cov.kinds) {
+        if !reached {
+            let _ = writeln!(out, "    outcome kind `{kind}` is never reached");
+        }
+    }
+}
+
+fn write_never_shown(out: &mut String, model: &Model, cov: &Coverage) {
     for (node, i) in cov.never_shown() {
         let NodeKind::Question { options } = &model.node(node).kind else {
             continue;
@@ -262,14 +365,92 @@ fn write_coverage(out: &mut String, model: &Model, cov: &Coverage) {
             location(&model.sources, c.span)
         );
     }
-    let kinds = &model.domains[crate::model::OUTCOME_KINDS.0 as usize];
-    for (kind, reached) in kinds.iter().zip(&cov.kinds) {
-        if !reached {
-            let _ = writeln!(out, "    outcome kind `{kind}` is never reached");
-        }
-    }
 }
 
 fn tally_text(t: Tally) -> String {
     format!("{:>5}/{:<5} {:5.1}%", t.covered, t.total, t.percent())
+}
+
+fn tally_json(t: Tally) -> serde_json::Value {
+    json!({ "covered": t.covered, "total": t.total, "percent": t.percent() })
+}
+
+/// One file's report as JSON (see `docs/json.md`); true when it passed.
+#[must_use]
+pub fn report_json(
+    model: &Model,
+    path: &Path,
+    report: &TestReport,
+    fail_under: Option<f64>,
+) -> (bool, serde_json::Value) {
+    let cov = &report.coverage;
+    let total = cov.total().percent();
+    let passed = report.passed() && fail_under.map_or(true, |min| total >= min);
+    let asserts: Vec<serde_json::Value> = report
+        .verdicts
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let mut entry = json!({
+                "assert": report::assert_text(model, i),
+                "at": location(&model.sources, model.asserts[i].span),
+            });
+            match v {
+                Verdict::Held => {
+                    let proven = report.proven()
+                        || matches!(model.asserts[i].rule, AssertRule::Reachable(_));
+                    entry["verdict"] = if proven { "proven" } else { "held" }.into();
+                }
+                Verdict::Failed(cx) => {
+                    entry["verdict"] = "failed".into();
+                    entry["failing_paths"] = serde_json::to_value(cx.failures).unwrap_or_default();
+                    entry["counterexample"] = report::record_json(model, &cx.path);
+                    if let Some(e) = &cx.error {
+                        entry["error"] = e.to_string().into();
+                    }
+                }
+                Verdict::Unreached(nearest) => {
+                    entry["verdict"] = "unreached".into();
+                    if let Some(n) = nearest {
+                        entry["nearest"] = report::explain_nearest(model, n, cov).into();
+                    }
+                }
+            }
+            entry
+        })
+        .collect();
+    let samples: Vec<serde_json::Value> = report
+        .samples
+        .iter()
+        .map(|s| {
+            json!({
+                "node": model.node(s.node).id,
+                "tried": s.tried,
+                "why": s.why,
+            })
+        })
+        .collect();
+    let trouble =
+        |p: &Option<crate::explore::PathRecord>| p.as_ref().map(|p| report::record_json(model, p));
+    let json = json!({
+        "file": path.display().to_string(),
+        "tree": model.id,
+        "passed": passed,
+        "proven": report.proven(),
+        "samples": samples,
+        "totals": report::totals_json(&report.totals),
+        "asserts": asserts,
+        "stuck": trouble(&report.stuck),
+        "error": trouble(&report.error),
+        "cut": trouble(&report.cut),
+        "coverage": {
+            "percent": total,
+            "nodes": tally_json(cov.node_tally()),
+            "options": tally_json(cov.option_tally()),
+            "conditions": tally_json(cov.condition_tally()),
+            "outcomes": tally_json(cov.kind_tally()),
+            "never_reached": model.nodes.iter().zip(&cov.nodes).filter(|(_, r)| !**r).map(|(n, _)| n.id.clone()).collect::<Vec<_>>(),
+        },
+    });
+    (passed, json)
 }

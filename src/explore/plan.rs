@@ -1,17 +1,23 @@
 //! Which answers the explorer tries at inputs and checklists, worked out once
 //! per tree before exploring.
 //!
-//! **Number inputs** take, deduplicated and sorted: the tree's `examples`;
-//! the boundary values of every comparison between the input's variable and
-//! a constant anywhere in the tree (conditions, effects, asserts): `v < c`
-//! and `v >= c` give `c - 1` and `c`, `v <= c` and `v > c` give `c` and
-//! `c + 1`, `v == c` and `v != c` give `c` and a neighbour; and the ends of
-//! the input's `range` when it has one. Values outside the range are
-//! dropped. With nothing else to go on, the input takes 0 (or the nearest
-//! value in range).
+//! **Number inputs.** When the input's variable is only compared with
+//! constants (`months < 3`), the input takes one value from each side of
+//! every such comparison, which are exact equivalence classes: `v < c` and
+//! `v >= c` give `c - 1` and `c`, `v <= c` and `v > c` give `c` and `c + 1`,
+//! `v == c` and `v != c` give `c` and a neighbour; plus the tree's
+//! `examples` and the ends of the input's `range`. When something sees the
+//! raw value (a hook argument, arithmetic, a comparison with another
+//! variable, a copy into another variable) and the range has at most
+//! [`FULL_RANGE_LIMIT`] values, the input takes every value in the range.
+//! Otherwise it takes the values above and exploration only samples it
+//! (see [`Plan::samples`]).
 //!
-//! **Text inputs** take their `examples` and every text the variable is
-//! compared with (`name == "Sam"`); with neither, one placeholder.
+//! **Text inputs** take their `examples`, every text the variable is
+//! compared with (`name == "Sam"`) and, when none of those is a text that
+//! matches no comparison, one placeholder that does not. When something sees
+//! the raw text (a hook argument, joining texts, a comparison with another
+//! variable), that is a sample.
 //!
 //! **Checklists** tick the combinations that later conditions can tell
 //! apart. An item is *significant* when some expression tests its member
@@ -20,25 +26,42 @@
 //! *plain*: only how many of them are ticked can matter, and only when
 //! `count(set)` is used. The explorer ticks every subset of the visible
 //! significant items (when there are at most [`FULL_SUBSET_LIMIT`];
-//! otherwise the empty set, each single item, each set missing one item and
-//! the full set), each combined with the first *k* visible plain items for
-//! every *k* when `count` is used, or with none and all of them when not.
+//! otherwise, as a sample, the empty set, each single item, each set
+//! missing one item and the full set), each combined with the first *k*
+//! visible plain items for every *k* when `count` is used, or with none and
+//! all of them when not.
 
+use super::live::for_each_expr;
 use crate::ast::BinOp;
 use crate::interp::Answer;
-use crate::model::{
-    Effect, Expr, ExprKind, InputKind, Model, NodeKind, TextPart, Type, Value, VarId,
-};
-/// Most significant checklist items whose every subset is explored.
-pub const FULL_SUBSET_LIMIT: usize = 5;
+use crate::model::{Expr, ExprKind, InputKind, Model, NodeKind, TextPart, Type, Value, VarId};
+/// Most significant checklist items whose every subset is explored
+/// (2^16 = 65,536 combinations).
+pub const FULL_SUBSET_LIMIT: usize = 16;
+
+/// Most values a number input whose raw value matters may have for every
+/// one of them to be tried.
+pub const FULL_RANGE_LIMIT: i64 = 10_000;
+
+/// An input or checklist where exploration tries only some of the answers
+/// that could make a difference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sample {
+    pub node: crate::model::NodeId,
+    /// What was tried, for people: `0, 2, 3, 600`.
+    pub tried: String,
+    /// Why that is not every case.
+    pub why: String,
+}
 
 /// The text a text input gets when the tree gives no example.
 pub const TEXT_PLACEHOLDER: &str = "text";
 
 /// Per-node answer plans, indexed like [`Model::nodes`].
 #[derive(Debug, Clone)]
-pub(crate) struct Plan {
+pub struct Plan {
     nodes: Vec<NodePlan>,
+    samples: Vec<Sample>,
 }
 
 #[derive(Debug, Clone)]
@@ -56,32 +79,101 @@ struct ChecklistPlan {
 }
 
 impl Plan {
-    pub(crate) fn new(model: &Model) -> Self {
+    /// Work out the answers to try at every input and checklist of a tree.
+    #[must_use]
+    pub fn new(model: &Model) -> Self {
         let uses = Uses::collect(model);
+        let mut samples = Vec::new();
         let nodes = model
             .nodes
             .iter()
-            .map(|node| match &node.kind {
-                NodeKind::Input {
-                    var,
-                    input,
-                    examples,
-                    ..
-                } => NodePlan::Input(input_answers(&uses, *var, input, examples)),
-                NodeKind::Checklist { var, items, .. } => {
-                    let set = &uses.vars[var.index()];
-                    NodePlan::Checklist(ChecklistPlan {
-                        significant: items
+            .enumerate()
+            .map(|(i, node)| {
+                let id = crate::model::NodeId(u32::try_from(i).unwrap_or(u32::MAX));
+                match &node.kind {
+                    NodeKind::Input {
+                        var,
+                        input,
+                        examples,
+                        ..
+                    } => {
+                        let (answers, why) = input_answers(&uses, *var, input, examples);
+                        if let Some(why) = why {
+                            samples.push(Sample {
+                                node: id,
+                                tried: tried_text(&answers),
+                                why,
+                            });
+                        }
+                        NodePlan::Input(answers)
+                    }
+                    NodeKind::Checklist { var, items, .. } => {
+                        let set = &uses.vars[var.index()];
+                        let significant: Vec<bool> = items
                             .iter()
                             .map(|i| set.whole || set.members & (1 << i.member) != 0)
-                            .collect(),
-                        count_used: set.count,
-                    })
+                            .collect();
+                        let sig = significant.iter().filter(|s| **s).count();
+                        if sig > FULL_SUBSET_LIMIT {
+                            samples.push(Sample {
+                                node: id,
+                                tried: "no item, each item alone, all but one, all".into(),
+                                why: format!(
+                                    "{sig} items can each make a difference: \
+                                     more than the {FULL_SUBSET_LIMIT} whose every combination is tried"
+                                ),
+                            });
+                        }
+                        NodePlan::Checklist(ChecklistPlan {
+                            significant,
+                            count_used: set.count,
+                        })
+                    }
+                    _ => NodePlan::None,
                 }
-                _ => NodePlan::None,
             })
             .collect();
-        Plan { nodes }
+        Plan { nodes, samples }
+    }
+
+    /// Inputs and checklists where only a sample of the answers that could
+    /// make a difference is tried, in node order.
+    #[must_use]
+    pub fn samples(&self) -> &[Sample] {
+        &self.samples
+    }
+
+    /// The same plan with the answers of `other` (a plan for another version
+    /// of the tree) added at the nodes with the same id, so that two
+    /// versions can be explored side by side with the same answers.
+    #[must_use]
+    pub fn merged(&self, model: &Model, other: &Plan, other_model: &Model) -> Plan {
+        let mut merged = self.clone();
+        for (i, node) in model.nodes.iter().enumerate() {
+            let Some(j) = other_model.find_node(&node.id) else {
+                continue;
+            };
+            match (&mut merged.nodes[i], &other.nodes[j.index()]) {
+                (NodePlan::Input(mine), NodePlan::Input(theirs)) => {
+                    for a in theirs {
+                        if !mine.contains(a) {
+                            mine.push(a.clone());
+                        }
+                    }
+                    mine.sort_by(answer_order);
+                }
+                (NodePlan::Checklist(mine), NodePlan::Checklist(theirs)) => {
+                    mine.count_used |= theirs.count_used;
+                    if mine.significant.len() == theirs.significant.len() {
+                        for (m, t) in mine.significant.iter_mut().zip(&theirs.significant) {
+                            *m |= *t;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        merged
     }
 
     /// The values an input node takes, in order.
@@ -136,17 +228,62 @@ fn subsets(items: &[usize]) -> Vec<u64> {
     out
 }
 
-fn input_answers(uses: &Uses, var: VarId, input: &InputKind, examples: &[Value]) -> Vec<Answer> {
+fn answer_order(a: &Answer, b: &Answer) -> std::cmp::Ordering {
+    match (a, b) {
+        (Answer::Number(x), Answer::Number(y)) => x.cmp(y),
+        (Answer::Text(x), Answer::Text(y)) => x.cmp(y),
+        _ => std::cmp::Ordering::Equal,
+    }
+}
+
+fn tried_text(answers: &[Answer]) -> String {
+    const SHOWN: usize = 12;
+    let mut parts: Vec<String> = answers
+        .iter()
+        .take(SHOWN)
+        .map(|a| match a {
+            Answer::Number(n) => n.to_string(),
+            Answer::Text(t) => format!("{t:?}"),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    if answers.len() > SHOWN {
+        parts.push(format!("and {} more", answers.len() - SHOWN));
+    }
+    parts.join(", ")
+}
+
+/// The answers an input takes, and why they are only a sample when they are.
+fn input_answers(
+    uses: &Uses,
+    var: VarId,
+    input: &InputKind,
+    examples: &[Value],
+) -> (Vec<Answer>, Option<String>) {
     let used = &uses.vars[var.index()];
     match input {
-        InputKind::Number { min, max } => number_values(used, *min, *max, examples)
-            .into_iter()
-            .map(Answer::Number)
-            .collect(),
-        InputKind::Text { max_len } => text_values(used, *max_len as usize, examples)
-            .into_iter()
-            .map(Answer::Text)
-            .collect(),
+        InputKind::Number { min, max } => {
+            let small = max.checked_sub(*min).is_some_and(|n| n < FULL_RANGE_LIMIT);
+            if used.raw && small {
+                return ((*min..=*max).map(Answer::Number).collect(), None);
+            }
+            let values = number_values(used, *min, *max, examples);
+            let why = used.raw.then(|| {
+                format!(
+                    "its raw value is used ({}) and its range has more than \
+                     {FULL_RANGE_LIMIT} values",
+                    used.raw_use
+                )
+            });
+            (values.into_iter().map(Answer::Number).collect(), why)
+        }
+        InputKind::Text { max_len } => {
+            let values = text_values(used, *max_len as usize, examples);
+            let why = used
+                .raw
+                .then(|| format!("its raw text is used ({})", used.raw_use));
+            (values.into_iter().map(Answer::Text).collect(), why)
+        }
     }
 }
 
@@ -183,17 +320,31 @@ fn boundary(op: BinOp, c: i64, max: i64) -> [i64; 2] {
 }
 
 fn text_values(used: &VarUse, max_len: usize, examples: &[Value]) -> Vec<String> {
+    let text = |v: &Value| match v {
+        Value::Text(t) => Some(t.to_string()),
+        _ => None,
+    };
+    let compared: Vec<String> = used.texts.iter().filter_map(text).collect();
     let mut values: Vec<String> = examples
         .iter()
         .chain(&used.texts)
-        .filter_map(|v| match v {
-            Value::Text(t) => Some(t.to_string()),
-            _ => None,
-        })
+        .filter_map(text)
         .filter(|t| t.chars().count() <= max_len)
         .collect();
-    if values.is_empty() {
-        values.push(TEXT_PLACEHOLDER.chars().take(max_len).collect());
+    // One text that matches no comparison stands for all such texts.
+    if values.iter().all(|v| compared.contains(v)) {
+        let mut placeholder: String = TEXT_PLACEHOLDER.chars().take(max_len).collect();
+        let mut n = 0;
+        while compared.contains(&placeholder) && n < 1000 {
+            n += 1;
+            placeholder = format!("{TEXT_PLACEHOLDER}{n}")
+                .chars()
+                .take(max_len)
+                .collect();
+        }
+        if !compared.contains(&placeholder) {
+            values.push(placeholder);
+        }
     }
     values.sort_unstable();
     values.dedup();
@@ -217,6 +368,20 @@ struct VarUse {
     count: bool,
     /// The variable is used whole (hook argument, comparison, copy...).
     whole: bool,
+    /// Something sees the raw value: more than a comparison with a constant
+    /// (a hook argument, arithmetic, a copy, a comparison between variables).
+    raw: bool,
+    /// The first such use, for people: `hook readiness`, `arithmetic`.
+    raw_use: String,
+}
+
+impl VarUse {
+    fn raw(&mut self, how: &str) {
+        if !self.raw {
+            self.raw = true;
+            self.raw_use = how.to_string();
+        }
+    }
 }
 
 impl Uses {
@@ -229,15 +394,27 @@ impl Uses {
     }
 
     fn walk(&mut self, expr: &Expr) {
+        self.walk_in(expr, Some("a copy into another variable"));
+    }
+
+    /// Walk an expression whose value is used as `how` (`None`: only
+    /// compared with a constant, which does not need the raw value).
+    fn walk_in(&mut self, expr: &Expr, how: Option<&str>) {
         match &expr.kind {
-            ExprKind::Var(v) => self.vars[v.index()].whole = true,
+            ExprKind::Var(v) => {
+                let used = &mut self.vars[v.index()];
+                used.whole = true;
+                if let Some(how) = how {
+                    used.raw(how);
+                }
+            }
             ExprKind::In { member, set, .. } => match &set.kind {
                 ExprKind::Var(v) => self.vars[v.index()].members |= 1 << member,
-                _ => self.walk(set),
+                _ => self.walk_in(set, how),
             },
             ExprKind::Count(e) => match &e.kind {
                 ExprKind::Var(v) => self.vars[v.index()].count = true,
-                _ => self.walk(e),
+                _ => self.walk_in(e, Some("arithmetic")),
             },
             ExprKind::Interpolate(text) => {
                 for part in &text.parts {
@@ -246,12 +423,24 @@ impl Uses {
                     }
                 }
             }
-            ExprKind::Hook { args, .. } => args.iter().for_each(|a| self.walk(a)),
-            ExprKind::Not(e) | ExprKind::Neg(e) => self.walk(e),
+            ExprKind::Hook { name, args } => {
+                let how = format!("hook {name}");
+                args.iter().for_each(|a| self.walk_in(a, Some(&how)));
+            }
+            ExprKind::Not(e) => self.walk_in(e, None),
+            ExprKind::Neg(e) => self.walk_in(e, Some("arithmetic")),
             ExprKind::Binary(op, l, r) => {
+                let constant_compare = comparison(*op).is_some()
+                    && (constant_value(l).is_some() || constant_value(r).is_some());
                 self.compare(*op, l, r);
-                self.walk(l);
-                self.walk(r);
+                let how = match op {
+                    BinOp::And | BinOp::Or | BinOp::Implies => None,
+                    _ if constant_compare => None,
+                    _ if comparison(*op).is_some() => Some("a comparison with another value"),
+                    _ => Some("arithmetic"),
+                };
+                self.walk_in(l, how);
+                self.walk_in(r, how);
             }
             ExprKind::Lit(_) | ExprKind::Visited(_) | ExprKind::Outcome => {}
         }
@@ -320,45 +509,6 @@ fn constant_value(expr: &Expr) -> Option<Value> {
     }
 }
 
-/// Call `f` on every top-level expression of a tree: conditions, effects,
-/// branch arms and asserts.
-fn for_each_expr(model: &Model, f: &mut dyn FnMut(&Expr)) {
-    let effects = |effects: &[Effect], f: &mut dyn FnMut(&Expr)| {
-        for e in effects {
-            if let Effect::Set(_, expr) = e {
-                f(expr);
-            }
-        }
-    };
-    for node in &model.nodes {
-        match &node.kind {
-            NodeKind::Question { options } => {
-                for o in options {
-                    o.cond.iter().for_each(&mut *f);
-                    effects(&o.effects, f);
-                }
-            }
-            NodeKind::Checklist { items, .. } => {
-                items
-                    .iter()
-                    .filter_map(|i| i.cond.as_ref())
-                    .for_each(&mut *f);
-            }
-            NodeKind::Branch { arms, .. } => arms.iter().for_each(|a| f(&a.cond)),
-            NodeKind::Score { effects: e, .. } | NodeKind::Info { effects: e, .. } => {
-                effects(e, f);
-            }
-            NodeKind::Input { .. } | NodeKind::Outcome { .. } => {}
-        }
-    }
-    for a in &model.asserts {
-        match &a.rule {
-            crate::model::AssertRule::Always(e) | crate::model::AssertRule::Never(e) => f(e),
-            crate::model::AssertRule::Reachable(_) => {}
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,10 +557,12 @@ mod tests {
     #[test]
     fn small_sets_take_every_subset_and_large_ones_a_bounded_few() {
         assert_eq!(subsets(&[0, 2]), [0, 0b001, 0b100, 0b101]);
-        let many: Vec<usize> = (0..8).collect();
+        let every: Vec<usize> = (0..FULL_SUBSET_LIMIT).collect();
+        assert_eq!(subsets(&every).len(), 1 << FULL_SUBSET_LIMIT);
+        let many: Vec<usize> = (0..FULL_SUBSET_LIMIT + 2).collect();
         let masks = subsets(&many);
-        assert_eq!(masks.len(), 2 * 8 + 2);
+        assert_eq!(masks.len(), 2 * many.len() + 2);
         assert_eq!(masks.first(), Some(&0));
-        assert_eq!(masks.last(), Some(&0xff));
+        assert_eq!(masks.last(), Some(&((1 << many.len()) - 1)));
     }
 }

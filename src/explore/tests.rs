@@ -187,9 +187,21 @@ fn loops_are_cut_at_the_visit_limit_and_reported() {
         ]
     );
     assert_eq!((summary.outcomes, summary.cut), (2, 1));
-    let (_, three) = super::tests::paths(&m, &Options { max_visits: 3 });
+    let (_, three) = super::tests::paths(
+        &m,
+        &Options {
+            max_visits: 3,
+            ..Options::default()
+        },
+    );
     assert_eq!((three.outcomes, three.cut), (3, 1));
-    let (_, one) = super::tests::paths(&m, &Options { max_visits: 1 });
+    let (_, one) = super::tests::paths(
+        &m,
+        &Options {
+            max_visits: 1,
+            ..Options::default()
+        },
+    );
     assert_eq!((one.outcomes, one.cut), (1, 1));
 }
 

@@ -1,0 +1,526 @@
+//! What can still matter at each node: the live part of a state.
+//!
+//! A run's full state is every variable, every node entered so far and how
+//! often. Most of it cannot change what happens next. This module works out,
+//! once per tree and on the model alone, which parts can:
+//!
+//! - a **variable** is live at a node when some path from the node reads it
+//!   (in a condition, an effect, an interpolated text, a hook argument or an
+//!   assert) before anything overwrites it;
+//! - a **`visited(n)` fact** is live at a node when some path from there reads
+//!   it before entering `n` (entering `n` makes it true for good);
+//! - the **visit count** of a node on a cycle is live at the nodes of its own
+//!   cycle (the strongly connected component), where `--max-visits` can still
+//!   cut a path; nodes off every cycle are never visited twice.
+//!
+//! The state explorer keys states by the node and these values alone, so two
+//! runs that differ only in what is dead are explored once. This is classic
+//! backward liveness, computed to a fixed point over the node graph.
+
+use crate::model::{Effect, Expr, ExprKind, Model, NodeId, NodeKind, Text, TextPart, VarId};
+
+/// A set of slots: a bit per variable, then a bit per node that some
+/// `visited(..)` reads.
+type Bits = Vec<u64>;
+
+/// Which parts of the state are live at each node.
+#[derive(Debug, Clone)]
+pub struct Liveness {
+    /// Per node: the live variables, in declaration order.
+    vars: Vec<Vec<VarId>>,
+    /// Per node: the nodes whose `visited(..)` fact is live, in node order.
+    visited: Vec<Vec<NodeId>>,
+    /// Per node: the nodes on its cycle whose visit counts are live (empty
+    /// off cycles), in node order.
+    counts: Vec<Vec<NodeId>>,
+    /// Per node: is it on a cycle of nodes that wait for a person?
+    cyclic: Vec<bool>,
+}
+
+impl Liveness {
+    /// Analyse a tree.
+    #[must_use]
+    pub fn new(model: &Model) -> Self {
+        let slots = Slots::new(model);
+        let live = slots.solve(model);
+        let sccs = components(model);
+        let mut counts = vec![Vec::new(); model.nodes.len()];
+        let mut cyclic = vec![false; model.nodes.len()];
+        for members in sccs.iter().filter(|c| is_cycle(model, c)) {
+            let waiting: Vec<NodeId> = members
+                .iter()
+                .copied()
+                .filter(|&n| waits(model, n))
+                .collect();
+            for &n in members {
+                cyclic[n.index()] = true;
+                counts[n.index()].clone_from(&waiting);
+            }
+        }
+        let var_count = model.vars.len();
+        let vars = live
+            .iter()
+            .map(|bits| {
+                (0..var_count)
+                    .filter(|&i| has(bits, i))
+                    .map(|i| VarId(to_u32(i)))
+                    .collect()
+            })
+            .collect();
+        let visited = live
+            .iter()
+            .map(|bits| {
+                slots
+                    .visited_nodes
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| has(bits, var_count + k))
+                    .map(|(_, &n)| n)
+                    .collect()
+            })
+            .collect();
+        Liveness {
+            vars,
+            visited,
+            counts,
+            cyclic,
+        }
+    }
+
+    /// The variables live when the run waits at (or arrives at) `node`.
+    #[must_use]
+    pub fn vars(&self, node: NodeId) -> &[VarId] {
+        &self.vars[node.index()]
+    }
+
+    /// The nodes whose `visited(..)` fact is live at `node`.
+    #[must_use]
+    pub fn visited(&self, node: NodeId) -> &[NodeId] {
+        &self.visited[node.index()]
+    }
+
+    /// The nodes whose visit counts are live at `node`.
+    #[must_use]
+    pub fn counts(&self, node: NodeId) -> &[NodeId] {
+        &self.counts[node.index()]
+    }
+
+    /// Is `node` on a cycle (so a path may come back to it)?
+    #[must_use]
+    pub fn cyclic(&self, node: NodeId) -> bool {
+        self.cyclic[node.index()]
+    }
+}
+
+fn to_u32(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+fn has(bits: &[u64], i: usize) -> bool {
+    bits[i / 64] & (1 << (i % 64)) != 0
+}
+
+fn set(bits: &mut [u64], i: usize) {
+    bits[i / 64] |= 1 << (i % 64);
+}
+
+fn clear(bits: &mut [u64], i: usize) {
+    bits[i / 64] &= !(1 << (i % 64));
+}
+
+/// Does a person answer at this node (or does the run end there)?
+fn waits(model: &Model, node: NodeId) -> bool {
+    !matches!(
+        model.node(node).kind,
+        NodeKind::Branch { .. } | NodeKind::Score { .. }
+    )
+}
+
+/// How slots are numbered: variables first, then each node some
+/// `visited(..)` reads.
+struct Slots {
+    vars: usize,
+    visited_nodes: Vec<NodeId>,
+    /// Per node: its `visited` slot, if any expression reads it.
+    visited_slot: Vec<Option<usize>>,
+    words: usize,
+}
+
+impl Slots {
+    fn new(model: &Model) -> Self {
+        let mut read = vec![false; model.nodes.len()];
+        for_each_expr(model, &mut |e| mark_visited(e, &mut read));
+        let visited_nodes: Vec<NodeId> = read
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| **r)
+            .map(|(i, _)| NodeId(to_u32(i)))
+            .collect();
+        let vars = model.vars.len();
+        let mut visited_slot = vec![None; model.nodes.len()];
+        for (k, n) in visited_nodes.iter().enumerate() {
+            visited_slot[n.index()] = Some(vars + k);
+        }
+        let words = (vars + visited_nodes.len()).div_ceil(64).max(1);
+        Slots {
+            vars,
+            visited_nodes,
+            visited_slot,
+            words,
+        }
+    }
+
+    /// Live slots on entry to every node, to a fixed point.
+    fn solve(&self, model: &Model) -> Vec<Bits> {
+        let n = model.nodes.len();
+        let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (i, node) in model.nodes.iter().enumerate() {
+            for s in node.kind.successors() {
+                preds[s.index()].push(i);
+            }
+        }
+        let mut assert_reads = vec![0; self.words];
+        for a in &model.asserts {
+            if let crate::model::AssertRule::Always(e) | crate::model::AssertRule::Never(e) =
+                &a.rule
+            {
+                self.reads(e, &mut assert_reads);
+            }
+        }
+        let mut live = vec![vec![0u64; self.words]; n];
+        let mut queued = vec![true; n];
+        let mut work: Vec<usize> = (0..n).rev().collect();
+        while let Some(i) = work.pop() {
+            queued[i] = false;
+            let next = self.transfer(model, i, &live, &assert_reads);
+            if next != live[i] {
+                live[i] = next;
+                for &p in &preds[i] {
+                    if !queued[p] {
+                        queued[p] = true;
+                        work.push(p);
+                    }
+                }
+            }
+        }
+        live
+    }
+
+    /// Live slots on entry to node `i`, given those of its successors.
+    fn transfer(&self, model: &Model, i: usize, live: &[Bits], assert_reads: &Bits) -> Bits {
+        let node = &model.nodes[i];
+        let mut out = vec![0u64; self.words];
+        for text in node.text.iter().chain(&node.help) {
+            self.text_reads(text, &mut out);
+        }
+        let union = |out: &mut Bits, other: &Bits| {
+            for (o, b) in out.iter_mut().zip(other) {
+                *o |= b;
+            }
+        };
+        match &node.kind {
+            NodeKind::Question { options } => {
+                for o in options {
+                    self.text_reads(&o.label, &mut out);
+                    if let Some(c) = &o.cond {
+                        self.reads(c, &mut out);
+                    }
+                    let after = self.through(&o.effects, live[o.next.index()].clone());
+                    union(&mut out, &after);
+                }
+            }
+            NodeKind::Checklist { var, items, next } => {
+                for item in items {
+                    self.text_reads(&item.label, &mut out);
+                    if let Some(c) = &item.cond {
+                        self.reads(c, &mut out);
+                    }
+                }
+                let mut after = live[next.index()].clone();
+                clear(&mut after, var.index());
+                union(&mut out, &after);
+            }
+            NodeKind::Input { var, next, .. } => {
+                let mut after = live[next.index()].clone();
+                clear(&mut after, var.index());
+                union(&mut out, &after);
+            }
+            NodeKind::Branch { arms, otherwise } => {
+                for arm in arms {
+                    self.reads(&arm.cond, &mut out);
+                    union(&mut out, &live[arm.next.index()]);
+                }
+                union(&mut out, &live[otherwise.index()]);
+            }
+            NodeKind::Score { effects, next } => {
+                let after = self.through(effects, live[next.index()].clone());
+                union(&mut out, &after);
+            }
+            NodeKind::Info {
+                effects,
+                advice,
+                next,
+            } => {
+                for a in advice {
+                    self.text_reads(a, &mut out);
+                }
+                let after = self.through(effects, live[next.index()].clone());
+                union(&mut out, &after);
+            }
+            NodeKind::Outcome { title, advice, .. } => {
+                for t in std::iter::once(title).chain(advice) {
+                    self.text_reads(t, &mut out);
+                }
+                union(&mut out, assert_reads);
+            }
+        }
+        // Entering the node makes its own `visited` fact true for good.
+        if let Some(slot) = self.visited_slot[i] {
+            clear(&mut out, slot);
+        }
+        out
+    }
+
+    /// Live slots before `effects`, given those after them.
+    fn through(&self, effects: &[Effect], mut live: Bits) -> Bits {
+        for effect in effects.iter().rev() {
+            // `add`/`remove` read and write the same set: live before
+            // exactly when live after.
+            if let Effect::Set(var, expr) = effect {
+                if has(&live, var.index()) {
+                    clear(&mut live, var.index());
+                    self.reads(expr, &mut live);
+                }
+            }
+        }
+        live
+    }
+
+    fn text_reads(&self, text: &Text, out: &mut Bits) {
+        for part in &text.parts {
+            if let TextPart::Var(v) = part {
+                set(out, v.index());
+            }
+        }
+    }
+
+    /// Every slot an expression reads.
+    fn reads(&self, expr: &Expr, out: &mut Bits) {
+        match &expr.kind {
+            ExprKind::Var(v) => set(out, v.index()),
+            ExprKind::Visited(n) => {
+                if let Some(slot) = self.visited_slot[n.index()] {
+                    set(out, slot);
+                }
+            }
+            ExprKind::Interpolate(text) => self.text_reads(text, out),
+            ExprKind::Hook { args, .. } => args.iter().for_each(|a| self.reads(a, out)),
+            ExprKind::Count(e) | ExprKind::Not(e) | ExprKind::Neg(e) => self.reads(e, out),
+            ExprKind::In { set, .. } => self.reads(set, out),
+            ExprKind::Binary(_, l, r) => {
+                self.reads(l, out);
+                self.reads(r, out);
+            }
+            ExprKind::Lit(_) | ExprKind::Outcome => {}
+        }
+        debug_assert!(self.vars <= self.words * 64);
+    }
+}
+
+fn mark_visited(expr: &Expr, read: &mut [bool]) {
+    match &expr.kind {
+        ExprKind::Visited(n) => read[n.index()] = true,
+        ExprKind::Hook { args, .. } => args.iter().for_each(|a| mark_visited(a, read)),
+        ExprKind::Count(e) | ExprKind::Not(e) | ExprKind::Neg(e) => mark_visited(e, read),
+        ExprKind::In { set, .. } => mark_visited(set, read),
+        ExprKind::Binary(_, l, r) => {
+            mark_visited(l, read);
+            mark_visited(r, read);
+        }
+        ExprKind::Var(_) | ExprKind::Lit(_) | ExprKind::Outcome | ExprKind::Interpolate(_) => {}
+    }
+}
+
+/// Call `f` on every expression of a tree: conditions, effects, branch arms
+/// and asserts.
+pub(crate) fn for_each_expr(model: &Model, f: &mut dyn FnMut(&Expr)) {
+    let effects = |effects: &[Effect], f: &mut dyn FnMut(&Expr)| {
+        for e in effects {
+            if let Effect::Set(_, expr) = e {
+                f(expr);
+            }
+        }
+    };
+    for node in &model.nodes {
+        match &node.kind {
+            NodeKind::Question { options } => {
+                for o in options {
+                    o.cond.iter().for_each(&mut *f);
+                    effects(&o.effects, f);
+                }
+            }
+            NodeKind::Checklist { items, .. } => {
+                items
+                    .iter()
+                    .filter_map(|i| i.cond.as_ref())
+                    .for_each(&mut *f);
+            }
+            NodeKind::Branch { arms, .. } => arms.iter().for_each(|a| f(&a.cond)),
+            NodeKind::Score { effects: e, .. } | NodeKind::Info { effects: e, .. } => {
+                effects(e, f);
+            }
+            NodeKind::Input { .. } | NodeKind::Outcome { .. } => {}
+        }
+    }
+    for a in &model.asserts {
+        match &a.rule {
+            crate::model::AssertRule::Always(e) | crate::model::AssertRule::Never(e) => f(e),
+            crate::model::AssertRule::Reachable(_) => {}
+        }
+    }
+}
+
+/// Does this component hold a cycle (more than one node, or a node that
+/// leads to itself)?
+fn is_cycle(model: &Model, members: &[NodeId]) -> bool {
+    match members {
+        [one] => model.node(*one).kind.successors().contains(one),
+        _ => members.len() > 1,
+    }
+}
+
+/// The strongly connected components of the node graph (Tarjan's
+/// algorithm, iterative so deep trees cannot overflow the stack).
+fn components(model: &Model) -> Vec<Vec<NodeId>> {
+    let n = model.nodes.len();
+    let succ: Vec<Vec<NodeId>> = model.nodes.iter().map(|x| x.kind.successors()).collect();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut out = Vec::new();
+    let mut counter = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut calls: Vec<(usize, usize)> = vec![(root, 0)];
+        index[root] = counter;
+        low[root] = counter;
+        counter += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (v, ref mut next)) = calls.last_mut() {
+            if let Some(w) = succ[v].get(*next).map(|w| w.index()) {
+                *next += 1;
+                if index[w] == usize::MAX {
+                    index[w] = counter;
+                    low[w] = counter;
+                    counter += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    calls.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            calls.pop();
+            if let Some(&(parent, _)) = calls.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut members = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    members.push(NodeId(to_u32(w)));
+                    if w == v {
+                        break;
+                    }
+                }
+                members.sort_unstable();
+                out.push(members);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::check_str;
+    use std::path::Path;
+
+    fn model(src: &str) -> Model {
+        match check_str(Path::new("t.tree"), src) {
+            Ok(c) => c.model,
+            Err(f) => panic!("{:#?}", f.diagnostics),
+        }
+    }
+
+    fn names(m: &Model, vars: &[VarId]) -> Vec<String> {
+        vars.iter().map(|v| m.var(*v).name.clone()).collect()
+    }
+
+    #[test]
+    fn a_variable_is_live_until_it_is_read_and_dead_once_overwritten() {
+        let m = model(
+            r#"
+tree t "T" { start a outcomes done }
+var x: bool = false
+var y: int = 0
+question a { text "A" option p "P" { set x = true } -> b option q "Q" -> b }
+question b { text "B" option p "P" { set y = 1 } -> c }
+branch c { when x -> d else -> d }
+outcome d { kind done title "y is {y}" }
+"#,
+        );
+        let live = Liveness::new(&m);
+        let at = |id: &str| names(&m, live.vars(m.find_node(id).unwrap()));
+        assert_eq!(at("a"), ["x"]);
+        // y is set on the only way out of b, so b does not need it.
+        assert_eq!(at("b"), ["x"]);
+        assert_eq!(at("c"), ["x", "y"]);
+        assert_eq!(at("d"), ["y"]);
+    }
+
+    #[test]
+    fn visited_facts_die_once_their_node_is_entered() {
+        let m = model(
+            r#"
+tree t "T" { start a outcomes done }
+question a { text "A" option p "P" -> b option q "Q" -> c }
+info b { text "B" -> c }
+outcome c { kind done title "C" }
+assert always(visited(b) implies outcome == done)
+"#,
+        );
+        let live = Liveness::new(&m);
+        let b = m.find_node("b").unwrap();
+        assert_eq!(live.visited(m.find_node("a").unwrap()), [b]);
+        assert!(live.visited(b).is_empty());
+        assert_eq!(live.visited(m.find_node("c").unwrap()), [b]);
+    }
+
+    #[test]
+    fn only_nodes_on_cycles_count_visits() {
+        let m = model(
+            r#"
+tree t "T" { start a outcomes done }
+question a { text "A" option again "Again" -> b option stop "Stop" -> d }
+info b { text "B" -> a }
+outcome d { kind done title "D" }
+"#,
+        );
+        let live = Liveness::new(&m);
+        let (a, b, d) = (
+            m.find_node("a").unwrap(),
+            m.find_node("b").unwrap(),
+            m.find_node("d").unwrap(),
+        );
+        assert!(live.cyclic(a) && live.cyclic(b) && !live.cyclic(d));
+        assert_eq!(live.counts(a), [a, b]);
+        assert!(live.counts(d).is_empty());
+    }
+}
