@@ -9,7 +9,6 @@
 //!
 //! `.ci/install-browser` installs Chromium and the npm packages; under
 //! `CI=true` they are required, elsewhere the test says "skipped".
-//! Set `GUIDETREE_SCREENSHOTS=docs` to also write the README's screenshots.
 
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -190,15 +189,12 @@ fn every_tree_in_a_real_browser_with_axe_on_every_page() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-browser");
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("results.json");
-    let mut plan = json!({
+    let plan = json!({
         "base": base,
         "exitUrl": EXIT_URL,
         "out": out,
         "trees": plan_trees,
     });
-    if let Ok(shots) = std::env::var("GUIDETREE_SCREENSHOTS") {
-        plan["shots"] = json!(root().join(shots));
-    }
     let plan_file = dir.join("plan.json");
     std::fs::write(&plan_file, plan.to_string()).unwrap();
     let run = Command::new("node")

@@ -3,7 +3,7 @@
 //
 //   node run.mjs PLAN.json
 //
-// PLAN.json: { base, exitUrl, out, shots?, trees: [{ id, paths: [[{ node, answer }]] }] }
+// PLAN.json: { base, exitUrl, out, trees: [{ id, paths: [[{ node, answer }]] }] }
 // where each path is a witness from `guidetree paths --format json`. Writes
 // { transcripts: [{ tree, answers, transcript }], pages } to `out`, prints
 // one line per check and "N passed, M failed", and exits 1 on any failure.
@@ -276,19 +276,6 @@ await check('small screens, 400% zoom and dark mode', async () => {
   await axe(page, 'index');
   await context.close();
 });
-
-// Screenshots for the README.
-if (plan.shots) {
-  await check('screenshots', async () => {
-    const { context, page } = await newPage({ viewport: { width: 720, height: 900 } });
-    await page.goto(`${plan.base}/t/hello`);
-    await press(page, 'Continue', true);
-    await page.screenshot({ path: `${plan.shots}/serve-question.png`, fullPage: true });
-    for (const { answer } of hello.paths[0].slice(1)) await answerStep(page, answer, true);
-    await page.screenshot({ path: `${plan.shots}/serve-outcome.png`, fullPage: true });
-    await context.close();
-  });
-}
 
 await browser.close();
 writeFileSync(plan.out, JSON.stringify(results));
