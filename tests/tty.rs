@@ -117,7 +117,8 @@ fn a_private_run_clears_the_screen_when_it_ends_and_never_offers_save() {
     let Some(tmux) = run_in_tmux("private-end", "trees/hello.tree --private") else {
         return;
     };
-    tmux.wait_for("A few questions to find a good break");
+    let screen = tmux.wait_for("Esc for back, why, quit");
+    assert!(!screen.contains("save, quit"), "{screen}");
     // Esc opens the command menu: no saving in a private run.
     tmux.keys(&["Escape"]);
     let menu = tmux.wait_for("What would you like to do?");

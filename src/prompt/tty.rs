@@ -93,10 +93,10 @@ impl TtyPrompter {
     /// One attempt at the step's prompt. `Ok(None)` means Esc was pressed.
     fn prompt(&self, step: &Step) -> Result<Option<Reply>, InquireError> {
         let reply = match &step.kind {
-            StepKind::Choose(options) => choose(options, step.previous.as_ref())?,
-            StepKind::Check(items) => check(items, step.previous.as_ref())?,
+            StepKind::Choose(options) => choose(options, step.previous.as_ref(), self.private)?,
+            StepKind::Check(items) => check(items, step.previous.as_ref(), self.private)?,
             StepKind::Number { .. } | StepKind::Text { .. } => typed(step)?,
-            StepKind::Info { .. } => go_on()?,
+            StepKind::Info { .. } => go_on(self.private)?,
             StepKind::Blocked { .. } => return Ok(None),
         };
         Ok(reply)
@@ -272,7 +272,20 @@ fn menu(
         .prompt()
 }
 
-fn choose(options: &[Shown], previous: Option<&Answer>) -> Result<Option<Reply>, InquireError> {
+/// A key-help line; a private run does not mention saving.
+fn key_help(help: &str, private: bool) -> String {
+    if private {
+        help.replace("why, save, quit", "why, quit")
+    } else {
+        help.to_string()
+    }
+}
+
+fn choose(
+    options: &[Shown],
+    previous: Option<&Answer>,
+    private: bool,
+) -> Result<Option<Reply>, InquireError> {
     let entries = options
         .iter()
         .enumerate()
@@ -283,22 +296,28 @@ fn choose(options: &[Shown], previous: Option<&Answer>) -> Result<Option<Reply>,
         _ => 0,
     };
     Ok(Some(
-        match menu("Choose one", entries, cursor, MENU_HELP)? {
+        match menu("Choose one", entries, cursor, &key_help(MENU_HELP, private))? {
             Entry::Pick(i, _) => Reply::Answer(Answer::Choose(options[i].index)),
             Entry::Cmd(name, _) => Reply::Command(command_named(name)),
         },
     ))
 }
 
-fn go_on() -> Result<Option<Reply>, InquireError> {
+fn go_on(private: bool) -> Result<Option<Reply>, InquireError> {
     let entries = vec![Entry::Pick(0, "Go on".into())];
-    Ok(Some(match menu("Continue", entries, 0, INFO_HELP)? {
-        Entry::Pick(..) => Reply::Answer(Answer::Continue),
-        Entry::Cmd(name, _) => Reply::Command(command_named(name)),
-    }))
+    Ok(Some(
+        match menu("Continue", entries, 0, &key_help(INFO_HELP, private))? {
+            Entry::Pick(..) => Reply::Answer(Answer::Continue),
+            Entry::Cmd(name, _) => Reply::Command(command_named(name)),
+        },
+    ))
 }
 
-fn check(items: &[Shown], previous: Option<&Answer>) -> Result<Option<Reply>, InquireError> {
+fn check(
+    items: &[Shown],
+    previous: Option<&Answer>,
+    private: bool,
+) -> Result<Option<Reply>, InquireError> {
     let labels: Vec<String> = items.iter().map(|i| i.label.clone()).collect();
     let ticked: Vec<usize> = match previous {
         Some(Answer::Check(mask)) => items
@@ -313,7 +332,7 @@ fn check(items: &[Shown], previous: Option<&Answer>) -> Result<Option<Reply>, In
     let picked = MultiSelect::new("Tick any that apply", labels)
         .with_default(&ticked)
         .with_page_size(page)
-        .with_help_message(CHECK_HELP)
+        .with_help_message(&key_help(CHECK_HELP, private))
         .raw_prompt()?;
     let mask = picked
         .iter()

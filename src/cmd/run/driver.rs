@@ -6,7 +6,7 @@ use crate::answers::{misfit_of, AnswerValue, Presets, Problem};
 use crate::interp::{Answer, AnswerError, Session};
 use crate::model::{NodeId, NodeKind};
 use crate::prompt::step::{answer_label, hook_failure};
-use crate::prompt::{report, Command, Progress, Prompter, Reply, Step, Tone};
+use crate::prompt::{report, Block, Command, Doc, Progress, Prompter, Reply, Step, Tone};
 use crate::save::{self, SaveFile, Start};
 use anyhow::bail;
 use std::collections::HashMap;
@@ -210,11 +210,24 @@ impl<'m> Driver<'m> {
             Command::Back => self.back(p)?,
             Command::Restart => self.restart(p)?,
             Command::Why => p.show(&report::why(&self.session, step))?,
-            Command::Help => p.show(&report::help(step, p.uses_keys()))?,
+            Command::Help => p.show(&self.help(step, p.uses_keys()))?,
             Command::Save(path) => self.save(p, path)?,
             Command::Quit => return self.quit(p),
         }
         Ok(None)
+    }
+
+    /// The help screen; a private run does not list saving.
+    fn help(&self, step: &Step, keys: bool) -> Doc {
+        let mut doc = report::help(step, keys);
+        if self.private {
+            for block in &mut doc.blocks {
+                if let Block::Lines(lines) = block {
+                    lines.retain(|l| !l.starts_with("save") && !l.starts_with(":save"));
+                }
+            }
+        }
+        doc
     }
 
     /// Undo the last real answer; info steps read on the way are undone
