@@ -17,8 +17,12 @@ struct Server {
 }
 
 impl Server {
+    /// Start the server; `GUIDETREE_SERVE_BIN` may name another build of
+    /// the binary (a release build, to measure latency).
     fn start(files: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_guidetree"))
+        let bin = std::env::var("GUIDETREE_SERVE_BIN")
+            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_guidetree").to_string());
+        let mut child = Command::new(bin)
             .arg("serve")
             .args(files)
             .args([
@@ -589,9 +593,11 @@ fn tampered_answers_unknown_trees_garbage_and_oversized_bodies_get_clear_4xx_pag
 // ─── Under load ────────────────────────────────────────────────────────────
 
 /// 200 sessions at once, each walking a random path (with back, why and a
-/// few bad answers on the way) to an outcome. Bounded: at most 150 steps
-/// per session and 120 s in all. No request may fail; the latency
-/// percentiles are printed, not asserted (this box is shared).
+/// few bad answers on the way) to an outcome, pausing a random 0 to
+/// `GUIDETREE_LOAD_THINK_MS` (default 200) milliseconds between requests,
+/// as people do (0 for a stress run). Bounded: at most 150 steps per
+/// session and 120 s in all. No request may fail; the latency percentiles
+/// are printed, not asserted (this box is shared).
 #[test]
 fn two_hundred_concurrent_sessions_walk_random_paths_without_errors() {
     let server = Arc::new(Server::start(&[
@@ -600,12 +606,16 @@ fn two_hundred_concurrent_sessions_walk_random_paths_without_errors() {
         "trees/scoring.tree",
     ]));
     let deadline = Instant::now() + Duration::from_secs(120);
+    let think: u64 = std::env::var("GUIDETREE_LOAD_THINK_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
     let trees = ["reconnect", "hello", "scoring"];
     let threads: Vec<_> = (0..200u64)
         .map(|i| {
             let server = Arc::clone(&server);
             let tree = trees[usize::try_from(i).unwrap() % trees.len()];
-            std::thread::spawn(move || walk(&server, tree, i + 1, deadline))
+            std::thread::spawn(move || walk(&server, tree, i + 1, think, deadline))
         })
         .collect();
     let mut latencies = Vec::new();
@@ -618,7 +628,7 @@ fn two_hundred_concurrent_sessions_walk_random_paths_without_errors() {
     latencies.sort_unstable();
     let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
     eprintln!(
-        "serve load: 200 sessions, {} requests, {outcomes} outcomes; latency p50 {:?}, p99 {:?}, max {:?}",
+        "serve load: 200 sessions, pauses 0-{think} ms, {} requests, {outcomes} outcomes; latency p50 {:?}, p99 {:?}, max {:?}",
         latencies.len(),
         pct(0.50),
         pct(0.99),
@@ -628,7 +638,13 @@ fn two_hundred_concurrent_sessions_walk_random_paths_without_errors() {
 }
 
 /// One session: random answers from the page itself until an outcome.
-fn walk(server: &Server, tree: &str, seed: u64, deadline: Instant) -> (Vec<Duration>, bool) {
+fn walk(
+    server: &Server,
+    tree: &str,
+    seed: u64,
+    think: u64,
+    deadline: Instant,
+) -> (Vec<Duration>, bool) {
     let mut state = seed
         .wrapping_mul(6_364_136_223_846_793_005)
         .wrapping_add(1_442_695_040_888_963_407);
@@ -648,6 +664,10 @@ fn walk(server: &Server, tree: &str, seed: u64, deadline: Instant) -> (Vec<Durat
     let mut page = timed(&mut || server.get(&format!("/t/{tree}")));
     for _ in 0..150 {
         assert!(Instant::now() < deadline, "the load test ran out of time");
+        if think > 0 {
+            let pause = pick(usize::try_from(think).unwrap() + 1);
+            std::thread::sleep(Duration::from_millis(u64::try_from(pause).unwrap()));
+        }
         assert_eq!(page.status, 200, "{}", page.body);
         if is_outcome(&page.body) {
             return (times, true);
@@ -679,4 +699,30 @@ fn walk(server: &Server, tree: &str, seed: u64, deadline: Instant) -> (Vec<Durat
         page = next;
     }
     (times, is_outcome(&page.body))
+}
+
+// ─── Refusing to start ─────────────────────────────────────────────────────
+
+#[test]
+fn a_bad_tree_a_repeated_id_or_a_bad_exit_url_stops_the_server_from_starting() {
+    let serve = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_guidetree"))
+            .arg("serve")
+            .args(args)
+            .args(["--addr", "127.0.0.1:0"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let bad = serve(&["tests/fixtures/hostile/escape/err_self_include.tree"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("cannot serve this tree"));
+    let twice = serve(&["trees/hello.tree", "trees/hello.tree"]);
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("two trees have the id `hello`"));
+    let exit = serve(&["trees/hello.tree", "--exit-url", "javascript:alert(1)"]);
+    assert_eq!(exit.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&exit.stderr).contains("--exit-url must be"));
 }

@@ -122,7 +122,7 @@ pub fn step_page(
         .all(|r| matches!(model.node(r.node).kind, NodeKind::Info { .. }));
     let body = html! {
         (notice_html(notice))
-        form method="post" action=(action(tree)) novalidate data-step=(step.id) {
+        form method="post" action=(action(tree)) novalidate autocomplete="off" data-step=(step.id) {
             (hidden_answers(session))
             @if let Some(hint) = &step.hint {
                 p class="hint" { (hint) }
@@ -465,7 +465,7 @@ pub fn resume_form(tree: &Tree, error: Option<&str>) -> Markup {
     html! {
         section class="resume" aria-labelledby="resume-title" {
             h2 id="resume-title" { "Go on from a save file" }
-            form method="post" action=(format!("{}/resume", action(tree))) enctype="multipart/form-data" novalidate {
+            form method="post" action=(format!("{}/resume", action(tree))) enctype="multipart/form-data" novalidate autocomplete="off" {
                 @if let Some(message) = error {
                     p class="error-message" id="resume-error" {
                         span class="visually-hidden" { "Error: " }
@@ -479,7 +479,7 @@ pub fn resume_form(tree: &Tree, error: Option<&str>) -> Markup {
                 }
                 div class="field" {
                     label for="save-text" { "Or paste what is in it" }
-                    textarea id="save-text" name="text" rows="3" spellcheck="false" {}
+                    textarea id="save-text" name="text" rows="3" spellcheck="false" autocomplete="off" {}
                 }
                 button name="do" value="resume" { "Go on from here" }
             }
