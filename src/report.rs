@@ -395,72 +395,128 @@ pub fn state_label(model: &Model, space: &Space, id: StateId) -> String {
     label
 }
 
-/// The distinct states, by label, each with its answers and where they
-/// lead. Answers that lead to the same place are listed together.
+/// The conversation's situations: at each node, the distinct combinations
+/// of the values read there (by the node itself and by the branches and
+/// scores an answer passes on its way to the next step), each with its
+/// answers and where they lead. Every distinct state's behaviour is in here,
+/// once; states that differ only in values read further on share their
+/// lines, so this grows with what each node decides, not with the product
+/// of everything still live.
 fn write_states(out: &mut String, model: &Model, space: &Space) {
-    let _ = writeln!(out, "\n== states ==");
-    let mut states: Vec<(String, StateId)> = (0..space.states.len())
-        .map(|i| StateId::try_from(i).unwrap_or(StateId::MAX))
-        .filter(|&id| {
-            let s = space.state(id);
-            s.end.is_none()
-                || matches!(
-                    s.end,
-                    Some(End::Stuck { .. } | End::Error { answer: None, .. })
-                )
-        })
-        .map(|id| (state_label(model, space, id), id))
-        .collect();
-    states.sort();
-    for (label, id) in states {
-        let _ = writeln!(out, "\n{label}");
-        let mut groups: BTreeMap<String, Vec<&Answer>> = BTreeMap::new();
-        let mut order: Vec<String> = Vec::new();
-        for e in space.edges_of(id) {
-            let to = edge_target(model, space, e);
-            if !groups.contains_key(&to) {
-                order.push(to.clone());
-            }
-            groups.entry(to).or_default().push(&e.answer);
+    let _ = writeln!(out, "\n== situations ==");
+    let mut reads_of: Vec<Option<BTreeMap<VarId, u64>>> = vec![None; model.nodes.len()];
+    let mut reads = |n: NodeId| -> BTreeMap<VarId, u64> {
+        reads_of[n.index()]
+            .get_or_insert_with(|| crate::explore::live::node_reads(model, n))
+            .clone()
+    };
+    // (node id, label) -> answers in first-seen order, each with its target.
+    let mut situations: BTreeMap<(String, String), Vec<(String, String)>> = BTreeMap::new();
+    for i in 0..space.states.len() {
+        let id = StateId::try_from(i).unwrap_or(StateId::MAX);
+        let state = space.state(id);
+        match state.end {
+            None | Some(End::Stuck { .. } | End::Error { answer: None, .. }) => {}
+            _ => continue,
         }
-        let node = space.state(id).node;
-        for to in order {
-            let answers = &groups[&to];
-            let _ = writeln!(out, "  {} → {to}", answers_text(model, node, answers));
+        let Ok(session) = space.session(model, id) else {
+            continue;
+        };
+        let node_id = model.node(state.node).id.clone();
+        if space.edges_of(id).is_empty() {
+            let label = state_label(model, space, id);
+            situations.entry((node_id, label)).or_default();
+            continue;
+        }
+        for e in space.edges_of(id) {
+            let mut read = reads(state.node);
+            let passed = space.passed(e);
+            for n in &passed[..passed.len().saturating_sub(1)] {
+                for (v, mask) in reads(*n) {
+                    *read.entry(v).or_insert(0) |= mask;
+                }
+            }
+            let live = space.live().vars(state.node);
+            let mut read: Vec<(VarId, u64)> = read.into_iter().collect();
+            read.sort_by(|a, b| model.var(a.0).name.cmp(&model.var(b.0).name));
+            let values: Vec<String> = read
+                .iter()
+                .filter(|(v, _)| live.contains(v))
+                .map(|(v, mask)| {
+                    let value = match session.var(*v) {
+                        Value::Set(bits) => Value::Set(bits & mask),
+                        other => other.clone(),
+                    };
+                    format!(
+                        "{}={}",
+                        model.var(*v).name,
+                        situation_value(model, *v, &value)
+                    )
+                })
+                .collect();
+            let label = if values.is_empty() {
+                node_id.clone()
+            } else {
+                format!("{node_id} {{{}}}", values.join(", "))
+            };
+            let answer = crate::explore::answer_text(model, state.node, &e.answer)
+                .unwrap_or_else(|| "continue".into());
+            let entry = (answer, edge_target(model, space, e));
+            let lines = situations.entry((node_id.clone(), label)).or_default();
+            if !lines.contains(&entry) {
+                lines.push(entry);
+            }
+        }
+    }
+    for ((_, label), lines) in situations {
+        let _ = writeln!(out, "\n{label}");
+        let mut targets: Vec<(&str, Vec<&str>)> = Vec::new();
+        for (answer, target) in &lines {
+            match targets.iter_mut().find(|(t, _)| t == target) {
+                Some((_, answers)) => answers.push(answer),
+                None => targets.push((target, vec![answer])),
+            }
+        }
+        for (target, answers) in targets {
+            let _ = writeln!(out, "  {} → {target}", join_answers(&answers));
         }
     }
 }
 
-/// Where an edge leads: the target state's label, or the failure.
+/// A value in a situation label: texts quoted, sets as `a+b` (`{}` empty).
+fn situation_value(model: &Model, var: VarId, value: &Value) -> String {
+    match (model.var(var).ty, value) {
+        (Type::Text, Value::Text(t)) => format!("{t:?}"),
+        (Type::Set(_), Value::Set(0)) => "{}".into(),
+        (ty, v) => model.display(ty, v).replace(", ", "+"),
+    }
+}
+
+/// Answers that lead to the same place: runs of numbers as ranges.
+fn join_answers(answers: &[&str]) -> String {
+    let numbers: Vec<i64> = answers.iter().filter_map(|a| a.parse().ok()).collect();
+    if numbers.len() == answers.len() && !numbers.is_empty() {
+        return number_runs(&numbers);
+    }
+    answers.join(" | ")
+}
+
+/// Where an edge leads: the next step, or how the run ends there.
 fn edge_target(model: &Model, space: &Space, edge: &crate::explore::space::Edge) -> String {
     let target = space.state(edge.to);
+    let id = &model.node(target.node).id;
     match &target.end {
         Some(End::Error {
             answer: Some(_),
             error,
             ..
         }) => format!("error: {error}"),
-        _ => state_label(model, space, edge.to),
+        Some(End::Error { error, .. }) => format!("{id} (error: {error})"),
+        Some(End::Outcome { kind, .. }) => format!("{id} ({})", model.kind_name(*kind)),
+        Some(End::Cut { .. }) => format!("{id} (cut at the visit limit)"),
+        Some(End::Stuck { .. }) => format!("{id} (stuck: no option is shown)"),
+        None => id.clone(),
     }
-}
-
-/// Several answers at one node, compactly: runs of numbers as ranges.
-fn answers_text(model: &Model, node: NodeId, answers: &[&Answer]) -> String {
-    let numbers: Vec<i64> = answers
-        .iter()
-        .filter_map(|a| match a {
-            Answer::Number(n) => Some(*n),
-            _ => None,
-        })
-        .collect();
-    if numbers.len() == answers.len() && !numbers.is_empty() {
-        return number_runs(&numbers);
-    }
-    answers
-        .iter()
-        .map(|a| crate::explore::answer_text(model, node, a).unwrap_or_else(|| "continue".into()))
-        .collect::<Vec<_>>()
-        .join(" | ")
 }
 
 fn number_runs(numbers: &[i64]) -> String {
@@ -707,16 +763,6 @@ pub fn show_answer(model: &Model, node: NodeId, answer: &Answer, vars: &[Value])
     }
 }
 
-/// The text a node shows, with variables filled in (empty when it has none).
-fn node_text(model: &Model, node: NodeId, vars: &[Value]) -> String {
-    model
-        .node(node)
-        .text
-        .as_ref()
-        .map(|t| model.render_text(t, vars))
-        .unwrap_or_default()
-}
-
 /// Write one path as a transcript: each step's question and answer, the
 /// variables it changed, the branches and scores it passed (with hook
 /// reasons), then how the path ended.
@@ -743,14 +789,12 @@ pub fn write_transcript(out: &mut String, session: &Session<'_>, end: &End, id: 
     for (i, record) in history.iter().enumerate() {
         let (before, after) = session.vars_around(i);
         let next = history.get(i + 1);
-        let text = node_text(model, record.node, before);
+        // Ids only: the words are in the nodes section, once, so an edited
+        // sentence changes one place in a snapshot.
         let node = &model.node(record.node).id;
-        let _ = write!(out, "  {node}: {text}");
-        if !matches!(record.answer, Answer::Continue) {
-            let answer = show_answer(model, record.node, &record.answer, before);
-            let _ = write!(out, " → {answer}");
-        }
-        out.push('\n');
+        let answer = crate::explore::answer_text(model, record.node, &record.answer)
+            .unwrap_or_else(|| "continue".into());
+        let _ = writeln!(out, "  {node} → {answer}");
         let step = Step {
             nodes: &path[record.path_len()..next.map_or(path.len(), |r| r.path_len())],
             before,
@@ -842,29 +886,19 @@ fn write_end(out: &mut String, session: &Session<'_>, end: &End) {
     let model = session.model();
     let id = &model.node(end.node()).id;
     let _ = match end {
-        End::Outcome { node, .. } => {
-            let title = match &model.node(*node).kind {
-                NodeKind::Outcome { title, .. } => model.render_text(title, session.vars()),
-                _ => String::new(),
-            };
-            writeln!(out, "  outcome {id}: {title}")
+        End::Outcome { kind, .. } => {
+            writeln!(out, "  outcome {id} ({})", model.kind_name(*kind))
         }
-        End::Cut { .. } => {
-            let text = node_text(model, end.node(), session.vars());
-            writeln!(
-                out,
-                "  {id}: {text}\n    (cut: one more visit than the limit allows)"
-            )
-        }
-        End::Stuck { .. } => {
-            let text = node_text(model, end.node(), session.vars());
-            writeln!(out, "  {id}: {text}\n    (stuck: no option is shown)")
-        }
+        End::Cut { .. } => writeln!(
+            out,
+            "  {id}\n    (cut: one more visit than the limit allows)"
+        ),
+        End::Stuck { .. } => writeln!(out, "  {id}\n    (stuck: no option is shown)"),
         End::Error { answer, error, .. } => {
-            let text = node_text(model, end.node(), session.vars());
-            let _ = write!(out, "  {id}: {text}");
+            let _ = write!(out, "  {id}");
             if let Some(a) = answer {
-                let shown = show_answer(model, end.node(), a, session.vars());
+                let shown = crate::explore::answer_text(model, end.node(), a)
+                    .unwrap_or_else(|| "continue".into());
                 let _ = write!(out, " → {shown}");
             }
             writeln!(out, "\n    (error: {error})")

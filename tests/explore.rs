@@ -7,7 +7,7 @@ use guidetree::check::check_path;
 use guidetree::cmd::diff::render;
 use guidetree::cmd::test::write_report;
 use guidetree::explore::asserts::{self, Verdict};
-use guidetree::explore::diff::diff;
+use guidetree::explore::diff::{diff, ChangeKind};
 use guidetree::explore::{self, Options};
 use guidetree::model::{HookOutput, HookRuntime, Model, Type, Value};
 use guidetree::report::write_snapshot;
@@ -126,33 +126,94 @@ fn max_visits_bounds_loops_and_cut_paths_are_counted() {
 }
 
 #[test]
-fn diff_finds_added_removed_and_changed_paths() {
+fn diff_reports_each_change_once_with_a_witness_and_counts() {
     let old = load(&fixture("diff/old.tree"));
     let new = load(&fixture("diff/new.tree"));
     let d = diff(&old, &new, &Options::default()).unwrap();
-    assert_eq!((d.added.len(), d.removed.len(), d.changed.len()), (2, 2, 4));
-    assert_eq!(d.unchanged, 0);
-    let ends: Vec<bool> = d.changed.iter().map(|c| c.end_changed()).collect();
-    assert_eq!(ends, [false, false, true, false]);
-    assert!(d.changed.iter().all(|c| c.route_changed()));
-    let text = render(&d, Path::new("old.tree"), Path::new("new.tree"));
-    assert!(
-        text.contains("2 added, 2 removed, 4 changed, 0 unchanged"),
-        "{text}"
+    let kinds: Vec<ChangeKind> = d.changes.iter().map(|c| c.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            ChangeKind::Words,
+            ChangeKind::Offered,
+            ChangeKind::Leads,
+            ChangeKind::Leads
+        ]
     );
+    let sleepy = &d.changes[3];
+    assert_eq!(sleepy.answer.as_deref(), Some("sleepy"));
+    assert_eq!(
+        (sleepy.old.as_str(), sleepy.new.as_str()),
+        ("decide", "tip")
+    );
+    assert_eq!(sleepy.witness, "hour=morning > mood=sleepy");
+    // Morning or evening, then sleepy: 2 paths in each version.
+    assert_eq!(sleepy.old_paths, explore::Count::from(2));
+    assert_eq!(sleepy.new_paths, explore::Count::from(2));
+    let text = render(&d, Path::new("old.tree"), Path::new("new.tree"));
+    assert!(text.contains("4 changes"), "{text}");
     assert!(
-        text.contains("    end:   no_coffee (skip) → coffee (drink)"),
+        text.contains(
+            "`mood` = `sleepy` now leads to `tip` (was `decide`) (2 old paths, 2 new paths)"
+        ),
         "{text}"
     );
 }
 
 #[test]
-fn reordering_and_rewording_a_tree_renames_no_path() {
+fn reordering_a_tree_changes_nothing_and_rewording_changes_one_line_each() {
     let old = load(&fixture("diff/old.tree"));
     let reordered = load(&fixture("diff/reordered.tree"));
     let d = diff(&old, &reordered, &Options::default()).unwrap();
-    assert!(d.is_empty(), "{d:#?}");
-    assert_eq!(d.unchanged, 6);
+    // Reworded: every change is one of words, each reported once.
+    assert!(
+        d.changes.iter().all(|c| c.kind == ChangeKind::Words),
+        "{d:#?}"
+    );
+    let nodes: Vec<&str> = d.changes.iter().map(|c| c.node.as_str()).collect();
+    assert_eq!(nodes, ["coffee", "hour", "mood", "no_coffee"]);
+    assert_eq!(d.old_paths, d.new_paths);
+    // The same file against itself: nothing at all.
+    let same = diff(&old, &old, &Options::default()).unwrap();
+    assert!(same.is_empty(), "{same:#?}");
+}
+
+#[test]
+fn one_edited_sentence_is_one_change_however_many_paths_pass() {
+    let old = guidetree::check::check_str(Path::new("a.tree"), &chain_tree("Last question?"))
+        .unwrap()
+        .model;
+    let new =
+        guidetree::check::check_str(Path::new("a.tree"), &chain_tree("The very last question?"))
+            .unwrap()
+            .model;
+    let d = diff(&old, &new, &Options::default()).unwrap();
+    assert_eq!(d.changes.len(), 1, "{d:#?}");
+    let c = &d.changes[0];
+    assert_eq!(c.node, "q19");
+    assert_eq!(c.old_paths.exact(), Some(1 << 20));
+    assert_eq!(c.new, "text: The very last question?");
+}
+
+/// Twenty questions in a row (2^20 paths); the last one's text is given.
+fn chain_tree(last: &str) -> String {
+    let mut src = String::from("tree c \"C\" { start q0 outcomes done }\n");
+    for i in 0..20 {
+        let next = if i == 19 {
+            "end".to_string()
+        } else {
+            format!("q{}", i + 1)
+        };
+        let text = if i == 19 {
+            last.to_string()
+        } else {
+            format!("Question {i}?")
+        };
+        src += &format!(
+            "question q{i} {{ text \"{text}\" option a \"A\" -> {next} option b \"B\" -> {next} }}\n"
+        );
+    }
+    src + "outcome end { kind done title \"Done\" }\n"
 }
 
 /// Stands in for the compiled script of `hooks/score.tree`: one point per
@@ -345,17 +406,25 @@ fn cli_diff_text_and_json() {
         "--exit-code: the versions differ"
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["added"].as_array().unwrap().len(), 2);
-    assert_eq!(json["removed"].as_array().unwrap().len(), 2);
-    assert_eq!(json["changed"][2]["new"]["end"], "coffee (drink)");
-    assert_eq!(json["changed"][2]["old"]["end"], "no_coffee (skip)");
-    assert_eq!(json["unchanged"], 0);
+    let changes = json["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 4);
+    assert_eq!(changes[2]["kind"], "leads");
+    assert_eq!(changes[2]["witness"], "hour=morning > mood=fine");
+    assert_eq!(changes[2]["old_paths"], 2);
+    assert_eq!(json["old_paths"], 6);
+    assert_eq!(json["old_file"], "tests/fixtures/explore/diff/old.tree");
+    assert_cmd_snapshot!(cli().args([
+        "diff",
+        "--stat",
+        "tests/fixtures/explore/diff/old.tree",
+        "tests/fixtures/explore/diff/new.tree"
+    ]));
     let same = cli()
         .args([
             "diff",
             "--exit-code",
             "tests/fixtures/explore/diff/old.tree",
-            "tests/fixtures/explore/diff/reordered.tree",
+            "tests/fixtures/explore/diff/old.tree",
         ])
         .output()
         .unwrap();

@@ -1,8 +1,9 @@
-//! `guidetree diff OLD NEW`: two versions of a tree compared path by path.
+//! `guidetree diff OLD NEW`: two versions of a tree compared on their
+//! states, each difference reported once with a witness and path counts.
 
 use super::paths::{load, ExploreArgs, Format};
 use crate::cli::{EXIT_FAIL, EXIT_OK};
-use crate::explore::diff::{diff, Changed, PathSummary, TreeDiff};
+use crate::explore::diff::{diff, Change, ChangeKind, TreeDiff};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -15,9 +16,12 @@ pub struct Args {
     /// The new version of the tree.
     #[arg(value_name = "NEW")]
     pub new: PathBuf,
-    /// Output format: text (a summary for people) or json.
+    /// Output format: text (for people) or json.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Only the paths per outcome in each version, and how many changes.
+    #[arg(long)]
+    pub stat: bool,
     /// Exit with 1 when the versions differ (like `git diff --exit-code`).
     #[arg(long)]
     pub exit_code: bool,
@@ -25,7 +29,7 @@ pub struct Args {
     pub explore: ExploreArgs,
 }
 
-/// Compare the two versions and print the paths added, removed and changed.
+/// Compare the two versions and print each difference once.
 ///
 /// # Errors
 /// When writing the output fails.
@@ -41,6 +45,7 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
         }
     };
     let text = match args.format {
+        Format::Text if args.stat => render_stat(&d, &args.old, &args.new),
         Format::Text => render(&d, &args.old, &args.new),
         Format::Json => {
             let mut json = serde_json::to_value(&d)?;
@@ -50,8 +55,11 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
         }
     };
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
-    stdout.flush()?;
+    crate::cmd::closed_is_fine(
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush()),
+    )?;
     Ok(if args.exit_code && !d.is_empty() {
         EXIT_FAIL
     } else {
@@ -59,62 +67,129 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
     })
 }
 
-/// The diff as text for people.
+fn header(out: &mut String, d: &TreeDiff, old: &Path, new: &Path) {
+    let _ = writeln!(
+        out,
+        "old: {} ({} paths, {} states)\nnew: {} ({} paths, {} states)",
+        old.display(),
+        d.old_paths,
+        d.old_states,
+        new.display(),
+        d.new_paths,
+        d.new_states
+    );
+    let n = d.changes.len();
+    let _ = writeln!(
+        out,
+        "{}",
+        match n {
+            0 => "no change: every state looks the same to a person".to_string(),
+            1 => "1 change".to_string(),
+            _ => format!("{n} changes"),
+        }
+    );
+}
+
+/// The diff as text for people: each change once.
 #[must_use]
 pub fn render(d: &TreeDiff, old: &Path, new: &Path) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "old: {} ({} paths)\nnew: {} ({} paths)",
-        old.display(),
-        d.old_paths,
-        new.display(),
-        d.new_paths
-    );
-    let _ = writeln!(
-        out,
-        "{} added, {} removed, {} changed, {} unchanged",
-        d.added.len(),
-        d.removed.len(),
-        d.changed.len(),
-        d.unchanged
-    );
-    section(&mut out, "added", &d.added);
-    section(&mut out, "removed", &d.removed);
-    if !d.changed.is_empty() {
-        let _ = writeln!(out, "\nchanged:");
-        for c in &d.changed {
-            changed(&mut out, c);
-        }
+    header(&mut out, d, old, new);
+    for c in &d.changes {
+        out.push('\n');
+        change(&mut out, c);
     }
     out
 }
 
-fn section(out: &mut String, title: &str, paths: &[PathSummary]) {
-    if paths.is_empty() {
-        return;
+fn change(out: &mut String, c: &Change) {
+    let what = match c.kind {
+        ChangeKind::Words => format!("words of `{}` changed", c.node),
+        ChangeKind::Values => format!("values shown at `{}` changed", c.node),
+        ChangeKind::Offered => format!("options offered at `{}` changed", c.node),
+        ChangeKind::Leads => format!(
+            "`{}` = `{}` now leads to `{}` (was `{}`)",
+            c.node,
+            c.answer.as_deref().unwrap_or("?"),
+            c.new,
+            c.old
+        ),
+        ChangeKind::Start => format!("the tree now starts at `{}` (was `{}`)", c.new, c.old),
+        ChangeKind::Ending => format!("how a run ends at `{}` changed", c.node),
+    };
+    let _ = writeln!(
+        out,
+        "{what} ({} old paths, {} new paths)",
+        c.old_paths, c.new_paths
+    );
+    if !matches!(c.kind, ChangeKind::Leads | ChangeKind::Start) {
+        for line in c.old.lines() {
+            let _ = writeln!(out, "  - {line}");
+        }
+        for line in c.new.lines() {
+            let _ = writeln!(out, "  + {line}");
+        }
     }
-    let _ = writeln!(out, "\n{title}:");
-    for p in paths {
-        let _ = writeln!(out, "  {} {} → {}", p.id, key_or_none(&p.key), p.end);
-    }
-}
-
-fn changed(out: &mut String, c: &Changed) {
-    let _ = writeln!(out, "  {} {}", c.new.id, key_or_none(&c.new.key));
-    if c.end_changed() {
-        let _ = writeln!(out, "    end:   {} → {}", c.old.end, c.new.end);
-    }
-    if c.route_changed() {
-        let _ = writeln!(out, "    route: {}", c.old.route.join(" > "));
-        let _ = writeln!(out, "         → {}", c.new.route.join(" > "));
-    }
-}
-
-fn key_or_none(key: &str) -> &str {
-    if key.is_empty() {
+    let witness = if c.witness.is_empty() {
         "(no answers)"
     } else {
-        key
+        &c.witness
+    };
+    let _ = writeln!(out, "  first met at: {witness}");
+}
+
+/// `--stat`: paths per outcome in each version, and the number of changes
+/// of each kind.
+#[must_use]
+pub fn render_stat(d: &TreeDiff, old: &Path, new: &Path) -> String {
+    let mut out = String::new();
+    header(&mut out, d, old, new);
+    let width = d
+        .outcomes
+        .iter()
+        .map(|(id, _, _)| id.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(7);
+    let _ = writeln!(
+        out,
+        "\n{:width$}  {:>12}  {:>12}",
+        "outcome", "old paths", "new paths"
+    );
+    for (id, a, b) in &d.outcomes {
+        let mark = if a == b { "" } else { "  *" };
+        let _ = writeln!(
+            out,
+            "{id:width$}  {:>12}  {:>12}{mark}",
+            a.to_string(),
+            b.to_string()
+        );
+    }
+    let mut kinds: Vec<(ChangeKind, usize)> = Vec::new();
+    for c in &d.changes {
+        match kinds.iter_mut().find(|(k, _)| *k == c.kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((c.kind, 1)),
+        }
+    }
+    kinds.sort();
+    if !kinds.is_empty() {
+        let parts: Vec<String> = kinds
+            .iter()
+            .map(|(k, n)| format!("{n} {}", kind_word(*k)))
+            .collect();
+        let _ = writeln!(out, "\nchanges: {}", parts.join(", "));
+    }
+    out
+}
+
+fn kind_word(kind: ChangeKind) -> &'static str {
+    match kind {
+        ChangeKind::Words => "in words",
+        ChangeKind::Offered => "in options offered",
+        ChangeKind::Values => "in values shown",
+        ChangeKind::Leads => "in where an answer leads",
+        ChangeKind::Start => "in the start",
+        ChangeKind::Ending => "in how runs end",
     }
 }

@@ -1,144 +1,523 @@
-//! Comparing two versions of a tree path by path.
+//! Two versions of a tree compared on their states, together.
 //!
-//! Paths are matched by their canonical key (whose hash is the path id), so
-//! a path keeps its identity when the file is reordered or its text edited.
-//! A path is *added* or *removed* when its key exists in one version only,
-//! and *changed* when it exists in both but ends differently (another
-//! outcome node or kind, or a cut, stuck or failing end) or goes through
-//! different nodes on the way (a new info step, another branch target).
+//! Both versions are explored with the same answers (each input and
+//! checklist tries what either version would try), then walked side by
+//! side from their first states, matching answers by node and option id.
+//! At each pair of states the walk compares what a person sees: the node,
+//! its words (text, help, option and item labels, an outcome's title and
+//! advice, as written), the options offered, and the values shown in the
+//! words. Each difference is reported **once**, however many paths lead to
+//! it, with the shortest answers that lead there (its witness) and how many
+//! paths of each version pass through it.
 //!
-//! The old version's paths are held in memory to match against, so a diff
-//! needs memory in proportion to the old tree's path count.
+//! A difference in words or in the options offered does not change what
+//! follows, so the walk goes on through the answers both versions offer (a
+//! second edit further on is reported too). Where an answer now leads
+//! somewhere else, or a run now ends differently, everything after is a
+//! consequence: that is reported once and not followed.
 
-use super::{explore, Options, PathView};
-use crate::interp::AnswerError;
-use crate::model::Model;
+use super::plan::Plan;
+use super::space::{Count, Space, SpaceError, StateId};
+use super::{answer_text, key_of, End, Options};
+use crate::interp::Answer;
+use crate::model::{Model, NodeKind};
+use crate::report::template;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
-use std::collections::HashMap;
-use std::ops::ControlFlow;
+use std::collections::VecDeque;
 
-/// One path, as a diff shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PathSummary {
-    pub id: String,
-    pub key: String,
-    /// How it ends: `rest_break (rest)`, `cut at q (visit limit)`, ...
-    pub end: String,
-    /// Every node it enters, in order.
-    pub route: Vec<String>,
+/// What kind of difference a change is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// The words of a node (text, help, labels, title, advice) as written.
+    Words,
+    /// The options or items offered.
+    Offered,
+    /// The values the words show (same words, other values filled in).
+    Values,
+    /// An answer now leads to another node.
+    Leads,
+    /// The run now starts at another node.
+    Start,
+    /// How a run ends at this node (cut, stuck, failing) differs.
+    Ending,
 }
 
-impl PathSummary {
-    fn of(path: &PathView<'_, '_>) -> Self {
-        let model = path.model();
-        PathSummary {
-            id: path.id(),
-            key: path.key().to_string(),
-            end: path.end().describe(model),
-            route: path
-                .session()
-                .path()
-                .iter()
-                .map(|n| model.node(*n).id.clone())
-                .collect(),
-        }
-    }
+/// One difference, reported once.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub kind: ChangeKind,
+    /// The node where it shows (in the old version's ids).
+    pub node: String,
+    /// The answer that now leads elsewhere (for `leads`).
+    pub answer: Option<String>,
+    /// What it was and what it is, for people; multi-line for words.
+    pub old: String,
+    pub new: String,
+    /// The shortest answers that lead there, as a path key.
+    pub witness: String,
+    /// Paths through it in each version.
+    pub old_paths: Count,
+    pub new_paths: Count,
 }
 
-/// A path found in both versions that differs between them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Changed {
-    pub old: PathSummary,
-    pub new: PathSummary,
-}
-
-impl Changed {
-    #[must_use]
-    pub fn end_changed(&self) -> bool {
-        self.old.end != self.new.end
-    }
-
-    #[must_use]
-    pub fn route_changed(&self) -> bool {
-        self.old.route != self.new.route
-    }
-}
-
-/// The difference between two versions of a tree.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The whole comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TreeDiff {
-    pub old_paths: u64,
-    pub new_paths: u64,
-    /// In the new version only, in its exploration order.
-    pub added: Vec<PathSummary>,
-    /// In the old version only, in its exploration order.
-    pub removed: Vec<PathSummary>,
-    /// In both, but different; in the new version's order.
-    pub changed: Vec<Changed>,
-    pub unchanged: u64,
+    pub old_paths: Count,
+    pub new_paths: Count,
+    pub old_states: usize,
+    pub new_states: usize,
+    /// Per outcome node id: paths ending there in the old and new version.
+    pub outcomes: Vec<(String, Count, Count)>,
+    pub changes: Vec<Change>,
 }
 
 impl TreeDiff {
-    /// Are the two versions the same, path for path?
+    /// Do the versions look the same to everyone who runs them?
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+        self.changes.is_empty()
     }
 }
 
-/// Which version of a tree a failure came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    Old,
-    New,
+/// Why two versions could not be compared.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DiffError {
+    #[error("the old version: {0}")]
+    Old(SpaceError),
+    #[error("the new version: {0}")]
+    New(SpaceError),
 }
 
-/// A version of the tree failed before its first step.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the {} version fails before its first step: {error}", match side { Side::Old => "old", Side::New => "new" })]
-pub struct DiffError {
-    pub side: Side,
-    pub error: AnswerError,
-}
-
-/// Compare every path of two versions of a tree.
+/// Compare two versions of a tree.
 ///
 /// # Errors
-/// When either version fails before its first step.
+/// When either version cannot be explored.
 pub fn diff(old: &Model, new: &Model, options: &Options) -> Result<TreeDiff, DiffError> {
-    let mut old_paths: Vec<Option<PathSummary>> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    explore(old, options, &mut |p: &mut PathView<'_, '_>| {
-        index.insert(p.key().to_string(), old_paths.len());
-        old_paths.push(Some(PathSummary::of(p)));
-        ControlFlow::Continue(())
-    })
-    .map_err(|error| DiffError {
-        side: Side::Old,
-        error,
-    })?;
-    let mut out = TreeDiff {
-        old_paths: old_paths.len() as u64,
-        new_paths: 0,
-        added: Vec::new(),
-        removed: Vec::new(),
-        changed: Vec::new(),
-        unchanged: 0,
+    let (old_plan, new_plan) = (Plan::new(old), Plan::new(new));
+    let old_space = Space::explore_with(old, &old_plan.merged(old, &new_plan, new), options)
+        .map_err(DiffError::Old)?;
+    let new_space = Space::explore_with(new, &new_plan.merged(new, &old_plan, old), options)
+        .map_err(DiffError::New)?;
+    let walk = Walk {
+        old: Side::new(old, &old_space),
+        new: Side::new(new, &new_space),
     };
-    explore(new, options, &mut |p: &mut PathView<'_, '_>| {
-        out.new_paths += 1;
-        let new = PathSummary::of(p);
-        match index.get(p.key()).and_then(|&i| old_paths[i].take()) {
-            None => out.added.push(new),
-            Some(old) if old == new => out.unchanged += 1,
-            Some(old) => out.changed.push(Changed { old, new }),
-        }
-        ControlFlow::Continue(())
+    let changes = walk.run();
+    Ok(TreeDiff {
+        old_paths: old_space.total_paths(),
+        new_paths: new_space.total_paths(),
+        old_states: old_space.states.len(),
+        new_states: new_space.states.len(),
+        outcomes: outcome_counts(old, &old_space, new, &new_space),
+        changes,
     })
-    .map_err(|error| DiffError {
-        side: Side::New,
-        error,
-    })?;
-    out.removed = old_paths.into_iter().flatten().collect();
-    Ok(out)
+}
+
+/// Paths per outcome node, by id, over both versions.
+fn outcome_counts(
+    old: &Model,
+    old_space: &Space,
+    new: &Model,
+    new_space: &Space,
+) -> Vec<(String, Count, Count)> {
+    let mut rows: std::collections::BTreeMap<String, (Count, Count)> = Default::default();
+    for (model, space, new_side) in [(old, old_space, false), (new, new_space, true)] {
+        for (i, s) in space.states.iter().enumerate() {
+            if let Some(End::Outcome { node, .. }) = s.end {
+                let row = rows.entry(model.node(node).id.clone()).or_default();
+                let n = space.paths_to(to_id(i));
+                if new_side {
+                    row.1 = row.1.plus(n);
+                } else {
+                    row.0 = row.0.plus(n);
+                }
+            }
+        }
+    }
+    rows.into_iter().map(|(k, (a, b))| (k, a, b)).collect()
+}
+
+fn to_id(i: usize) -> StateId {
+    StateId::try_from(i).unwrap_or(StateId::MAX)
+}
+
+/// One version: its model and explored states.
+struct Side<'a> {
+    model: &'a Model,
+    space: &'a Space,
+}
+
+/// What a person sees at a state.
+#[derive(Debug, PartialEq)]
+struct View {
+    node: String,
+    /// The words as written, one line per piece.
+    words: Vec<String>,
+    /// The option or item ids offered.
+    offered: Vec<String>,
+    /// The words with values filled in.
+    shown: Vec<String>,
+    /// How the run ends here (cut, stuck, failing), if it does.
+    ending: Option<String>,
+}
+
+impl<'a> Side<'a> {
+    fn new(model: &'a Model, space: &'a Space) -> Self {
+        Side { model, space }
+    }
+
+    fn node_id(&self, s: StateId) -> &str {
+        &self.model.node(self.space.state(s).node).id
+    }
+
+    /// Paths through a state.
+    fn paths(&self, s: StateId) -> Count {
+        self.space.paths_to(s).times(self.space.paths_from(s))
+    }
+
+    fn view(&self, s: StateId) -> View {
+        let model = self.model;
+        let state = self.space.state(s);
+        let node = model.node(state.node);
+        let mut words = Vec::new();
+        let mut pieces = Vec::new();
+        if let NodeKind::Outcome { title, kind, .. } = &node.kind {
+            words.push(format!("kind: {}", model.kind_name(*kind)));
+            pieces.push(("title", title));
+        }
+        pieces.extend(node.text.iter().map(|t| ("text", t)));
+        pieces.extend(node.help.iter().map(|t| ("help", t)));
+        let mut labels: Vec<(String, &crate::model::Text)> = Vec::new();
+        match &node.kind {
+            NodeKind::Question { options } => {
+                labels.extend(
+                    options
+                        .iter()
+                        .map(|o| (format!("option {}", o.id), &o.label)),
+                );
+            }
+            NodeKind::Checklist { items, .. } => {
+                labels.extend(items.iter().map(|i| (format!("item {}", i.id), &i.label)));
+            }
+            NodeKind::Info { advice, .. } | NodeKind::Outcome { advice, .. } => {
+                labels.extend(advice.iter().map(|a| ("advice".to_string(), a)));
+            }
+            _ => {}
+        }
+        let session = self.space.session(model, s).ok();
+        let mut shown = Vec::new();
+        for (what, text) in pieces
+            .iter()
+            .map(|(w, t)| ((*w).to_string(), *t))
+            .chain(labels)
+        {
+            words.push(format!("{what}: {}", template(model, text)));
+            if let Some(session) = &session {
+                shown.push(format!(
+                    "{what}: {}",
+                    crate::eval::render(model, text, session)
+                ));
+            }
+        }
+        View {
+            node: node.id.clone(),
+            words,
+            offered: self.offered(s),
+            shown,
+            ending: match &state.end {
+                Some(End::Outcome { .. }) | None => None,
+                Some(end) => Some(end.describe(model)),
+            },
+        }
+    }
+
+    /// The ids of the answers offered at a state (options and items shown).
+    fn offered(&self, s: StateId) -> Vec<String> {
+        let model = self.model;
+        let node = self.space.state(s).node;
+        let Ok(mut session) = self.space.session(model, s) else {
+            return Vec::new();
+        };
+        match &model.node(node).kind {
+            NodeKind::Question { options } => session
+                .visible_options()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|i| options[i].id.clone())
+                .collect(),
+            NodeKind::Checklist { items, .. } => session
+                .visible_items()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|i| items[i].id.clone())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The edges of a state by answer text, each with the first node the
+    /// answer enters.
+    fn answers(&self, s: StateId) -> Vec<(String, &'a Answer, StateId, &'a str)> {
+        let node = self.space.state(s).node;
+        self.space
+            .edges_of(s)
+            .iter()
+            .map(|e| {
+                let text =
+                    answer_text(self.model, node, &e.answer).unwrap_or_else(|| "continue".into());
+                let first = self
+                    .space
+                    .passed(e)
+                    .first()
+                    .map_or("", |n| self.model.node(*n).id.as_str());
+                (text, &e.answer, e.to, first)
+            })
+            .collect()
+    }
+}
+
+/// A pair of states, one per version.
+type Pair = (StateId, StateId);
+
+/// For each pair reached: the pair before it and the answer between them.
+type Parents = FxHashMap<Pair, Option<(Pair, Answer)>>;
+
+/// The two versions walked side by side.
+struct Walk<'a> {
+    old: Side<'a>,
+    new: Side<'a>,
+}
+
+/// A change found, before it is merged with its repeats.
+struct Found {
+    kind: ChangeKind,
+    node: String,
+    answer: Option<String>,
+    old: String,
+    new: String,
+    pair: (StateId, StateId),
+    /// The answer taken from the pair, for `leads`.
+    via: Option<Answer>,
+    /// What it affects in each version (a state, or an answer from a
+    /// state), and how many paths pass there.
+    old_unit: (StateId, Option<String>),
+    new_unit: (StateId, Option<String>),
+    old_count: Count,
+    new_count: Count,
+}
+
+impl Walk<'_> {
+    fn run(&self) -> Vec<Change> {
+        let start = (self.old.space.root(), self.new.space.root());
+        let mut parent: Parents = FxHashMap::default();
+        parent.insert(start, None);
+        let mut queue = VecDeque::from([start]);
+        let mut found = Vec::new();
+        if self.old.node_id(start.0) != self.new.node_id(start.1) {
+            found.push(Found {
+                kind: ChangeKind::Start,
+                node: self.old.node_id(start.0).to_string(),
+                answer: None,
+                old: self.old.node_id(start.0).to_string(),
+                new: self.new.node_id(start.1).to_string(),
+                pair: start,
+                via: None,
+                old_unit: (start.0, None),
+                new_unit: (start.1, None),
+                old_count: self.old.space.total_paths(),
+                new_count: self.new.space.total_paths(),
+            });
+            queue.clear();
+        }
+        while let Some(pair) = queue.pop_front() {
+            let follow = self.compare(pair, &mut found);
+            if !follow {
+                continue;
+            }
+            let new_answers = self.new.answers(pair.1);
+            for (text, answer, old_to, old_first) in self.old.answers(pair.0) {
+                let Some(&(_, _, new_to, new_first)) =
+                    new_answers.iter().find(|(t, _, _, _)| *t == text)
+                else {
+                    continue; // an option offered in one version only: reported above
+                };
+                let next = (old_to, new_to);
+                // Where the answer goes first (as written), or else where
+                // the branches on the way now take it.
+                let (old_node, new_node) = if old_first == new_first {
+                    (self.old.node_id(old_to), self.new.node_id(new_to))
+                } else {
+                    (old_first, new_first)
+                };
+                if old_node != new_node {
+                    found.push(Found {
+                        kind: ChangeKind::Leads,
+                        node: self.old.node_id(pair.0).to_string(),
+                        answer: Some(text.clone()),
+                        old: old_node.to_string(),
+                        new: new_node.to_string(),
+                        pair,
+                        via: Some(answer.clone()),
+                        old_unit: (pair.0, Some(text.clone())),
+                        new_unit: (pair.1, Some(text.clone())),
+                        old_count: self
+                            .old
+                            .space
+                            .paths_to(pair.0)
+                            .times(self.old.space.paths_from(old_to)),
+                        new_count: self
+                            .new
+                            .space
+                            .paths_to(pair.1)
+                            .times(self.new.space.paths_from(new_to)),
+                    });
+                    continue;
+                }
+                if let std::collections::hash_map::Entry::Vacant(slot) = parent.entry(next) {
+                    slot.insert(Some((pair, answer.clone())));
+                    queue.push_back(next);
+                }
+            }
+        }
+        self.merge(found, &parent)
+    }
+
+    /// Compare what a person sees at a pair of states; false when the walk
+    /// must not go on from it.
+    fn compare(&self, pair: (StateId, StateId), found: &mut Vec<Found>) -> bool {
+        let (a, b) = (self.old.view(pair.0), self.new.view(pair.1));
+        let mut push = |kind, old: String, new: String| {
+            found.push(Found {
+                kind,
+                node: a.node.clone(),
+                answer: None,
+                old,
+                new,
+                pair,
+                via: None,
+                old_unit: (pair.0, None),
+                new_unit: (pair.1, None),
+                old_count: self.old.paths(pair.0),
+                new_count: self.new.paths(pair.1),
+            });
+        };
+        if a.ending != b.ending {
+            let none = || "reaches the next step".to_string();
+            push(
+                ChangeKind::Ending,
+                a.ending.clone().unwrap_or_else(none),
+                b.ending.clone().unwrap_or_else(none),
+            );
+            return false;
+        }
+        if a.words != b.words {
+            let (old, new) = line_changes(&a.words, &b.words);
+            push(ChangeKind::Words, old, new);
+        } else if a.shown != b.shown {
+            let (old, new) = line_changes(&a.shown, &b.shown);
+            push(ChangeKind::Values, old, new);
+        }
+        if a.offered != b.offered {
+            push(
+                ChangeKind::Offered,
+                a.offered.join(", "),
+                b.offered.join(", "),
+            );
+        }
+        true
+    }
+
+    /// Merge repeats of one change (the same difference at several pairs of
+    /// states): one entry, the shortest witness, paths over every state.
+    fn merge(&self, found: Vec<Found>, parent: &Parents) -> Vec<Change> {
+        type Key = (ChangeKind, String, Option<String>, String, String);
+        let mut order: Vec<Key> = Vec::new();
+        type Units = FxHashSet<(StateId, Option<String>)>;
+        let mut merged: FxHashMap<Key, (Change, Units, Units)> = FxHashMap::default();
+        for f in found {
+            let key = (
+                f.kind,
+                f.node.clone(),
+                f.answer.clone(),
+                f.old.clone(),
+                f.new.clone(),
+            );
+            let entry = merged.entry(key.clone()).or_insert_with(|| {
+                order.push(key);
+                let witness = self.witness(f.pair, f.via.as_ref(), parent);
+                (
+                    Change {
+                        kind: f.kind,
+                        node: f.node,
+                        answer: f.answer,
+                        old: f.old,
+                        new: f.new,
+                        witness,
+                        old_paths: Count::ZERO,
+                        new_paths: Count::ZERO,
+                    },
+                    FxHashSet::default(),
+                    FxHashSet::default(),
+                )
+            });
+            // Paths through distinct states of one node (or distinct answers
+            // from them) never overlap.
+            if entry.1.insert(f.old_unit) {
+                entry.0.old_paths = entry.0.old_paths.plus(f.old_count);
+            }
+            if entry.2.insert(f.new_unit) {
+                entry.0.new_paths = entry.0.new_paths.plus(f.new_count);
+            }
+        }
+        let mut out: Vec<Change> = order
+            .into_iter()
+            .filter_map(|k| merged.remove(&k).map(|(c, _, _)| c))
+            .collect();
+        out.sort_by(|a, b| {
+            (
+                a.node.as_str(),
+                a.kind,
+                a.answer.as_deref(),
+                a.witness.len(),
+            )
+                .cmp(&(
+                    b.node.as_str(),
+                    b.kind,
+                    b.answer.as_deref(),
+                    b.witness.len(),
+                ))
+        });
+        out
+    }
+
+    /// The shortest answers to a pair (and the answer taken from it).
+    fn witness(&self, pair: (StateId, StateId), via: Option<&Answer>, parent: &Parents) -> String {
+        let mut answers = Vec::new();
+        if let Some(a) = via {
+            answers.push((self.old.space.state(pair.0).node, a.clone()));
+        }
+        let mut at = pair;
+        while let Some(Some((prev, answer))) = parent.get(&at) {
+            answers.push((self.old.space.state(prev.0).node, answer.clone()));
+            at = *prev;
+        }
+        answers.reverse();
+        key_of(self.old.model, answers.iter().map(|(n, a)| (*n, a)))
+    }
+}
+
+/// The lines that differ between two lists, as `-`/`+` text: what only the
+/// old list has, and what only the new one has.
+fn line_changes(old: &[String], new: &[String]) -> (String, String) {
+    let only = |a: &[String], b: &[String]| {
+        a.iter()
+            .filter(|l| !b.contains(l))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    (only(old, new), only(new, old))
 }

@@ -35,6 +35,10 @@ pub struct Liveness {
     counts: Vec<Vec<NodeId>>,
     /// Per node: is it on a cycle of nodes that wait for a person?
     cyclic: Vec<bool>,
+    /// Per node, parallel to `vars`: the bits of each live variable that
+    /// can matter (for a set only ever tested member by member, the members
+    /// still tested later; all bits otherwise).
+    masks: Vec<Vec<u64>>,
 }
 
 impl Liveness {
@@ -58,15 +62,21 @@ impl Liveness {
             }
         }
         let var_count = model.vars.len();
-        let vars = live
-            .iter()
-            .map(|bits| {
-                (0..var_count)
-                    .filter(|&i| has(bits, i))
-                    .map(|i| VarId(to_u32(i)))
-                    .collect()
-            })
-            .collect();
+        let mut vars = Vec::with_capacity(live.len());
+        let mut masks = Vec::with_capacity(live.len());
+        for bits in &live {
+            let mut node_vars = Vec::new();
+            let mut node_masks = Vec::new();
+            for i in 0..var_count {
+                let mask = slots.live_mask(bits, i);
+                if mask != 0 {
+                    node_vars.push(VarId(to_u32(i)));
+                    node_masks.push(mask);
+                }
+            }
+            vars.push(node_vars);
+            masks.push(node_masks);
+        }
         let visited = live
             .iter()
             .map(|bits| {
@@ -74,7 +84,7 @@ impl Liveness {
                     .visited_nodes
                     .iter()
                     .enumerate()
-                    .filter(|(k, _)| has(bits, var_count + k))
+                    .filter(|(k, _)| has(bits, slots.visited_base + k))
                     .map(|(_, &n)| n)
                     .collect()
             })
@@ -84,6 +94,25 @@ impl Liveness {
             visited,
             counts,
             cyclic,
+            masks,
+        }
+    }
+
+    /// The part of the `i`th live variable's value at `node` that can
+    /// matter: for a set only ever tested member by member, the members
+    /// still tested from there on; the whole value otherwise.
+    #[must_use]
+    pub fn project(
+        &self,
+        node: NodeId,
+        i: usize,
+        value: &crate::model::Value,
+    ) -> crate::model::Value {
+        match value {
+            crate::model::Value::Set(bits) => {
+                crate::model::Value::Set(bits & self.masks[node.index()][i])
+            }
+            other => other.clone(),
         }
     }
 
@@ -120,7 +149,7 @@ fn has(bits: &[u64], i: usize) -> bool {
     bits[i / 64] & (1 << (i % 64)) != 0
 }
 
-fn set(bits: &mut [u64], i: usize) {
+fn set_bit(bits: &mut [u64], i: usize) {
     bits[i / 64] |= 1 << (i % 64);
 }
 
@@ -136,10 +165,15 @@ fn waits(model: &Model, node: NodeId) -> bool {
     )
 }
 
-/// How slots are numbered: variables first, then each node some
-/// `visited(..)` reads.
+/// How slots are numbered: a slot per variable; then, for each set that is
+/// only ever tested member by member (`x in s`), a slot per tested member,
+/// so each member is live only while some later test reads it; then a slot
+/// per node that some `visited(..)` reads.
 struct Slots {
-    vars: usize,
+    /// Per variable: the first slot of its tested members, and their mask,
+    /// for sets read member by member only.
+    members: Vec<Option<(usize, u64)>>,
+    visited_base: usize,
     visited_nodes: Vec<NodeId>,
     /// Per node: its `visited` slot, if any expression reads it.
     visited_slot: Vec<Option<usize>>,
@@ -156,17 +190,50 @@ impl Slots {
             .filter(|(_, r)| **r)
             .map(|(i, _)| NodeId(to_u32(i)))
             .collect();
-        let vars = model.vars.len();
+        let mut next = model.vars.len();
+        let members = set_masks(model)
+            .into_iter()
+            .map(|mask| {
+                (mask != u64::MAX).then(|| {
+                    let first = next.div_ceil(64) * 64;
+                    next = first + 64;
+                    (first, mask)
+                })
+            })
+            .collect();
+        let visited_base = next;
         let mut visited_slot = vec![None; model.nodes.len()];
         for (k, n) in visited_nodes.iter().enumerate() {
-            visited_slot[n.index()] = Some(vars + k);
+            visited_slot[n.index()] = Some(visited_base + k);
         }
-        let words = (vars + visited_nodes.len()).div_ceil(64).max(1);
+        let words = (visited_base + visited_nodes.len()).div_ceil(64).max(1);
         Slots {
-            vars,
+            members,
+            visited_base,
             visited_nodes,
             visited_slot,
             words,
+        }
+    }
+
+    /// The bits of variable `var` live in `bits`: all of them when its slot
+    /// is live, the live members for a set read member by member, or none.
+    fn live_mask(&self, bits: &Bits, var: usize) -> u64 {
+        if has(bits, var) {
+            return u64::MAX;
+        }
+        match self.members[var] {
+            // A member slot word is whole: members start at a multiple of 64.
+            Some((first, mask)) => bits[first / 64] & mask,
+            None => 0,
+        }
+    }
+
+    /// Mark variable `var` as not live: it is given a new value whole.
+    fn kill(&self, bits: &mut Bits, var: usize) {
+        clear(bits, var);
+        if let Some((first, _)) = self.members[var] {
+            bits[first / 64] = 0;
         }
     }
 
@@ -237,12 +304,12 @@ impl Slots {
                     }
                 }
                 let mut after = live[next.index()].clone();
-                clear(&mut after, var.index());
+                self.kill(&mut after, var.index());
                 union(&mut out, &after);
             }
             NodeKind::Input { var, next, .. } => {
                 let mut after = live[next.index()].clone();
-                clear(&mut after, var.index());
+                self.kill(&mut after, var.index());
                 union(&mut out, &after);
             }
             NodeKind::Branch { arms, otherwise } => {
@@ -284,12 +351,21 @@ impl Slots {
     /// Live slots before `effects`, given those after them.
     fn through(&self, effects: &[Effect], mut live: Bits) -> Bits {
         for effect in effects.iter().rev() {
-            // `add`/`remove` read and write the same set: live before
-            // exactly when live after.
-            if let Effect::Set(var, expr) = effect {
-                if has(&live, var.index()) {
-                    clear(&mut live, var.index());
-                    self.reads(expr, &mut live);
+            match effect {
+                Effect::Set(var, expr) => {
+                    if self.live_mask(&live, var.index()) != 0 {
+                        self.kill(&mut live, var.index());
+                        self.reads(expr, &mut live);
+                    }
+                }
+                // `add`/`remove` decide one member and keep the others: for
+                // a set read member by member, that member is dead before;
+                // for any other set, the set is live before exactly when
+                // live after.
+                Effect::Add(var, member) | Effect::Remove(var, member) => {
+                    if let Some((first, _)) = self.members[var.index()] {
+                        clear(&mut live, first + *member as usize);
+                    }
                 }
             }
         }
@@ -299,7 +375,7 @@ impl Slots {
     fn text_reads(&self, text: &Text, out: &mut Bits) {
         for part in &text.parts {
             if let TextPart::Var(v) = part {
-                set(out, v.index());
+                set_bit(out, v.index());
             }
         }
     }
@@ -307,23 +383,178 @@ impl Slots {
     /// Every slot an expression reads.
     fn reads(&self, expr: &Expr, out: &mut Bits) {
         match &expr.kind {
-            ExprKind::Var(v) => set(out, v.index()),
+            ExprKind::Var(v) => set_bit(out, v.index()),
             ExprKind::Visited(n) => {
                 if let Some(slot) = self.visited_slot[n.index()] {
-                    set(out, slot);
+                    set_bit(out, slot);
                 }
             }
             ExprKind::Interpolate(text) => self.text_reads(text, out),
             ExprKind::Hook { args, .. } => args.iter().for_each(|a| self.reads(a, out)),
             ExprKind::Count(e) | ExprKind::Not(e) | ExprKind::Neg(e) => self.reads(e, out),
-            ExprKind::In { set, .. } => self.reads(set, out),
+            ExprKind::In { member, set, .. } => match (&set.kind, self.member_slot(set)) {
+                (ExprKind::Var(_), Some(first)) => set_bit(out, first + *member as usize),
+                _ => self.reads(set, out),
+            },
             ExprKind::Binary(_, l, r) => {
                 self.reads(l, out);
                 self.reads(r, out);
             }
             ExprKind::Lit(_) | ExprKind::Outcome => {}
         }
-        debug_assert!(self.vars <= self.words * 64);
+    }
+
+    /// The first member slot of a set variable read member by member.
+    fn member_slot(&self, expr: &Expr) -> Option<usize> {
+        match &expr.kind {
+            ExprKind::Var(v) => self.members[v.index()].map(|(first, _)| first),
+            _ => None,
+        }
+    }
+}
+
+/// What one node reads when a run passes it: its conditions, the texts it
+/// shows and its effects (not what comes after it). Each variable comes with
+/// the bits that matter: the members tested, for a set tested member by
+/// member; all bits otherwise.
+#[must_use]
+pub fn node_reads(model: &Model, node: NodeId) -> std::collections::BTreeMap<VarId, u64> {
+    let node = model.node(node);
+    let mut out = std::collections::BTreeMap::new();
+    let text = |t: &Text, out: &mut std::collections::BTreeMap<VarId, u64>| {
+        for part in &t.parts {
+            if let TextPart::Var(v) = part {
+                out.insert(*v, u64::MAX);
+            }
+        }
+    };
+    for t in node.text.iter().chain(&node.help) {
+        text(t, &mut out);
+    }
+    let mut exprs: Vec<&Expr> = Vec::new();
+    fn effects<'a>(effects: &'a [Effect], exprs: &mut Vec<&'a Expr>) {
+        for e in effects {
+            if let Effect::Set(_, expr) = e {
+                exprs.push(expr);
+            }
+        }
+    }
+    match &node.kind {
+        NodeKind::Question { options } => {
+            for o in options {
+                text(&o.label, &mut out);
+                exprs.extend(&o.cond);
+                effects(&o.effects, &mut exprs);
+            }
+        }
+        NodeKind::Checklist { items, .. } => {
+            for i in items {
+                text(&i.label, &mut out);
+                exprs.extend(&i.cond);
+            }
+        }
+        NodeKind::Branch { arms, .. } => exprs.extend(arms.iter().map(|a| &a.cond)),
+        NodeKind::Score { effects: e, .. } => effects(e, &mut exprs),
+        NodeKind::Info {
+            effects: e, advice, ..
+        } => {
+            for a in advice {
+                text(a, &mut out);
+            }
+            effects(e, &mut exprs);
+        }
+        NodeKind::Outcome { title, advice, .. } => {
+            for t in std::iter::once(title).chain(advice) {
+                text(t, &mut out);
+            }
+        }
+        NodeKind::Input { .. } => {}
+    }
+    for e in exprs {
+        expr_reads(e, &mut out);
+    }
+    out
+}
+
+fn expr_reads(expr: &Expr, out: &mut std::collections::BTreeMap<VarId, u64>) {
+    match &expr.kind {
+        ExprKind::Var(v) => {
+            out.insert(*v, u64::MAX);
+        }
+        ExprKind::In { member, set, .. } => match &set.kind {
+            ExprKind::Var(v) => *out.entry(*v).or_insert(0) |= 1 << member,
+            _ => expr_reads(set, out),
+        },
+        ExprKind::Interpolate(text) => {
+            for part in &text.parts {
+                if let TextPart::Var(v) = part {
+                    out.insert(*v, u64::MAX);
+                }
+            }
+        }
+        ExprKind::Hook { args, .. } => args.iter().for_each(|a| expr_reads(a, out)),
+        ExprKind::Count(e) | ExprKind::Not(e) | ExprKind::Neg(e) => expr_reads(e, out),
+        ExprKind::Binary(_, l, r) => {
+            expr_reads(l, out);
+            expr_reads(r, out);
+        }
+        ExprKind::Lit(_) | ExprKind::Visited(_) | ExprKind::Outcome => {}
+    }
+}
+
+/// Per variable: the members of a set that are ever read, when it is only
+/// read member by member; all bits for every other variable.
+fn set_masks(model: &Model) -> Vec<u64> {
+    let mut masks = vec![0u64; model.vars.len()];
+    let mut whole = vec![false; model.vars.len()];
+    for node in &model.nodes {
+        let texts = node.text.iter().chain(&node.help);
+        let extra: Vec<&Text> = match &node.kind {
+            NodeKind::Question { options } => options.iter().map(|o| &o.label).collect(),
+            NodeKind::Checklist { items, .. } => items.iter().map(|i| &i.label).collect(),
+            NodeKind::Info { advice, .. } => advice.iter().collect(),
+            NodeKind::Outcome { title, advice, .. } => {
+                std::iter::once(title).chain(advice).collect()
+            }
+            _ => Vec::new(),
+        };
+        for text in texts.chain(extra) {
+            for part in &text.parts {
+                if let TextPart::Var(v) = part {
+                    whole[v.index()] = true;
+                }
+            }
+        }
+    }
+    for_each_expr(model, &mut |e| member_reads(e, &mut masks, &mut whole));
+    masks
+        .into_iter()
+        .zip(whole)
+        .map(|(m, w)| if w { u64::MAX } else { m })
+        .collect()
+}
+
+fn member_reads(expr: &Expr, masks: &mut [u64], whole: &mut [bool]) {
+    match &expr.kind {
+        ExprKind::In { member, set, .. } => match &set.kind {
+            ExprKind::Var(v) => masks[v.index()] |= 1 << member,
+            _ => member_reads(set, masks, whole),
+        },
+        ExprKind::Var(v) => whole[v.index()] = true,
+        ExprKind::Interpolate(text) => {
+            for part in &text.parts {
+                if let TextPart::Var(v) = part {
+                    whole[v.index()] = true;
+                }
+            }
+        }
+        ExprKind::Hook { args, .. } => args.iter().for_each(|a| member_reads(a, masks, whole)),
+        ExprKind::Count(e) | ExprKind::Not(e) | ExprKind::Neg(e) => member_reads(e, masks, whole),
+        ExprKind::Binary(_, l, r) => {
+            member_reads(l, masks, whole);
+            member_reads(r, masks, whole);
+        }
+        ExprKind::Lit(_) | ExprKind::Visited(_) | ExprKind::Outcome => {}
     }
 }
 

@@ -32,8 +32,14 @@ use std::sync::{Arc, Mutex};
 pub const DEFAULT_MAX_STATES: usize = 2_000_000;
 
 /// An exact number of paths, or "more than `u128` can hold".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Count(Option<u128>);
+
+impl Default for Count {
+    fn default() -> Self {
+        Count::ZERO
+    }
+}
 
 impl Count {
     pub const ZERO: Count = Count(Some(0));
@@ -261,6 +267,12 @@ impl Space {
         self.samples.is_empty()
     }
 
+    /// What is live at each node of the tree explored.
+    #[must_use]
+    pub fn live(&self) -> &Liveness {
+        &self.live
+    }
+
     /// The visit limit the space was explored with.
     #[must_use]
     pub fn max_visits(&self) -> u32 {
@@ -308,6 +320,17 @@ impl Space {
             }
         }
         out
+    }
+
+    /// A session waiting in a state, with the live values of its key (the
+    /// rest at their defaults: nothing from there on reads them). `model`
+    /// must be the tree this space was explored from.
+    ///
+    /// # Errors
+    /// When entering the state's node fails (it never does for a state the
+    /// explorer reached).
+    pub fn session<'m>(&self, model: &'m Model, id: StateId) -> Result<Session<'m>, AnswerError> {
+        rebuild(model, &self.live, self.state(id))
     }
 
     /// The answers on the shortest way to a state, oldest first, each with
@@ -438,6 +461,28 @@ impl Space {
         self.to = to;
         self.from = from;
     }
+}
+
+/// Rebuild a session waiting in a state: live values from the key, the rest
+/// at their defaults (nothing from there on reads them).
+fn rebuild<'m>(
+    model: &'m Model,
+    live: &Liveness,
+    state: &State,
+) -> Result<Session<'m>, AnswerError> {
+    let mut vars = model.defaults();
+    let mut values = state.key.iter();
+    for (&v, value) in live.vars(state.node).iter().zip(&mut values) {
+        vars[v.index()] = value.clone();
+    }
+    let entered: Vec<NodeId> = live
+        .visited(state.node)
+        .iter()
+        .zip(&mut values)
+        .filter(|(_, v)| v.as_bool())
+        .map(|(n, _)| *n)
+        .collect();
+    Session::at_state(model, state.node, vars, entered)
 }
 
 fn to_id(i: usize) -> StateId {
@@ -607,7 +652,12 @@ impl<'m> Builder<'m> {
         let mut key = Vec::with_capacity(
             live.vars(node).len() + live.visited(node).len() + live.counts(node).len(),
         );
-        key.extend(live.vars(node).iter().map(|v| session.var(*v).clone()));
+        key.extend(
+            live.vars(node)
+                .iter()
+                .enumerate()
+                .map(|(i, v)| live.project(node, i, session.var(*v))),
+        );
         key.extend(
             live.visited(node)
                 .iter()
@@ -686,25 +736,8 @@ impl<'m> Builder<'m> {
         Ok(id)
     }
 
-    /// Rebuild a session waiting in a state: live values from the key, the
-    /// rest at their defaults (nothing downstream reads them).
     fn session(&self, id: StateId) -> Result<Session<'m>, AnswerError> {
-        let state = &self.states[id as usize];
-        let model = self.model;
-        let mut vars = model.defaults();
-        let mut values = state.key.iter();
-        for (&v, value) in self.live.vars(state.node).iter().zip(&mut values) {
-            vars[v.index()] = value.clone();
-        }
-        let entered: Vec<NodeId> = self
-            .live
-            .visited(state.node)
-            .iter()
-            .zip(&mut values)
-            .filter(|(_, v)| v.as_bool())
-            .map(|(n, _)| *n)
-            .collect();
-        Session::at_state(model, state.node, vars, entered)
+        rebuild(self.model, &self.live, &self.states[id as usize])
     }
 
     /// Try every answer at a state.
