@@ -163,8 +163,10 @@ fn announce(site: &Site, bound: SocketAddr) -> std::io::Result<()> {
 
 /// The exit URL must be an absolute http(s) URL with no quotes or spaces.
 fn check_exit_url(url: &str) -> anyhow::Result<()> {
-    let ok = (url.starts_with("https://") || url.starts_with("http://"))
-        && url.len() > "https://".len()
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    let ok = rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/'))
         && !url.chars().any(|c| {
             c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>' || c == '\''
         });
@@ -182,11 +184,13 @@ mod tests {
     fn exit_urls_must_be_absolute_web_addresses() {
         assert!(check_exit_url("https://example.org/").is_ok());
         assert!(check_exit_url(DEFAULT_EXIT_URL).is_ok());
+        assert!(check_exit_url("http://a").is_ok());
         for bad in [
             "",
             "example.org",
             "javascript:alert(1)",
             "https://",
+            "http:///x",
             "https://a b",
             "https://x\"y",
         ] {

@@ -133,7 +133,7 @@ pub fn step_page(
                     @if matches!(step.kind, StepKind::Blocked { .. }) { "Try again" } @else { "Continue" }
                 }
             }
-            (commands(first, true))
+            (commands(first))
         }
         @if first {
             (resume_form(tree, None))
@@ -233,15 +233,13 @@ fn hidden_answers(session: &Session<'_>) -> Markup {
 
 /// Back, why, start again and save, as buttons of the step's form. The
 /// default button (Continue) comes first in the form, so Enter answers.
-fn commands(first: bool, why: bool) -> Markup {
+fn commands(first: bool) -> Markup {
     html! {
         div class="commands" role="group" aria-label="Other things you can do" {
             @if !first {
                 button name="do" value=(Action::Back.word()) { "Back" }
             }
-            @if why {
-                button name="do" value=(Action::Why.word()) { "Why am I seeing this?" }
-            }
+            button name="do" value=(Action::Why.word()) { "Why am I seeing this?" }
             @if !first {
                 button name="do" value=(Action::Restart.word()) { "Start again" }
             }
@@ -508,7 +506,7 @@ pub fn resume_error_page(
             div class="actions" {
                 button class="primary" name="do" value=(Action::Next.word()) { "Continue" }
             }
-            (commands(true, true))
+            (commands(true))
         }
         (resume_form(tree, Some(message)))
     };
