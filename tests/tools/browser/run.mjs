@@ -238,6 +238,8 @@ await check('every tree works with JavaScript disabled', async () => {
     await page.goto(`${plan.base}/t/${tree.id}`);
     for (const { node, answer } of path) {
       assert(await step(page) === node, `${tree.id}: expected ${node}`);
+      // autofocus moves focus to the heading without any script.
+      assert(await focusedIsHeading(page), `${tree.id}: focus is not on the heading of ${node} without JavaScript`);
       await answerStep(page, answer, false);
     }
     assert(await outcome(page), `${tree.id}: an outcome without JavaScript`);
