@@ -156,11 +156,7 @@ pub fn to_answer(model: &Model, node: NodeId, value: &AnswerValue) -> Result<Ans
         NodeKind::Checklist { items, .. } => {
             let words: Vec<&str> = match value {
                 AnswerValue::Items(list) => list.iter().map(String::as_str).collect(),
-                AnswerValue::Text(t) => t
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|w| !w.is_empty())
-                    .collect(),
+                AnswerValue::Text(t) => set_words(t),
                 AnswerValue::Number(_) => {
                     return Err(Misfit::WrongShape {
                         expected: "a list of item ids",
@@ -566,12 +562,27 @@ fn parse_value(model: &Model, ty: Type, text: &str) -> Result<Value, String> {
         Type::Enum(d) => member(d, text).map(|m| Value::Enum(Some(m))),
         Type::Set(d) => {
             let mut bits = 0u64;
-            for word in text.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+            for word in set_words(text) {
                 bits |= 1 << member(d, word)?;
             }
             Ok(Value::Set(bits))
         }
     }
+}
+
+/// The members of a set written as text: `a, b`, or the set literal `{a, b}`
+/// (`{}` and the empty text are the empty set).
+fn set_words(text: &str) -> Vec<&str> {
+    let text = text.trim();
+    let inner = text
+        .strip_prefix('{')
+        .and_then(|t| t.strip_suffix('}'))
+        .unwrap_or(text);
+    inner
+        .split(',')
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 #[cfg(test)]
@@ -611,6 +622,11 @@ mod tests {
             to_answer(&m, enjoys, &text("music, people")),
             Ok(Answer::Check(0b110))
         );
+        assert_eq!(
+            to_answer(&m, enjoys, &text("{music, people}")),
+            Ok(Answer::Check(0b110))
+        );
+        assert_eq!(to_answer(&m, enjoys, &text("{}")), Ok(Answer::Check(0)));
     }
 
     #[test]
@@ -707,6 +723,11 @@ mod tests {
             parse_set(&m, "mood", "low").unwrap().1,
             Value::Enum(Some(2))
         );
+        assert_eq!(
+            parse_set(&m, "likes", "music,people").unwrap().1,
+            parse_set(&m, "likes", "{music, people}").unwrap().1
+        );
+        assert_eq!(parse_set(&m, "likes", "{}").unwrap().1, Value::Set(0));
         assert_eq!(
             parse_set(&m, "likes", "music,people").unwrap().1,
             Value::Set(0b110)

@@ -154,6 +154,10 @@ pub struct VarDecl {
     pub ty: Spanned<TypeExpr>,
     /// The starting value, when given.
     pub default: Option<Expr>,
+    /// Declared with `param`: an including tree may bind it, and the tree
+    /// itself only reads it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub param: bool,
     /// The whole declaration.
     pub span: Span,
 }
@@ -180,8 +184,20 @@ pub struct Include {
     pub path: Str,
     /// The name after `as`.
     pub namespace: Ident,
+    /// `(param = value, ...)` after the namespace, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<Binding>,
     /// The whole include.
     pub span: Span,
+}
+
+/// `param = value` in an include's parameter list.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Binding {
+    /// The included tree's parameter.
+    pub param: Ident,
+    /// A variable of the including tree, or a constant.
+    pub value: Expr,
 }
 
 /// `assert always(expr) "message"` and friends.
@@ -435,6 +451,8 @@ pub enum ExprKind {
     Name(Ident),
     /// `visited(node)`
     Visited(Ident),
+    /// `{a, b}`: a set of members (its type comes from the context).
+    SetLit(Vec<Ident>),
     /// `hook name(args)`
     Hook {
         /// The script function.
@@ -475,6 +493,10 @@ impl fmt::Debug for ExprKind {
             ExprKind::Bool(b) => write!(f, "{b}"),
             ExprKind::Name(id) => f.write_str(&id.name),
             ExprKind::Visited(id) => write!(f, "(visited {})", id.name),
+            ExprKind::SetLit(members) => {
+                let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+                write!(f, "{{{}}}", names.join(", "))
+            }
             ExprKind::Hook { name, args } => call(f, &format!("hook {}", name.name), args),
             ExprKind::Call { name, args } => call(f, &name.name, args),
             ExprKind::Unary { op, expr } => {

@@ -133,6 +133,8 @@ struct Unit {
     ast: Rc<ast::File>,
     /// This file's outcome kinds, in declaration order.
     kinds: Vec<String>,
+    /// For an included file: the including unit and the `include` line.
+    included: Option<(usize, ast::Include)>,
 }
 
 #[derive(Default)]
@@ -147,6 +149,9 @@ struct Checker {
     kind_index: HashMap<String, u32>,
     kind_spans: Vec<Span>,
     kind_used: Vec<bool>,
+    /// Parameters by qualified name, with their declarations: a tree
+    /// only reads its parameters.
+    params: HashMap<String, Span>,
     citations: Vec<(String, String)>,
     /// Source tags: where each was first declared, and its index in
     /// `citations`.
@@ -356,6 +361,7 @@ impl Checker {
             prefix: Rc::from(prefix.as_str()),
             ast: Rc::new(ast),
             kinds: Vec::new(),
+            included: None,
         });
         chain.push(path.to_path_buf());
         for inc in includes {
@@ -441,12 +447,12 @@ impl Checker {
             self.load_unit(fs, &target, format!("{ns}."), Some(inc.path.span), chain);
             // A file that loads is pushed first, before its own includes.
             if self.units.len() > loaded {
+                self.units[loaded].included = Some((unit, inc.clone()));
                 namespace.unit = Some(loaded);
                 self.namespaces.insert(ns, namespace);
             }
         }
         chain.pop();
-        let _ = unit;
     }
 
     /// A diagnostic about an included file also points at the include line.
@@ -497,10 +503,49 @@ impl Checker {
             self.declare_header(u);
         }
         for u in 0..self.units.len() {
+            self.shared_kinds(u);
             self.declare_vars(u);
+            self.unknown_bindings(u);
             self.declare_nodes(u);
         }
         self.declare_defaults();
+    }
+
+    /// Outcome kinds are shared by name, so an included tree's kinds must
+    /// be declared by the including tree too (each file also checks alone).
+    fn shared_kinds(&mut self, u: usize) {
+        let Some((parent, inc)) = self.units[u].included.clone() else {
+            return;
+        };
+        let ast = Rc::clone(&self.units[u].ast);
+        let Some(kinds) = &ast.header.outcomes else {
+            return;
+        };
+        let parent_kinds = self.units[parent].kinds.clone();
+        let parent_header = Rc::clone(&self.units[parent].ast);
+        for k in kinds {
+            if parent_kinds.contains(&k.name) {
+                continue;
+            }
+            let mut list = parent_kinds.clone();
+            list.push(k.name.clone());
+            let d = Diagnostic::error(
+                "E011",
+                format!(
+                    "the included tree's outcome kind `{}` is not declared by the including tree",
+                    k.name
+                ),
+                inc.namespace.span,
+            )
+            .label(format!("`{}` can end in `{}`", inc.namespace.name, k.name))
+            .with_secondary(k.span, "declared by the included tree here")
+            .help(format!(
+                "outcome kinds are shared by name: add it to the header of `{}`: outcomes {}",
+                parent_header.header.id.name,
+                list.join(", ")
+            ));
+            self.push(d);
+        }
     }
 
     fn declare_header(&mut self, u: usize) {
@@ -647,6 +692,12 @@ impl Checker {
                 );
                 continue;
             }
+            if decl.param {
+                self.params.insert(name.clone(), decl.name.span);
+                if self.bind_param(u, decl, &name) {
+                    continue;
+                }
+            }
             let ty = match &decl.ty.node {
                 TypeExpr::Bool => Type::Bool,
                 TypeExpr::Int => Type::Int,
@@ -663,6 +714,143 @@ impl Checker {
                 span: decl.name.span,
             });
             self.var_read.push(false);
+        }
+    }
+
+    /// A parameter of an included tree: bound to a variable of the
+    /// including tree, it becomes another name for that variable (returns
+    /// true); bound to a constant, or left to its default, it is an
+    /// ordinary variable of the included tree (returns false).
+    fn bind_param(&mut self, u: usize, decl: &ast::VarDecl, name: &str) -> bool {
+        let Some((parent, inc)) = self.units[u].included.clone() else {
+            return false;
+        };
+        let Some(binding) = inc.args.iter().find(|b| b.param.name == decl.name.name) else {
+            if decl.default.is_none() {
+                self.push(
+                    Diagnostic::error(
+                        "E014",
+                        format!(
+                            "the include `{}` does not give the parameter `{}`",
+                            inc.namespace.name, decl.name.name
+                        ),
+                        inc.namespace.span,
+                    )
+                    .label(format!("`{}` is not bound", decl.name.name))
+                    .with_secondary(decl.name.span, "the parameter, without a default")
+                    .help(format!(
+                        "bind it: include {:?} as {} ({} = ...), or give it a default",
+                        inc.path.to_template(),
+                        inc.namespace.name,
+                        decl.name.name
+                    )),
+                );
+            }
+            return false;
+        };
+        let AstExpr::Name(source) = &binding.value.node else {
+            return false;
+        };
+        let parent_prefix = Rc::clone(&self.units[parent].prefix);
+        let Some(&id) = self
+            .var_index
+            .get(qualify(&parent_prefix, &source.name).as_ref())
+        else {
+            return false;
+        };
+        let have = self.vars[id.index()].ty;
+        if !self.same_type(&decl.ty.node, have) {
+            let want = type_expr_name(&decl.ty.node);
+            let have = self.type_name(have);
+            self.push(
+                Diagnostic::error(
+                    "E005",
+                    format!(
+                        "the parameter `{}` is {want}, but `{}` is {have}",
+                        decl.name.name, source.name
+                    ),
+                    source.span,
+                )
+                .label(format!("this is {have}"))
+                .with_secondary(decl.ty.span, "the parameter's type")
+                .help("bind a variable of the same type (a one_of or set needs the same members)"),
+            );
+            // Left an ordinary variable, so its uses are not reported too.
+            return false;
+        }
+        self.var_read[id.index()] = true;
+        self.var_index.insert(name.to_string(), id);
+        true
+    }
+
+    /// Whether a declared type and a variable's type hold the same values.
+    fn same_type(&self, decl: &TypeExpr, have: Type) -> bool {
+        let same_members = |members: &[Ident], d: DomainId| {
+            let domain = &self.domains[d.0 as usize];
+            members.len() == domain.len() && members.iter().all(|m| domain.contains(&m.name))
+        };
+        match (decl, have) {
+            (TypeExpr::Bool, Type::Bool)
+            | (TypeExpr::Int, Type::Int)
+            | (TypeExpr::Text, Type::Text) => true,
+            (TypeExpr::OneOf(m), Type::Enum(d)) | (TypeExpr::Set(m), Type::Set(d)) => {
+                same_members(m, d)
+            }
+            _ => false,
+        }
+    }
+
+    /// Bindings that name no parameter of the included tree, or one twice.
+    fn unknown_bindings(&mut self, u: usize) {
+        let Some((_, inc)) = self.units[u].included.clone() else {
+            return;
+        };
+        let ast = Rc::clone(&self.units[u].ast);
+        let params: Vec<&str> = ast
+            .vars
+            .iter()
+            .filter(|v| v.param)
+            .map(|v| v.name.name.as_str())
+            .collect();
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for b in &inc.args {
+            if let Some(first) = seen.insert(&b.param.name, b.param.span) {
+                self.push(
+                    Diagnostic::error(
+                        "E002",
+                        format!("the parameter `{}` is bound twice", b.param.name),
+                        b.param.span,
+                    )
+                    .label("second binding")
+                    .with_secondary(first, "first bound here")
+                    .help("keep one of them"),
+                );
+                continue;
+            }
+            if params.contains(&b.param.name.as_str()) {
+                continue;
+            }
+            let tree = inc.path.to_template();
+            let help = if let Some(var) = ast.vars.iter().find(|v| v.name.name == b.param.name) {
+                format!(
+                    "`{}` is a variable of {tree:?}; to let including trees set it, declare it there with `param` instead of `var`",
+                    var.name.name
+                )
+            } else if params.is_empty() {
+                format!("{tree:?} declares no parameters (`param name: type`)")
+            } else {
+                did_you_mean(&b.param.name, params.iter().copied())
+                    .unwrap_or_else(|| format!("its parameters are: {}", params.join(", ")))
+            };
+            self.push(
+                Diagnostic::error(
+                    "E004",
+                    format!("{tree:?} has no parameter `{}`", b.param.name),
+                    b.param.span,
+                )
+                .label("unknown parameter")
+                .help(help),
+            );
         }
     }
 
@@ -750,13 +938,36 @@ impl Checker {
         let mut typed = Vec::new();
         for u in 0..self.units.len() {
             let (ast, prefix) = self.unit_parts(u);
-            let scope = Scope {
-                prefix: &prefix,
-                in_assert: false,
-                constant: true,
-            };
+            let included = self.units[u].included.clone();
+            let parent_prefix = included
+                .as_ref()
+                .map(|(p, _)| Rc::clone(&self.units[*p].prefix));
             for decl in &ast.vars {
-                let Some(default) = &decl.default else {
+                // A parameter bound to a constant starts with that value.
+                let binding = included
+                    .as_ref()
+                    .filter(|_| decl.param)
+                    .and_then(|(_, inc)| inc.args.iter().find(|b| b.param.name == decl.name.name));
+                // A binding to a variable is no default (when its type does
+                // not fit, that is reported at the binding).
+                let names_var = binding.is_some_and(|b| match &b.value.node {
+                    AstExpr::Name(n) => parent_prefix
+                        .as_ref()
+                        .is_some_and(|p| self.var_index.contains_key(qualify(p, &n.name).as_ref())),
+                    _ => false,
+                });
+                if names_var {
+                    continue;
+                }
+                let scope = Scope {
+                    prefix: match (&binding, &parent_prefix) {
+                        (Some(_), Some(p)) => p,
+                        _ => &prefix,
+                    },
+                    in_assert: false,
+                    constant: true,
+                };
+                let Some(default) = binding.map(|b| &b.value).or(decl.default.as_ref()) else {
                     continue;
                 };
                 let Some(&id) = self
@@ -1290,7 +1501,10 @@ impl Checker {
                 .cond
                 .as_ref()
                 .and_then(|c| self.expr(c, scope, Some(Type::Bool)));
-            let member = domain.and_then(|d| self.member(d, &it.id));
+            let member = match (domain, var, &f.into) {
+                (Some(d), Some(v), Some(into)) => self.item_member(d, v, into, &it.id),
+                _ => None,
+            };
             items.push(Item {
                 id: it.id.name.clone(),
                 label,
@@ -1352,7 +1566,8 @@ impl Checker {
         for ex in &f.examples {
             match (&input, &ex.node) {
                 (InputKind::Number { min, max }, ast::Literal::Int(n)) => {
-                    if n < min || n > max {
+                    // An empty range is reported once, at the range.
+                    if min <= max && (n < min || n > max) {
                         self.push(
                             Diagnostic::error(
                                 "E015",
@@ -1581,13 +1796,63 @@ impl Checker {
         None
     }
 
+    /// A checklist item's member in the set variable the checklist fills.
+    fn item_member(&mut self, d: DomainId, var: VarId, into: &Ident, item: &Ident) -> Option<u32> {
+        let members = &self.domains[d.0 as usize];
+        if let Some(i) = members.iter().position(|m| *m == item.name) {
+            return u32::try_from(i).ok();
+        }
+        let var_span = self.vars[var.index()].span;
+        let mut list = members.clone();
+        list.push(item.name.clone());
+        let help = match did_you_mean(&item.name, members.iter().map(String::as_str)) {
+            Some(guess) => format!(
+                "{guess}; or add it to the variable: var {}: set({})",
+                into.name,
+                list.join(", ")
+            ),
+            None => format!(
+                "each item must be a member of `{}`: add it there, as in var {}: set({})",
+                into.name,
+                into.name,
+                list.join(", ")
+            ),
+        };
+        let ty = self.type_name(Type::Set(d));
+        self.push(
+            Diagnostic::error(
+                "E006",
+                format!(
+                    "the item `{}` is not a member of `{}`, which is {ty}",
+                    item.name, into.name
+                ),
+                item.span,
+            )
+            .label(format!("not in `{}`", into.name))
+            .with_secondary(var_span, "the set variable is declared here")
+            .help(help),
+        );
+        None
+    }
+
     /// The variable `name`; when there is none, an error whose hint
     /// declares it with the type `declare_as` (such as `int = 0`).
     fn lookup_var(&mut self, name: &Ident, scope: Scope<'_>, declare_as: &str) -> Option<VarId> {
-        if let Some(&id) = self
-            .var_index
-            .get(qualify(scope.prefix, &name.name).as_ref())
-        {
+        let qualified = qualify(scope.prefix, &name.name);
+        if let Some(&decl) = self.params.get(qualified.as_ref()) {
+            self.push(
+                Diagnostic::error(
+                    "E005",
+                    format!("the parameter `{}` cannot be changed", name.name),
+                    name.span,
+                )
+                .label("written here")
+                .with_secondary(decl, "declared with `param`")
+                .help("a tree only reads its parameters; declare a `var` for a value it changes"),
+            );
+            return None;
+        }
+        if let Some(&id) = self.var_index.get(qualified.as_ref()) {
             return Some(id);
         }
         let candidates: Vec<&str> = self
@@ -1730,6 +1995,7 @@ impl Checker {
             AstExpr::Str(s) => self.string_expr(s, scope, span),
             AstExpr::Name(id) => self.name(id, scope, expected),
             AstExpr::Visited(n) => self.visited(n, scope, span),
+            AstExpr::SetLit(members) => self.set_literal(members, expected, span),
             AstExpr::Hook { name, args } => self.hook(name, args, scope, expected, span),
             AstExpr::Call { name, args } => self.call(name, args, scope, span),
             AstExpr::Unary { op, expr } => self.unary(*op, expr, scope, span),
@@ -1750,6 +2016,47 @@ impl Checker {
         }
         let text = self.text(s, scope);
         Self::mk(ExprKind::Interpolate(text), Type::Text, span)
+    }
+
+    /// `{a, b}`: its members are looked up in the set its context expects.
+    fn set_literal(
+        &mut self,
+        members: &[Ident],
+        expected: Option<Type>,
+        span: Span,
+    ) -> Option<Expr> {
+        let Some(Type::Set(d)) = expected else {
+            return self.set_without_context(expected, span);
+        };
+        let mut bits = 0u64;
+        let mut ok = true;
+        for m in members {
+            match self.member(d, m) {
+                Some(i) => bits |= 1 << i,
+                None => ok = false,
+            }
+        }
+        if !ok {
+            return None;
+        }
+        Self::mk(ExprKind::Lit(Value::Set(bits)), Type::Set(d), span)
+    }
+
+    #[inline(never)]
+    fn set_without_context(&mut self, expected: Option<Type>, span: Span) -> Option<Expr> {
+        let d = match expected {
+            Some(want) => {
+                let w = self.type_name(want);
+                Diagnostic::error("E005", format!("expected {w}, found a set"), span)
+                    .label("this is a set of members")
+                    .help("`{a, b}` is a value for a set variable, declared like var ready: set(a, b)")
+            }
+            None => Diagnostic::error("E005", "cannot tell which set this is", span)
+                .label("its type is not known here")
+                .help("compare it with a set variable (`ready == {a, b}`) or give it to one (`set ready = {a, b}`)"),
+        };
+        self.push(d);
+        None
     }
 
     fn visited(&mut self, node: &Ident, scope: Scope<'_>, span: Span) -> Option<Expr> {
@@ -1867,6 +2174,11 @@ impl Checker {
             let m = self.member(d, id)?;
             return Self::mk(ExprKind::Lit(Value::Enum(Some(m))), Type::Enum(d), span);
         }
+        if let Some(Type::Set(d)) = expected {
+            if self.domains[d.0 as usize].contains(&id.name) {
+                return self.member_for_set(id);
+            }
+        }
         if scope.constant
             && self
                 .var_index
@@ -1882,6 +2194,11 @@ impl Checker {
         if scope.in_assert {
             candidates.push("outcome");
         }
+        if expected == Some(Type::Text)
+            && did_you_mean(&id.name, candidates.iter().copied()).is_none()
+        {
+            return self.bare_word_for_text(id);
+        }
         let help = did_you_mean(&id.name, candidates.iter().copied()).unwrap_or_else(|| {
             if scope.in_assert {
                 "declare it with `var`; inside an assert, `outcome` is the final outcome kind"
@@ -1894,6 +2211,36 @@ impl Checker {
             Diagnostic::error("E004", format!("unknown variable `{}`", id.name), span)
                 .label("not declared")
                 .help(help),
+        );
+        None
+    }
+
+    #[inline(never)]
+    fn bare_word_for_text(&mut self, id: &Ident) -> Option<Expr> {
+        self.push(
+            Diagnostic::error("E004", format!("unknown variable `{}`", id.name), id.span)
+                .label("not a variable; a text is expected here")
+                .help(format!(
+                    "to mean the text {0}, put it in double quotes: \"{0}\"",
+                    id.name
+                )),
+        );
+        None
+    }
+
+    #[inline(never)]
+    fn member_for_set(&mut self, id: &Ident) -> Option<Expr> {
+        self.push(
+            Diagnostic::error(
+                "E005",
+                format!("expected a set, found the member `{}`", id.name),
+                id.span,
+            )
+            .label("one member, not a set")
+            .help(format!(
+                "write a set in braces: `{{{}}}` (and `{{}}` for the empty set)",
+                id.name
+            )),
         );
         None
     }
@@ -2064,29 +2411,13 @@ impl Checker {
             let r = self.expr(rhs, scope, Some(l.ty))?;
             (l, r)
         };
-        if matches!(l.ty, Type::Set(_)) {
-            return self.sets_compared(op, span);
-        }
         Self::binary_expr(op, l, r, Type::Bool, span)
     }
 
     /// A bare member name or a hook call: its type comes from the other side.
     fn needs_context(&self, e: &ast::Expr, scope: Scope<'_>) -> bool {
-        matches!(e.node, AstExpr::Hook { .. }) || self.symbol(e, scope).is_some()
-    }
-
-    #[inline(never)]
-    fn sets_compared(&mut self, op: BinOp, span: Span) -> Option<Expr> {
-        self.push(
-            Diagnostic::error(
-                "E005",
-                format!("sets cannot be compared with `{}`", op.symbol()),
-                span,
-            )
-            .label("comparing sets")
-            .help("test members with `in`, or sizes with count(...)"),
-        );
-        None
+        matches!(e.node, AstExpr::Hook { .. } | AstExpr::SetLit(_))
+            || self.symbol(e, scope).is_some()
     }
 
     /// `member in set` and `member not in set`.
@@ -2327,6 +2658,26 @@ fn conversion_help(want: Type, got: Type) -> Option<String> {
         }
         (Type::Bool, Type::Enum(_)) => Some("compare it with a member: `goal == closure`".into()),
         (Type::Int, Type::Set(_)) => Some("count(set) gives the number of members".into()),
+        (Type::Enum(d), _) if d == OUTCOME_KINDS => Some(
+            "`outcome` is the final outcome kind: compare it with a kind from the header, as in `outcome == stop`"
+                .into(),
+        ),
+        (Type::Int, Type::Text) => Some(
+            "a number and a text cannot be compared: write numbers without quotes (`months == 6`) and compare texts with texts (`name == \"Sam\"`)"
+                .into(),
+        ),
+        (Type::Text, Type::Int) => Some(
+            "a text and a number cannot be compared: write texts in double quotes (`name == \"6\"`) and compare numbers with numbers"
+                .into(),
+        ),
+        (Type::Enum(_), Type::Int | Type::Text | Type::Bool) => Some(
+            "a one_of holds one of its members: compare it with a member name, as in `goal == closure`"
+                .into(),
+        ),
+        (Type::Int | Type::Text, Type::Enum(_)) => Some(
+            "a one_of holds a member name, not a number or text: compare it with a member, as in `goal == closure`"
+                .into(),
+        ),
         _ => None,
     }
 }
@@ -2361,7 +2712,7 @@ fn mentioned_names(file: &ast::File) -> Vec<&str> {
                 exprs.push(lhs);
                 exprs.push(rhs);
             }
-            AstExpr::Int(_) | AstExpr::Bool(_) | AstExpr::Visited(_) => {}
+            AstExpr::Int(_) | AstExpr::Bool(_) | AstExpr::Visited(_) | AstExpr::SetLit(_) => {}
         }
     }
     for s in strs {
@@ -2416,6 +2767,23 @@ fn qualify<'a>(prefix: &str, name: &'a str) -> Cow<'a, str> {
     }
 }
 
+/// A declared type as the checker names types: `one_of(a, b)`.
+fn type_expr_name(ty: &TypeExpr) -> String {
+    let list = |m: &[Ident]| {
+        m.iter()
+            .map(|i| i.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match ty {
+        TypeExpr::Bool => "bool".into(),
+        TypeExpr::Int => "int".into(),
+        TypeExpr::Text => "text".into(),
+        TypeExpr::OneOf(m) => format!("one_of({})", list(m)),
+        TypeExpr::Set(m) => format!("set({})", list(m)),
+    }
+}
+
 /// A likely declaration (`int = 0`) for a variable that is given `value`.
 fn declaration_for(value: &ast::Expr) -> &'static str {
     match value_kind(value) {
@@ -2448,7 +2816,7 @@ fn value_kind(value: &ast::Expr) -> Option<Type> {
             BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => Type::Int,
             _ => Type::Bool,
         }),
-        AstExpr::Name(_) | AstExpr::Hook { .. } => None,
+        AstExpr::Name(_) | AstExpr::Hook { .. } | AstExpr::SetLit(_) => None,
     }
 }
 

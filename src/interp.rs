@@ -98,6 +98,22 @@ impl Record {
     pub fn reasons_len(&self) -> usize {
         self.reasons_len
     }
+
+    /// How many hook output lines the session had just before this answer;
+    /// the lines this answer added start at this index of [`Session::log`].
+    #[must_use]
+    pub fn log_len(&self) -> usize {
+        self.log_len
+    }
+}
+
+/// A line a hook printed with `print` or `debug`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LogLine {
+    pub hook: String,
+    /// The node whose evaluation called the hook.
+    pub node: String,
+    pub text: String,
 }
 
 /// A running (or finished) walk through a tree.
@@ -114,7 +130,7 @@ pub struct Session<'m> {
     /// answer saves state without allocating.
     saved: Vec<Value>,
     reasons: Vec<Reason>,
-    log: Vec<String>,
+    log: Vec<LogLine>,
     decisions: Vec<Decision>,
 }
 
@@ -225,7 +241,7 @@ impl<'m> Session<'m> {
 
     /// What hooks printed (never shown unless asked for).
     #[must_use]
-    pub fn log(&self) -> &[String] {
+    pub fn log(&self) -> &[LogLine] {
         &self.log
     }
 
@@ -528,7 +544,11 @@ impl Env for Session<'_> {
                 node: node.clone(),
                 text,
             }));
-        self.log.extend(out.log);
+        self.log.extend(out.log.into_iter().map(|text| LogLine {
+            hook: name.to_string(),
+            node: node.clone(),
+            text,
+        }));
         Ok(out.value)
     }
 }

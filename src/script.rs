@@ -216,6 +216,9 @@ pub struct Function {
     pub at: Option<LineCol>,
     /// How many characters `fn name` (or `private fn name`) takes.
     pub head_len: usize,
+    /// Where the value it returns is most likely written: its one `return`,
+    /// or else the last line of its body that holds more than braces.
+    pub result_at: Option<LineCol>,
 }
 
 /// A script that does not compile.
@@ -302,7 +305,7 @@ impl Script {
         match result {
             Ok(value) => {
                 let value = from_rhai(model, value.flatten(), ret)
-                    .map_err(|kind| fail(kind, function.at))?;
+                    .map_err(|kind| fail(kind, function.result_at.or(function.at)))?;
                 Ok(captured.into_output(value))
             }
             Err(err) => {
@@ -390,6 +393,7 @@ fn functions(ast: &AST, text: &str) -> Vec<Function> {
                 private: f.access == FnAccess::Private,
                 at: found.map(|d| d.at),
                 head_len: found.map_or(1, |d| d.head_len),
+                result_at: found.and_then(|d| d.result_at),
             }
         })
         .collect();
@@ -403,6 +407,7 @@ struct Definition {
     arity: usize,
     at: LineCol,
     head_len: usize,
+    result_at: Option<LineCol>,
 }
 
 /// Find `fn name(a, b)` at the start of lines. Rhai only allows functions at
@@ -410,7 +415,8 @@ struct Definition {
 /// only used to point at definitions, so a miss just drops a label.
 fn definitions(text: &str) -> Vec<Definition> {
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
         let trimmed = line.trim_start();
         let indent = line.chars().count() - trimmed.chars().count();
         let rest = keyword(trimmed, "private").unwrap_or(trimmed);
@@ -436,9 +442,58 @@ fn definitions(text: &str) -> Vec<Definition> {
                 column: indent + 1,
             },
             head_len: head.chars().count(),
+            result_at: result_line(&lines, i),
         });
     }
     out
+}
+
+/// Where the function starting on line `first` (0-based) most likely
+/// writes its result: the line of its only `return`, or else the last line
+/// of its body with more than closing braces (its final expression). The
+/// body ends where the braces opened on and after `first` balance; braces
+/// in strings and comments are rough edges this accepts.
+fn result_line(lines: &[&str], first: usize) -> Option<LineCol> {
+    let mut depth = 0usize;
+    let mut opened = false;
+    let mut last = first;
+    for (i, line) in lines.iter().enumerate().skip(first) {
+        let code = line.split("//").next().unwrap_or("");
+        for c in code.chars() {
+            match c {
+                '{' => {
+                    depth += 1;
+                    opened = true;
+                }
+                '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        last = i;
+        if opened && depth == 0 {
+            break;
+        }
+    }
+    let body = first..=last;
+    let at = |i: usize| {
+        let line = lines[i];
+        LineCol {
+            line: i + 1,
+            column: line.chars().count() - line.trim_start().chars().count() + 1,
+        }
+    };
+    let returns: Vec<usize> = body
+        .clone()
+        .filter(|&i| keyword(lines[i].trim_start(), "return").is_some())
+        .collect();
+    if let [only] = returns.as_slice() {
+        return Some(at(*only));
+    }
+    let meaningful = |i: &usize| {
+        let code = lines[*i].split("//").next().unwrap_or("").trim();
+        !code.is_empty() && code.chars().any(|c| !matches!(c, '}' | ';' | ' '))
+    };
+    body.rev().find(meaningful).map(at)
 }
 
 /// `s` after a leading keyword and the whitespace that must follow it.
@@ -809,10 +864,21 @@ fn syntax_diagnostic(
     script: &ScriptRef,
     err: &SyntaxError,
 ) -> Diagnostic {
-    let span = err
+    let mut span = err
         .at
         .map_or(Span::new(file, 0, 0), |at| token_at(sources, file, at));
     let (label, help) = match &err.kind {
+        // Rhai notices a missing `;` at the next token, often on the next
+        // line; a person looks at the end of the statement before it.
+        ParseErrorType::MissingToken(token, _) if token == ";" => {
+            if let Some(end) = end_of_previous_line(&sources.get(file).text, span.start as usize) {
+                span = Span::new(file, end - 1, end);
+            }
+            (
+                "expected `;` after this",
+                Some("end each statement with `;`"),
+            )
+        }
         ParseErrorType::Reserved(word) if word == "import" || word == "export" => (
             "modules are not available to hooks",
             Some("define every function the hooks need in this one script"),
@@ -970,6 +1036,26 @@ fn span_at(sources: &Sources, file: FileId, at: LineCol, len: usize) -> Span {
     let start = offset(at.column.saturating_sub(1));
     let end = offset(at.column.saturating_sub(1) + len.max(1));
     Span::new(file, line_start + start, line_start + end)
+}
+
+/// When `pos` is the first token on its line, the end (exclusive) of the
+/// last non-blank line before it, without trailing spaces or a `//`
+/// comment.
+fn end_of_previous_line(text: &str, pos: usize) -> Option<usize> {
+    let line_start = text.get(..pos)?.rfind('\n').map_or(0, |i| i + 1);
+    if !text[line_start..pos].trim().is_empty() {
+        return None;
+    }
+    let mut end = line_start.checked_sub(1)?;
+    loop {
+        let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[start..end];
+        let code = line.find("//").map_or(line, |c| &line[..c]).trim_end();
+        if !code.trim().is_empty() {
+            return Some(start + code.len());
+        }
+        end = start.checked_sub(1)?;
+    }
 }
 
 /// The span of the token at a script position: a whole name when it starts

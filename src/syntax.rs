@@ -8,8 +8,9 @@
 //! input cannot exhaust the stack here or in later stages.
 
 use crate::ast::{
-    Assert, AssertRule, BinOp, Effect, Expr, ExprKind, Field, File, Header, Ident, Include,
-    ItemDef, Literal, Node, NodeKind, OptionDef, Spanned, Str, StrPart, TypeExpr, UnaryOp, VarDecl,
+    Assert, AssertRule, BinOp, Binding, Effect, Expr, ExprKind, Field, File, Header, Ident,
+    Include, ItemDef, Literal, Node, NodeKind, OptionDef, Spanned, Str, StrPart, TypeExpr, UnaryOp,
+    VarDecl,
 };
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
@@ -216,7 +217,7 @@ impl Lower {
         for item in items {
             match item.as_rule() {
                 Rule::node => file.nodes.extend(self.node(&item)),
-                Rule::var_decl => file.vars.extend(self.var_decl(&item)),
+                Rule::var_decl | Rule::param_decl => file.vars.extend(self.var_decl(&item)),
                 Rule::include => file.includes.extend(self.include(&item)),
                 Rule::assert_rule => file.asserts.extend(self.assert_rule(&item)),
                 Rule::EOI => {}
@@ -327,6 +328,7 @@ impl Lower {
                 span: self.span(&ty_pair),
             },
             default,
+            param: pair.as_rule() == Rule::param_decl,
             span: self.span(pair),
         })
     }
@@ -335,9 +337,19 @@ impl Lower {
         let mut parts = children(pair);
         let path = self.string(&self.take(&mut parts, pair)?)?;
         let namespace = self.ident(&self.take(&mut parts, pair)?);
+        let mut args = Vec::new();
+        if let Some(list) = parts.next() {
+            for binding in children(&list) {
+                let mut pieces = children(&binding);
+                let param = self.ident(&self.take(&mut pieces, &binding)?);
+                let value = self.expr(&self.take(&mut pieces, &binding)?)?;
+                args.push(Binding { param, value });
+            }
+        }
         Some(Include {
             path,
             namespace,
+            args,
             span: self.span(pair),
         })
     }
@@ -785,6 +797,7 @@ impl Lower {
             }
             Rule::int => ExprKind::Int(self.number(pair)?),
             Rule::string => ExprKind::Str(self.string(pair)?),
+            Rule::set_lit => ExprKind::SetLit(parts.map(|m| self.ident(&m)).collect()),
             Rule::hook_call => {
                 let name = self.ident(&self.take(&mut parts, pair)?);
                 let args = self.args(&self.take(&mut parts, pair)?)?;

@@ -3,7 +3,7 @@
 //! The schema is documented in `docs/running.md`.
 
 use crate::answers::{from_answer, AnswerValue};
-use crate::interp::{Reason, Session};
+use crate::interp::{LogLine, Reason, Session};
 use crate::model::{Model, NodeKind, Type, Value};
 use crate::prompt::step::answer_label;
 use serde::Serialize;
@@ -41,6 +41,9 @@ pub struct Transcript {
     /// Every reason hooks gave with `explain(...)`, in order, including
     /// any given before the first answer.
     pub reasons: Vec<Reason>,
+    /// Every line hooks printed with `print` or `debug`, in order,
+    /// including any printed before the first answer.
+    pub log: Vec<LogLine>,
 }
 
 /// One answered step.
@@ -49,6 +52,8 @@ pub struct StepEntry {
     pub node: String,
     /// `question`, `checklist`, `input` or `info`.
     pub kind: &'static str,
+    /// The node's `tags`, as written.
+    pub tags: Vec<String>,
     /// The step's text as shown.
     pub text: String,
     /// The answer by id; `null` for an info step.
@@ -62,6 +67,8 @@ pub struct StepEntry {
     pub passed: Vec<String>,
     /// Reasons hooks gave while this answer was applied.
     pub reasons: Vec<Reason>,
+    /// Lines hooks printed while this answer was applied.
+    pub log: Vec<LogLine>,
 }
 
 /// A variable's change.
@@ -78,6 +85,8 @@ pub struct OutcomeEntry {
     pub node: String,
     /// The outcome kind (`rest`, `stop`, ...).
     pub kind: String,
+    /// The outcome node's `tags`, as written.
+    pub tags: Vec<String>,
     pub title: String,
     pub text: String,
     pub advice: Vec<String>,
@@ -117,6 +126,14 @@ impl Transcript {
                     .get(r.reasons_len()..reasons_end)
                     .unwrap_or_default()
                     .to_vec();
+                let log_end = history
+                    .get(i + 1)
+                    .map_or(session.log().len(), |next| next.log_len());
+                let log = session
+                    .log()
+                    .get(r.log_len()..log_end)
+                    .unwrap_or_default()
+                    .to_vec();
                 let passed = path
                     .get(r.path_len()..end)
                     .unwrap_or_default()
@@ -126,6 +143,7 @@ impl Transcript {
                 StepEntry {
                     node: node.id.clone(),
                     kind: node.kind.keyword(),
+                    tags: node.tags.clone(),
                     text: node
                         .text
                         .as_ref()
@@ -136,6 +154,7 @@ impl Transcript {
                     effects: changes(model, before, after),
                     passed,
                     reasons,
+                    log,
                 }
             })
             .collect();
@@ -152,6 +171,7 @@ impl Transcript {
             outcome: outcome(session),
             variables: variables(model, session.vars()),
             reasons: session.reasons().to_vec(),
+            log: session.log().to_vec(),
         }
     }
 }
@@ -171,6 +191,7 @@ fn outcome(session: &Session<'_>) -> Option<OutcomeEntry> {
     Some(OutcomeEntry {
         node: node.id.clone(),
         kind: model.kind_name(*kind).to_string(),
+        tags: node.tags.clone(),
         title: model.render_text(title, vars),
         text: node
             .text

@@ -809,6 +809,10 @@ mod mermaid_rules {
             if t.trim_end() != t {
                 return Err("trailing space".into());
             }
+            if t.starts_with("%%") {
+                // [F] "Comments": a line starting with `%%` is ignored.
+                return Ok(());
+            }
             if t == "end" {
                 // [F] "Subgraphs": `subgraph id [title]` … `end`.
                 return self

@@ -606,6 +606,43 @@ fn a_failed_hook_leaves_the_session_usable() {
     assert!(s.reasons().is_empty());
 }
 
+#[test]
+fn a_hook_returning_the_wrong_type_names_the_hook_and_the_line_of_its_value() {
+    let model = checked("tests/fixtures/hooks/decimal.tree");
+    let mut s = Session::new(&model).unwrap();
+    let err = s
+        .answer(Answer::Choose(option(&model, "ask", "a")))
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains(
+            "hook `half` (tests/fixtures/hooks/decimal.rhai:4:5) returned the decimal number `1.5`"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("to_int()"), "{text}");
+}
+
+#[test]
+fn test_reports_a_hook_returning_the_wrong_type_as_one_failure() {
+    let out = std::process::Command::new(insta_cmd::get_cargo_bin("guidetree"))
+        .args(["test", "tests/fixtures/hooks/decimal.tree"])
+        .env("NO_COLOR", "1")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let failures: Vec<&str> = stdout.lines().filter(|l| l.contains("FAILED  ")).collect();
+    assert_eq!(failures.len(), 1, "{stdout}");
+    assert!(
+        stdout.contains(
+            "hook `half` (tests/fixtures/hooks/decimal.rhai:4:5) returned the decimal number"
+        ),
+        "{stdout}"
+    );
+}
+
 // ─── The scoring example ───────────────────────────────────────────────────
 
 fn scoring_run(

@@ -76,6 +76,96 @@ fn json(text: &str) -> serde_json::Value {
 }
 
 #[test]
+fn debug_shows_what_hooks_print_and_why_lists_it() {
+    assert_cmd_snapshot!(run(&[&fixture("debug.tree"), "--debug"]).pass_stdin("2\n:why\n1\n"));
+}
+
+#[test]
+fn transcripts_carry_tags_and_hook_output() {
+    let (code, out, _) = output(&mut run(&[&fixture("debug.tree"), "--json"]), "2\n1\n");
+    assert_eq!(code, 0);
+    let doc = json(&out);
+    assert_eq!(
+        doc["steps"][0]["tags"],
+        serde_json::json!(["intro", "safety"])
+    );
+    assert_eq!(doc["steps"][1]["tags"], serde_json::json!([]));
+    assert_eq!(doc["outcome"]["tags"], serde_json::json!(["final"]));
+    let printed = serde_json::json!([
+        {"hook": "double", "node": "s", "text": "doubling 2"},
+        {"hook": "double", "node": "s", "text": "debug 4:5 | 4"}
+    ]);
+    assert_eq!(doc["steps"][0]["log"], printed);
+    assert_eq!(doc["steps"][1]["log"], serde_json::json!([]));
+    assert_eq!(doc["log"], printed);
+    assert_eq!(
+        doc["variables"]["picked"],
+        serde_json::json!(["small", "large"])
+    );
+}
+
+#[test]
+fn set_values_in_set_and_answers_files() {
+    let (code, out, err) = output(
+        &mut run(&[
+            &fixture("debug.tree"),
+            "--json",
+            "--set",
+            "picked={large}",
+            "--answer",
+            "q=one",
+            "--answer",
+            "sure=yes",
+        ]),
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        json(&out)["variables"]["picked"],
+        serde_json::json!(["large"])
+    );
+    let (code, _, err) = output(
+        &mut run(&[&fixture("debug.tree"), "--set", "picked={large, huge}"]),
+        "",
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("huge"), "{err}");
+}
+
+#[test]
+fn include_parameters_read_the_including_trees_values() {
+    let tree = fixture("params.tree");
+    let (code, out, err) = output(&mut run(&[&tree, "--json"]), "20\n2\n");
+    assert_eq!(code, 0, "{err}");
+    let doc = json(&out);
+    // `called` set `tried` to {message, call}: the included branch read it
+    // through its parameter, with `days` = `waited` = 20.
+    assert_eq!(doc["outcome"]["node"], "later.give_it_time");
+    assert_eq!(doc["outcome"]["text"], "20 days is not long.");
+    let (_, out, _) = output(&mut run(&[&tree, "--json"]), "5\n1\n");
+    assert_eq!(json(&out)["outcome"]["node"], "later.try_a_call");
+    // A bound parameter is the including tree's variable, not a copy.
+    let vars = json(&out)["variables"].clone();
+    assert!(vars.get("later.days").is_none(), "{vars}");
+    assert_eq!(vars["later.gentle"], true);
+    // Run on its own, the included tree takes its parameters' defaults, and
+    // --set gives them values.
+    let (code, out, err) = output(
+        &mut run(&[
+            &fixture("follow_up.tree"),
+            "--json",
+            "--set",
+            "tried={message}",
+            "--set",
+            "gentle=true",
+        ]),
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(&out)["outcome"]["node"], "try_a_call");
+}
+
+#[test]
 fn a_full_run_through_a_pipe() {
     assert_cmd_snapshot!(run(&[HELLO]).pass_stdin("2\n1\n45\n1,2\n"));
 }

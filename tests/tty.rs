@@ -1,74 +1,70 @@
-//! `guidetree run` on a real terminal (tmux): private runs leave nothing on
-//! the screen or in its scrollback, and `--plain` prints numbered lines
-//! instead of redrawn menus.
-//!
-//! tmux is installed by `.ci/install-tmux`; under `CI=true` it is
-//! required, elsewhere these tests say "skipped" when it is missing.
+//! The terminal front end on a real terminal: each test runs `guidetree run`
+//! inside tmux, types keys into it and reads the screen and the `--json`
+//! transcript. Needs tmux (`.ci/install-tmux`); without it the tests say
+//! "skipped", except under `CI=true`, where tmux is required.
 
-use std::path::Path;
+use insta_cmd::get_cargo_bin;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// A tmux server of its own, killed when dropped.
+/// One tmux server (on its own socket) running one command in a window of
+/// a fixed size. The server is killed when this is dropped.
 struct Tmux {
     socket: String,
 }
 
 impl Tmux {
-    /// Start `command` in a detached 100x30 window, or `None` (after saying
-    /// "skipped") when tmux is not installed.
-    fn start(name: &str, command: &str) -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "tmux is not installed: run .ci/install-tmux"
-            );
-            eprintln!("skipped: tmux is not installed (.ci/install-tmux)");
-            return None;
-        }
-        let socket = format!("guidetree-test-{name}-{}", std::process::id());
-        let tmux = Tmux { socket };
-        let status = tmux
-            .cmd()
-            .args(["new-session", "-d", "-x", "100", "-y", "30", command])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        Some(tmux)
-    }
-
-    fn cmd(&self) -> Command {
-        let mut cmd = Command::new("tmux");
-        cmd.args(["-L", &self.socket, "-f", "/dev/null"]);
-        cmd
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let status = self.cmd().arg("send-keys").args(keys).status().unwrap();
-        assert!(status.success());
-    }
-
-    /// The screen and all of its scrollback.
-    fn everything(&self) -> String {
-        let out = self
-            .cmd()
-            .args(["capture-pane", "-p", "-S", "-", "-E", "-"])
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
             .output()
-            .unwrap();
+            .expect("tmux runs");
+        assert!(
+            out.status.success(),
+            "tmux {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    /// Wait until the screen shows `text`; panics with the screen after 20 s.
-    fn wait_for(&self, text: &str) -> String {
-        let started = Instant::now();
+    /// Press keys (tmux names: `Enter`, `Space`, `Down`, `C-u`).
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "0"];
+        args.extend(keys);
+        self.run(&args);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    /// Type text literally.
+    fn type_text(&self, text: &str) {
+        self.run(&["send-keys", "-t", "0", "-l", text]);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "0", "-S", "-200"])
+    }
+
+    /// Wait until the screen shows `needle` (at most 10 s), and return it.
+    fn wait_for(&self, needle: &str) -> String {
+        self.wait_until(needle, |screen| screen.contains(needle))
+    }
+
+    /// Wait until `done` holds for the screen (at most 10 s), and return it.
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
         loop {
-            let screen = self.everything();
-            if screen.contains(text) {
+            let screen = self.screen();
+            if done(&screen) {
                 return screen;
             }
             assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "waited for {text:?}; the screen shows:\n{screen}"
+                start.elapsed() < Duration::from_secs(10),
+                "the screen never showed {what:?}:\n{screen}"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -77,92 +73,273 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = self.cmd().arg("kill-server").status();
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
     }
 }
 
-fn run_in_tmux(name: &str, args: &str) -> Option<Tmux> {
-    let bin = env!("CARGO_BIN_EXE_guidetree");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    Tmux::start(
-        name,
-        &format!(
-            "cd '{}' && NO_COLOR=1 '{bin}' run {args}; echo EXIT=$?; sleep 60",
-            root.display()
-        ),
-    )
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-#[test]
-fn ctrl_c_in_a_private_run_clears_the_screen_and_ends_at_once() {
-    // reconnect.tree asks for a quick exit in its header: private by default.
-    let Some(tmux) = run_in_tmux("quick-exit", "trees/reconnect.tree") else {
-        return;
-    };
-    let screen = tmux.wait_for("one question about safety");
-    assert!(screen.contains("Private run"), "{screen}");
-    tmux.keys(&["C-c"]);
-    let after = tmux.wait_for("EXIT=");
-    assert!(after.contains("EXIT=130"), "{after}");
-    for gone in ["safety", "Private run", "violence", "Stopped"] {
+/// Is tmux installed? Under `CI=true` it must be.
+fn tmux_available() -> bool {
+    let found = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
         assert!(
-            !after.contains(gone),
-            "{gone:?} is still on screen:\n{after}"
+            std::env::var_os("CI").is_none(),
+            "tmux is required under CI=true (.ci/install-tmux installs it)"
         );
+        eprintln!("skipped: tmux is not installed (.ci/install-tmux)");
     }
+    found
 }
 
-#[test]
-fn a_private_run_clears_the_screen_when_it_ends_and_never_offers_save() {
-    let Some(tmux) = run_in_tmux("private-end", "trees/hello.tree --private") else {
-        return;
-    };
-    let screen = tmux.wait_for("Esc for back, why, quit");
-    assert!(!screen.contains("save, quit"), "{screen}");
-    // Esc opens the command menu: no saving in a private run.
-    tmux.keys(&["Escape"]);
-    let menu = tmux.wait_for("What would you like to do?");
-    assert!(!menu.contains("Save my answers"), "{menu}");
-    tmux.keys(&["Escape"]);
-    // Answer every step with its first choice, and 30 minutes.
-    for (wait, keys) in [
-        ("? Continue", &["Enter"][..]),
-        ("How tired do you feel?", &["Enter"]),
-        ("Which word fits your mood", &["Enter"]),
-        ("How many minutes", &["30", "Enter"]),
-        ("What do you enjoy?", &["Enter"]),
-    ] {
-        tmux.wait_for(wait);
-        std::thread::sleep(Duration::from_millis(200));
-        tmux.keys(keys);
-    }
-    let outcome = tmux.wait_for("What now?");
-    assert!(!outcome.contains("Save my answers"), "{outcome}");
-    tmux.keys(&["Enter"]);
-    let after = tmux.wait_for("EXIT=");
-    assert!(after.contains("EXIT=0"), "{after}");
-    for gone in ["How tired", "What now?", "Private run"] {
-        assert!(
-            !after.contains(gone),
-            "{gone:?} is still on screen:\n{after}"
-        );
-    }
+/// A fresh file path for one test's transcript.
+fn transcript_path(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tty");
+    std::fs::create_dir_all(&dir).expect("a scratch folder");
+    let path = dir.join(format!("{test}.json"));
+    let _ = std::fs::remove_file(&path);
+    path
 }
 
-#[test]
-fn plain_mode_on_a_terminal_prints_numbered_lines() {
-    let Some(tmux) = run_in_tmux("plain", "trees/hello.tree --plain") else {
-        return;
-    };
-    let screen = tmux.wait_for("3) Not tired at all [fine]");
-    assert!(screen.contains("  1) Very tired [very]"), "{screen}");
-    // No menu: nothing is redrawn, the answer is a typed line.
-    assert!(!screen.contains("? Choose one"), "{screen}");
-    tmux.keys(&["2", "Enter"]);
-    let screen = tmux.wait_for("Which word fits your mood best?");
-    assert!(
-        screen.contains("> 2"),
-        "the typed answer stays on screen:\n{screen}"
+/// Wait for the run to end and read its transcript.
+fn transcript(tmux: &Tmux, path: &Path) -> Value {
+    tmux.wait_for("EXITED");
+    let text = std::fs::read_to_string(path).expect("the transcript was written");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// `guidetree run TREE --json` in a 100×40 terminal, from the package
+/// root, without colour, with the transcript going to `out` (the
+/// conversation stays on the terminal, through stderr). The window stays
+/// open after the run ends, so its last screen can be read. `None` (and a
+/// note) when tmux is missing.
+fn run_json(name: &str, tree: &str, out: &Path) -> Option<Tmux> {
+    if !tmux_available() {
+        return None;
+    }
+    let socket = format!("guidetree-tty-{name}-{}", std::process::id());
+    let bin = get_cargo_bin("guidetree");
+    let command = format!(
+        "env NO_COLOR=1 {} run {} --json >{}; echo EXITED $?; sleep 30",
+        shell_quote(&bin.display().to_string()),
+        shell_quote(tree),
+        shell_quote(&out.display().to_string())
     );
-    assert!(screen.contains("How tired do you feel?"), "{screen}");
+    let tmux = Tmux { socket };
+    tmux.run(&[
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-x",
+        "100",
+        "-y",
+        "40",
+        "-c",
+        env!("CARGO_MANIFEST_DIR"),
+        "sh",
+        "-c",
+        &command,
+    ]);
+    Some(tmux)
+}
+
+#[test]
+fn typing_why_at_a_checklist_never_submits_it() {
+    let out = transcript_path("checklist_why");
+    let Some(tty) = run_json("checklist", "tests/fixtures/run/checklist.tree", &out) else {
+        return;
+    };
+    tty.wait_for("Which of these are true for you?");
+    tty.keys(&["Space"]);
+    tty.type_text(":why");
+    tty.keys(&["Enter"]);
+    let screen = tty.wait_for("Why you are seeing this");
+    assert!(
+        !screen.contains("Go ahead") && !screen.contains("Not yet"),
+        "`:why` moved the run on:\n{screen}"
+    );
+    // The checklist comes back with the tick made before `:why`.
+    let screen = tty.wait_for("Now");
+    let after_why = screen
+        .rsplit("Why you are seeing this")
+        .next()
+        .unwrap_or("");
+    assert!(
+        after_why.contains("Tick any that apply"),
+        "the checklist is not asked again:\n{screen}"
+    );
+    tty.keys(&["Down", "Space", "Enter"]);
+    tty.wait_for("What now?");
+    tty.keys(&["Enter"]);
+    let doc = transcript(&tty, &out);
+    assert_eq!(doc["status"], "finished");
+    assert_eq!(
+        doc["steps"][0]["answer"],
+        serde_json::json!(["understand", "stable"]),
+        "the ticks made before `:why` were kept"
+    );
+    assert_eq!(doc["outcome"]["node"], "go_ahead");
+}
+
+#[test]
+fn every_command_works_at_a_checklist_as_in_menus() {
+    let out = transcript_path("checklist_commands");
+    let Some(tty) = run_json("commands", "tests/fixtures/run/checklist.tree", &out) else {
+        return;
+    };
+    tty.wait_for("Which of these are true for you?");
+    tty.type_text(":help");
+    tty.keys(&["Enter"]);
+    tty.wait_for("Commands");
+    tty.type_text(":quit");
+    tty.keys(&["Enter"]);
+    let doc = transcript(&tty, &out);
+    assert_eq!(doc["status"], "quit");
+    assert_eq!(doc["steps"], serde_json::json!([]));
+}
+
+#[test]
+fn line_editing_keys_edit_typed_answers() {
+    let out = transcript_path("typed");
+    let Some(tty) = run_json("typed", "tests/fixtures/run/typed.tree", &out) else {
+        return;
+    };
+    tty.wait_for("How many months has it been?");
+    tty.type_text("123");
+    tty.keys(&["C-u"]);
+    tty.type_text("45");
+    tty.keys(&["Enter"]);
+    tty.wait_for("What is their name?");
+    tty.type_text("Sam Smith");
+    tty.keys(&["C-w"]);
+    tty.type_text("Jones");
+    tty.keys(&["C-a"]);
+    tty.type_text("Dr ");
+    tty.keys(&["Enter"]);
+    tty.wait_for("What now?");
+    tty.keys(&["Enter"]);
+    let doc = transcript(&tty, &out);
+    assert_eq!(doc["steps"][0]["answer"], 45);
+    assert_eq!(doc["steps"][1]["answer"], "Dr Sam Jones");
+}
+
+#[test]
+fn typed_commands_work_in_inputs_and_keep_the_question() {
+    let out = transcript_path("typed_why");
+    let Some(tty) = run_json("typed_why", "tests/fixtures/run/typed.tree", &out) else {
+        return;
+    };
+    tty.wait_for("How many months has it been?");
+    tty.type_text(":why");
+    tty.keys(&["Enter"]);
+    tty.wait_for("Why you are seeing this");
+    tty.type_text("7");
+    tty.keys(&["Enter"]);
+    tty.wait_for("What is their name?");
+    tty.keys(&["C-c"]);
+    let screen = tty.wait_for("EXITED");
+    let stopped = screen
+        .lines()
+        .find(|l| l.contains("Stopped."))
+        .unwrap_or_else(|| panic!("no stop message:\n{screen}"));
+    assert_eq!(
+        stopped.trim_end(),
+        "Stopped. Nothing was saved.",
+        "the message is written over something:\n{screen}"
+    );
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(doc["status"], "interrupted");
+    assert_eq!(doc["steps"][0]["answer"], 7);
+}
+
+#[test]
+fn ctrl_c_in_a_menu_leaves_the_message_on_a_clean_line() {
+    let out = transcript_path("menu_ctrl_c");
+    let Some(tty) = run_json("menu_ctrl_c", "trees/hello.tree", &out) else {
+        return;
+    };
+    tty.wait_for("Go on");
+    tty.keys(&["C-c"]);
+    let screen = tty.wait_for("EXITED");
+    let stopped = screen
+        .lines()
+        .find(|l| l.contains("Stopped."))
+        .unwrap_or_else(|| panic!("no stop message:\n{screen}"));
+    assert_eq!(
+        stopped.trim_end(),
+        "Stopped. Nothing was saved.",
+        "the message is written over something:\n{screen}"
+    );
+}
+
+#[test]
+fn a_command_with_an_argument_works_in_a_menu() {
+    let out = transcript_path("menu_save");
+    let saved = transcript_path("menu_save_session");
+    let Some(tty) = run_json("menu_save", "trees/hello.tree", &out) else {
+        return;
+    };
+    tty.wait_for("Go on");
+    tty.keys(&["Enter"]);
+    tty.wait_for("How tired do you feel?");
+    tty.type_text(&format!(":save {}", saved.display()));
+    tty.keys(&["Enter"]);
+    tty.wait_for("Saved your answers to");
+    tty.type_text(":q");
+    tty.keys(&["Enter"]);
+    let doc = transcript(&tty, &out);
+    assert_eq!(doc["status"], "quit");
+    let session: Value =
+        serde_json::from_str(&std::fs::read_to_string(&saved).expect("the session was saved"))
+            .expect("the saved session is JSON");
+    assert_eq!(session["tree"], "hello");
+}
+
+#[test]
+fn typed_commands_work_after_the_outcome() {
+    let out = transcript_path("after_outcome");
+    let Some(tty) = run_json("after_outcome", "tests/fixtures/run/typed.tree", &out) else {
+        return;
+    };
+    tty.wait_for("How many months has it been?");
+    tty.type_text("3");
+    tty.keys(&["Enter"]);
+    tty.wait_for("What is their name?");
+    tty.type_text("Sam");
+    tty.keys(&["Enter"]);
+    tty.wait_for("What now?");
+    tty.type_text(":back");
+    tty.keys(&["Enter"]);
+    // Back on the last question, with the earlier answer offered again.
+    let after_back = |screen: &str| {
+        screen
+            .split_once("? What now? :back")
+            .map(|(_, rest)| rest.to_string())
+    };
+    let screen = tty.wait_until("the question asked again", |screen| {
+        after_back(screen).is_some_and(|rest| rest.contains("[At most 50 characters"))
+    });
+    let asked_again = after_back(&screen).unwrap_or_default();
+    assert!(
+        asked_again.contains("What is their name?\n? Your answer Sam\n"),
+        "{screen}"
+    );
+    tty.keys(&["C-w"]);
+    tty.type_text("Alex");
+    tty.keys(&["Enter"]);
+    let screen = tty.wait_for("Alex, 3 months");
+    assert!(screen.contains("What now?"), "{screen}");
+    tty.keys(&["Enter"]);
+    let doc = transcript(&tty, &out);
+    assert_eq!(doc["steps"][1]["answer"], "Alex");
 }

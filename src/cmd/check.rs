@@ -83,7 +83,7 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
     // below carries it.
     closed_is_fine(match args.format {
         Format::Human => human(&reports, args.deny_warnings),
-        Format::Json => json(&reports),
+        Format::Json => json(&reports, args.deny_warnings),
     })?;
     Ok(if reports.iter().any(|r| r.failed(args.deny_warnings)) {
         EXIT_FAIL
@@ -119,21 +119,61 @@ fn human(reports: &[Report], deny_warnings: bool) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The `--format json` document.
+/// The `--format json` document (schema: docs/schemas/check.schema.json).
 #[derive(serde::Serialize)]
 struct JsonReport<'a> {
+    /// `ok` when every file passed.
+    status: &'static str,
+    /// One entry per file named on the command line, in order.
+    files: Vec<JsonFile<'a>>,
+    /// Every diagnostic of every file, in order.
     diagnostics: Vec<diag::JsonDiagnostic<'a>>,
     errors: usize,
     warnings: usize,
 }
 
-/// One JSON document on stdout: every diagnostic of every file, in order.
-fn json(reports: &[Report]) -> std::io::Result<()> {
+/// One checked file: its verdict and its own diagnostics (including those
+/// found in the files it includes).
+#[derive(serde::Serialize)]
+struct JsonFile<'a> {
+    file: String,
+    status: &'static str,
+    errors: usize,
+    warnings: usize,
+    diagnostics: Vec<diag::JsonDiagnostic<'a>>,
+}
+
+fn diagnostics_of(r: &Report) -> Vec<diag::JsonDiagnostic<'_>> {
+    r.diagnostics
+        .iter()
+        .map(|d| d.to_json(&r.sources))
+        .collect()
+}
+
+fn status(failed: bool) -> &'static str {
+    if failed {
+        "failed"
+    } else {
+        "ok"
+    }
+}
+
+/// One JSON document on stdout: a verdict per file, and every diagnostic
+/// of every file, in order.
+fn json(reports: &[Report], deny_warnings: bool) -> std::io::Result<()> {
     let doc = JsonReport {
-        diagnostics: reports
+        status: status(reports.iter().any(|r| r.failed(deny_warnings))),
+        files: reports
             .iter()
-            .flat_map(|r| r.diagnostics.iter().map(|d| d.to_json(&r.sources)))
+            .map(|r| JsonFile {
+                file: r.path.display().to_string(),
+                status: status(r.failed(deny_warnings)),
+                errors: r.errors(),
+                warnings: r.warnings(),
+                diagnostics: diagnostics_of(r),
+            })
             .collect(),
+        diagnostics: reports.iter().flat_map(diagnostics_of).collect(),
         errors: reports.iter().map(Report::errors).sum(),
         warnings: reports.iter().map(Report::warnings).sum(),
     };

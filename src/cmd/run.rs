@@ -64,6 +64,9 @@ pub struct Args {
     /// menus, one line at a time (for screen readers).
     #[arg(long)]
     pub plain: bool,
+    /// Show what hooks print (`print`, `debug`) as the run goes.
+    #[arg(long)]
+    pub debug: bool,
     /// Leave no trace: never save (no `--save`, no `:save`), clear the
     /// screen when the run ends, and clear it and stop at once on Ctrl-C.
     /// On by default for trees whose header has `quick_exit`.
@@ -126,6 +129,7 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
         args.file.clone(),
     );
     driver.set_private(private);
+    driver.debug = args.debug;
     let end = with_prompter(args, private, |p| {
         if let Some(saved) = &resumed {
             driver.resume(p, saved)?;

@@ -115,8 +115,9 @@ pub struct State {
     /// This state's edges: `edges[first_edge..first_edge + edge_count]`.
     pub first_edge: u32,
     pub edge_count: u32,
-    /// The live values, in [`Key`] order (see [`Space::key_values`]).
-    key: Box<[Value]>,
+    /// The live values, in the order [`Liveness`] lists them: variables,
+    /// `visited(..)` facts, visit counts.
+    key: Arc<[Value]>,
 }
 
 /// One answer from a state, and where it leads.
@@ -579,7 +580,7 @@ struct Builder<'m> {
     edges: Vec<Edge>,
     passed: Vec<NodeId>,
     start_passed: Vec<NodeId>,
-    index: FxHashMap<(NodeId, Box<[Value]>), StateId>,
+    index: FxHashMap<(NodeId, Arc<[Value]>), StateId>,
     coverage: Coverage,
     /// Per node: reached by some state (for the samples report).
     reached_sample: Vec<bool>,
@@ -646,7 +647,7 @@ impl<'m> Builder<'m> {
     }
 
     /// The live key of a session waiting at its current node.
-    fn key_of(&self, session: &Session<'_>, counts: &[u32]) -> Box<[Value]> {
+    fn key_of(&self, session: &Session<'_>, counts: &[u32]) -> Arc<[Value]> {
         let node = session.current();
         let live = &self.live;
         let mut key = Vec::with_capacity(
@@ -664,7 +665,7 @@ impl<'m> Builder<'m> {
                 .map(|n| Value::Bool(session.path().contains(n))),
         );
         key.extend(counts.iter().map(|&c| Value::Int(i64::from(c))));
-        key.into_boxed_slice()
+        Arc::from(key)
     }
 
     /// The live visit counts on arriving at `node`, from the counts of the
@@ -694,7 +695,7 @@ impl<'m> Builder<'m> {
     fn intern(
         &mut self,
         node: NodeId,
-        key: Box<[Value]>,
+        key: Arc<[Value]>,
         parent: Option<(StateId, u32)>,
         depth: u32,
         counts: &[u32],
@@ -826,7 +827,7 @@ impl<'m> Builder<'m> {
                     parent: Some((id, edge_index)),
                     first_edge: 0,
                     edge_count: 0,
-                    key: Box::new([]),
+                    key: Arc::from([]),
                 });
                 to
             }

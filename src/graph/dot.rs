@@ -126,7 +126,20 @@ fn node_attrs(b: &Card) -> String {
     attrs
         .set("label", label(b))
         .mark(b.mark, grey_style(b.shape));
+    tag_attrs(&mut attrs, b.tags);
     attrs.render()
+}
+
+/// A node's `tags` for tools: `class="tag-safety tag-intro"` (the SVG
+/// element's classes) and `tags="safety intro"` (kept in DOT and JSON
+/// output as an attribute of its own).
+fn tag_attrs(attrs: &mut Attrs, tags: &[String]) {
+    if tags.is_empty() {
+        return;
+    }
+    let classes: Vec<String> = tags.iter().map(|t| format!("tag-{t}")).collect();
+    attrs.set("class", classes.join(" "));
+    attrs.set("tags", tags.join(" "));
 }
 
 fn shape_attrs(shape: Shape) -> Attrs {

@@ -74,7 +74,26 @@ pub fn mermaid(model: &Model, overlay: &Overlay) -> String {
     }
     legend(&mut out, &view);
     styles(&mut out, &view, &ids, &links);
+    tag_comments(&mut out, &view, &ids);
     out
+}
+
+/// Each tag with the nodes that carry it, as `%% tag NAME: id, id`
+/// comments: Mermaid has no free attributes, and a class it has no style
+/// for is not valid everywhere.
+fn tag_comments(out: &mut String, view: &View, ids: &Ids) {
+    let mut tags: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (card, id) in view.cards.iter().zip(&ids.nodes) {
+        for tag in card.tags {
+            match tags.iter_mut().find(|(t, _)| *t == tag.as_str()) {
+                Some((_, nodes)) => nodes.push(id),
+                None => tags.push((tag, vec![id])),
+            }
+        }
+    }
+    for (tag, nodes) in tags {
+        let _ = writeln!(out, "  %% tag {tag}: {}", nodes.join(", "));
+    }
 }
 
 /// Mermaid ids of the tree's nodes, by node index.

@@ -153,6 +153,8 @@ struct Card<'m> {
     /// Drawn emphasised (an outcome's title).
     strong: bool,
     mark: Mark,
+    /// The node's `tags`, for tools reading the picture.
+    tags: &'m [String],
 }
 
 /// An edge as drawn.
@@ -320,6 +322,7 @@ fn node_card<'m>(model: &'m Model, overlay: &Overlay, id: NodeId) -> Card<'m> {
         detail,
         strong,
         mark: node_mark(overlay, id),
+        tags: &node.tags,
     }
 }
 

@@ -8,7 +8,7 @@
 //! reading a line. An invalid line gets a message naming the valid choices,
 //! and the prompt again. End of input gives [`Reply::Eof`].
 
-use super::screen::{wrap, Doc, WIDTH};
+use super::screen::{reflow, wrap, Doc, WIDTH};
 use super::step::{Shown, Step, StepKind};
 use super::{parse_command, unescape_colon, Prompter, Reply, Tone};
 use crate::interp::Answer;
@@ -57,9 +57,9 @@ impl<R: BufRead, W: Write> LinePrompter<R, W> {
         if let Some(hint) = &step.hint {
             writeln!(self.out, "[{hint}]")?;
         }
-        self.para(&step.text)?;
+        self.prose(&step.text)?;
         if let Some(help) = &step.help {
-            self.para(&format!("({help})"))?;
+            self.prose(&format!("({help})"))?;
         }
         match &step.kind {
             StepKind::Choose(options) => self.numbered(options)?,
@@ -94,6 +94,14 @@ impl<R: BufRead, W: Write> LinePrompter<R, W> {
         let width = shown.len().to_string().len();
         for (i, s) in shown.iter().enumerate() {
             writeln!(self.out, "  {:>width$}) {} [{}]", i + 1, s.label, s.id)?;
+        }
+        Ok(())
+    }
+
+    /// A text the tree's author wrote, reflowed.
+    fn prose(&mut self, text: &str) -> io::Result<()> {
+        for line in reflow(text, WIDTH) {
+            writeln!(self.out, "{line}")?;
         }
         Ok(())
     }

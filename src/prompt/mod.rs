@@ -6,6 +6,7 @@
 //! - [`line::LinePrompter`]: numbered options, one answer per line (pipes).
 //! - [`tty::TtyPrompter`]: arrow-key menus and checklists (terminals).
 
+pub mod edit;
 pub mod line;
 pub mod progress;
 pub mod report;

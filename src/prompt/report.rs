@@ -2,7 +2,7 @@
 //! front end shows these same documents.
 
 use super::progress::asks;
-use super::screen::{Block, Doc};
+use super::screen::{short_form, Block, Doc};
 use super::step::{answer_label, source_text, Step, StepKind};
 use crate::interp::Session;
 use crate::model::{Expr, ExprKind, Model, NodeKind, TextPart, Type, Value, VarId};
@@ -44,7 +44,7 @@ pub fn why(session: &Session<'_>, step: &Step) -> Doc {
     } else {
         doc.section("So far", path);
     }
-    let here = first_line(&step.text);
+    let here = short_form(&step.text, SHORT);
     doc.section("Now", vec![format!("{here} (step `{}`)", step.id)]);
     doc.section(
         "Not shown here",
@@ -58,7 +58,17 @@ pub fn why(session: &Session<'_>, step: &Step) -> Doc {
         .collect();
     doc.section("Values now", values);
     doc.bullets("Reasons", reasons(session));
+    doc.section(
+        "Hook output (print and debug)",
+        session.log().iter().map(log_line).collect(),
+    );
     doc
+}
+
+/// A line a hook printed, with where it came from.
+#[must_use]
+pub fn log_line(line: &crate::interp::LogLine) -> String {
+    format!("hook `{}` in `{}`: {}", line.hook, line.node, line.text)
 }
 
 /// The help screen: this step's help text, how to answer, the commands.
@@ -137,7 +147,7 @@ pub fn path_lines(session: &Session<'_>) -> Vec<String> {
             let before = session.vars_around(i).0;
             let question = n.text.as_ref().map_or_else(
                 || n.id.clone(),
-                |t| first_line(&model.render_text(t, before)).to_string(),
+                |t| short_form(&model.render_text(t, before), SHORT),
             );
             let answer = answer_label(model, r.node, &r.answer, before);
             lines.push(format!("{question} → {answer}"));
@@ -215,12 +225,8 @@ fn reasons(session: &Session<'_>) -> Vec<String> {
     session.reasons().iter().map(|r| r.text.clone()).collect()
 }
 
-fn first_line(text: &str) -> &str {
-    text.lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim()
-}
+/// How long a question may be in "How you got here" and `why`.
+const SHORT: usize = 60;
 
 fn var_id(i: usize) -> VarId {
     VarId(u32::try_from(i).unwrap_or(u32::MAX))

@@ -7,14 +7,14 @@
 //! command name (`:why`) filters the list down to that command. Text and
 //! number inputs accept typed commands too.
 
-use super::screen::{Doc, WIDTH};
+use super::screen::{reflow, terminal_width, Doc};
 use super::step::{Shown, Step, StepKind};
 use super::{parse_command, unescape_colon, Command, Prompter, Reply, Tone};
 use crate::interp::Answer;
+use crate::model::NodeId;
 use anstyle::{AnsiColor, Effects, Style};
-use inquire::error::CustomUserError;
-use inquire::validator::Validation;
 use inquire::{InquireError, MultiSelect, Select, Text};
+use std::cell::RefCell;
 use std::fmt;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -30,6 +30,9 @@ const INFO_HELP: &str = "Enter to go on · Esc for back, why, save, quit";
 /// (where inquire draws); the outcome goes to its own stream.
 pub struct TtyPrompter {
     outcome: Box<dyn Write>,
+    /// Ticks made at a checklist before a command was typed there, kept
+    /// for when the checklist is asked again.
+    pending: Option<(NodeId, Answer)>,
     /// A private run: saving is not offered.
     private: bool,
 }
@@ -49,6 +52,7 @@ impl TtyPrompter {
         }
         Self {
             outcome,
+            pending: None,
             private: false,
         }
     }
@@ -69,12 +73,13 @@ impl TtyPrompter {
         writeln!(err)?;
         write!(err, "{}", doc.styled())?;
         let bold = Style::new().effects(Effects::BOLD);
-        for line in super::screen::wrap(&step.text, WIDTH, "") {
+        let width = terminal_width();
+        for line in reflow(&step.text, width) {
             writeln!(err, "{bold}{line}{bold:#}")?;
         }
         if let Some(help) = &step.help {
             let quiet = Style::new().effects(Effects::ITALIC | Effects::DIMMED);
-            for line in super::screen::wrap(help, WIDTH, "") {
+            for line in reflow(help, width) {
                 writeln!(err, "{quiet}{line}{quiet:#}")?;
             }
         }
@@ -91,12 +96,22 @@ impl TtyPrompter {
     }
 
     /// One attempt at the step's prompt. `Ok(None)` means Esc was pressed.
-    fn prompt(&self, step: &Step) -> Result<Option<Reply>, InquireError> {
+    fn prompt(&mut self, step: &Step) -> Result<Option<Reply>, InquireError> {
         let reply = match &step.kind {
-            StepKind::Choose(options) => choose(options, step.previous.as_ref(), self.private)?,
-            StepKind::Check(items) => check(items, step.previous.as_ref(), self.private)?,
+            StepKind::Choose(options) => choose(options, step.previous.as_ref())?,
+            StepKind::Check(items) => {
+                let previous = match self.pending.take() {
+                    Some((node, ticks)) if node == step.node => Some(ticks),
+                    _ => step.previous.clone(),
+                };
+                let (reply, ticks) = check(items, previous.as_ref())?;
+                if let (Some(Reply::Command(_)) | None, Some(ticks)) = (&reply, ticks) {
+                    self.pending = Some((step.node, ticks));
+                }
+                reply
+            }
             StepKind::Number { .. } | StepKind::Text { .. } => typed(step)?,
-            StepKind::Info { .. } => go_on(self.private)?,
+            StepKind::Info { .. } => go_on()?,
             StepKind::Blocked { .. } => return Ok(None),
         };
         Ok(reply)
@@ -114,7 +129,10 @@ impl Prompter for TtyPrompter {
                         return Ok(reply);
                     }
                 }
-                Err(InquireError::OperationInterrupted) => return Ok(Reply::Interrupted),
+                Err(InquireError::OperationInterrupted) => {
+                    clear_below()?;
+                    return Ok(Reply::Interrupted);
+                }
                 Err(e) => return Err(io_error(e)),
             }
         }
@@ -139,7 +157,7 @@ impl Prompter for TtyPrompter {
             Tone::Warning => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
         };
         let mut err = anstream::stderr();
-        for line in super::screen::wrap(text, WIDTH, "") {
+        for line in super::screen::wrap(text, terminal_width(), "") {
             writeln!(err, "{style}{line}{style:#}")?;
         }
         err.flush()
@@ -160,18 +178,32 @@ impl Prompter for TtyPrompter {
     }
 
     fn after_outcome(&mut self) -> io::Result<Reply> {
-        let mut choices = vec!["I'm done", "Go back one answer", "Start over"];
-        if !self.private {
-            choices.push("Save my answers");
-        }
-        let picked = Select::new("What now?", choices)
-            .with_help_message("↑↓ move · Enter choose")
-            .raw_prompt();
-        Ok(Reply::Command(match picked.map(|p| p.index) {
-            Ok(1) => Command::Back,
-            Ok(2) => Command::Restart,
-            Ok(3) => Command::Save(None),
-            Ok(_) | Err(InquireError::OperationCanceled | InquireError::OperationInterrupted) => {
+        let all = [
+            "I'm done",
+            "Go back one answer",
+            "Start over",
+            "Save my answers",
+        ];
+        // A private run offers no saving.
+        let choices = &all[..if self.private { 3 } else { 4 }];
+        let entries = choices
+            .iter()
+            .enumerate()
+            .map(|(i, label)| Entry::Pick(i, (*label).to_string()))
+            .collect();
+        let picked = menu(
+            "What now?",
+            entries,
+            (0, OUTCOME_COMMANDS),
+            "↑↓ move · Enter choose · or type :back, :restart, :save FILE, :quit",
+        );
+        Ok(Reply::Command(match picked {
+            Ok(Picked::Entry(1)) => Command::Back,
+            Ok(Picked::Entry(2)) => Command::Restart,
+            Ok(Picked::Entry(3)) => Command::Save(None),
+            Ok(Picked::Command(command)) => command,
+            Ok(Picked::Entry(_))
+            | Err(InquireError::OperationCanceled | InquireError::OperationInterrupted) => {
                 Command::Quit
             }
             Err(e) => return Err(io_error(e)),
@@ -219,7 +251,16 @@ impl fmt::Display for Entry {
 fn score(input: &str, entry: &Entry, _: &str, index: usize) -> Option<i64> {
     let order = -i64::try_from(index).unwrap_or(i64::MAX);
     match (input.strip_prefix(':'), entry) {
-        (Some(rest), Entry::Cmd(name, _)) => name.starts_with(rest.trim()).then_some(order),
+        (Some(rest), Entry::Cmd(name, _)) => {
+            // The first word names the command (`:save my.json`), as a
+            // prefix or as one of the short forms (`:?`).
+            let word = rest.split_whitespace().next().unwrap_or("");
+            let short = matches!(
+                parse_command(&format!(":{word}")),
+                Some(Ok(typed)) if same_command(&typed, &command_named(name))
+            );
+            (name.starts_with(word) || short).then_some(order)
+        }
         (None, Entry::Pick(_, label)) => label
             .to_lowercase()
             .contains(&input.to_lowercase())
@@ -228,10 +269,18 @@ fn score(input: &str, entry: &Entry, _: &str, index: usize) -> Option<i64> {
     }
 }
 
-fn with_commands(mut entries: Vec<Entry>) -> Vec<Entry> {
+/// Every command a question offers.
+const ALL_COMMANDS: &[&str] = &["back", "why", "restart", "save", "help", "quit"];
+
+/// The commands offered after the outcome (`why` and `help` are about a
+/// question).
+const OUTCOME_COMMANDS: &[&str] = &["back", "restart", "save", "quit"];
+
+fn with_commands(mut entries: Vec<Entry>, allowed: &[&str]) -> Vec<Entry> {
     entries.extend(
         Command::ALL
             .iter()
+            .filter(|(name, _)| allowed.contains(name))
             .map(|(name, what)| Entry::Cmd(name, what)),
     );
     entries
@@ -248,19 +297,38 @@ fn command_named(name: &str) -> Command {
     }
 }
 
+fn same_command(a: &Command, b: &Command) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+/// What was picked in a menu: one of its entries, or a command.
+enum Picked {
+    Entry(usize),
+    Command(Command),
+}
+
+/// A menu of `entries` with the commands behind `:`. A command picked after
+/// typing it with an argument (`:save my.json`) keeps the argument.
 fn menu(
     message: &str,
     entries: Vec<Entry>,
-    cursor: usize,
+    (cursor, commands): (usize, &[&str]),
     help: &str,
-) -> Result<Entry, InquireError> {
+) -> Result<Picked, InquireError> {
     let page = entries
         .iter()
         .filter(|e| matches!(e, Entry::Pick(..)))
         .count()
         .clamp(7, 15);
-    Select::new(message, with_commands(entries))
-        .with_scorer(&score)
+    let typed = RefCell::new(String::new());
+    let scorer = |input: &str, entry: &Entry, text: &str, index: usize| {
+        if *typed.borrow() != input {
+            input.clone_into(&mut typed.borrow_mut());
+        }
+        score(input, entry, text, index)
+    };
+    let picked = Select::new(message, with_commands(entries, commands))
+        .with_scorer(&scorer)
         .with_formatter(&|picked| match picked.value {
             Entry::Pick(_, label) => label.clone(),
             Entry::Cmd(name, _) => format!(":{name}"),
@@ -269,23 +337,20 @@ fn menu(
         .with_reset_cursor(false)
         .with_page_size(page)
         .with_help_message(help)
-        .prompt()
+        .prompt()?;
+    Ok(match picked {
+        Entry::Pick(i, _) => Picked::Entry(i),
+        Entry::Cmd(name, _) => {
+            let named = command_named(name);
+            Picked::Command(match parse_command(&typed.into_inner()) {
+                Some(Ok(typed)) if same_command(&typed, &named) => typed,
+                _ => named,
+            })
+        }
+    })
 }
 
-/// A key-help line; a private run does not mention saving.
-fn key_help(help: &str, private: bool) -> String {
-    if private {
-        help.replace("why, save, quit", "why, quit")
-    } else {
-        help.to_string()
-    }
-}
-
-fn choose(
-    options: &[Shown],
-    previous: Option<&Answer>,
-    private: bool,
-) -> Result<Option<Reply>, InquireError> {
+fn choose(options: &[Shown], previous: Option<&Answer>) -> Result<Option<Reply>, InquireError> {
     let entries = options
         .iter()
         .enumerate()
@@ -296,29 +361,38 @@ fn choose(
         _ => 0,
     };
     Ok(Some(
-        match menu("Choose one", entries, cursor, &key_help(MENU_HELP, private))? {
-            Entry::Pick(i, _) => Reply::Answer(Answer::Choose(options[i].index)),
-            Entry::Cmd(name, _) => Reply::Command(command_named(name)),
+        match menu("Choose one", entries, (cursor, ALL_COMMANDS), MENU_HELP)? {
+            Picked::Entry(i) => Reply::Answer(Answer::Choose(options[i].index)),
+            Picked::Command(command) => Reply::Command(command),
         },
     ))
 }
 
-fn go_on(private: bool) -> Result<Option<Reply>, InquireError> {
+fn go_on() -> Result<Option<Reply>, InquireError> {
     let entries = vec![Entry::Pick(0, "Go on".into())];
     Ok(Some(
-        match menu("Continue", entries, 0, &key_help(INFO_HELP, private))? {
-            Entry::Pick(..) => Reply::Answer(Answer::Continue),
-            Entry::Cmd(name, _) => Reply::Command(command_named(name)),
+        match menu("Continue", entries, (0, ALL_COMMANDS), INFO_HELP)? {
+            Picked::Entry(_) => Reply::Answer(Answer::Continue),
+            Picked::Command(command) => Reply::Command(command),
         },
     ))
 }
 
+/// A checklist. Typing `:` shows the commands, as in menus; a typed command
+/// (`:why` then Enter) runs the command and never submits the ticks, which
+/// are returned so the checklist can show them again.
 fn check(
     items: &[Shown],
     previous: Option<&Answer>,
-    private: bool,
-) -> Result<Option<Reply>, InquireError> {
-    let labels: Vec<String> = items.iter().map(|i| i.label.clone()).collect();
+) -> Result<(Option<Reply>, Option<Answer>), InquireError> {
+    let entries = with_commands(
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| Entry::Pick(i, item.label.clone()))
+            .collect(),
+        ALL_COMMANDS,
+    );
     let ticked: Vec<usize> = match previous {
         Some(Answer::Check(mask)) => items
             .iter()
@@ -329,15 +403,51 @@ fn check(
         _ => Vec::new(),
     };
     let page = items.len().clamp(7, 15);
-    let picked = MultiSelect::new("Tick any that apply", labels)
+    // The filter text is only seen by the scorer; keep the latest one to
+    // tell a typed command from a submitted checklist.
+    let typed = RefCell::new(String::new());
+    let scorer = |input: &str, entry: &Entry, text: &str, index: usize| {
+        if *typed.borrow() != input {
+            input.clone_into(&mut typed.borrow_mut());
+        }
+        score(input, entry, text, index)
+    };
+    let formatter = |picked: &[inquire::list_option::ListOption<&Entry>]| {
+        if let Some(Ok(_)) = parse_command(&typed.borrow()) {
+            return typed.borrow().trim().to_string();
+        }
+        let labels: Vec<String> = picked.iter().map(|p| p.value.to_string()).collect();
+        if labels.is_empty() {
+            "(none)".to_string()
+        } else {
+            labels.join(", ")
+        }
+    };
+    let picked = MultiSelect::new("Tick any that apply", entries)
         .with_default(&ticked)
         .with_page_size(page)
-        .with_help_message(&key_help(CHECK_HELP, private))
+        .with_scorer(&scorer)
+        .with_formatter(&formatter)
+        .with_help_message(CHECK_HELP)
         .raw_prompt()?;
-    let mask = picked
-        .iter()
-        .fold(0u64, |m, p| m | 1 << items[p.index].index);
-    Ok(Some(Reply::Answer(Answer::Check(mask))))
+    let mut mask = 0u64;
+    let mut command = None;
+    for p in &picked {
+        match &p.value {
+            Entry::Pick(i, _) => mask |= 1 << items[*i].index,
+            Entry::Cmd(name, _) => command = Some(command_named(name)),
+        }
+    }
+    let ticks = Answer::Check(mask);
+    let typed = typed.into_inner();
+    match (parse_command(&typed), command) {
+        (Some(Ok(command)), _) | (None, Some(command)) => {
+            Ok((Some(Reply::Command(command)), Some(ticks)))
+        }
+        // An unknown command: open the command menu, keep the ticks.
+        (Some(Err(_)), _) => Ok((None, Some(ticks))),
+        (None, None) => Ok((Some(Reply::Answer(ticks)), None)),
+    }
 }
 
 fn typed(step: &Step) -> Result<Option<Reply>, InquireError> {
@@ -358,27 +468,27 @@ fn typed(step: &Step) -> Result<Option<Reply>, InquireError> {
         ),
         _ => (String::new(), String::new()),
     };
-    let check = step.clone();
-    let validator = move |input: &str| -> Result<Validation, CustomUserError> {
+    let check = |input: &str| -> Result<(), String> {
         match parse_command(input) {
-            Some(Ok(_)) => Ok(Validation::Valid),
-            Some(Err(message)) => Ok(Validation::Invalid(message.into())),
-            None => Ok(match check.parse(unescape_colon(input)) {
-                Ok(_) => Validation::Valid,
-                Err(invalid) => Validation::Invalid(invalid.0.replace('\n', " ").into()),
-            }),
+            Some(Ok(_)) => Ok(()),
+            Some(Err(message)) => Err(message),
+            None => step
+                .parse(unescape_colon(input))
+                .map(|_| ())
+                .map_err(|invalid| invalid.0.replace('\n', " ")),
         }
     };
-    let line = Text::new("Your answer")
-        .with_initial_value(&initial)
-        .with_help_message(&help)
-        .with_validator(validator)
-        .prompt()?;
+    let line = match super::edit::read_line("Your answer", &initial, &help, &check) {
+        Ok(super::edit::Ending::Done(line)) => line,
+        Ok(super::edit::Ending::Cancelled) => return Ok(None),
+        Ok(super::edit::Ending::Interrupted) => return Err(InquireError::OperationInterrupted),
+        Err(e) => return Err(InquireError::IO(e)),
+    };
     Ok(Some(match parse_command(&line) {
         Some(Ok(command)) => Reply::Command(command),
         _ => match step.parse(unescape_colon(&line)) {
             Ok(answer) => Reply::Answer(answer),
-            // The validator accepted the line, so this cannot be reached;
+            // The check accepted the line, so this cannot be reached;
             // asking again is the safe answer if it ever is.
             Err(_) => return Ok(None),
         },
@@ -410,9 +520,20 @@ fn command_menu(step: &Step, private: bool) -> io::Result<Option<Reply>> {
     match picked {
         Ok(p) => Ok(choices[p.index].1.clone().map(Reply::Command)),
         Err(InquireError::OperationCanceled) => Ok(None),
-        Err(InquireError::OperationInterrupted) => Ok(Some(Reply::Interrupted)),
+        Err(InquireError::OperationInterrupted) => {
+            clear_below()?;
+            Ok(Some(Reply::Interrupted))
+        }
         Err(e) => Err(io_error(e)),
     }
+}
+
+/// After Ctrl-C the cursor rests on the prompt's help line: clear from
+/// there down, so the message that follows is not written over it.
+fn clear_below() -> io::Result<()> {
+    let mut err = io::stderr();
+    write!(err, "\r\x1b[J")?;
+    err.flush()
 }
 
 fn io_error(e: InquireError) -> io::Error {

@@ -23,6 +23,7 @@ pub const RESERVED: &[&str] = &[
 const ITEM_KEYWORDS: &[&str] = &[
     "tree",
     "var",
+    "param",
     "include",
     "assert",
     "question",
@@ -102,7 +103,10 @@ fn syntax_error(
     let scan = Scan::new(text, start, site.pos);
     match scan.unclosed_string {
         Some(string) => (unclosed_string(file, string), string.start, !string.triple),
-        None => (site.explain(&scan), site.pos, true),
+        None => match misclosed_triple(file, text, site.pos) {
+            Some((diag, at)) => (diag, at, false),
+            None => (site.explain(&scan), site.pos, true),
+        },
     }
 }
 
@@ -322,6 +326,42 @@ fn unclosed_string(file: FileId, s: OpenString) -> Diagnostic {
     .help(help)
 }
 
+/// A `"""` left open swallows text up to the next `"""`, which usually
+/// opens another string: parsing then fails just after it, far from the
+/// mistake. When the error comes right after a triple-quoted string whose
+/// closing quotes look like an opening (`text """` on their line) or whose
+/// text holds a line that is only `}`, point at its opening quotes.
+fn misclosed_triple(file: FileId, text: &str, pos: usize) -> Option<(Diagnostic, usize)> {
+    let &(start, end) = string_spans(text)
+        .iter()
+        .rev()
+        .find(|&&(_, end)| end <= pos)?;
+    let closing = end.checked_sub(3)?;
+    let triple = text[start..].starts_with("\"\"\"") && closing > start;
+    if !triple || !super::is_trivia(&text[end..pos]) {
+        return None;
+    }
+    let line_start = text[..closing].rfind('\n').map_or(0, |i| i + 1);
+    let before = text[line_start..closing].trim();
+    let opens_again = FIELD_KEYWORDS.contains(&before);
+    let swallowed_brace = text[start + 3..closing].lines().any(|l| l.trim() == "}");
+    if !(opens_again || swallowed_brace) {
+        return None;
+    }
+    let diag = Diagnostic::error(
+        "E001",
+        "this string is never closed",
+        Span::new(file, start, start + 3),
+    )
+    .label("the string starts here")
+    .with_secondary(
+        Span::new(file, closing, end),
+        "these quotes end it, but they look like the start of another string",
+    )
+    .help("end the text with `\"\"\"` on its own line");
+    Some((diag, start))
+}
+
 /// Where parsing stopped, what was there, and what would have been accepted.
 struct Site<'a> {
     file: FileId,
@@ -397,7 +437,12 @@ impl<'a> Site<'a> {
         self.rules.iter().any(|r| {
             matches!(
                 r,
-                Rule::node | Rule::node_kind | Rule::var_decl | Rule::include | Rule::assert_rule
+                Rule::node
+                    | Rule::node_kind
+                    | Rule::var_decl
+                    | Rule::param_decl
+                    | Rule::include
+                    | Rule::assert_rule
             )
         })
     }
@@ -433,6 +478,8 @@ impl<'a> Site<'a> {
             .or_else(|| self.missing_brace(scan))
             .or_else(|| self.stray_brace(scan))
             .or_else(|| self.reserved_name())
+            .or_else(|| self.comma_between_effects(scan))
+            .or_else(|| self.option_without_target())
             .or_else(|| self.missing_arrow())
             .or_else(|| self.unknown_field())
             .or_else(|| self.unknown_item())
@@ -537,6 +584,40 @@ impl<'a> Site<'a> {
     fn reserved_name(&self) -> Option<Diagnostic> {
         (self.expects_name() && RESERVED.contains(&self.found))
             .then(|| reserved_word(self.span(), self.found))
+    }
+
+    /// `{ set a = 1, set b = 2 }`: effects are not separated by commas.
+    fn comma_between_effects(&self, scan: &Scan) -> Option<Diagnostic> {
+        let brace = scan.innermost(b'{')?;
+        let inside = self.text[brace + 1..self.pos].trim_start();
+        let in_effects = ["set ", "add ", "remove "]
+            .iter()
+            .any(|k| inside.starts_with(k));
+        if self.found != "," || !in_effects {
+            return None;
+        }
+        Some(
+            self.error("effects are not separated by commas", "remove this comma")
+                .help("separate effects with spaces or new lines: { set a = 1 set b = 2 }"),
+        )
+    }
+
+    /// An option that ends without `-> target`: the parser only notices at
+    /// the next field or the node's `}`; point at the option instead.
+    fn option_without_target(&self) -> Option<Diagnostic> {
+        let next_thing = self.found == "}" || FIELD_KEYWORDS.contains(&self.found);
+        if !(self.expects(Rule::goto) && next_thing) {
+            return None;
+        }
+        let (at, id) = last_option(self.text, self.pos)?;
+        let span = Span::new(self.file, at, at + id.len());
+        Some(
+            Diagnostic::error("E001", format!("the option `{id}` has no target"), span)
+                .label("needs `-> target`")
+                .help(format!(
+                    "end the option with where it leads: option {id} \"...\" -> next_node"
+                )),
+        )
     }
 
     /// `option yes "Yes" next` or `else next`: the `->` is missing.
@@ -726,6 +807,37 @@ pub(super) fn reserved_word(span: Span, word: &str) -> Diagnostic {
     ))
 }
 
+/// The id of the last option started before `pos` in the same node, and
+/// where the id is written: the nearest line (outside strings) that starts
+/// with `option`, as long as no node starts in between.
+fn last_option(text: &str, pos: usize) -> Option<(usize, &str)> {
+    let strings = string_spans(text);
+    let mut end = pos;
+    loop {
+        let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let inside_string = strings.iter().any(|&(s, e)| s < start && start < e);
+        let line = &text[start..end];
+        let body = line.trim_start();
+        let head = body.split_whitespace().next().unwrap_or("");
+        if !inside_string {
+            if head == "option" {
+                let id_start = start + (line.len() - body.len()) + "option".len();
+                let rest = &text[id_start..];
+                let skip = rest.len() - rest.trim_start().len();
+                let id_len = rest[skip..]
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(rest.len() - skip);
+                let at = id_start + skip;
+                return (id_len > 0).then(|| (at, &text[at..at + id_len]));
+            }
+            if ITEM_KEYWORDS.contains(&head) {
+                return None;
+            }
+        }
+        end = start.checked_sub(1)?;
+    }
+}
+
 /// `question q` for the `{` of `question q {`, when the words before the
 /// brace on its line name something short enough to quote.
 fn block_owner(text: &str, brace: usize) -> Option<String> {
@@ -819,7 +931,11 @@ fn describe(rule: Rule) -> Option<&'static str> {
             "a header field (`version`, `start`, `script`, `outcomes`, `source`, `quick_exit`)"
         }
         Rule::var_decl => "`var`",
+        Rule::param_decl => "`param`",
         Rule::include => "`include`",
+        Rule::include_args => "`(` with parameters",
+        Rule::binding => "a parameter binding such as `days = months`",
+        Rule::set_lit => EXPRESSION,
         Rule::assert_rule => "`assert`",
         Rule::assert_always | Rule::assert_never | Rule::assert_reach => {
             "`always(...)`, `never(...)` or `reachable(...)`"

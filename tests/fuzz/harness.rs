@@ -12,7 +12,7 @@ use guidetree::check::{self, CheckResult};
 use guidetree::diag::{self, Palette};
 use guidetree::eval;
 use guidetree::graph::{self, Overlay};
-use guidetree::interp::{Answer, AnswerError, Reason, Record, Session};
+use guidetree::interp::{Answer, AnswerError, LogLine, Reason, Record, Session};
 use guidetree::load::MemoryFs;
 use guidetree::model::{InputKind, Model, NodeId, NodeKind, Text, Value};
 use std::path::Path;
@@ -170,7 +170,7 @@ struct State {
     path: Vec<NodeId>,
     history: Vec<Record>,
     reasons: Vec<Reason>,
-    log: Vec<String>,
+    log: Vec<LogLine>,
 }
 
 impl State {

@@ -37,6 +37,10 @@ pub struct Driver<'m> {
     tree_file: PathBuf,
     /// A private run never saves.
     private: bool,
+    /// `--debug`: show hook output as it is printed.
+    pub debug: bool,
+    /// How many lines of hook output were shown.
+    log_shown: usize,
 }
 
 impl<'m> Driver<'m> {
@@ -58,6 +62,8 @@ impl<'m> Driver<'m> {
             undone: HashMap::new(),
             tree_file,
             private: false,
+            debug: false,
+            log_shown: 0,
         }
     }
 
@@ -111,6 +117,7 @@ impl<'m> Driver<'m> {
     /// front end fails.
     pub fn go(&mut self, p: &mut dyn Prompter) -> anyhow::Result<End> {
         loop {
+            self.show_log(p)?;
             if self.session.is_finished() {
                 match self.outcome(p)? {
                     Some(end) => return Ok(end),
@@ -136,6 +143,22 @@ impl<'m> Driver<'m> {
                 return Ok(end);
             }
         }
+    }
+
+    /// With `--debug`, the hook output printed since the last look (going
+    /// back removes lines, which are then not shown again).
+    fn show_log(&mut self, p: &mut dyn Prompter) -> anyhow::Result<()> {
+        let log = self.session.log();
+        if !self.debug || self.log_shown >= log.len() {
+            self.log_shown = self.log_shown.min(log.len());
+            return Ok(());
+        }
+        let lines: Vec<String> = log[self.log_shown..]
+            .iter()
+            .map(|l| format!("debug: {}", report::log_line(l)))
+            .collect();
+        self.log_shown = log.len();
+        Ok(p.notify(Tone::Info, &lines.join("\n"))?)
     }
 
     /// Show the outcome; a terminal may then go back, start over or save.
@@ -175,7 +198,7 @@ impl<'m> Driver<'m> {
             };
             bail!("the answer given ahead of time does not fit: {problem}");
         }
-        let question = step.text.lines().next().unwrap_or(&step.id);
+        let question = crate::prompt::screen::short_form(&step.text, 60);
         p.notify(
             Tone::Info,
             &format!("{question} → {label} (given ahead of time)"),
