@@ -410,8 +410,9 @@ fn write_states(out: &mut String, model: &Model, space: &Space) {
             .get_or_insert_with(|| crate::explore::live::node_reads(model, n))
             .clone()
     };
-    // (node id, label) -> answers in first-seen order, each with its target.
-    let mut situations: BTreeMap<(String, String), Vec<(String, String)>> = BTreeMap::new();
+    // node id -> situations: the values read, and each answer with where it
+    // leads, in first-seen order.
+    let mut situations: BTreeMap<String, BTreeMap<Label, Vec<(String, String)>>> = BTreeMap::new();
     for i in 0..space.states.len() {
         let id = StateId::try_from(i).unwrap_or(StateId::MAX);
         let state = space.state(id);
@@ -423,11 +424,18 @@ fn write_states(out: &mut String, model: &Model, space: &Space) {
             continue;
         };
         let node_id = model.node(state.node).id.clone();
+        let by_label = situations.entry(node_id).or_default();
         if space.edges_of(id).is_empty() {
-            let label = state_label(model, space, id);
-            situations.entry((node_id, label)).or_default();
+            let end = state_label(model, space, id);
+            by_label
+                .entry(Vec::new())
+                .or_default()
+                .push((String::new(), end));
             continue;
         }
+        let live = space.live().vars(state.node);
+        let mut label: Label = Vec::new();
+        let mut lines = Vec::new();
         for e in space.edges_of(id) {
             let mut read = reads(state.node);
             let passed = space.passed(e);
@@ -436,48 +444,106 @@ fn write_states(out: &mut String, model: &Model, space: &Space) {
                     *read.entry(v).or_insert(0) |= mask;
                 }
             }
-            let live = space.live().vars(state.node);
-            let mut read: Vec<(VarId, u64)> = read.into_iter().collect();
-            read.sort_by(|a, b| model.var(a.0).name.cmp(&model.var(b.0).name));
-            let values: Vec<String> = read
-                .iter()
-                .filter(|(v, _)| live.contains(v))
-                .map(|(v, mask)| {
-                    let value = match session.var(*v) {
-                        Value::Set(bits) => Value::Set(bits & mask),
-                        other => other.clone(),
-                    };
-                    format!(
-                        "{}={}",
-                        model.var(*v).name,
-                        situation_value(model, *v, &value)
-                    )
-                })
-                .collect();
-            let label = if values.is_empty() {
-                node_id.clone()
-            } else {
-                format!("{node_id} {{{}}}", values.join(", "))
-            };
+            for (v, mask) in read.iter().filter(|(v, _)| live.contains(v)) {
+                let value = match session.var(*v) {
+                    Value::Set(bits) => Value::Set(bits & mask),
+                    other => other.clone(),
+                };
+                let entry = (
+                    model.var(*v).name.clone(),
+                    situation_value(model, *v, &value),
+                );
+                if !label.contains(&entry) {
+                    label.push(entry);
+                }
+            }
             let answer = crate::explore::answer_text(model, state.node, &e.answer)
                 .unwrap_or_else(|| "continue".into());
-            let entry = (answer, edge_target(model, space, e));
-            let lines = situations.entry((node_id.clone(), label)).or_default();
-            if !lines.contains(&entry) {
-                lines.push(entry);
+            lines.push((answer, edge_target(model, space, e)));
+        }
+        label.sort();
+        let known = by_label.entry(label).or_default();
+        for line in lines {
+            if !known.contains(&line) {
+                known.push(line);
             }
         }
     }
-    for ((_, label), lines) in situations {
-        let _ = writeln!(out, "\n{label}");
-        let mut targets: Vec<(&str, Vec<&str>)> = Vec::new();
-        for (answer, target) in &lines {
-            match targets.iter_mut().find(|(t, _)| t == target) {
-                Some((_, answers)) => answers.push(answer),
-                None => targets.push((target, vec![answer])),
+    for (node, by_label) in situations {
+        for (label, lines) in minimal_labels(by_label) {
+            if label.is_empty() {
+                let _ = writeln!(out, "\n{node}");
+            } else {
+                let values: Vec<String> = label.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let _ = writeln!(out, "\n{node} {{{}}}", values.join(", "));
+            }
+            write_lines(out, &lines);
+        }
+    }
+}
+
+/// A situation's label: (variable, value) pairs, by name.
+type Label = Vec<(String, String)>;
+
+/// Drop from the labels of one node every variable that tells no
+/// situations apart (they would show the same answers leading to the same
+/// places without it), then merge what became equal. What is left is the
+/// node's decision table: only the values that change where answers lead.
+fn minimal_labels(
+    situations: BTreeMap<Label, Vec<(String, String)>>,
+) -> BTreeMap<Label, Vec<(String, String)>> {
+    let mut rows: Vec<(Label, Vec<(String, String)>)> = situations.into_iter().collect();
+    let mut names: Vec<String> = rows
+        .iter()
+        .flat_map(|(l, _)| l.iter().map(|(k, _)| k.clone()))
+        .collect();
+    names.sort();
+    names.dedup();
+    for name in names {
+        let without =
+            |l: &Label| -> Label { l.iter().filter(|(k, _)| *k != name).cloned().collect() };
+        let mut merged: BTreeMap<Label, &Vec<(String, String)>> = BTreeMap::new();
+        let consistent = rows.iter().all(|(label, lines)| {
+            let key = without(label);
+            match merged.get(&key) {
+                Some(seen) => same_lines(seen, lines),
+                None => {
+                    merged.insert(key, lines);
+                    true
+                }
+            }
+        });
+        if consistent {
+            for (label, _) in &mut rows {
+                *label = without(label);
             }
         }
-        for (target, answers) in targets {
+    }
+    let mut out: BTreeMap<Label, Vec<(String, String)>> = BTreeMap::new();
+    for (label, lines) in rows {
+        out.entry(label).or_insert(lines);
+    }
+    out
+}
+
+/// The same answers leading to the same places, in any order.
+fn same_lines(a: &[(String, String)], b: &[(String, String)]) -> bool {
+    a.len() == b.len() && a.iter().all(|l| b.contains(l))
+}
+
+/// A situation's answers, those leading to the same place on one line.
+fn write_lines(out: &mut String, lines: &[(String, String)]) {
+    let mut targets: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (answer, target) in lines {
+        match targets.iter_mut().find(|(t, _)| t == target) {
+            Some((_, answers)) => answers.push(answer),
+            None => targets.push((target, vec![answer])),
+        }
+    }
+    for (target, answers) in targets {
+        if answers.iter().all(|a| a.is_empty()) {
+            let _ = writeln!(out, "  {target}");
+        } else {
             let _ = writeln!(out, "  {} → {target}", join_answers(&answers));
         }
     }
