@@ -223,7 +223,7 @@ pub enum Type {
 
 /// A runtime value. Enums and sets hold member indices into their domain,
 /// so copying state is cheap.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
     Bool(bool),
     Int(i64),
@@ -232,6 +232,33 @@ pub enum Value {
     Enum(Option<u32>),
     /// A bit per member.
     Set(u64),
+}
+
+impl std::hash::Hash for Value {
+    /// Texts hash by their length and their first and last bytes only: long
+    /// texts (a hook's paragraph of advice, say) are hashed for every state
+    /// the explorer meets, and equal texts still hash alike. Equality
+    /// compares them whole.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::mem::discriminant(self).hash(state);
+        match self {
+            Value::Bool(b) => b.hash(state),
+            Value::Int(n) => n.hash(state),
+            Value::Text(t) => {
+                const ENDS: usize = 32;
+                let bytes = t.as_bytes();
+                bytes.len().hash(state);
+                if bytes.len() <= 2 * ENDS {
+                    bytes.hash(state);
+                } else {
+                    bytes[..ENDS].hash(state);
+                    bytes[bytes.len() - ENDS..].hash(state);
+                }
+            }
+            Value::Enum(m) => m.hash(state),
+            Value::Set(bits) => bits.hash(state),
+        }
+    }
 }
 
 impl Value {

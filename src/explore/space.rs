@@ -497,11 +497,14 @@ struct Memo {
     cache: Mutex<MemoCache>,
 }
 
-type MemoKey = (String, Vec<Value>, Type);
+/// Results by hook name, then arguments, then declared return type (looked
+/// up without building a key).
+type MemoResults =
+    FxHashMap<String, FxHashMap<Vec<Value>, Vec<(Type, Result<HookOutput, String>)>>>;
 
 #[derive(Debug, Default)]
 struct MemoCache {
-    results: FxHashMap<MemoKey, Result<HookOutput, String>>,
+    results: MemoResults,
     calls: u64,
     hits: u64,
 }
@@ -547,24 +550,34 @@ impl HookRuntime for Memo {
         arg_types: &[Type],
         ret: Type,
     ) -> Result<HookOutput, String> {
-        let key = (name.to_string(), args.to_vec(), ret);
-        {
-            let mut cache = self
-                .cache
+        let lock = || {
+            self.cache
                 .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if let Some(hit) = cache.results.get(&key).cloned() {
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        {
+            let mut cache = lock();
+            let hit = cache
+                .results
+                .get(name)
+                .and_then(|by_args| by_args.get(args))
+                .and_then(|by_type| by_type.iter().find(|(t, _)| *t == ret))
+                .map(|(_, result)| result.clone());
+            if let Some(hit) = hit {
                 cache.hits += 1;
                 return hit;
             }
         }
         let result = self.inner.call(model, name, args, arg_types, ret);
-        let mut cache = self
-            .cache
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut cache = lock();
         cache.calls += 1;
-        cache.results.insert(key, result.clone());
+        cache
+            .results
+            .entry(name.to_string())
+            .or_default()
+            .entry(args.to_vec())
+            .or_default()
+            .push((ret, result.clone()));
         result
     }
 }
@@ -700,13 +713,16 @@ impl<'m> Builder<'m> {
         depth: u32,
         counts: &[u32],
     ) -> Result<StateId, SpaceError> {
-        if let Some(&id) = self.index.get(&(node, key.clone())) {
-            return Ok(id);
-        }
-        if self.states.len() >= self.max_states {
-            return Err(self.too_many());
-        }
         let id = to_id(self.states.len());
+        match self.index.entry((node, key.clone())) {
+            std::collections::hash_map::Entry::Occupied(known) => return Ok(*known.get()),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                if self.states.len() >= self.max_states {
+                    return Err(self.too_many());
+                }
+                slot.insert(id);
+            }
+        }
         let end = match self.model.node(node).kind {
             NodeKind::Outcome { kind, .. } => {
                 self.coverage.kinds[kind as usize] = true;
@@ -731,9 +747,8 @@ impl<'m> Builder<'m> {
             parent,
             first_edge: 0,
             edge_count: 0,
-            key: key.clone(),
+            key,
         });
-        self.index.insert((node, key), id);
         Ok(id)
     }
 
