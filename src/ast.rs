@@ -138,6 +138,9 @@ pub struct Header {
     pub outcomes: Option<Vec<Ident>>,
     /// `source TAG "what it stands for"` lines.
     pub citations: Vec<(Ident, Str)>,
+    /// `quick_exit`, when given: where it was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quick_exit: Option<Span>,
     /// The whole header.
     pub span: Span,
 }

@@ -60,6 +60,8 @@ pub enum Command {
     Completions(cmd::completions::Args),
     /// Print the manual page (roff), for `man`.
     Man(cmd::completions::ManArgs),
+    /// Serve trees as web pages (loopback by default).
+    Serve(crate::serve::Args),
 }
 
 /// Run the command line with the process's arguments; returns the exit code.
@@ -99,6 +101,7 @@ where
         Command::Lsp(args) => cmd::lsp::run(&args),
         Command::Completions(args) => cmd::completions::run(&args),
         Command::Man(args) => cmd::completions::man(&args),
+        Command::Serve(args) => crate::serve::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -359,6 +359,7 @@ impl<'s> Printer<'s> {
             script,
             outcomes,
             citations,
+            quick_exit,
             span,
         } = header;
         let open = format!("tree {} {} {{", id.name, self.string(title, 0));
@@ -389,6 +390,9 @@ impl<'s> Printer<'s> {
         for (tag, what) in citations {
             let text = format!("source {} {}", tag.name, self.string(what, 1));
             fields.push((tag.span.start, what.span.end, text));
+        }
+        if let Some(q) = quick_exit {
+            fields.push((q.start, q.end, "quick_exit".into()));
         }
         fields.sort_by_key(|f| f.0);
         for (start, end, text) in fields {

@@ -24,6 +24,7 @@ pub mod prompt;
 pub mod report;
 pub mod save;
 pub mod script;
+pub mod serve;
 pub mod source;
 pub mod syntax;
 pub mod transcript;

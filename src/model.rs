@@ -54,6 +54,9 @@ pub struct Model {
     pub asserts: Vec<Assert>,
     /// Source tags and the names they stand for, in declaration order.
     pub citations: Vec<(String, String)>,
+    /// The root header asks for a quick exit (`quick_exit`): `run` is
+    /// private by default and `serve` shows "Leave this page".
+    pub quick_exit: bool,
     /// The hook script named in the root header, if any.
     pub script: Option<ScriptRef>,
     /// Every hook call site, for arity checks against the script.

@@ -315,7 +315,12 @@ pub fn replay(session: &mut Session<'_>, save: &SaveFile) -> Resumed {
     }
 }
 
-fn replay_one(session: &mut Session<'_>, saved: &SavedAnswer) -> Result<(), Misfit> {
+/// Replay one saved answer: it must be for the step the session is on and
+/// fit it.
+///
+/// # Errors
+/// Why the answer does not fit; the session is unchanged then.
+pub fn replay_one(session: &mut Session<'_>, saved: &SavedAnswer) -> Result<(), Misfit> {
     let model = session.model();
     if session.is_finished() {
         return Err(Misfit::Finished);

@@ -241,6 +241,7 @@ impl Lower {
             script: None,
             outcomes: None,
             citations: Vec::new(),
+            quick_exit: None,
             span: self.span(pair),
         };
         for field in parts {
@@ -251,6 +252,12 @@ impl Lower {
 
     fn header_field(&self, header: &mut Header, field: &Pair<'_, Rule>) -> Option<()> {
         let span = self.span(field);
+        if field.as_rule() == Rule::quick_exit_field {
+            if let Some(first) = header.quick_exit.replace(span) {
+                self.twice(span, first, "quick_exit");
+            }
+            return Some(());
+        }
         let mut parts = children(field);
         let value = self.take(&mut parts, field)?;
         let first = match field.as_rule() {
@@ -276,18 +283,22 @@ impl Lower {
         };
         if let Some(first) = first {
             let keyword = field.as_str().split_whitespace().next().unwrap_or("");
-            self.push(
-                Diagnostic::error(
-                    "E002",
-                    format!("`{keyword}` is given twice in the header"),
-                    span,
-                )
-                .label("second one")
-                .with_secondary(first, "first one")
-                .help("keep one of them"),
-            );
+            self.twice(span, first, keyword);
         }
         Some(())
+    }
+
+    fn twice(&self, span: Span, first: Span, keyword: &str) {
+        self.push(
+            Diagnostic::error(
+                "E002",
+                format!("`{keyword}` is given twice in the header"),
+                span,
+            )
+            .label("second one")
+            .with_secondary(first, "first one")
+            .help("keep one of them"),
+        );
     }
 
     fn var_decl(&self, pair: &Pair<'_, Rule>) -> Option<VarDecl> {

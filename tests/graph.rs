@@ -606,6 +606,7 @@ fn odd_model() -> Model {
         nodes,
         asserts: Vec::new(),
         citations: Vec::new(),
+        quick_exit: false,
         script: None,
         hook_calls: Vec::new(),
         hooks: None,

@@ -465,3 +465,51 @@ fn a_killed_run_resumes_from_its_last_autosave() {
     assert_eq!(json(&resumed)["outcome"], json(&straight)["outcome"]);
     assert_eq!(json(&resumed)["steps"], json(&straight)["steps"]);
 }
+
+/// A private run (the reconnect tree asks for one) refuses to save, leaves
+/// saving out of its help, never asks to save on quitting, and says nothing
+/// on the way out; `--no-private` and `--save` turn it off.
+#[test]
+fn a_private_run_never_saves() {
+    let dir = scratch(
+        "private",
+        &[
+            "trees/reconnect.tree",
+            "trees/reconnect.rhai",
+            "trees/no_response.tree",
+        ],
+    );
+    let piped = |args: &[&str], input: &str| {
+        let mut cmd = run_in(&dir, args);
+        cmd.stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, out, err) = piped(&["reconnect.tree"], ":help\n:save kept.json\n:quit\n");
+    assert_eq!(code, Some(3), "{out}{err}");
+    assert!(out.contains("Saving is off in a private run"), "{out}");
+    assert!(!out.contains(":save FILE"), "help lists no saving: {out}");
+    assert!(!out.contains("not saved yet"), "{out}");
+    assert_eq!(err, "", "nothing is said on the way out");
+    assert!(!dir.join("kept.json").exists());
+
+    let (_, out, err) = piped(
+        &["reconnect.tree", "--no-private"],
+        ":save kept.json\n:quit\n",
+    );
+    assert!(out.contains("Saved your answers to kept.json"), "{out}");
+    assert!(err.contains("Stopped at `harm`"), "{err}");
+    assert!(dir.join("kept.json").exists());
+
+    let (code, _, err) = piped(&["hello.tree", "--private", "--save", "x.json"], "");
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--save"), "{err}");
+}

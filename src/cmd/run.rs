@@ -60,12 +60,30 @@ pub struct Args {
     /// to stderr.
     #[arg(long)]
     pub json: bool,
-    /// Numbered options and typed answers even on a terminal.
+    /// Numbered options and typed answers even on a terminal: no redrawn
+    /// menus, one line at a time (for screen readers).
     #[arg(long)]
     pub plain: bool,
     /// Show what hooks print (`print`, `debug`) as the run goes.
     #[arg(long)]
     pub debug: bool,
+    /// Leave no trace: never save (no `--save`, no `:save`), clear the
+    /// screen when the run ends, and clear it and stop at once on Ctrl-C.
+    /// On by default for trees whose header has `quick_exit`.
+    #[arg(long, conflicts_with = "save")]
+    pub private: bool,
+    /// Turn off private mode for a tree whose header asks for it.
+    #[arg(long, conflicts_with = "private")]
+    pub no_private: bool,
+}
+
+impl Args {
+    /// Is this run private? `--private`, or a tree that asks for it unless
+    /// `--no-private` or `--save` says otherwise.
+    #[must_use]
+    pub fn is_private(&self, model: &Model) -> bool {
+        self.private || (model.quick_exit && !self.no_private && self.save.is_none())
+    }
 }
 
 /// Run a tree.
@@ -108,7 +126,8 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
             return Ok(EXIT_FAIL);
         }
     };
-    on_interrupt(args.save.clone(), args.file.clone());
+    let private = args.is_private(&model);
+    on_interrupt(args.save.clone(), args.file.clone(), private);
     let mut driver = Driver::new(
         session,
         start,
@@ -117,19 +136,37 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
         args.file.clone(),
         inputs,
     );
+    driver.set_private(private);
     driver.debug = args.debug;
-    let end = with_prompter(args, |p| {
+    let end = with_prompter(args, private, |p| {
         if let Some(saved) = &resumed {
             driver.resume(p, saved)?;
         }
         driver.go(p)
     })?;
-    finish(args, &driver, end)
+    if private {
+        clear_terminal();
+    }
+    finish(args, &driver, end, private)
+}
+
+/// Wipe what a run showed from the terminal: the screen and, where the
+/// terminal supports it, its scrollback. Nothing is written to a pipe.
+pub fn clear_terminal() {
+    const CLEAR: &[u8] = b"\x1b[H\x1b[2J\x1b[3J";
+    if io::stderr().is_terminal() {
+        let mut err = io::stderr();
+        let _ = err.write_all(CLEAR).and_then(|()| err.flush());
+    } else if io::stdout().is_terminal() {
+        let mut out = io::stdout();
+        let _ = out.write_all(CLEAR).and_then(|()| out.flush());
+    }
 }
 
 /// Pick the front end: menus on a terminal, lines otherwise.
 fn with_prompter(
     args: &Args,
+    private: bool,
     go: impl FnOnce(&mut dyn Prompter) -> anyhow::Result<End>,
 ) -> anyhow::Result<End> {
     let stdin = io::stdin();
@@ -140,7 +177,14 @@ fn with_prompter(
         Box::new(anstream::stdout())
     };
     if tty {
-        go(&mut TtyPrompter::new(screen))
+        let mut p = TtyPrompter::new(screen).private(private);
+        if private {
+            p.notify(
+                crate::prompt::Tone::Info,
+                "Private run: nothing is saved, and the screen is cleared when you finish. Press Ctrl-C at any time to clear the screen and leave at once.",
+            )?;
+        }
+        go(&mut p)
     } else {
         let echo = !stdin.is_terminal();
         go(&mut LinePrompter::new(stdin.lock(), screen, echo))
@@ -148,11 +192,17 @@ fn with_prompter(
 }
 
 /// Say how the run ended, print the transcript, pick the exit code.
-fn finish(args: &Args, driver: &Driver<'_>, end: End) -> anyhow::Result<i32> {
+fn finish(args: &Args, driver: &Driver<'_>, end: End, private: bool) -> anyhow::Result<i32> {
     let session = driver.session();
     let model = session.model();
-    let mut err = anstream::stderr();
     let here = model.node(session.current()).id.as_str();
+    // A private run says nothing on the way out: the screen was just
+    // cleared, and the exit code tells how it ended.
+    let mut err: Box<dyn Write> = if private {
+        Box::new(io::sink())
+    } else {
+        Box::new(anstream::stderr())
+    };
     let saved = driver.saved_to().map_or_else(
         || " Nothing was saved.".to_string(),
         |path| {
@@ -251,9 +301,14 @@ fn start(args: &Args) -> anyhow::Result<Start> {
 }
 
 /// Ctrl-C outside a menu (menus read it as a key): wait for any save being
-/// written, say where the answers are, and stop.
-fn on_interrupt(autosave: Option<PathBuf>, tree: PathBuf) {
+/// written, say where the answers are, and stop. In a private run, clear
+/// the screen first.
+fn on_interrupt(autosave: Option<PathBuf>, tree: PathBuf, private: bool) {
     let _ = ctrlc::set_handler(move || {
+        if private {
+            clear_terminal();
+            std::process::exit(EXIT_INTERRUPTED);
+        }
         let _hold = save::hold();
         let saved = autosave
             .as_deref()

@@ -33,6 +33,8 @@ pub struct TtyPrompter {
     /// Ticks made at a checklist before a command was typed there, kept
     /// for when the checklist is asked again.
     pending: Option<(NodeId, Answer)>,
+    /// A private run: saving is not offered.
+    private: bool,
 }
 
 impl fmt::Debug for TtyPrompter {
@@ -51,7 +53,15 @@ impl TtyPrompter {
         Self {
             outcome,
             pending: None,
+            private: false,
         }
+    }
+
+    /// Offer no saving (a private run).
+    #[must_use]
+    pub fn private(mut self, private: bool) -> Self {
+        self.private = private;
+        self
     }
 
     fn header(&self, step: &Step) -> io::Result<()> {
@@ -115,7 +125,7 @@ impl Prompter for TtyPrompter {
             match self.prompt(step) {
                 Ok(Some(reply)) => return Ok(reply),
                 Ok(None) | Err(InquireError::OperationCanceled) => {
-                    if let Some(reply) = command_menu(step)? {
+                    if let Some(reply) = command_menu(step, self.private)? {
                         return Ok(reply);
                     }
                 }
@@ -168,12 +178,14 @@ impl Prompter for TtyPrompter {
     }
 
     fn after_outcome(&mut self) -> io::Result<Reply> {
-        let choices = [
+        let all = [
             "I'm done",
             "Go back one answer",
             "Start over",
             "Save my answers",
         ];
+        // A private run offers no saving.
+        let choices = &all[..if self.private { 3 } else { 4 }];
         let entries = choices
             .iter()
             .enumerate()
@@ -484,7 +496,7 @@ fn typed(step: &Step) -> Result<Option<Reply>, InquireError> {
 }
 
 /// The menu behind Esc. `Ok(None)` returns to the question.
-fn command_menu(step: &Step) -> io::Result<Option<Reply>> {
+fn command_menu(step: &Step, private: bool) -> io::Result<Option<Reply>> {
     let blocked = matches!(step.kind, StepKind::Blocked { .. });
     let mut choices = Vec::new();
     if !blocked {
@@ -498,6 +510,9 @@ fn command_menu(step: &Step) -> io::Result<Option<Reply>> {
         ("Help", Some(Command::Help)),
         ("Quit", Some(Command::Quit)),
     ]);
+    if private {
+        choices.retain(|(_, c)| !matches!(c, Some(Command::Save(_))));
+    }
     let labels: Vec<&str> = choices.iter().map(|(label, _)| *label).collect();
     let picked = Select::new("What would you like to do?", labels)
         .with_help_message("↑↓ move · Enter choose · Esc to return")

@@ -41,6 +41,7 @@ const OTHER_KEYWORDS: &[&str] = &[
     "start",
     "script",
     "outcomes",
+    "quick_exit",
     "one_of",
     "as",
     "always",
@@ -942,7 +943,10 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::start_field
         | Rule::script_field
         | Rule::outcomes_field
-        | Rule::cite_field => "a header field (`version`, `start`, `script`, `outcomes`, `source`)",
+        | Rule::cite_field
+        | Rule::quick_exit_field => {
+            "a header field (`version`, `start`, `script`, `outcomes`, `source`, `quick_exit`)"
+        }
         Rule::var_decl => "`var`",
         Rule::param_decl => "`param`",
         Rule::include => "`include`",

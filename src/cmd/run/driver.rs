@@ -7,7 +7,7 @@ use crate::interp::{Answer, AnswerError, Session};
 use crate::model::{NodeId, NodeKind};
 use crate::output;
 use crate::prompt::step::{answer_label, hook_failure};
-use crate::prompt::{report, Command, Progress, Prompter, Reply, Step, Tone};
+use crate::prompt::{report, Block, Command, Doc, Progress, Prompter, Reply, Step, Tone};
 use crate::save::{self, SaveFile, Start};
 use anyhow::bail;
 use std::collections::HashMap;
@@ -38,6 +38,8 @@ pub struct Driver<'m> {
     tree_file: PathBuf,
     /// The files this run read, which a save never writes over.
     inputs: output::Inputs,
+    /// A private run never saves.
+    private: bool,
     /// `--debug`: show hook output as it is printed.
     pub debug: bool,
     /// How many lines of hook output were shown.
@@ -64,9 +66,16 @@ impl<'m> Driver<'m> {
             undone: HashMap::new(),
             tree_file,
             inputs,
+            private: false,
             debug: false,
             log_shown: 0,
         }
+    }
+
+    /// Make this a private run: saving is refused and quitting never asks
+    /// to save.
+    pub fn set_private(&mut self, private: bool) {
+        self.private = private;
     }
 
     pub fn session(&self) -> &Session<'m> {
@@ -229,11 +238,24 @@ impl<'m> Driver<'m> {
             Command::Back => self.back(p)?,
             Command::Restart => self.restart(p)?,
             Command::Why => p.show(&report::why(&self.session, step))?,
-            Command::Help => p.show(&report::help(step, p.uses_keys()))?,
+            Command::Help => p.show(&self.help(step, p.uses_keys()))?,
             Command::Save(path) => self.save(p, path)?,
             Command::Quit => return self.quit(p),
         }
         Ok(None)
+    }
+
+    /// The help screen; a private run does not list saving.
+    fn help(&self, step: &Step, keys: bool) -> Doc {
+        let mut doc = report::help(step, keys);
+        if self.private {
+            for block in &mut doc.blocks {
+                if let Block::Lines(lines) = block {
+                    lines.retain(|l| !l.starts_with("save") && !l.starts_with(":save"));
+                }
+            }
+        }
+        doc
     }
 
     /// Undo the last real answer; info steps read on the way are undone
@@ -268,6 +290,12 @@ impl<'m> Driver<'m> {
     /// Save to the named file, the `--save` file, or a file the person
     /// names now.
     fn save(&mut self, p: &mut dyn Prompter, path: Option<PathBuf>) -> anyhow::Result<()> {
+        if self.private {
+            return Ok(p.notify(
+                Tone::Info,
+                "Saving is off in a private run: nothing is written to disk. (Run with --no-private to save.)",
+            )?);
+        }
         let target = match path.or_else(|| self.autosave.clone()) {
             Some(path) => Some(path),
             None => p.ask_save_path(None)?,
@@ -292,7 +320,7 @@ impl<'m> Driver<'m> {
     }
 
     fn quit(&mut self, p: &mut dyn Prompter) -> anyhow::Result<Option<End>> {
-        if self.saved_to.is_none() && !self.session.history().is_empty() {
+        if !self.private && self.saved_to.is_none() && !self.session.history().is_empty() {
             match p.confirm_quit()? {
                 None => return Ok(None),
                 Some(true) => {
