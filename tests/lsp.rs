@@ -201,7 +201,7 @@ fn line_in(text: &str, needle: &str) -> i64 {
 }
 
 fn reconnect() -> (PathBuf, String) {
-    let path = root().join("trees/reconnect.tree");
+    let path = root().join("tests/fixtures/lsp/reconnect.tree");
     let text = std::fs::read_to_string(&path).expect("reconnect.tree");
     (path, text)
 }
@@ -317,7 +317,7 @@ fn definition_reaches_nodes_variables_includes_and_hooks() {
     );
 
     // Into the included file: `silence.no_reply` and the include's path.
-    let inc = root().join("trees/no_response.tree");
+    let inc = root().join("tests/fixtures/lsp/no_response.tree");
     let inc_text = std::fs::read_to_string(&inc).expect("no_response.tree");
     let def = client.at(
         "textDocument/definition",
@@ -336,7 +336,7 @@ fn definition_reaches_nodes_variables_includes_and_hooks() {
     assert_eq!(def["uri"], self::uri(&inc));
 
     // A hook call, into the script.
-    let script = root().join("trees/reconnect.rhai");
+    let script = root().join("tests/fixtures/lsp/reconnect.rhai");
     let script_text = std::fs::read_to_string(&script).expect("reconnect.rhai");
     let def = client.at(
         "textDocument/definition",
@@ -414,7 +414,7 @@ fn rename_and_references_cover_every_use_across_includes() {
 
     // A node of the included file, renamed from the including one: its
     // definition there and `silence.no_reply` here both change.
-    let inc = root().join("trees/no_response.tree");
+    let inc = root().join("tests/fixtures/lsp/no_response.tree");
     let edit = client.at(
         "textDocument/rename",
         &uri,

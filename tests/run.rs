@@ -477,6 +477,7 @@ fn a_private_run_never_saves() {
             "trees/reconnect.tree",
             "trees/reconnect.rhai",
             "trees/no_response.tree",
+            "trees/red_flags.tree",
         ],
     );
     let piped = |args: &[&str], input: &str| {

@@ -99,7 +99,7 @@ fn ctrl_c_in_a_private_run_clears_the_screen_and_ends_at_once() {
     let Some(tmux) = run_in_tmux("quick-exit", "trees/reconnect.tree") else {
         return;
     };
-    let screen = tmux.wait_for("one question about safety");
+    let screen = tmux.wait_for("a question about safety");
     assert!(screen.contains("Private run"), "{screen}");
     tmux.keys(&["C-c"]);
     let after = tmux.wait_for("EXIT=");
