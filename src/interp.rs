@@ -154,20 +154,7 @@ impl<'m> Session<'m> {
         node: NodeId,
         vars: Vec<Value>,
     ) -> Result<Self, AnswerError> {
-        let mut s = Session {
-            model,
-            vars,
-            path: Vec::new(),
-            current: node,
-            history: Vec::new(),
-            saved: Vec::new(),
-            reasons: Vec::new(),
-            log: Vec::new(),
-            decisions: Vec::new(),
-            hooks: None,
-        };
-        s.enter(node)?;
-        Ok(s)
+        Self::enter_first(model, node, vars, Vec::new(), None)
     }
 
     /// Wait at `node` with the given variable values, as if the nodes in
@@ -183,20 +170,7 @@ impl<'m> Session<'m> {
         vars: Vec<Value>,
         entered: Vec<NodeId>,
     ) -> Result<Self, AnswerError> {
-        let mut s = Session {
-            model,
-            vars,
-            path: entered,
-            current: node,
-            history: Vec::new(),
-            saved: Vec::new(),
-            reasons: Vec::new(),
-            log: Vec::new(),
-            decisions: Vec::new(),
-            hooks: None,
-        };
-        s.enter(node)?;
-        Ok(s)
+        Self::enter_first(model, node, vars, entered, None)
     }
 
     /// As [`Session::at_state`] (or, with no `entered`, a fresh start at
@@ -212,6 +186,17 @@ impl<'m> Session<'m> {
         entered: Vec<NodeId>,
         hooks: &'m dyn HookRuntime,
     ) -> Result<Self, AnswerError> {
+        Self::enter_first(model, node, vars, entered, Some(hooks))
+    }
+
+    /// A session with no answers yet, after entering `node`.
+    fn enter_first(
+        model: &'m Model,
+        node: NodeId,
+        vars: Vec<Value>,
+        entered: Vec<NodeId>,
+        hooks: Option<&'m dyn HookRuntime>,
+    ) -> Result<Self, AnswerError> {
         let mut s = Session {
             model,
             vars,
@@ -222,7 +207,7 @@ impl<'m> Session<'m> {
             reasons: Vec::new(),
             log: Vec::new(),
             decisions: Vec::new(),
-            hooks: Some(hooks),
+            hooks,
         };
         s.enter(node)?;
         Ok(s)
