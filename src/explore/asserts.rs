@@ -16,7 +16,7 @@
 use super::plan::Sample;
 use super::space::{Count, Space, SpaceError, StateId};
 use super::{explore, Coverage, End, Options, PathRecord, PathView, Summary, Visitor};
-use crate::eval::{self, EvalError};
+use crate::eval::EvalError;
 use crate::interp::{Answer, AnswerError, Session};
 use crate::model::{AssertRule, Model, NodeId, NodeKind};
 use std::collections::VecDeque;
@@ -374,19 +374,27 @@ pub fn report(model: &Model, space: &Space) -> TestReport {
     // States are in breadth-first order: the first of each kind is the
     // shortest.
     for (i, s) in space.states.iter().enumerate() {
-        let id = to_id(i);
         let slot = match &s.end {
-            Some(End::Outcome { .. }) => {
-                check_state(model, space, id, &mut failed);
-                continue;
-            }
             Some(End::Stuck { .. }) => &mut stuck,
             Some(End::Error { .. }) => &mut error,
             Some(End::Cut { .. }) => &mut cut,
-            None => continue,
+            Some(End::Outcome { .. }) | None => continue,
         };
         if slot.is_none() {
-            *slot = Some(record(model, space, id));
+            *slot = Some(record(model, space, to_id(i)));
+        }
+    }
+    for f in space.assert_failures() {
+        let paths = space.paths_to(f.state);
+        match &mut failed[f.assert] {
+            Some(cx) => cx.failures = cx.failures.plus(paths),
+            slot => {
+                *slot = Some(Counterexample {
+                    path: record(model, space, f.state),
+                    error: f.error.clone(),
+                    failures: paths,
+                });
+            }
         }
     }
     let coverage = space.coverage.clone();
@@ -416,44 +424,6 @@ pub fn report(model: &Model, space: &Space) -> TestReport {
 
 fn to_id(i: usize) -> StateId {
     StateId::try_from(i).unwrap_or(StateId::MAX)
-}
-
-/// Evaluate every `always`/`never` assert at one outcome state.
-fn check_state(model: &Model, space: &Space, id: StateId, failed: &mut [Option<Counterexample>]) {
-    let mut session = None;
-    for (i, a) in model.asserts.iter().enumerate() {
-        let (expr, want) = match &a.rule {
-            AssertRule::Always(e) => (e, true),
-            AssertRule::Never(e) => (e, false),
-            AssertRule::Reachable(_) => continue,
-        };
-        // An assert reads only what is live at an outcome, which the
-        // state's key holds: no need to replay the path.
-        let session = session.get_or_insert_with(|| space.session(model, id));
-        let result = match session {
-            Ok(session) => eval::eval_bool(model, expr, session),
-            Err(e) => Err(EvalError {
-                message: format!("rebuilding the state failed: {e}"),
-                span: a.span,
-            }),
-        };
-        let error = match result {
-            Ok(value) if value == want => continue,
-            Ok(_) => None,
-            Err(e) => Some(e),
-        };
-        let paths = space.paths_to(id);
-        match &mut failed[i] {
-            Some(cx) => cx.failures = cx.failures.plus(paths),
-            slot => {
-                *slot = Some(Counterexample {
-                    path: record(model, space, id),
-                    error,
-                    failures: paths,
-                });
-            }
-        }
-    }
 }
 
 /// Replay answers from the start.
