@@ -22,6 +22,7 @@
 mod build;
 mod count;
 mod memo;
+mod passing;
 
 use super::live::Liveness;
 use super::plan::{Plan, Sample};
@@ -31,6 +32,7 @@ use crate::interp::{Answer, AnswerError, Session};
 use crate::model::{Model, NodeId, NodeKind, Type, Value};
 
 pub use count::Count;
+pub use passing::Passing;
 
 /// Most distinct states explored by default (`--max-states`).
 pub const DEFAULT_MAX_STATES: usize = 2_000_000;
