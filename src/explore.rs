@@ -28,7 +28,7 @@ pub mod sample;
 pub mod space;
 
 use crate::eval::{self, EvalError};
-use crate::interp::{Answer, AnswerError, Session};
+use crate::interp::{Answer, AnswerError, LogLine, Session};
 use crate::model::{Expr, Model, NodeId, NodeKind, Value};
 use std::cell::OnceCell;
 use std::fmt::Write as _;
@@ -221,6 +221,7 @@ impl<'m> PathView<'_, 'm> {
             choices,
             answers: self.answers().map(|(n, a)| (n, a.clone())).collect(),
             vars: self.session.vars().to_vec(),
+            log: self.session.log().to_vec(),
             end: self.end.clone(),
         }
     }
@@ -239,6 +240,9 @@ pub struct PathRecord {
     pub answers: Vec<(NodeId, Answer)>,
     /// The variables at the end of the path.
     pub vars: Vec<Value>,
+    /// What hooks printed (`print`, `debug`) on the way, in order (for a
+    /// path that failed while giving an answer, up to that answer).
+    pub log: Vec<LogLine>,
     pub end: End,
 }
 

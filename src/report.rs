@@ -685,12 +685,16 @@ pub fn record_json(model: &Model, path: &PathRecord) -> serde_json::Value {
             })
         })
         .collect();
-    serde_json::json!({
+    let mut json = serde_json::json!({
         "id": path.id,
         "key": path.key,
         "answers": answers,
         "end": path.end.describe(model),
-    })
+    });
+    if !path.log.is_empty() {
+        json["log"] = serde_json::to_value(&path.log).unwrap_or_default();
+    }
+    json
 }
 
 /// A duration for people: `850 µs`, `12 ms`, `1.3 s`.
@@ -1000,6 +1004,12 @@ pub fn write_record(out: &mut String, model: &Model, path: &PathRecord, indent: 
         "state"
     };
     let _ = writeln!(out, "{pad}{state}: {}", show_state(model, &path.vars));
+    if !path.log.is_empty() {
+        let _ = writeln!(out, "{pad}hook output (print and debug):");
+        for line in &path.log {
+            let _ = writeln!(out, "{pad}  {}", crate::prompt::report::log_line(line));
+        }
+    }
     let _ = writeln!(out, "{pad}end: {}", path.end.describe(model));
     if let End::Error {
         error: AnswerError::Eval(e),

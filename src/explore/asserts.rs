@@ -17,7 +17,7 @@ use super::plan::Sample;
 use super::space::{Count, Space, SpaceError, StateId};
 use super::{explore, Coverage, End, Options, PathRecord, PathView, Summary, Visitor};
 use crate::eval::EvalError;
-use crate::interp::{Answer, AnswerError, Session};
+use crate::interp::{Answer, AnswerError, LogLine, Session};
 use crate::model::{AssertRule, Model, NodeId, NodeKind};
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
@@ -454,16 +454,20 @@ pub fn record(model: &Model, space: &Space, id: StateId) -> PathRecord {
     };
     let end = state.end.clone().unwrap_or(End::Stuck { node: state.node });
     match replay(model, replay_upto) {
-        Ok(session) => path_record(model, session.path(), session.vars(), &end, &witness),
-        Err(_) => path_record(model, &[], &model.defaults(), &end, &witness),
+        Ok(session) => path_record(
+            model,
+            (session.path(), session.vars(), session.log()),
+            &end,
+            &witness,
+        ),
+        Err(_) => path_record(model, (&[], &model.defaults(), &[]), &end, &witness),
     }
 }
 
 /// A path record from where a path went and what it answered.
 fn path_record(
     model: &Model,
-    nodes: &[NodeId],
-    vars: &[crate::model::Value],
+    (nodes, vars, log): (&[NodeId], &[crate::model::Value], &[LogLine]),
     end: &End,
     answers: &[(NodeId, Answer)],
 ) -> PathRecord {
@@ -482,6 +486,7 @@ fn path_record(
         choices,
         answers: answers.to_vec(),
         vars: vars.to_vec(),
+        log: log.to_vec(),
         end: end.clone(),
     }
 }
