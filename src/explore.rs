@@ -506,7 +506,8 @@ pub(crate) fn cover_entered(
 }
 
 /// Every answer a person could give where `session` waits, in order, as
-/// the plan says; option and item conditions are recorded in `cov`.
+/// the plan says; option and item conditions are recorded in `cov`. At a
+/// checklist, returns the items shown, a bit each (0 elsewhere).
 ///
 /// # Errors
 /// When a condition fails to evaluate (a hook error, say).
@@ -516,7 +517,7 @@ pub(crate) fn candidates(
     session: &mut Session<'_>,
     cov: &mut Coverage,
     out: &mut Vec<Answer>,
-) -> Result<(), EvalError> {
+) -> Result<u64, EvalError> {
     let node = session.current();
     match &model.node(node).kind {
         NodeKind::Question { options } => {
@@ -548,12 +549,13 @@ pub(crate) fn candidates(
                 }
             }
             plan.checklist(node.index(), visible, out);
+            return Ok(visible);
         }
         NodeKind::Input { .. } => out.extend_from_slice(plan.input(node.index())),
         NodeKind::Info { .. } => out.push(Answer::Continue),
         NodeKind::Branch { .. } | NodeKind::Score { .. } | NodeKind::Outcome { .. } => {}
     }
-    Ok(())
+    Ok(0)
 }
 
 /// The answers still to try at one depth.
@@ -696,7 +698,8 @@ impl<'m> Explorer<'m> {
             &mut self.session,
             &mut self.summary.coverage,
             &mut answers,
-        );
+        )
+        .map(|_| ());
         let empty = answers.is_empty();
         self.frames[self.depth] = Frame { answers, next: 0 };
         match result {

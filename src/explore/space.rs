@@ -21,6 +21,7 @@
 
 mod build;
 mod count;
+mod keys;
 mod memo;
 mod passing;
 
@@ -54,10 +55,26 @@ pub struct State {
     /// This state's edges: `edges[first_edge..first_edge + edge_count]`.
     pub first_edge: u32,
     pub edge_count: u32,
+    /// At a checklist, the items shown, a bit each.
+    items: u64,
     /// Where the live values are in [`Space`]'s key arena (start, length),
     /// in the order [`Liveness`] lists them: variables, `visited(..)`
     /// facts, visit counts.
     key: (usize, u32),
+}
+
+impl State {
+    /// Nothing: what is left behind when a state is moved out.
+    pub(crate) const PLACEHOLDER: State = State {
+        node: NodeId(0),
+        end: None,
+        depth: 0,
+        parent: None,
+        first_edge: 0,
+        edge_count: 0,
+        items: 0,
+        key: (0, 0),
+    };
 }
 
 /// One answer from a state, and where it leads.
@@ -69,6 +86,16 @@ pub struct Edge {
     /// `to`): `passed[first_passed..first_passed + passed_count]`.
     first_passed: u32,
     passed_count: u32,
+}
+
+impl Edge {
+    /// Nothing: what is left behind when an edge is moved out.
+    pub(crate) const PLACEHOLDER: Edge = Edge {
+        answer: Answer::Continue,
+        to: 0,
+        first_passed: 0,
+        passed_count: 0,
+    };
 }
 
 /// An `always`/`never` assert that failed at an outcome state: it gave the
@@ -121,7 +148,7 @@ pub struct Space {
     pub states: Vec<State>,
     pub edges: Vec<Edge>,
     /// Every state's live values, back to back (see [`State`]).
-    keys: Vec<Value>,
+    keys: keys::Keys,
     passed: Vec<NodeId>,
     /// The nodes entered from the start to the first state.
     start_passed: Vec<NodeId>,
@@ -238,7 +265,8 @@ impl Space {
     #[must_use]
     pub fn key_values(&self, model: &Model, id: StateId) -> Vec<(String, String)> {
         let s = self.state(id);
-        let mut values = self.key(id).iter();
+        let key = self.key(model, id);
+        let mut values = key.iter();
         let mut out = Vec::new();
         for &v in self.live.vars(s.node) {
             if let Some(value) = values.next() {
@@ -281,13 +309,48 @@ impl Space {
     /// When entering the state's node fails (it never does for a state the
     /// explorer reached).
     pub fn session<'m>(&self, model: &'m Model, id: StateId) -> Result<Session<'m>, AnswerError> {
-        rebuild(model, &self.live, self.state(id), self.key(id))
+        rebuild(model, &self.live, self.state(id), &self.key(model, id))
+    }
+
+    /// The answers a person is offered in a state: the options shown at a
+    /// question, the items shown at a checklist, by index (none for other
+    /// nodes, or where working them out failed).
+    #[must_use]
+    pub fn offered(&self, model: &Model, id: StateId) -> Vec<usize> {
+        let state = self.state(id);
+        match &model.node(state.node).kind {
+            // Every option shown is tried, so the edges are the options.
+            NodeKind::Question { .. } => self
+                .edges_of(id)
+                .iter()
+                .filter_map(|e| match e.answer {
+                    Answer::Choose(i) => Some(i),
+                    _ => None,
+                })
+                .collect(),
+            NodeKind::Checklist { items, .. } => (0..items.len().min(64))
+                .filter(|i| state.items & (1 << i) != 0)
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 
     /// The live values of a state, in the order [`Liveness`] lists them.
-    fn key(&self, id: StateId) -> &[Value] {
-        let (start, len) = self.state(id).key;
-        &self.keys[start..start + len as usize]
+    fn key(&self, model: &Model, id: StateId) -> Vec<Value> {
+        let state = self.state(id);
+        let node = state.node;
+        let types = self
+            .live
+            .vars(node)
+            .iter()
+            .map(|v| model.var(*v).ty)
+            .chain(self.live.visited(node).iter().map(|_| Type::Bool))
+            .chain(self.live.counts(node).iter().map(|_| Type::Int));
+        let (start, len) = state.key;
+        types
+            .zip(self.keys.get(start, len))
+            .map(|(ty, &word)| self.keys.value(ty, word))
+            .collect()
     }
 
     /// The `always`/`never` asserts that failed at outcome states, by

@@ -12,6 +12,7 @@
 //! it in breadth-first order, so witnesses are shortest paths (fewest
 //! answers), exactly as if the states had been found breadth-first.
 
+use super::keys::Keys;
 use super::memo::Memo;
 use super::{AssertFailure, Edge, Space, SpaceError, State, StateId};
 use crate::eval;
@@ -19,7 +20,7 @@ use crate::explore::live::Liveness;
 use crate::explore::plan::Plan;
 use crate::explore::{candidates, cover_entered, Coverage, End, Options};
 use crate::interp::{Answer, Session};
-use crate::model::{AssertRule, HookRuntime, Model, NodeId, NodeKind, Value};
+use crate::model::{AssertRule, HookRuntime, Model, NodeId, NodeKind};
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::hash::{Hash, Hasher};
 
@@ -59,7 +60,7 @@ struct Builder<'m> {
     max_states: usize,
     /// States in the order found, with their keys in `keys`.
     states: Vec<State>,
-    keys: Vec<Value>,
+    keys: Keys,
     /// Key hash -> the last state found with it; `chain` links each state
     /// to the one found before it with the same hash.
     index: FxHashMap<u64, StateId>,
@@ -87,7 +88,7 @@ impl<'m> Builder<'m> {
             max_visits: options.max_visits.max(1),
             max_states: options.max_states.max(1),
             states: Vec::new(),
-            keys: Vec::new(),
+            keys: Keys::default(),
             index: FxHashMap::default(),
             chain: Vec::new(),
             edges: Vec::new(),
@@ -171,8 +172,10 @@ impl<'m> Builder<'m> {
                 answer: None,
                 error: error.into(),
             }),
-            Ok(()) if answers.is_empty() => Some(End::Stuck { node }),
-            Ok(()) => None,
+            Ok(items) => {
+                self.states[id as usize].items = items;
+                answers.is_empty().then_some(End::Stuck { node })
+            }
         };
         if let Some(end) = end {
             self.states[id as usize].end = Some(end);
@@ -248,16 +251,14 @@ impl<'m> Builder<'m> {
         let hash = {
             let mut h = FxHasher::default();
             node.0.hash(&mut h);
-            self.keys[start..].hash(&mut h);
+            self.keys.tail(start).hash(&mut h);
             h.finish()
         };
         let head = self.index.get(&hash).copied().unwrap_or(NONE);
         let mut at = head;
         while at != NONE {
             let s = &self.states[at as usize];
-            if s.node == node
-                && self.keys[s.key.0..s.key.0 + s.key.1 as usize] == self.keys[start..]
-            {
+            if s.node == node && self.keys.get(s.key.0, s.key.1) == self.keys.tail(start) {
                 self.keys.truncate(start);
                 return Ok((at, false));
             }
@@ -286,6 +287,7 @@ impl<'m> Builder<'m> {
             parent: None,
             first_edge: 0,
             edge_count: 0,
+            items: 0,
             key,
         });
         self.chain.push(NONE);
@@ -314,19 +316,15 @@ impl<'m> Builder<'m> {
     fn push_key(&mut self, session: &Session<'_>) {
         let node = session.current();
         let live = &self.live;
-        self.keys.extend(
-            live.vars(node)
-                .iter()
-                .enumerate()
-                .map(|(i, v)| live.project(node, i, session.var(*v))),
-        );
-        self.keys.extend(
-            live.visited(node)
-                .iter()
-                .map(|n| Value::Bool(session.path().contains(n))),
-        );
-        self.keys
-            .extend(self.counts.iter().map(|&c| Value::Int(i64::from(c))));
+        for (i, v) in live.vars(node).iter().enumerate() {
+            self.keys.push(&live.project(node, i, session.var(*v)));
+        }
+        for n in live.visited(node) {
+            self.keys.push_count(u32::from(session.path().contains(n)));
+        }
+        for &c in &self.counts {
+            self.keys.push_count(c);
+        }
     }
 
     /// Work out into `self.counts` the live visit counts on arriving at
@@ -343,9 +341,8 @@ impl<'m> Builder<'m> {
                 + self.live.visited(state.node).len();
             for (i, n) in live.iter().enumerate() {
                 if let Some(j) = before.iter().position(|b| b == n) {
-                    if let Some(Value::Int(c)) = self.keys.get(offset + j) {
-                        self.counts[i] = u32::try_from(*c).unwrap_or(u32::MAX);
-                    }
+                    let c = self.keys.get(offset + j, 1)[0];
+                    self.counts[i] = u32::try_from(c).unwrap_or(u32::MAX);
                 }
             }
         }
@@ -411,10 +408,10 @@ impl<'m> Builder<'m> {
     /// The error for too many states, naming what multiplies them.
     fn too_many(&self) -> SpaceError {
         let model = self.model;
-        let mut distinct: FxHashMap<(NodeId, usize), FxHashSet<&Value>> = FxHashMap::default();
+        let mut distinct: FxHashMap<(NodeId, usize), FxHashSet<u64>> = FxHashMap::default();
         for s in &self.states {
-            let key = &self.keys[s.key.0..s.key.0 + s.key.1 as usize];
-            for (slot, value) in key.iter().enumerate() {
+            let key = self.keys.get(s.key.0, s.key.1);
+            for (slot, &value) in key.iter().enumerate() {
                 distinct.entry((s.node, slot)).or_default().insert(value);
             }
         }
@@ -465,12 +462,13 @@ impl<'m> Builder<'m> {
 /// order they were tried.
 fn number(
     mut found: Vec<State>,
-    raw: Vec<RawEdge>,
+    mut raw: Vec<RawEdge>,
     mut failures: Vec<AssertFailure>,
 ) -> (Vec<State>, Vec<Edge>, Vec<AssertFailure>) {
     let n = found.len();
-    // The edges of each state (old ids), in the order they were tried.
-    let mut start = vec![0usize; n + 1];
+    // The edges of each state (old ids), in the order they were tried:
+    // `by_from[start[s]..start[s + 1]]` index into `raw`.
+    let mut start = vec![0u32; n + 1];
     for e in &raw {
         start[e.from as usize + 1] += 1;
     }
@@ -478,15 +476,16 @@ fn number(
         start[i + 1] += start[i];
     }
     let mut fill = start.clone();
-    let mut by_from: Vec<Option<Edge>> = (0..raw.len()).map(|_| None).collect();
-    for e in raw {
+    let mut by_from = vec![0u32; raw.len()];
+    for (i, e) in raw.iter().enumerate() {
         let slot = &mut fill[e.from as usize];
-        by_from[*slot] = Some(e.edge);
+        by_from[*slot as usize] = to_u32(i);
         *slot += 1;
     }
+    drop(fill);
     let mut new_of = vec![NONE; n];
     let mut order: Vec<StateId> = Vec::with_capacity(n);
-    let mut edges: Vec<Edge> = Vec::with_capacity(by_from.len());
+    let mut edges: Vec<Edge> = Vec::with_capacity(raw.len());
     if n > 0 {
         new_of[0] = 0;
         order.push(0);
@@ -496,10 +495,8 @@ fn number(
         let old = order[next] as usize;
         let first_edge = to_u32(edges.len());
         let depth = found[old].depth;
-        for slot in &mut by_from[start[old]..start[old + 1]] {
-            let Some(mut edge) = slot.take() else {
-                continue;
-            };
+        for &r in &by_from[start[old] as usize..start[old + 1] as usize] {
+            let mut edge = std::mem::replace(&mut raw[r as usize].edge, Edge::PLACEHOLDER);
             let target = edge.to as usize;
             if new_of[target] == NONE {
                 new_of[target] = to_u32(order.len());
@@ -516,10 +513,11 @@ fn number(
         s.edge_count = to_u32(edges.len()) - first_edge;
         next += 1;
     }
-    let mut slots: Vec<Option<State>> = found.into_iter().map(Some).collect();
+    drop(raw);
+    drop(by_from);
     let states = order
         .iter()
-        .filter_map(|&old| slots[old as usize].take())
+        .map(|&old| std::mem::replace(&mut found[old as usize], State::PLACEHOLDER))
         .collect();
     for f in &mut failures {
         f.state = new_of[f.state as usize];
