@@ -13,9 +13,7 @@ use guidetree::source::FileId;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::{self, root};
 
 fn tree_files(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
@@ -36,16 +34,9 @@ fn engine() -> Option<PathBuf> {
     let tool = root().join("tests/tools/textmate-check");
     let installed = tool.join("node_modules/vscode-textmate").is_dir()
         && tool.join("node_modules/vscode-oniguruma").is_dir()
-        && Command::new("node").arg("--version").output().is_ok();
-    if installed {
-        return Some(tool.join("check.mjs"));
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "VS Code's TextMate engine is not installed: run .ci/install-textmate-check"
-    );
-    eprintln!("skipped: VS Code's TextMate engine is not installed (.ci/install-textmate-check)");
-    None
+        && common::runs("node", &["--version"]);
+    let engine = "VS Code's TextMate engine";
+    common::tool(engine, installed, ".ci/install-textmate-check").then(|| tool.join("check.mjs"))
 }
 
 fn grammar() -> PathBuf {

@@ -2,6 +2,7 @@
 //! check-time diagnostics (a snapshot per `tests/fixtures/hooks/err_*.tree`),
 //! runtime failures and the scoring example through `Session`.
 
+use crate::common::relative;
 use guidetree::check::{check_path, check_with, CheckResult};
 use guidetree::diag::{self, Palette};
 use guidetree::interp::{Answer, AnswerError, Session};
@@ -11,7 +12,7 @@ use guidetree::script::{
     HookError, HookErrorKind, Script, MAX_ARRAY_SIZE, MAX_LOG_LINES, MAX_REASONS, MAX_STRING_SIZE,
 };
 use std::cell::Cell;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 // ─── Helpers ───────────────────────────────────────────────────────────────
@@ -112,12 +113,6 @@ fn report(result: &CheckResult) -> String {
         .map(|d| diag::render(d, sources, Palette::plain()))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn relative(path: &Path) -> PathBuf {
-    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
-        .unwrap_or(path)
-        .to_path_buf()
 }
 
 // ─── The sandbox ───────────────────────────────────────────────────────────
@@ -350,10 +345,12 @@ mod sandbox {
     #[test]
     fn print_never_reaches_stdout() {
         let exe = std::env::current_exe().unwrap();
+        // The test's name in this binary: its module path, less the crate.
+        let module = module_path!().split_once("::").map_or("", |(_, m)| m);
         let out = std::process::Command::new(exe)
             .args([
                 "--exact",
-                "sandbox::child_prints_through_a_hook",
+                &format!("{module}::child_prints_through_a_hook"),
                 "--ignored",
                 "--nocapture",
                 "--test-threads=1",
@@ -673,10 +670,8 @@ fn a_hook_returning_the_wrong_type_names_the_hook_and_the_line_of_its_value() {
 
 #[test]
 fn test_reports_a_hook_returning_the_wrong_type_as_one_failure() {
-    let out = std::process::Command::new(insta_cmd::get_cargo_bin("guidetree"))
+    let out = crate::common::guidetree()
         .args(["test", "tests/fixtures/hooks/decimal.tree"])
-        .env("NO_COLOR", "1")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));

@@ -5,6 +5,7 @@
 #[path = "fuzz/harness.rs"]
 mod harness;
 
+use crate::common::relative;
 use guidetree::check::{
     check_path, check_str, check_with, check_with_options, CheckResult, MAX_FILES,
     MAX_INCLUDE_DEPTH, MAX_NODES,
@@ -44,12 +45,6 @@ fn model(result: CheckResult) -> Model {
         Ok(c) => c.model,
         Err(f) => panic!("{}", report(&Err(f))),
     }
-}
-
-fn relative(path: &Path) -> PathBuf {
-    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
-        .unwrap_or(path)
-        .to_path_buf()
 }
 
 /// A tree with one question whose first option is shown `if COND`.
