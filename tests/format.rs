@@ -8,25 +8,7 @@ use guidetree::source::FileId;
 use guidetree::syntax;
 use std::path::{Path, PathBuf};
 
-use crate::common::{self, root};
-
-/// Every `.tree` file under a folder, recursively, sorted.
-fn tree_files(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return found;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            found.extend(tree_files(&path));
-        } else if path.extension().is_some_and(|e| e == "tree") {
-            found.push(path);
-        }
-    }
-    found.sort();
-    found
-}
+use crate::common::{self, root, tree_files};
 
 /// Every text to try: trees, fixtures, and the root file of each fuzzing
 /// regression input (root, include and script are joined by NUL bytes).

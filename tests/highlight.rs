@@ -13,21 +13,7 @@ use guidetree::source::FileId;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{self, root};
-
-fn tree_files(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            found.extend(tree_files(&path));
-        } else if path.extension().is_some_and(|e| e == "tree") {
-            found.push(path);
-        }
-    }
-    found.sort();
-    found
-}
+use crate::common::{self, root, tree_files};
 
 /// Is the engine installed? Under `CI=true` it must be.
 fn engine() -> Option<PathBuf> {

@@ -2,8 +2,8 @@
 //! check-time diagnostics (a snapshot per `tests/fixtures/hooks/err_*.tree`),
 //! runtime failures and the scoring example through `Session`.
 
-use crate::common::relative;
-use guidetree::check::{check_path, check_with, CheckResult};
+use crate::common::{relative, rendered as report};
+use guidetree::check::{check_path, check_with};
 use guidetree::diag::{self, Palette};
 use guidetree::interp::{Answer, AnswerError, Session};
 use guidetree::load::{FileSystem, MemoryFs, ReadError};
@@ -100,19 +100,6 @@ fn items(model: &Model, node: &str, ids: &[&str]) -> u64 {
 
 fn node_id<'m>(s: &Session<'m>) -> &'m str {
     &s.model().node(s.current()).id
-}
-
-/// Everything `check` says about a tree, rendered without colour.
-fn report(result: &CheckResult) -> String {
-    let (diags, sources) = match result {
-        Ok(c) => (&c.warnings, &c.model.sources),
-        Err(f) => (&f.diagnostics, &f.sources),
-    };
-    diags
-        .iter()
-        .map(|d| diag::render(d, sources, Palette::plain()))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 // ─── The sandbox ───────────────────────────────────────────────────────────

@@ -3,7 +3,7 @@
 //! distribution, assert verdicts, every path's transcript).
 //!
 //! Adding a tree adds a snapshot here with no code change; run
-//! `cargo insta test` (or `INSTA_UPDATE=always cargo test --test trees`),
+//! `cargo insta test` (or `INSTA_UPDATE=always cargo test --test integration trees::`),
 //! then review the new `.snap` file. See `docs/testing.md`.
 
 use guidetree::explore::Options;

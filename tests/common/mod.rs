@@ -2,7 +2,8 @@
 //! package root, loading a tree that must check, and tests that need a tool
 //! from outside the Rust toolchain (see [`tool`]).
 
-use guidetree::check::check_path;
+use guidetree::check::{check_path, CheckResult};
+use guidetree::diag::{self, Palette};
 use guidetree::model::Model;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -76,6 +77,36 @@ pub fn load(path: &(impl AsRef<Path> + ?Sized)) -> Model {
             failure.diagnostics
         ),
     }
+}
+
+/// Everything `check` says about a tree (its errors, or the warnings of a
+/// clean check), rendered without colour, one diagnostic after another.
+pub fn rendered(result: &CheckResult) -> String {
+    let (diags, sources) = match result {
+        Ok(c) => (&c.warnings, &c.model.sources),
+        Err(f) => (&f.diagnostics, &f.sources),
+    };
+    diags
+        .iter()
+        .map(|d| diag::render(d, sources, Palette::plain()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Every `.tree` file under a folder, recursively, sorted; none for a
+/// folder that cannot be read.
+pub fn tree_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(tree_files(&path));
+        } else if path.extension().is_some_and(|e| e == "tree") {
+            found.push(path);
+        }
+    }
+    found.sort();
+    found
 }
 
 /// Every mutant of a tree judged, on every core; panics when the tree
