@@ -189,3 +189,34 @@ fn source_files_and_functions_are_short() {
         "the median function is {median:.1} lines (at most {MAX_MEDIAN_FN_LINES})"
     );
 }
+
+/// With `autotests = false`, cargo no longer finds test files by itself: a
+/// file in `tests/` that `tests/main.rs` does not declare would never run.
+#[test]
+fn every_test_file_is_a_module_of_the_integration_binary() {
+    let main = std::fs::read_to_string(root().join("tests/main.rs")).expect("tests/main.rs");
+    let declared: Vec<&str> = main
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("mod ")?.strip_suffix(';'))
+        .collect();
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(root().join("tests"))
+        .expect("tests/")
+        .flatten()
+    {
+        let path = entry.path();
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        let is_rust = path.extension().is_some_and(|e| e == "rs");
+        // main.rs is the binary itself; release.rs is the release-only one.
+        if is_rust && !["main", "release"].contains(&stem) && !declared.contains(&stem) {
+            missing.push(stem.to_string());
+        }
+    }
+    missing.sort();
+    assert!(
+        missing.is_empty(),
+        "declare these in tests/main.rs (`mod NAME;`), or they never run: {missing:?}"
+    );
+}
