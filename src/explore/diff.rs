@@ -20,7 +20,7 @@ use super::plan::Plan;
 use super::space::{Count, Space, SpaceError, StateId};
 use super::{answer_text, key_of, End, Options};
 use crate::interp::Answer;
-use crate::model::{Model, NodeKind};
+use crate::model::{Model, NodeKind, TextPart};
 use crate::report::template;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
@@ -151,6 +151,8 @@ struct Side<'a> {
     space: &'a Space,
     /// Per node, worked out on first use: its words as written.
     words: Vec<OnceCell<Vec<String>>>,
+    /// Per node: do its words show any value?
+    shows_values: Vec<bool>,
 }
 
 /// What a person sees at a state (the words with values filled in are
@@ -199,6 +201,15 @@ impl<'a> Side<'a> {
             model,
             space,
             words: model.nodes.iter().map(|_| OnceCell::new()).collect(),
+            shows_values: model
+                .nodes
+                .iter()
+                .map(|node| {
+                    pieces(node)
+                        .iter()
+                        .any(|(_, t)| t.parts.iter().any(|p| matches!(p, TextPart::Var(_))))
+                })
+                .collect(),
         }
     }
 
@@ -243,26 +254,30 @@ impl<'a> Side<'a> {
         })
     }
 
-    /// Do a node's words show any value?
+    /// Do a state's words show any value?
     fn shows_values(&self, s: StateId) -> bool {
-        let node = self.model.node(self.space.state(s).node);
-        pieces(node).iter().any(|(_, t)| {
-            t.parts
-                .iter()
-                .any(|p| matches!(p, crate::model::TextPart::Var(_)))
-        })
+        self.shows_values[self.space.state(s).node.index()]
     }
 
-    /// The words at a state with its values filled in.
+    /// The words at a state with its values filled in (from the state's
+    /// key: what a person sees there depends on nothing else).
     fn shown(&self, s: StateId) -> Vec<String> {
         let model = self.model;
         let node = model.node(self.space.state(s).node);
-        let Ok(session) = self.space.session(model, s) else {
-            return Vec::new();
-        };
         pieces(node)
             .into_iter()
-            .map(|(what, text)| format!("{what}: {}", crate::eval::render(model, text, &session)))
+            .map(|(what, text)| {
+                let mut line = format!("{what}: ");
+                for part in &text.parts {
+                    match part {
+                        TextPart::Lit(lit) => line.push_str(lit),
+                        TextPart::Var(v) => line.push_str(
+                            &model.display(model.var(*v).ty, &self.space.var_value(model, s, *v)),
+                        ),
+                    }
+                }
+                line
+            })
             .collect()
     }
 
@@ -361,10 +376,13 @@ impl Walk<'_> {
             if !follow {
                 continue;
             }
-            let new_answers = self.new.answers(pair.1);
+            let mut new_answers = self.new.answers(pair.1);
+            new_answers.sort_by(|a, b| a.0.cmp(&b.0));
             for (text, answer, old_to, old_first) in self.old.answers(pair.0) {
+                // The first with this text, as the edges were tried.
+                let at = new_answers.partition_point(|(t, _, _, _)| *t < text);
                 let Some(&(_, _, new_to, new_first)) =
-                    new_answers.iter().find(|(t, _, _, _)| *t == text)
+                    new_answers.get(at).filter(|(t, _, _, _)| *t == text)
                 else {
                     continue; // an option offered in one version only: reported above
                 };

@@ -63,20 +63,6 @@ pub struct State {
     key: (usize, u32),
 }
 
-impl State {
-    /// Nothing: what is left behind when a state is moved out.
-    pub(crate) const PLACEHOLDER: State = State {
-        node: NodeId(0),
-        end: None,
-        depth: 0,
-        parent: None,
-        first_edge: 0,
-        edge_count: 0,
-        items: 0,
-        key: (0, 0),
-    };
-}
-
 /// One answer from a state, and where it leads.
 #[derive(Debug, Clone)]
 pub struct Edge {
@@ -310,6 +296,21 @@ impl Space {
     /// explorer reached).
     pub fn session<'m>(&self, model: &'m Model, id: StateId) -> Result<Session<'m>, AnswerError> {
         rebuild(model, &self.live, self.state(id), &self.key(model, id))
+    }
+
+    /// The value of a variable in a state: its live value from the key, or
+    /// its default when it is not live there (nothing from there on reads
+    /// it). Cheaper than [`Space::session`] when only values are needed.
+    #[must_use]
+    pub fn var_value(&self, model: &Model, id: StateId, var: crate::model::VarId) -> Value {
+        let state = self.state(id);
+        match self.live.vars(state.node).iter().position(|&v| v == var) {
+            Some(i) => {
+                let word = self.keys.get(state.key.0 + i, 1)[0];
+                self.keys.value(model.var(var).ty, word)
+            }
+            None => model.var(var).default.clone(),
+        }
     }
 
     /// The answers a person is offered in a state: the options shown at a

@@ -36,6 +36,18 @@ pub(super) fn explore(model: &Model, plan: &Plan, options: &Options) -> Result<S
     Ok(builder.finish(calls, hits))
 }
 
+/// A state as found, before the states are numbered: only what exploring
+/// needs, kept small (the full [`State`] record is written once, in its
+/// final place, by [`number`]).
+#[derive(Clone, Copy)]
+struct Found {
+    node: NodeId,
+    /// Index in [`Builder::ends`], or [`NONE`] while the run goes on.
+    end: StateId,
+    items: u64,
+    key: (usize, u32),
+}
+
 /// An edge as found, before the states are numbered.
 struct RawEdge {
     from: StateId,
@@ -59,7 +71,9 @@ struct Builder<'m> {
     max_visits: u32,
     max_states: usize,
     /// States in the order found, with their keys in `keys`.
-    states: Vec<State>,
+    states: Vec<Found>,
+    /// How runs end, for the states that end one.
+    ends: Vec<End>,
     keys: Keys,
     /// Key hash -> the last state found with it; `chain` links each state
     /// to the one found before it with the same hash.
@@ -88,6 +102,7 @@ impl<'m> Builder<'m> {
             max_visits: options.max_visits.max(1),
             max_states: options.max_states.max(1),
             states: Vec::new(),
+            ends: Vec::new(),
             keys: Keys::default(),
             index: FxHashMap::default(),
             chain: Vec::new(),
@@ -151,7 +166,7 @@ impl<'m> Builder<'m> {
     fn open(&mut self, id: StateId, session: &mut Session<'m>) -> Option<Frame> {
         let node = {
             let s = &self.states[id as usize];
-            if s.end.is_some() {
+            if s.end != NONE {
                 return None;
             }
             s.node
@@ -178,7 +193,7 @@ impl<'m> Builder<'m> {
             }
         };
         if let Some(end) = end {
-            self.states[id as usize].end = Some(end);
+            self.set_end(id, end);
             self.spare.push(answers);
             return None;
         }
@@ -207,7 +222,7 @@ impl<'m> Builder<'m> {
                 self.passed.extend_from_slice(&session.path()[path_len..]);
                 self.arrival_counts(Some(from), session.current());
                 let (to, new) = self.intern(session)?;
-                let stay = new && self.states[to as usize].end.is_none();
+                let stay = new && self.states[to as usize].end == NONE;
                 if !stay {
                     session.back();
                 }
@@ -280,17 +295,21 @@ impl<'m> Builder<'m> {
     }
 
     fn push_state(&mut self, node: NodeId, end: Option<End>, key: (usize, u32)) {
-        self.states.push(State {
+        self.states.push(Found {
             node,
-            end,
-            depth: 0,
-            parent: None,
-            first_edge: 0,
-            edge_count: 0,
+            end: NONE,
             items: 0,
             key,
         });
         self.chain.push(NONE);
+        if let Some(end) = end {
+            self.set_end(to_u32(self.states.len() - 1), end);
+        }
+    }
+
+    fn set_end(&mut self, id: StateId, end: End) {
+        self.states[id as usize].end = to_u32(self.ends.len());
+        self.ends.push(end);
     }
 
     /// How a run ends on arriving at `node` (with `self.counts`), if it does.
@@ -383,7 +402,8 @@ impl<'m> Builder<'m> {
             .filter(|s| self.reached_sample[s.node.index()])
             .cloned()
             .collect();
-        let (states, edges, mut failures) = number(self.states, self.edges, self.failures);
+        let (states, edges, mut failures) =
+            number(&self.states, self.ends, self.edges, self.failures);
         failures.sort_by_key(|f| (f.state, f.assert));
         let mut space = Space {
             states,
@@ -459,13 +479,15 @@ impl<'m> Builder<'m> {
 /// Renumber states in breadth-first order from the first one, giving each
 /// its depth, its parent (the first state to reach it in that order, so
 /// parent links make shortest paths) and its edges, contiguous and in the
-/// order they were tried.
+/// order they were tried. Each state's record is written once, in place.
 fn number(
-    mut found: Vec<State>,
+    found: &[Found],
+    ends: Vec<End>,
     mut raw: Vec<RawEdge>,
     mut failures: Vec<AssertFailure>,
 ) -> (Vec<State>, Vec<Edge>, Vec<AssertFailure>) {
     let n = found.len();
+    let mut ends: Vec<Option<End>> = ends.into_iter().map(Some).collect();
     // The edges of each state (old ids), in the order they were tried:
     // `by_from[start[s]..start[s + 1]]` index into `raw`.
     let mut start = vec![0u32; n + 1];
@@ -475,50 +497,71 @@ fn number(
     for i in 0..n {
         start[i + 1] += start[i];
     }
-    let mut fill = start.clone();
     let mut by_from = vec![0u32; raw.len()];
-    for (i, e) in raw.iter().enumerate() {
-        let slot = &mut fill[e.from as usize];
-        by_from[*slot as usize] = to_u32(i);
-        *slot += 1;
+    {
+        let mut fill = start.clone();
+        for (i, e) in raw.iter().enumerate() {
+            let slot = &mut fill[e.from as usize];
+            by_from[*slot as usize] = to_u32(i);
+            *slot += 1;
+        }
     }
-    drop(fill);
     let mut new_of = vec![NONE; n];
+    // Old ids in breadth-first order: `order[new id]`.
     let mut order: Vec<StateId> = Vec::with_capacity(n);
+    let mut states: Vec<State> = Vec::with_capacity(n);
     let mut edges: Vec<Edge> = Vec::with_capacity(raw.len());
+    let mut discover = |old: StateId,
+                        parent: Option<(StateId, u32)>,
+                        depth: u32,
+                        new_of: &mut [StateId],
+                        order: &mut Vec<StateId>,
+                        states: &mut Vec<State>| {
+        let f = &found[old as usize];
+        let end = ends.get_mut(f.end as usize).and_then(std::mem::take);
+        new_of[old as usize] = to_u32(order.len());
+        order.push(old);
+        states.push(State {
+            node: f.node,
+            end,
+            depth,
+            parent,
+            first_edge: 0,
+            edge_count: 0,
+            items: f.items,
+            key: f.key,
+        });
+    };
     if n > 0 {
-        new_of[0] = 0;
-        order.push(0);
+        discover(0, None, 0, &mut new_of, &mut order, &mut states);
     }
     let mut next = 0;
     while next < order.len() {
         let old = order[next] as usize;
         let first_edge = to_u32(edges.len());
-        let depth = found[old].depth;
+        let depth = states[next].depth;
         for &r in &by_from[start[old] as usize..start[old + 1] as usize] {
             let mut edge = std::mem::replace(&mut raw[r as usize].edge, Edge::PLACEHOLDER);
-            let target = edge.to as usize;
-            if new_of[target] == NONE {
-                new_of[target] = to_u32(order.len());
-                order.push(edge.to);
-                let s = &mut found[target];
-                s.parent = Some((to_u32(next), to_u32(edges.len())));
-                s.depth = depth + 1;
+            let target = edge.to;
+            if new_of[target as usize] == NONE {
+                let parent = Some((to_u32(next), to_u32(edges.len())));
+                discover(
+                    target,
+                    parent,
+                    depth + 1,
+                    &mut new_of,
+                    &mut order,
+                    &mut states,
+                );
             }
-            edge.to = new_of[target];
+            edge.to = new_of[target as usize];
             edges.push(edge);
         }
-        let s = &mut found[old];
+        let s = &mut states[next];
         s.first_edge = first_edge;
         s.edge_count = to_u32(edges.len()) - first_edge;
         next += 1;
     }
-    drop(raw);
-    drop(by_from);
-    let states = order
-        .iter()
-        .map(|&old| std::mem::replace(&mut found[old as usize], State::PLACEHOLDER))
-        .collect();
     for f in &mut failures {
         f.state = new_of[f.state as usize];
     }
