@@ -98,22 +98,10 @@ pub enum DiffError {
 /// When either version cannot be explored.
 pub fn diff(old: &Model, new: &Model, options: &Options) -> Result<TreeDiff, DiffError> {
     let (old_plan, new_plan) = (Plan::new(old), Plan::new(new));
-    let (old_merged, new_merged) = (
-        old_plan.merged(old, &new_plan, new),
-        new_plan.merged(new, &old_plan, old),
-    );
-    // The two versions are explored at once, one on another thread: they
-    // share nothing but the options.
-    let (old_space, new_space) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| Space::explore_with(new, &new_merged, options));
-        let old_space = Space::explore_with(old, &old_merged, options);
-        let new_space = other
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (old_space, new_space)
-    });
-    let old_space = old_space.map_err(DiffError::Old)?;
-    let new_space = new_space.map_err(DiffError::New)?;
+    let old_space = Space::explore_with(old, &old_plan.merged(old, &new_plan, new), options)
+        .map_err(DiffError::Old)?;
+    let new_space = Space::explore_with(new, &new_plan.merged(new, &old_plan, old), options)
+        .map_err(DiffError::New)?;
     let walk = Walk {
         old: Side::new(old, &old_space),
         new: Side::new(new, &new_space),
