@@ -30,3 +30,4 @@ pub mod serve;
 pub mod source;
 pub mod syntax;
 pub mod transcript;
+pub mod wrap;

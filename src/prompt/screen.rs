@@ -170,29 +170,11 @@ impl Doc {
 /// stays whole.
 #[must_use]
 pub fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for raw in text.lines() {
-        let mut line = String::new();
-        let mut len = 0;
-        let mut fresh = true;
-        for word in raw.split(' ') {
-            let wlen = word.chars().count();
-            if !fresh && len + 1 + wlen > width {
-                out.push(std::mem::take(&mut line).trim_end().to_string());
-                line.push_str(indent);
-                len = indent.chars().count();
-                fresh = true;
-            }
-            if !fresh {
-                line.push(' ');
-                len += 1;
-            }
-            line.push_str(word);
-            len += wlen;
-            fresh = false;
-        }
-        out.push(line.trim_end().to_string());
-    }
+    let mut out: Vec<String> = text
+        .lines()
+        .flat_map(|raw| crate::wrap::greedy(raw.split(' '), width, indent))
+        .map(|line| line.trim_end().to_string())
+        .collect();
     if out.is_empty() {
         out.push(String::new());
     }
