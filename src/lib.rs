@@ -14,6 +14,7 @@ pub mod eval;
 pub mod explore;
 pub mod format;
 pub mod graph;
+pub mod hash;
 pub mod ids;
 pub mod interp;
 pub mod load;
