@@ -1,22 +1,11 @@
 //! The command line: argument parsing and dispatch. Each subcommand lives in
-//! its own module under `cmd/`.
-//!
-//! Exit codes: 0 success, 1 the tree (or run, or test) failed, including a
-//! tree file that cannot be read, 2 usage errors and failures outside any
-//! tree (an output file that cannot be written). A closed stdout or stderr
-//! ends the output and never changes the code. See `docs/robustness.md`.
+//! its own module under `cmd/`, which also holds the exit codes.
 
 use crate::cmd;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 
-/// Exit code for success.
-pub const EXIT_OK: i32 = 0;
-/// Exit code when a tree has errors, a test fails, or a run cannot go on.
-pub const EXIT_FAIL: i32 = 1;
-/// Exit code for bad usage (unknown flags, bad values) and for failures
-/// outside any tree, such as an output file that cannot be written.
-pub const EXIT_USAGE: i32 = 2;
+pub use crate::cmd::{EXIT_FAIL, EXIT_OK, EXIT_USAGE};
 
 /// Check, run, explore and test guidance trees.
 #[derive(Debug, Parser)]
@@ -99,8 +88,8 @@ where
         Command::Diff(args) => cmd::diff::run(&args),
         Command::Fmt(args) => cmd::fmt::run(&args),
         Command::Lsp(args) => cmd::lsp::run(&args),
-        Command::Completions(args) => cmd::completions::run(&args),
-        Command::Man(args) => cmd::completions::man(&args),
+        Command::Completions(args) => cmd::completions::run(&args, Cli::command()),
+        Command::Man(args) => cmd::completions::man(&args, Cli::command()),
         Command::Serve(args) => crate::serve::run(&args),
     };
     match result {

@@ -6,8 +6,8 @@
 //! `cargo insta test` (or `INSTA_UPDATE=always cargo test --test trees`),
 //! then review the new `.snap` file. See `docs/testing.md`.
 
+use guidetree::cmd::snapshot::snapshot_string;
 use guidetree::explore::Options;
-use guidetree::report::snapshot_string;
 use std::path::{Path, PathBuf};
 
 const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");

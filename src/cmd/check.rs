@@ -5,8 +5,8 @@
 //! a tree (missing, a directory, not UTF-8: error E016), 2 for usage errors.
 
 use crate::check::check_with_options;
-use crate::cli::{EXIT_FAIL, EXIT_OK};
 use crate::cmd::closed_is_fine;
+use crate::cmd::{EXIT_FAIL, EXIT_OK};
 use crate::diag::{self, Diagnostic, Palette};
 use crate::load::Disk;
 use crate::load::LoadOptions;

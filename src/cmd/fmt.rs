@@ -6,7 +6,7 @@
 //! that cannot be written. `-` reads a tree from stdin and writes the
 //! formatted tree to stdout.
 
-use crate::cli::{EXIT_FAIL, EXIT_OK};
+use crate::cmd::{EXIT_FAIL, EXIT_OK};
 use crate::diag::{self, Palette};
 use crate::format::{format_source, FormatError};
 use crate::load::{Disk, FileSystem};

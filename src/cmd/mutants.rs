@@ -3,9 +3,9 @@
 //! The mutants themselves are made and judged in [`crate::mutate`]; this
 //! file runs that for one tree and prints the result as text or JSON.
 
-use super::paths::{load, Format};
+use super::paths::Format;
 use super::test::Args;
-use crate::cli::{EXIT_FAIL, EXIT_OK};
+use crate::cmd::{load_model, EXIT_FAIL, EXIT_OK};
 use crate::explore::Options;
 use crate::model::Model;
 use crate::mutate::{self, Fate, Kill, MutantResult, Report, Unmutable};
@@ -26,7 +26,7 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
     let mut json_reports = Vec::new();
     let mut stdout = std::io::stdout().lock();
     for path in &args.files {
-        let (passed, report) = match load(path)? {
+        let (passed, report) = match load_model(path, args.load)? {
             Some(model) => report_file(&model, path, &args.explore.options(), args.format),
             None => (
                 false,

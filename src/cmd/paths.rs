@@ -2,8 +2,7 @@
 //! how it ends; or exact counts (`--count`), the shortest answers to a node
 //! (`--to`), or paths drawn uniformly at random (`--sample`).
 
-use crate::check::check_path;
-use crate::cli::{EXIT_FAIL, EXIT_OK};
+use crate::cmd::{load_model, EXIT_FAIL, EXIT_OK};
 use crate::explore::sample::Sampler;
 use crate::explore::{
     self, End, Options, PathView, Space, Summary, DEFAULT_MAX_STATES, DEFAULT_MAX_VISITS,
@@ -15,7 +14,7 @@ use serde_json::json;
 use std::cell::Cell;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::ops::ControlFlow;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -44,6 +43,8 @@ pub struct Args {
     pub limit: u64,
     #[command(flatten)]
     pub explore: ExploreArgs,
+    #[command(flatten)]
+    pub load: crate::cmd::LoadArgs,
 }
 
 /// Paths listed by default, so that no tree writes gigabytes by accident.
@@ -108,7 +109,7 @@ pub enum Format {
 /// # Errors
 /// When writing the output fails.
 pub fn run(args: &Args) -> anyhow::Result<i32> {
-    let Some(model) = load(&args.file)? else {
+    let Some(model) = load_model(&args.file, args.load)? else {
         return Ok(EXIT_FAIL);
     };
     let options = args.explore.options();
@@ -241,7 +242,7 @@ fn write_to(
             "error: {}: there is no node `{node}`{hint}",
             args.file.display()
         );
-        return Ok(crate::cli::EXIT_USAGE);
+        return Ok(crate::cmd::EXIT_USAGE);
     };
     let found = space
         .states
@@ -348,21 +349,6 @@ fn write_sample(
         writeln!(out, "\n]}}")?;
     }
     Ok(EXIT_OK)
-}
-
-/// Check a tree file. On failure, print its diagnostics to stderr and
-/// return `None`.
-///
-/// # Errors
-/// When writing to stderr fails.
-pub fn load(path: &Path) -> anyhow::Result<Option<Model>> {
-    match check_path(path) {
-        Ok(checked) => Ok(Some(checked.model)),
-        Err(failure) => {
-            crate::cmd::report_failure(path, &failure, "failed")?;
-            Ok(None)
-        }
-    }
 }
 
 fn summary_json(s: &Summary) -> serde_json::Value {

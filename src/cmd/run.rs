@@ -13,8 +13,7 @@
 mod driver;
 
 use crate::answers::{self, AnswerValue, Presets};
-use crate::check::check_path;
-use crate::cli::{EXIT_FAIL, EXIT_OK};
+use crate::cmd::{load_checked, EXIT_FAIL, EXIT_OK};
 use crate::model::Model;
 use crate::prompt::line::LinePrompter;
 use crate::prompt::tty::TtyPrompter;
@@ -75,6 +74,8 @@ pub struct Args {
     /// Turn off private mode for a tree whose header asks for it.
     #[arg(long, conflicts_with = "private")]
     pub no_private: bool,
+    #[command(flatten)]
+    pub load: crate::cmd::LoadArgs,
 }
 
 impl Args {
@@ -92,13 +93,10 @@ impl Args {
 /// Bad answers, a bad save file, bad `--from`/`--set`, or failing output;
 /// the CLI reports these with exit code 2.
 pub fn run(args: &Args) -> anyhow::Result<i32> {
-    let model = match check_path(&args.file) {
-        Ok(checked) => checked.model,
-        Err(failure) => {
-            crate::cmd::report_failure(&args.file, &failure, "cannot run this tree")?;
-            return Ok(EXIT_FAIL);
-        }
+    let Some(checked) = load_checked(&args.file, args.load, "cannot run this tree")? else {
+        return Ok(EXIT_FAIL);
     };
+    let model = checked.model;
     let inputs = inputs(&model, args);
     if let Some(path) = &args.save {
         if crate::output::is_stdout(path) {
