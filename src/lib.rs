@@ -31,4 +31,5 @@ pub mod serve;
 pub mod source;
 pub mod syntax;
 pub mod transcript;
+pub mod wording;
 pub mod wrap;

@@ -98,7 +98,7 @@ impl Start {
         }
         Session::from_node(model, node, vars).map_err(|e| {
             StartError::Failed(match e {
-                AnswerError::Eval(e) => crate::prompt::step::hook_failure(model, &e),
+                AnswerError::Eval(e) => crate::wording::hook_failure(model, &e),
                 other => other.to_string(),
             })
         })

@@ -5,7 +5,7 @@
 use crate::answers::{from_answer, AnswerValue};
 use crate::interp::{LogLine, Reason, Session};
 use crate::model::{Model, NodeKind, Type, Value};
-use crate::prompt::step::answer_label;
+use crate::wording::answer_label;
 use serde::Serialize;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;

@@ -1,13 +1,13 @@
 //! The HTML pages, as maud templates (checked when the crate compiles, and
 //! escaped by default). The words come from the same modules the terminal
-//! uses: [`Step`] for questions, [`report`](crate::prompt::report) for the
+//! uses: [`Step`] for questions, [`views`](crate::prompt::views) for the
 //! outcome and `why` screens, rendered from their [`Doc`] blocks.
 
 use super::form::{write_answers, Action};
 use super::{Site, Tree};
 use crate::interp::{Answer, Session};
 use crate::model::{Model, NodeKind};
-use crate::prompt::{report, Block, Doc, Step, StepKind};
+use crate::prompt::{views, Block, Doc, Step, StepKind};
 use maud::{html, Markup, DOCTYPE};
 
 /// What the person entered, shown again: after going back, or with an
@@ -152,7 +152,7 @@ pub fn outcome_page(
     session: &Session<'_>,
     notice: Option<&Notice>,
 ) -> String {
-    let doc = report::outcome(session);
+    let doc = views::outcome(session);
     let body = html! {
         (notice_html(notice))
         article class="outcome" data-outcome=(session.model().node(session.current()).id) {
@@ -175,7 +175,7 @@ pub fn outcome_page(
 #[must_use]
 pub fn why_page(site: &Site, tree: &Tree, session: &mut Session<'_>) -> String {
     let step = Step::current(session, &tree.progress);
-    let doc = report::why(session, &step);
+    let doc = views::why(session, &step);
     let body = html! {
         article class="why" { (doc_html(&doc, true)) }
         form method="post" action=(action(tree)) {

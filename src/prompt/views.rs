@@ -1,11 +1,12 @@
-//! The screens built from a session: the outcome, `why`, and help. Every
+//! The views built from a session: the outcome, `why`, and help. Every
 //! front end shows these same documents.
 
 use super::progress::asks;
 use super::screen::{short_form, Block, Doc};
-use super::step::{answer_label, source_text, Step, StepKind};
+use super::step::{Step, StepKind};
 use crate::interp::Session;
 use crate::model::{Expr, ExprKind, Model, NodeKind, TextPart, Type, Value, VarId};
+use crate::wording::{answer_label, source_text};
 
 /// The outcome screen: title, text, advice, sources, how the person got
 /// here, the values that mattered and any reasons from hooks.
