@@ -15,6 +15,7 @@
 
 use crate::explore::asserts::{self, TestReport};
 use crate::explore::{Options, SpaceError};
+use crate::ids::saturating_u32;
 use crate::model::{
     Effect, Expr, ExprKind, HookOutput, HookRuntime, Model, NodeId, NodeKind, Type, Value,
     OUTCOME_KINDS,
@@ -194,7 +195,7 @@ pub fn mutations(model: &Model) -> Vec<Mutation> {
     let endings = representative_outcomes(model);
     let mut out = Vec::new();
     for (i, node) in model.nodes.iter().enumerate() {
-        let id = NodeId(u32::try_from(i).unwrap_or(u32::MAX));
+        let id = NodeId::from_index(i);
         retargets(model, id, &endings, &mut out);
         match &node.kind {
             NodeKind::Question { options } => {
@@ -277,7 +278,7 @@ pub fn mutations(model: &Model) -> Vec<Mutation> {
             NodeKind::Outcome { kind, .. } => {
                 let kinds = &model.domains[OUTCOME_KINDS.0 as usize];
                 for (k, name) in kinds.iter().enumerate() {
-                    let k = u32::try_from(k).unwrap_or(u32::MAX);
+                    let k = saturating_u32(k);
                     if k != *kind {
                         out.push(Mutation {
                             change: Change::OutcomeKind { node: id, kind: k },
@@ -306,7 +307,7 @@ fn representative_outcomes(model: &Model) -> Vec<NodeId> {
             let mut tags = node.tags.clone();
             tags.sort();
             if seen.insert((kind, tags)) {
-                out.push(NodeId(u32::try_from(i).unwrap_or(u32::MAX)));
+                out.push(NodeId::from_index(i));
             }
         }
     }

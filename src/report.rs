@@ -774,7 +774,7 @@ pub fn show_state(model: &Model, vars: &[Value]) -> String {
 }
 
 fn var_id(i: usize) -> VarId {
-    VarId(u32::try_from(i).unwrap_or(u32::MAX))
+    VarId::from_index(i)
 }
 
 fn assignments(model: &Model, vars: impl Iterator<Item = VarId>, values: &[Value]) -> String {

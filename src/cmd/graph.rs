@@ -3,6 +3,7 @@
 use crate::cmd::{load_checked, EXIT_FAIL};
 use crate::explore;
 use crate::graph::{self, Marks, Overlay};
+use crate::ids::saturating_u32;
 use crate::model::{Model, NodeId, NodeKind};
 use crate::output;
 use anyhow::Context;
@@ -101,7 +102,7 @@ fn overlay(args: &Args, model: &Model) -> anyhow::Result<Overlay> {
         let mut marks = Marks::new();
         mark_path(model, &mut marks, space.start_passed(), &[]);
         for (i, state) in space.states.iter().enumerate() {
-            let id = u32::try_from(i).unwrap_or(u32::MAX);
+            let id = saturating_u32(i);
             for edge in space.edges_of(id) {
                 let mut nodes = vec![state.node];
                 nodes.extend_from_slice(space.passed(edge));

@@ -7,6 +7,7 @@ use crate::explore::sample::Sampler;
 use crate::explore::{
     self, End, Options, PathView, Space, Summary, DEFAULT_MAX_STATES, DEFAULT_MAX_VISITS,
 };
+use crate::ids::saturating_u32;
 use crate::model::Model;
 use crate::report;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -257,7 +258,7 @@ fn write_to(
                     })
                 )
         })
-        .map(|i| u32::try_from(i).unwrap_or(u32::MAX));
+        .map(saturating_u32);
     let witness = match found {
         Some(state) => space.witness(state),
         None => {
@@ -268,7 +269,7 @@ fn write_to(
                 .iter()
                 .enumerate()
                 .flat_map(|(i, _)| {
-                    let id = u32::try_from(i).unwrap_or(u32::MAX);
+                    let id = saturating_u32(i);
                     space.edges_of(id).iter().map(move |e| (id, e))
                 })
                 .filter(|(_, e)| space.passed(e).contains(&target))

@@ -22,6 +22,7 @@
 use super::live::Liveness;
 use super::plan::{Plan, Sample};
 use super::{candidates, Coverage, End, Options};
+use crate::ids::saturating_u32;
 use crate::interp::{Answer, AnswerError, Session};
 use crate::model::{HookOutput, HookRuntime, Model, NodeId, NodeKind, Type, Value};
 use rustc_hash::FxHashMap;
@@ -688,7 +689,7 @@ impl<'m> Builder<'m> {
             for (i, n) in live.iter().enumerate() {
                 if let Some(j) = before.iter().position(|b| b == n) {
                     if let Some(Value::Int(c)) = state.key.get(offset + j) {
-                        counts[i] = u32::try_from(*c).unwrap_or(u32::MAX);
+                        counts[i] = saturating_u32(*c);
                     }
                 }
             }
@@ -796,13 +797,13 @@ impl<'m> Builder<'m> {
             self.states[id as usize].end = Some(End::Stuck { node });
             return Ok(());
         }
-        let first_edge = u32::try_from(self.edges.len()).unwrap_or(u32::MAX);
+        let first_edge = saturating_u32(self.edges.len());
         for answer in answers {
             self.answer(id, &mut session, answer, depth)?;
         }
         let s = &mut self.states[id as usize];
         s.first_edge = first_edge;
-        s.edge_count = u32::try_from(self.edges.len()).unwrap_or(u32::MAX) - first_edge;
+        s.edge_count = saturating_u32(self.edges.len()) - first_edge;
         Ok(())
     }
 
@@ -814,10 +815,10 @@ impl<'m> Builder<'m> {
         answer: Answer,
         depth: u32,
     ) -> Result<(), SpaceError> {
-        let edge_index = u32::try_from(self.edges.len()).unwrap_or(u32::MAX);
+        let edge_index = saturating_u32(self.edges.len());
         let (path_len, arms_len) = (session.path().len(), session.decisions().len());
         let from_node = session.current();
-        let first_passed = u32::try_from(self.passed.len()).unwrap_or(u32::MAX);
+        let first_passed = saturating_u32(self.passed.len());
         let to = match session.answer(answer.clone()) {
             Ok(()) => {
                 self.cover_entered(session, path_len, arms_len);
@@ -847,7 +848,7 @@ impl<'m> Builder<'m> {
                 to
             }
         };
-        let passed_count = u32::try_from(self.passed.len()).unwrap_or(u32::MAX) - first_passed;
+        let passed_count = saturating_u32(self.passed.len()) - first_passed;
         self.edges.push(Edge {
             answer,
             to,

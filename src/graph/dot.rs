@@ -10,6 +10,7 @@ use super::{
     kind_colors, Card, Edge, Group, Mark, Overlay, Shape, View, GREY_FILL, GREY_LINE, GREY_TEXT,
     LEGEND_PATH, LEGEND_UNREACHED, PATH_COLOR,
 };
+use crate::ids::saturating_u32;
 use crate::model::Model;
 use std::fmt::Write;
 
@@ -231,7 +232,7 @@ fn legend(out: &mut String, view: &View) {
     );
     let mut ids = Vec::new();
     for (i, kind) in view.kinds.iter().enumerate() {
-        let shape = Shape::Outcome(u32::try_from(i).unwrap_or(u32::MAX));
+        let shape = Shape::Outcome(saturating_u32(i));
         let id = quote(&format!("#kind {i}"));
         let mut attrs = shape_attrs(shape);
         attrs.set("label", html(kind));

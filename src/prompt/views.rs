@@ -55,7 +55,7 @@ pub fn why(session: &Session<'_>, step: &Step) -> Doc {
             .collect(),
     );
     let values = (0..model.vars.len())
-        .map(|i| value_line(model, var_id(i), &session.vars()[i]))
+        .map(|i| value_line(model, VarId::from_index(i), &session.vars()[i]))
         .collect();
     doc.section("Values now", values);
     doc.bullets("Reasons", reasons(session));
@@ -176,7 +176,7 @@ pub fn mattered(session: &Session<'_>) -> Vec<String> {
     let defaults = model.defaults();
     (0..model.vars.len())
         .filter(|&i| used[i] || session.vars()[i] != defaults[i])
-        .map(|i| value_line(model, var_id(i), &session.vars()[i]))
+        .map(|i| value_line(model, VarId::from_index(i), &session.vars()[i]))
         .collect()
 }
 
@@ -228,10 +228,6 @@ fn reasons(session: &Session<'_>) -> Vec<String> {
 
 /// How long a question may be in "How you got here" and `why`.
 const SHORT: usize = 60;
-
-fn var_id(i: usize) -> VarId {
-    VarId(u32::try_from(i).unwrap_or(u32::MAX))
-}
 
 #[cfg(test)]
 mod tests {
