@@ -3,9 +3,10 @@
 
 use super::exit::closed_is_fine;
 use crate::check::{check_with_options, CheckResult, Checked, Failure};
-use crate::diag::{self, Palette};
+use crate::diag::{self, Diagnostic, Palette};
 use crate::load::{Disk, LoadOptions};
 use crate::model::Model;
+use crate::source::Sources;
 use std::io::Write;
 use std::path::Path;
 
@@ -73,18 +74,28 @@ pub fn load_model(file: &Path, load: LoadArgs) -> std::io::Result<Option<Model>>
 /// # Errors
 /// When writing to stderr fails.
 pub fn report_failure(file: &Path, failure: &Failure, verdict: &str) -> std::io::Result<()> {
+    report_diagnostics(file, &failure.diagnostics, &failure.sources, verdict)
+}
+
+/// Print diagnostics on stderr (coloured on a terminal unless `NO_COLOR`),
+/// then `FILE: VERDICT (N errors, M warnings)`.
+///
+/// # Errors
+/// When writing to stderr fails.
+pub fn report_diagnostics(
+    file: &Path,
+    diagnostics: &[Diagnostic],
+    sources: &Sources,
+    verdict: &str,
+) -> std::io::Result<()> {
     let mut stderr = anstream::stderr();
-    for d in &failure.diagnostics {
-        writeln!(
-            stderr,
-            "{}",
-            diag::render(d, &failure.sources, Palette::colored())
-        )?;
+    for d in diagnostics {
+        writeln!(stderr, "{}", diag::render(d, sources, Palette::colored()))?;
     }
     writeln!(
         stderr,
         "{}: {verdict} ({})",
         file.display(),
-        diag::summary(&failure.diagnostics)
+        diag::summary(diagnostics)
     )
 }

@@ -17,4 +17,6 @@ mod exit;
 mod load;
 
 pub use exit::{closed_is_fine, EXIT_FAIL, EXIT_OK, EXIT_USAGE};
-pub use load::{check_file, load_checked, load_model, report_failure, LoadArgs};
+pub use load::{
+    check_file, load_checked, load_model, report_diagnostics, report_failure, LoadArgs,
+};
