@@ -1,8 +1,8 @@
 //! Whole-document requests: the outline, formatting and quick fixes.
 
 use super::hover::type_name;
-use super::{path_of, Server};
-use crate::ast::{self, Field, NodeKind};
+use super::{path_of, Doc, Server};
+use crate::ast::{self, Field, NodeKind, Spanned};
 use crate::source::Span;
 use lsp_types as lsp;
 use serde_json::Value;
@@ -10,8 +10,7 @@ use std::collections::HashMap;
 
 impl Server {
     /// The outline: header, variables, nodes (with their options and
-    /// items), includes and asserts.
-    #[allow(deprecated)] // `DocumentSymbol::deprecated` must still be given
+    /// items), includes and asserts, in source order.
     pub(super) fn symbols(
         &self,
         uri: &lsp::Url,
@@ -22,105 +21,12 @@ impl Server {
         let Some(ast) = &doc.ast else {
             return Ok(None);
         };
-        let range = |span: Span| {
-            doc.lines
-                .range(&doc.text, span.start as usize, span.end as usize)
-        };
-        let symbol =
-            |name: String, detail: Option<String>, kind, whole: Span, at: Span, children| {
-                lsp::DocumentSymbol {
-                    name,
-                    detail,
-                    kind,
-                    tags: None,
-                    deprecated: None,
-                    range: range(whole),
-                    selection_range: range(at),
-                    children,
-                }
-            };
-        let mut out = vec![symbol(
-            ast.header.id.name.clone(),
-            ast.header.title.as_plain(),
-            lsp::SymbolKind::MODULE,
-            ast.header.span,
-            ast.header.id.span,
-            None,
-        )];
-        for v in &ast.vars {
-            let detail = Some(type_name(&v.ty.node));
-            out.push(symbol(
-                v.name.name.clone(),
-                detail,
-                lsp::SymbolKind::VARIABLE,
-                v.span,
-                v.name.span,
-                None,
-            ));
-        }
-        for inc in &ast.includes {
-            out.push(symbol(
-                inc.namespace.name.clone(),
-                inc.path.as_plain(),
-                lsp::SymbolKind::NAMESPACE,
-                inc.span,
-                inc.namespace.span,
-                None,
-            ));
-        }
-        for n in &ast.nodes {
-            let children: Vec<lsp::DocumentSymbol> = n
-                .fields
-                .iter()
-                .filter_map(|f| match &f.node {
-                    Field::Option(o) => Some(symbol(
-                        o.id.name.clone(),
-                        o.label.as_plain(),
-                        lsp::SymbolKind::ENUM_MEMBER,
-                        f.span,
-                        o.id.span,
-                        None,
-                    )),
-                    Field::Item(i) => Some(symbol(
-                        i.id.name.clone(),
-                        i.label.as_plain(),
-                        lsp::SymbolKind::ENUM_MEMBER,
-                        f.span,
-                        i.id.span,
-                        None,
-                    )),
-                    _ => None,
-                })
-                .collect();
-            let kind = match n.kind.node {
-                NodeKind::Outcome => lsp::SymbolKind::EVENT,
-                NodeKind::Branch => lsp::SymbolKind::OPERATOR,
-                _ => lsp::SymbolKind::FUNCTION,
-            };
-            out.push(symbol(
-                n.id.name.clone(),
-                Some(n.kind.node.keyword().to_string()),
-                kind,
-                n.span,
-                n.id.span,
-                (!children.is_empty()).then_some(children),
-            ));
-        }
-        for a in &ast.asserts {
-            let name = match &a.rule {
-                ast::AssertRule::Always(_) => "assert always",
-                ast::AssertRule::Never(_) => "assert never",
-                ast::AssertRule::Reachable(_) => "assert reachable",
-            };
-            out.push(symbol(
-                name.into(),
-                a.message.as_ref().map(ast::Str::to_template),
-                lsp::SymbolKind::BOOLEAN,
-                a.span,
-                a.span,
-                None,
-            ));
-        }
+        let outline = Outline { doc };
+        let mut out = vec![outline.header(&ast.header)];
+        out.extend(ast.vars.iter().map(|v| outline.var(v)));
+        out.extend(ast.includes.iter().map(|i| outline.include(i)));
+        out.extend(ast.nodes.iter().map(|n| outline.node(n)));
+        out.extend(ast.asserts.iter().map(|a| outline.assert(a)));
         out.sort_by_key(|s| (s.range.start.line, s.range.start.character));
         Ok(Some(lsp::DocumentSymbolResponse::Nested(out)))
     }
@@ -169,5 +75,100 @@ impl Server {
             }));
         }
         Ok(Some(actions))
+    }
+}
+
+/// Builds the outline entries of one document.
+struct Outline<'d> {
+    doc: &'d Doc,
+}
+
+impl Outline<'_> {
+    fn range(&self, span: Span) -> lsp::Range {
+        let doc = self.doc;
+        doc.lines
+            .range(&doc.text, span.start as usize, span.end as usize)
+    }
+
+    /// An entry: `whole` is what it covers, `at` its name.
+    #[allow(deprecated)] // `DocumentSymbol::deprecated` must still be given
+    fn symbol(
+        &self,
+        name: String,
+        detail: Option<String>,
+        kind: lsp::SymbolKind,
+        (whole, at): (Span, Span),
+    ) -> lsp::DocumentSymbol {
+        lsp::DocumentSymbol {
+            name,
+            detail,
+            kind,
+            tags: None,
+            deprecated: None,
+            range: self.range(whole),
+            selection_range: self.range(at),
+            children: None,
+        }
+    }
+
+    fn header(&self, h: &ast::Header) -> lsp::DocumentSymbol {
+        let (name, title) = (h.id.name.clone(), h.title.as_plain());
+        self.symbol(name, title, lsp::SymbolKind::MODULE, (h.span, h.id.span))
+    }
+
+    fn var(&self, v: &ast::VarDecl) -> lsp::DocumentSymbol {
+        let detail = Some(type_name(&v.ty.node));
+        let spans = (v.span, v.name.span);
+        self.symbol(
+            v.name.name.clone(),
+            detail,
+            lsp::SymbolKind::VARIABLE,
+            spans,
+        )
+    }
+
+    fn include(&self, inc: &ast::Include) -> lsp::DocumentSymbol {
+        let (name, path) = (inc.namespace.name.clone(), inc.path.as_plain());
+        let spans = (inc.span, inc.namespace.span);
+        self.symbol(name, path, lsp::SymbolKind::NAMESPACE, spans)
+    }
+
+    /// A node, with its options or items as children.
+    fn node(&self, n: &ast::Node) -> lsp::DocumentSymbol {
+        let children: Vec<_> = n.fields.iter().filter_map(|f| self.field(f)).collect();
+        let kind = match n.kind.node {
+            NodeKind::Outcome => lsp::SymbolKind::EVENT,
+            NodeKind::Branch => lsp::SymbolKind::OPERATOR,
+            _ => lsp::SymbolKind::FUNCTION,
+        };
+        let keyword = Some(n.kind.node.keyword().to_string());
+        let mut symbol = self.symbol(n.id.name.clone(), keyword, kind, (n.span, n.id.span));
+        symbol.children = (!children.is_empty()).then_some(children);
+        symbol
+    }
+
+    fn field(&self, f: &Spanned<Field>) -> Option<lsp::DocumentSymbol> {
+        let (id, label) = match &f.node {
+            Field::Option(o) => (&o.id, &o.label),
+            Field::Item(i) => (&i.id, &i.label),
+            _ => return None,
+        };
+        let kind = lsp::SymbolKind::ENUM_MEMBER;
+        Some(self.symbol(id.name.clone(), label.as_plain(), kind, (f.span, id.span)))
+    }
+
+    fn assert(&self, a: &ast::Assert) -> lsp::DocumentSymbol {
+        let name = match &a.rule {
+            ast::AssertRule::Always(_) => "assert always",
+            ast::AssertRule::Never(_) => "assert never",
+            ast::AssertRule::Reachable(_) => "assert reachable",
+        };
+        let message = a.message.as_ref().map(ast::Str::to_template);
+        self.symbol(
+            name.into(),
+            message,
+            lsp::SymbolKind::BOOLEAN,
+            (a.span, a.span),
+        )
     }
 }
