@@ -1,7 +1,7 @@
 //! Hover: what a name is, in a line or two of Markdown.
 
 use super::{file_name, hook_signature, Server, SymKind, Symbol};
-use crate::ast::{self, Field, TypeExpr};
+use crate::ast::{self, Field, File, TypeExpr};
 use crate::source::Span;
 use lsp_types as lsp;
 
@@ -31,12 +31,7 @@ impl Server {
     /// The hover text of a symbol, in Markdown.
     pub(super) fn describe(&self, symbol: &Symbol) -> Option<String> {
         if symbol.kind == SymKind::Hook {
-            let script = self.read(&symbol.file)?;
-            let sig = hook_signature(&script, &symbol.name)?;
-            return Some(format!(
-                "```rhai\n{sig}\n```\nhook in `{}`",
-                file_name(&symbol.file)
-            ));
+            return self.hook_hover(symbol);
         }
         let (text, ast, _) = self.parsed(&symbol.file)?;
         let slice = |span: Span| {
@@ -44,58 +39,70 @@ impl Server {
                 .unwrap_or("")
         };
         let name = &symbol.name;
-        Some(match symbol.kind {
-            SymKind::Node => {
-                let node = ast.nodes.iter().find(|n| &n.id.name == name)?;
-                node_hover(node)
-            }
+        match symbol.kind {
+            SymKind::Node => ast
+                .nodes
+                .iter()
+                .find(|n| &n.id.name == name)
+                .map(node_hover),
             SymKind::Var => {
-                let v = ast.vars.iter().find(|v| &v.name.name == name)?;
-                format!(
-                    "```guidetree\n{}\n```\n{}",
-                    slice(v.span),
-                    var_summary(&v.ty.node, v.default.is_some())
-                )
+                let v = find_var(&ast, name)?;
+                let summary = var_summary(&v.ty.node, v.default.is_some());
+                Some(format!("```guidetree\n{}\n```\n{summary}", slice(v.span)))
             }
             SymKind::Member => {
-                let v = ast.vars.iter().find(|v| v.name.name == symbol.owner)?;
-                format!(
-                    "member `{name}` of `{}`\n```guidetree\n{}\n```",
-                    symbol.owner,
-                    slice(v.span)
-                )
+                let v = find_var(&ast, &symbol.owner)?;
+                let owner = &symbol.owner;
+                let decl = slice(v.span);
+                Some(format!(
+                    "member `{name}` of `{owner}`\n```guidetree\n{decl}\n```"
+                ))
             }
-            SymKind::OutcomeKind => {
-                let ends: Vec<&str> = ast
-                    .nodes
-                    .iter()
-                    .filter(|n| {
-                        n.fields
-                            .iter()
-                            .any(|f| matches!(&f.node, Field::Kind(k) if &k.name == name))
-                    })
-                    .map(|n| n.id.name.as_str())
-                    .collect();
-                format!(
-                    "outcome kind `{name}`\n\noutcomes of this kind: {}",
-                    if ends.is_empty() {
-                        "none".into()
-                    } else {
-                        ends.join(", ")
-                    }
-                )
-            }
+            SymKind::OutcomeKind => Some(outcome_kind_hover(&ast, name)),
             SymKind::SourceTag => {
                 let (_, what) = ast.header.citations.iter().find(|(t, _)| &t.name == name)?;
-                format!("source `{name}`: {}", what.to_template())
+                Some(format!("source `{name}`: {}", what.to_template()))
             }
             SymKind::Namespace => {
                 let inc = ast.includes.iter().find(|i| &i.namespace.name == name)?;
-                format!("```guidetree\n{}\n```", slice(inc.span))
+                Some(format!("```guidetree\n{}\n```", slice(inc.span)))
             }
-            SymKind::Hook => return None,
-        })
+            SymKind::Hook => None,
+        }
     }
+
+    /// A hook's signature from the tree's script.
+    fn hook_hover(&self, symbol: &Symbol) -> Option<String> {
+        let script = self.read(&symbol.file)?;
+        let sig = hook_signature(&script, &symbol.name)?;
+        let file = file_name(&symbol.file);
+        Some(format!("```rhai\n{sig}\n```\nhook in `{file}`"))
+    }
+}
+
+fn find_var<'a>(ast: &'a File, name: &str) -> Option<&'a ast::VarDecl> {
+    ast.vars.iter().find(|v| v.name.name == name)
+}
+
+/// An outcome kind and the outcomes of that kind.
+fn outcome_kind_hover(ast: &File, name: &str) -> String {
+    let is_of_kind = |n: &&ast::Node| {
+        n.fields
+            .iter()
+            .any(|f| matches!(&f.node, Field::Kind(k) if k.name == name))
+    };
+    let ends: Vec<&str> = ast
+        .nodes
+        .iter()
+        .filter(is_of_kind)
+        .map(|n| n.id.name.as_str())
+        .collect();
+    let list = if ends.is_empty() {
+        "none".into()
+    } else {
+        ends.join(", ")
+    };
+    format!("outcome kind `{name}`\n\noutcomes of this kind: {list}")
 }
 
 /// The hover text of a node: its kind and id, then its title and text.
