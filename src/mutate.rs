@@ -17,8 +17,8 @@ use crate::explore::asserts::{self, TestReport};
 use crate::explore::{Options, SpaceError};
 use crate::ids::saturating_u32;
 use crate::model::{
-    Effect, Expr, ExprKind, HookOutput, HookRuntime, Model, NodeId, NodeKind, Type, Value,
-    OUTCOME_KINDS,
+    Arm, Choice, Effect, Expr, ExprKind, HookOutput, HookRuntime, Item, Model, Node, NodeId,
+    NodeKind, Type, Value, OUTCOME_KINDS,
 };
 use crate::report::source_text;
 use crate::source::Span;
@@ -197,105 +197,149 @@ pub fn mutations(model: &Model) -> Vec<Mutation> {
     for (i, node) in model.nodes.iter().enumerate() {
         let id = NodeId::from_index(i);
         retargets(model, id, &endings, &mut out);
+        let at = At { model, id, node };
         match &node.kind {
-            NodeKind::Question { options } => {
-                for (o, choice) in options.iter().enumerate() {
-                    let what = format!("option `{}` of `{}`", choice.id, node.id);
-                    if let Some(cond) = &choice.cond {
-                        out.push(negate(model, id, CondSite::Option(o), cond, &what));
-                    }
-                    for (e, effect) in choice.effects.iter().enumerate() {
-                        out.push(Mutation {
-                            change: Change::DropEffect {
-                                node: id,
-                                site: EffectSite::Option(o),
-                                index: e,
-                            },
-                            span: choice.span,
-                            description: format!(
-                                "drop `{}` from {what}",
-                                effect_text(model, effect)
-                            ),
-                        });
-                    }
-                    if options.len() > 1 {
-                        out.push(Mutation {
-                            change: Change::RemoveOption {
-                                node: id,
-                                option: o,
-                            },
-                            span: choice.span,
-                            description: format!("remove {what}"),
-                        });
-                    }
-                }
-            }
-            NodeKind::Checklist { items, .. } => {
-                for (k, item) in items.iter().enumerate() {
-                    if let Some(cond) = &item.cond {
-                        let what = format!("item `{}` of `{}`", item.id, node.id);
-                        out.push(negate(model, id, CondSite::Item(k), cond, &what));
-                    }
-                }
-            }
-            NodeKind::Branch { arms, .. } => {
-                for (a, arm) in arms.iter().enumerate() {
-                    let what = format!("arm {} of `{}`", a + 1, node.id);
-                    out.push(negate(model, id, CondSite::Arm(a), &arm.cond, &what));
-                    if a + 1 < arms.len() {
-                        out.push(Mutation {
-                            change: Change::SwapArms { node: id, arm: a },
-                            span: arm.span,
-                            description: format!(
-                                "swap arms {} and {} of `{}` (`{}` checked after `{}`)",
-                                a + 1,
-                                a + 2,
-                                node.id,
-                                source_text(model, arm.cond.span),
-                                source_text(model, arms[a + 1].cond.span)
-                            ),
-                        });
-                    }
-                }
-            }
+            NodeKind::Question { options } => at.question(options, &mut out),
+            NodeKind::Checklist { items, .. } => at.checklist(items, &mut out),
+            NodeKind::Branch { arms, .. } => at.branch(arms, &mut out),
             NodeKind::Info { effects, .. } | NodeKind::Score { effects, .. } => {
+                let from = format!("`{}`", node.id);
                 for (e, effect) in effects.iter().enumerate() {
-                    out.push(Mutation {
-                        change: Change::DropEffect {
-                            node: id,
-                            site: EffectSite::Node,
-                            index: e,
-                        },
-                        span: node.id_span,
-                        description: format!(
-                            "drop `{}` from `{}`",
-                            effect_text(model, effect),
-                            node.id
-                        ),
-                    });
+                    let site = (EffectSite::Node, node.id_span);
+                    out.push(at.drop_effect(site, e, effect, &from));
                 }
             }
-            NodeKind::Outcome { kind, .. } => {
-                let kinds = &model.domains[OUTCOME_KINDS.0 as usize];
-                for (k, name) in kinds.iter().enumerate() {
-                    let k = saturating_u32(k);
-                    if k != *kind {
-                        out.push(Mutation {
-                            change: Change::OutcomeKind { node: id, kind: k },
-                            span: node.id_span,
-                            description: format!(
-                                "give `{}` the kind `{name}` instead of `{}`",
-                                node.id,
-                                model.kind_name(*kind)
-                            ),
-                        });
-                    }
-                }
-            }
+            NodeKind::Outcome { kind, .. } => at.outcome_kinds(*kind, &mut out),
             NodeKind::Input { .. } => {}
         }
     }
     out
+}
+
+/// The node whose parts are being mutated.
+struct At<'m> {
+    model: &'m Model,
+    id: NodeId,
+    node: &'m Node,
+}
+
+impl At<'_> {
+    /// Negate each option's condition, drop each of its effects, and remove
+    /// it when it is not the only one.
+    fn question(&self, options: &[Choice], out: &mut Vec<Mutation>) {
+        for (o, choice) in options.iter().enumerate() {
+            let what = format!("option `{}` of `{}`", choice.id, self.node.id);
+            if let Some(cond) = &choice.cond {
+                out.push(negate(
+                    self.model,
+                    self.id,
+                    CondSite::Option(o),
+                    cond,
+                    &what,
+                ));
+            }
+            for (e, effect) in choice.effects.iter().enumerate() {
+                let site = (EffectSite::Option(o), choice.span);
+                out.push(self.drop_effect(site, e, effect, &what));
+            }
+            if options.len() > 1 {
+                out.push(Mutation {
+                    change: Change::RemoveOption {
+                        node: self.id,
+                        option: o,
+                    },
+                    span: choice.span,
+                    description: format!("remove {what}"),
+                });
+            }
+        }
+    }
+
+    fn checklist(&self, items: &[Item], out: &mut Vec<Mutation>) {
+        for (k, item) in items.iter().enumerate() {
+            if let Some(cond) = &item.cond {
+                let what = format!("item `{}` of `{}`", item.id, self.node.id);
+                out.push(negate(self.model, self.id, CondSite::Item(k), cond, &what));
+            }
+        }
+    }
+
+    /// Negate each arm's condition and swap it with the next arm.
+    fn branch(&self, arms: &[Arm], out: &mut Vec<Mutation>) {
+        for (a, arm) in arms.iter().enumerate() {
+            let what = format!("arm {} of `{}`", a + 1, self.node.id);
+            out.push(negate(
+                self.model,
+                self.id,
+                CondSite::Arm(a),
+                &arm.cond,
+                &what,
+            ));
+            if let Some(next) = arms.get(a + 1) {
+                out.push(self.swap_arms(a, arm, next));
+            }
+        }
+    }
+
+    fn swap_arms(&self, a: usize, arm: &Arm, next: &Arm) -> Mutation {
+        let text = |arm: &Arm| source_text(self.model, arm.cond.span);
+        Mutation {
+            change: Change::SwapArms {
+                node: self.id,
+                arm: a,
+            },
+            span: arm.span,
+            description: format!(
+                "swap arms {} and {} of `{}` (`{}` checked after `{}`)",
+                a + 1,
+                a + 2,
+                self.node.id,
+                text(arm),
+                text(next)
+            ),
+        }
+    }
+
+    /// Leave out the `index`-th effect at `site`, described as from `from`.
+    fn drop_effect(
+        &self,
+        (site, span): (EffectSite, Span),
+        index: usize,
+        effect: &Effect,
+        from: &str,
+    ) -> Mutation {
+        Mutation {
+            change: Change::DropEffect {
+                node: self.id,
+                site,
+                index,
+            },
+            span,
+            description: format!("drop `{}` from {from}", effect_text(self.model, effect)),
+        }
+    }
+
+    /// Give an outcome each other kind.
+    fn outcome_kinds(&self, kind: u32, out: &mut Vec<Mutation>) {
+        let kinds = &self.model.domains[OUTCOME_KINDS.0 as usize];
+        for (k, name) in kinds.iter().enumerate() {
+            let k = saturating_u32(k);
+            if k != kind {
+                out.push(Mutation {
+                    change: Change::OutcomeKind {
+                        node: self.id,
+                        kind: k,
+                    },
+                    span: self.node.id_span,
+                    description: format!(
+                        "give `{}` the kind `{name}` instead of `{}`",
+                        self.node.id,
+                        self.model.kind_name(kind)
+                    ),
+                });
+            }
+        }
+    }
 }
 
 /// The first outcome of each distinct (kind, tags), in the tree's order.
