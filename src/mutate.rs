@@ -473,74 +473,84 @@ fn effect_text(model: &Model, effect: &Effect) -> String {
 #[must_use]
 pub fn apply(model: &Model, change: &Change) -> Model {
     let mut m = model.clone();
-    match *change {
-        Change::Retarget { node, exit, to } => retarget(&mut m.nodes[node.index()].kind, exit, to),
-        Change::DropEffect { node, site, index } => {
-            let effects = match (&mut m.nodes[node.index()].kind, site) {
-                (NodeKind::Question { options }, EffectSite::Option(o)) => {
-                    options.get_mut(o).map(|c| &mut c.effects)
-                }
-                (
-                    NodeKind::Info { effects, .. } | NodeKind::Score { effects, .. },
-                    EffectSite::Node,
-                ) => Some(effects),
-                _ => None,
-            };
-            if let Some(effects) = effects.filter(|e| index < e.len()) {
-                effects.remove(index);
-            }
-        }
-        Change::Negate { node, site } => {
-            let cond = match (&mut m.nodes[node.index()].kind, site) {
-                (NodeKind::Question { options }, CondSite::Option(o)) => {
-                    options.get_mut(o).and_then(|c| c.cond.as_mut())
-                }
-                (NodeKind::Branch { arms, .. }, CondSite::Arm(a)) => {
-                    arms.get_mut(a).map(|a| &mut a.cond)
-                }
-                (NodeKind::Checklist { items, .. }, CondSite::Item(k)) => {
-                    items.get_mut(k).and_then(|i| i.cond.as_mut())
-                }
-                _ => None,
-            };
-            if let Some(cond) = cond {
-                let span = cond.span;
-                let inner = std::mem::replace(
-                    cond,
-                    Expr {
-                        kind: ExprKind::Lit(crate::model::Value::Bool(false)),
-                        ty: Type::Bool,
-                        span,
-                    },
-                );
-                *cond = Expr {
-                    kind: ExprKind::Not(Box::new(inner)),
-                    ty: Type::Bool,
-                    span,
-                };
-            }
-        }
-        Change::SwapArms { node, arm } => {
-            if let NodeKind::Branch { arms, .. } = &mut m.nodes[node.index()].kind {
-                if arm + 1 < arms.len() {
-                    arms.swap(arm, arm + 1);
-                }
-            }
-        }
-        Change::OutcomeKind { node, kind: new } => {
-            if let NodeKind::Outcome { kind, .. } = &mut m.nodes[node.index()].kind {
-                *kind = new;
-            }
-        }
-        Change::RemoveOption { node, option } => {
-            if let NodeKind::Question { options } = &mut m.nodes[node.index()].kind {
-                if option < options.len() {
-                    options.remove(option);
-                }
-            }
-        }
-    }
+    let node = match *change {
+        Change::Retarget { node, .. }
+        | Change::DropEffect { node, .. }
+        | Change::Negate { node, .. }
+        | Change::SwapArms { node, .. }
+        | Change::OutcomeKind { node, .. }
+        | Change::RemoveOption { node, .. } => node,
+    };
+    change_node(&mut m.nodes[node.index()].kind, change);
     m
+}
+
+/// Make `change` in the node it is about.
+fn change_node(kind: &mut NodeKind, change: &Change) {
+    match (kind, *change) {
+        (kind, Change::Retarget { exit, to, .. }) => retarget(kind, exit, to),
+        (kind, Change::DropEffect { site, index, .. }) => drop_effect(kind, site, index),
+        (kind, Change::Negate { site, .. }) => {
+            if let Some(cond) = condition(kind, site) {
+                negate_in_place(cond);
+            }
+        }
+        (NodeKind::Branch { arms, .. }, Change::SwapArms { arm, .. }) if arm + 1 < arms.len() => {
+            arms.swap(arm, arm + 1);
+        }
+        (NodeKind::Outcome { kind, .. }, Change::OutcomeKind { kind: new, .. }) => *kind = new,
+        (NodeKind::Question { options }, Change::RemoveOption { option, .. })
+            if option < options.len() =>
+        {
+            options.remove(option);
+        }
+        _ => {}
+    }
+}
+
+fn drop_effect(kind: &mut NodeKind, site: EffectSite, index: usize) {
+    let effects = match (kind, site) {
+        (NodeKind::Question { options }, EffectSite::Option(o)) => {
+            options.get_mut(o).map(|c| &mut c.effects)
+        }
+        (NodeKind::Info { effects, .. } | NodeKind::Score { effects, .. }, EffectSite::Node) => {
+            Some(effects)
+        }
+        _ => None,
+    };
+    if let Some(effects) = effects.filter(|e| index < e.len()) {
+        effects.remove(index);
+    }
+}
+
+/// The condition at `site`, if it has one.
+fn condition(kind: &mut NodeKind, site: CondSite) -> Option<&mut Expr> {
+    match (kind, site) {
+        (NodeKind::Question { options }, CondSite::Option(o)) => {
+            options.get_mut(o).and_then(|c| c.cond.as_mut())
+        }
+        (NodeKind::Branch { arms, .. }, CondSite::Arm(a)) => arms.get_mut(a).map(|a| &mut a.cond),
+        (NodeKind::Checklist { items, .. }, CondSite::Item(k)) => {
+            items.get_mut(k).and_then(|i| i.cond.as_mut())
+        }
+        _ => None,
+    }
+}
+
+/// Turn `cond` into `not (cond)`.
+fn negate_in_place(cond: &mut Expr) {
+    let span = cond.span;
+    let placeholder = Expr {
+        kind: ExprKind::Lit(Value::Bool(false)),
+        ty: Type::Bool,
+        span,
+    };
+    let inner = std::mem::replace(cond, placeholder);
+    *cond = Expr {
+        kind: ExprKind::Not(Box::new(inner)),
+        ty: Type::Bool,
+        span,
+    };
 }
 
 fn retarget(kind: &mut NodeKind, exit: Via, to: NodeId) {
