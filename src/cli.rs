@@ -78,7 +78,12 @@ where
         Color::Never => anstream::ColorChoice::Never.write_global(),
         Color::Auto => {}
     }
-    let result = match cli.command {
+    exit_code(dispatch(cli.command))
+}
+
+/// Run one subcommand.
+fn dispatch(command: Command) -> anyhow::Result<i32> {
+    match command {
         Command::Check(args) => cmd::check::run(&args),
         Command::Run(args) => cmd::run::run(&args),
         Command::Paths(args) => cmd::paths::run(&args),
@@ -91,16 +96,22 @@ where
         Command::Completions(args) => cmd::completions::run(&args, Cli::command()),
         Command::Man(args) => cmd::completions::man(&args, Cli::command()),
         Command::Serve(args) => crate::serve::run(&args),
-    };
+    }
+}
+
+/// A command's exit code; an error is printed and is a usage failure (2),
+/// except a closed stdout, which ends the output quietly.
+fn exit_code(result: anyhow::Result<i32>) -> i32 {
     match result {
         Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => EXIT_OK,
         Err(err) => {
-            if is_broken_pipe(&err) {
-                return EXIT_OK;
-            }
-            let mut stderr = anstream::stderr();
             let message = format!("{err:#}");
-            let _ = writeln!(stderr, "error: {}", crate::diag::visible(&message));
+            let _ = writeln!(
+                anstream::stderr(),
+                "error: {}",
+                crate::diag::visible(&message)
+            );
             EXIT_USAGE
         }
     }
