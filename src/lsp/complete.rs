@@ -12,10 +12,7 @@ impl Server {
         &self,
         at: &lsp::TextDocumentPositionParams,
     ) -> Result<Option<lsp::CompletionResponse>, String> {
-        let Some(path) = path_of(&at.text_document.uri) else {
-            return Ok(None);
-        };
-        let Some(doc) = self.docs.get(&path) else {
+        let Some(doc) = path_of(&at.text_document.uri).and_then(|p| self.docs.get(&p)) else {
             return Ok(None);
         };
         let offset = doc.lines.offset(&doc.text, at.position);
@@ -23,48 +20,38 @@ impl Server {
         let before = &doc.text[line_start..offset];
         // The names of the last version that parsed, if any.
         let ix = doc.names.clone().unwrap_or_default();
-        let words: Vec<&str> = before
-            .split(|c: char| c.is_whitespace() || c == ',')
-            .filter(|w| !w.is_empty())
-            .collect();
-        let typing = !before.ends_with(|c: char| c.is_whitespace() || c == ',');
-        let done: Vec<&str> = if typing {
-            words[..words.len().saturating_sub(1)].to_vec()
-        } else {
-            words.clone()
-        };
+        Ok(Some(lsp::CompletionResponse::Array(
+            self.items_after(before, &ix),
+        )))
+    }
+
+    /// What may come after `before`, the start of the line up to the cursor.
+    fn items_after(&self, before: &str, ix: &FileIndex) -> Vec<lsp::CompletionItem> {
+        let done = finished_words(before);
         let last = done.last().copied().unwrap_or("");
-        let items = if before
+        let after_arrow = before
             .trim_end_matches(|c: char| is_name_char(c) || c == '.')
-            .ends_with("->")
-            || last == "->"
-        {
-            self.node_items(&ix)
+            .ends_with("->");
+        let kinds = lsp::CompletionItemKind::ENUM_MEMBER;
+        let vars = || named(ix, SymKind::Var, lsp::CompletionItemKind::VARIABLE);
+        if after_arrow || last == "->" {
+            self.node_items(ix)
         } else if last == "kind" {
-            named(
-                &ix,
-                SymKind::OutcomeKind,
-                lsp::CompletionItemKind::ENUM_MEMBER,
-            )
+            named(ix, SymKind::OutcomeKind, kinds)
         } else if done.first() == Some(&"source") {
-            named(&ix, SymKind::SourceTag, lsp::CompletionItemKind::REFERENCE)
+            named(ix, SymKind::SourceTag, lsp::CompletionItemKind::REFERENCE)
         } else if matches!(last, "set" | "into" | "add" | "remove") {
-            named(&ix, SymKind::Var, lsp::CompletionItemKind::VARIABLE)
+            vars()
         } else if done.len() >= 2 && matches!(done[done.len() - 2], "add" | "remove") {
-            members_of(&ix, last)
+            members_of(ix, last)
         } else if last == "hook" {
-            self.hook_items(&ix)
+            self.hook_items(ix)
         } else {
             let mut items = keywords();
-            items.extend(named(&ix, SymKind::Var, lsp::CompletionItemKind::VARIABLE));
-            items.extend(named(
-                &ix,
-                SymKind::Member,
-                lsp::CompletionItemKind::ENUM_MEMBER,
-            ));
+            items.extend(vars());
+            items.extend(named(ix, SymKind::Member, kinds));
             items
-        };
-        Ok(Some(lsp::CompletionResponse::Array(items)))
+        }
     }
 
     /// Node ids of this file, and `ns.id` for the nodes of each include.
@@ -219,4 +206,16 @@ pub(super) fn keywords() -> Vec<lsp::CompletionItem> {
         })
         .map(|w| item(w, lsp::CompletionItemKind::KEYWORD, ""))
         .collect()
+}
+
+/// The words of `before` that are complete: all of them, less the one
+/// being typed when the cursor touches it.
+fn finished_words(before: &str) -> Vec<&str> {
+    let separator = |c: char| c.is_whitespace() || c == ',';
+    let mut words: Vec<&str> = before.split(separator).filter(|w| !w.is_empty()).collect();
+    let typing = !before.ends_with(separator);
+    if typing {
+        words.pop();
+    }
+    words
 }
