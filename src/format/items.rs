@@ -38,18 +38,8 @@ impl Printer<'_> {
     }
 
     pub(super) fn header(&mut self, header: &Header) {
-        let Header {
-            id,
-            title,
-            version,
-            start,
-            script,
-            outcomes,
-            citations,
-            quick_exit,
-            span,
-        } = header;
-        let open = format!("tree {} {} {{", id.name, self.string(title, 0));
+        let (span, title) = (header.span, &header.title);
+        let open = format!("tree {} {} {{", header.id.name, self.string(title, 0));
         self.line(
             (span.start as usize, title.span.end as usize),
             0,
@@ -57,35 +47,40 @@ impl Printer<'_> {
             false,
         );
         self.at_block_start = true;
-        let mut fields: Vec<(u32, u32, String)> = Vec::new();
-        if let Some(v) = version {
-            fields.push((v.span.start, v.span.end, format!("version {}", v.node)));
-        }
-        if let Some(s) = start {
-            fields.push((s.span.start, s.span.end, format!("start {}", s.name)));
-        }
-        if let Some(s) = script {
-            let text = format!("script {}", self.string(s, 1));
-            fields.push((s.span.start, s.span.end, text));
-        }
-        if let Some(list) = outcomes {
-            if let (Some(first), Some(last)) = (list.first(), list.last()) {
-                let text = format!("outcomes {}", idents(list));
-                fields.push((first.span.start, last.span.end, text));
-            }
-        }
-        for (tag, what) in citations {
-            let text = format!("source {} {}", tag.name, self.string(what, 1));
-            fields.push((tag.span.start, what.span.end, text));
-        }
-        if let Some(q) = quick_exit {
-            fields.push((q.start, q.end, "quick_exit".into()));
-        }
+        let mut fields = self.header_fields(header);
         fields.sort_by_key(|f| f.0);
         for (start, end, text) in fields {
             self.line((start as usize, end as usize), 1, text, false);
         }
-        self.close(*span, 0);
+        self.close(span, 0);
+    }
+
+    /// Each header field as (start, end, text), in no particular order.
+    fn header_fields(&self, header: &Header) -> Vec<(u32, u32, String)> {
+        let mut fields: Vec<(u32, u32, String)> = Vec::new();
+        if let Some(v) = &header.version {
+            fields.push((v.span.start, v.span.end, format!("version {}", v.node)));
+        }
+        if let Some(s) = &header.start {
+            fields.push((s.span.start, s.span.end, format!("start {}", s.name)));
+        }
+        if let Some(s) = &header.script {
+            let text = format!("script {}", self.string(s, 1));
+            fields.push((s.span.start, s.span.end, text));
+        }
+        let outcomes = header.outcomes.as_deref().unwrap_or_default();
+        if let (Some(first), Some(last)) = (outcomes.first(), outcomes.last()) {
+            let text = format!("outcomes {}", idents(outcomes));
+            fields.push((first.span.start, last.span.end, text));
+        }
+        for (tag, what) in &header.citations {
+            let text = format!("source {} {}", tag.name, self.string(what, 1));
+            fields.push((tag.span.start, what.span.end, text));
+        }
+        if let Some(q) = &header.quick_exit {
+            fields.push((q.start, q.end, "quick_exit".into()));
+        }
+        fields
     }
 
     /// The `}` that ends a block spanning `span`, with the comments left
