@@ -22,7 +22,7 @@ pub use set::{parse_set, split_assignment};
 
 use crate::diag::did_you_mean;
 use crate::interp::{Answer, AnswerError};
-use crate::model::{InputKind, Model, NodeId, NodeKind};
+use crate::model::{Choice, InputKind, Item, Model, NodeId, NodeKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
@@ -219,52 +219,54 @@ impl fmt::Display for Problem {
 /// When the node takes no answer or the value does not fit it.
 pub fn to_answer(model: &Model, node: NodeId, value: &AnswerValue) -> Result<Answer, Misfit> {
     match &model.node(node).kind {
-        NodeKind::Question { options } => {
-            let AnswerValue::Text(id) = value else {
-                return Err(Misfit::WrongShape {
-                    expected: "an option id (in quotes)",
-                });
-            };
-            let ids = options.iter().map(|o| o.id.as_str());
-            match options.iter().position(|o| &o.id == id) {
-                Some(i) => Ok(Answer::Choose(i)),
-                None => Err(Misfit::UnknownOption {
-                    valid: join(ids.clone()),
-                    suggestion: did_you_mean(id, ids),
-                }),
-            }
-        }
-        NodeKind::Checklist { items, .. } => {
-            let words: Vec<&str> = match value {
-                AnswerValue::Items(list) => list.iter().map(String::as_str).collect(),
-                AnswerValue::Text(t) => set_words(t),
-                AnswerValue::Number(_) => {
-                    return Err(Misfit::WrongShape {
-                        expected: "a list of item ids",
-                    })
-                }
-            };
-            let mut mask = 0u64;
-            for word in words {
-                let ids = items.iter().map(|i| i.id.as_str());
-                match items.iter().position(|i| i.id == word) {
-                    Some(i) => mask |= 1 << i,
-                    None => {
-                        return Err(Misfit::UnknownItem {
-                            item: word.to_string(),
-                            valid: join(ids.clone()),
-                            suggestion: did_you_mean(word, ids),
-                        })
-                    }
-                }
-            }
-            Ok(Answer::Check(mask))
-        }
+        NodeKind::Question { options } => option_answer(options, value),
+        NodeKind::Checklist { items, .. } => checklist_answer(items, value),
         NodeKind::Input { input, .. } => input_answer(input, value),
         kind => Err(Misfit::NoAnswer {
             kind: kind.keyword(),
         }),
     }
+}
+
+fn option_answer(options: &[Choice], value: &AnswerValue) -> Result<Answer, Misfit> {
+    let AnswerValue::Text(id) = value else {
+        return Err(Misfit::WrongShape {
+            expected: "an option id (in quotes)",
+        });
+    };
+    let ids = options.iter().map(|o| o.id.as_str());
+    match options.iter().position(|o| &o.id == id) {
+        Some(i) => Ok(Answer::Choose(i)),
+        None => Err(Misfit::UnknownOption {
+            valid: join(ids.clone()),
+            suggestion: did_you_mean(id, ids),
+        }),
+    }
+}
+
+fn checklist_answer(items: &[Item], value: &AnswerValue) -> Result<Answer, Misfit> {
+    let words: Vec<&str> = match value {
+        AnswerValue::Items(list) => list.iter().map(String::as_str).collect(),
+        AnswerValue::Text(t) => set_words(t),
+        AnswerValue::Number(_) => {
+            return Err(Misfit::WrongShape {
+                expected: "a list of item ids",
+            })
+        }
+    };
+    let mut mask = 0u64;
+    for word in words {
+        let Some(i) = items.iter().position(|i| i.id == word) else {
+            let ids = items.iter().map(|i| i.id.as_str());
+            return Err(Misfit::UnknownItem {
+                item: word.to_string(),
+                valid: join(ids.clone()),
+                suggestion: did_you_mean(word, ids),
+            });
+        };
+        mask |= 1 << i;
+    }
+    Ok(Answer::Check(mask))
 }
 
 fn input_answer(input: &InputKind, value: &AnswerValue) -> Result<Answer, Misfit> {
