@@ -145,22 +145,31 @@ fn progress(total: usize) -> Option<ProgressBar> {
 #[must_use]
 pub fn text(model: &Model, path: &Path, report: &Report) -> String {
     let mut out = String::new();
+    write_score(&mut out, path, report);
+    write_survivors(&mut out, model, report);
+    write_refused(&mut out, model, report);
+    write_kills(&mut out, model, report);
+    out
+}
+
+fn write_score(out: &mut String, path: &Path, report: &Report) {
+    let (killed, survived) = (report.killed(), report.survived());
     let _ = writeln!(
         out,
-        "{}: {} mutants: {} killed, {} survived, {} refused by check",
+        "{}: {} mutants: {killed} killed, {survived} survived, {} refused by check",
         path.display(),
         report.results.len(),
-        report.killed(),
-        report.survived(),
         report.invalid()
     );
     let _ = writeln!(
         out,
-        "  mutation score {:.1}% ({} of {} mutants that check are killed)",
+        "  mutation score {:.1}% ({killed} of {} mutants that check are killed)",
         report.score(),
-        report.killed(),
-        report.killed() + report.survived()
+        killed + survived
     );
+}
+
+fn write_survivors(out: &mut String, model: &Model, report: &Report) {
     let survivors: Vec<&MutantResult> = report.survivors().collect();
     if !survivors.is_empty() {
         let _ = writeln!(
@@ -168,47 +177,47 @@ pub fn text(model: &Model, path: &Path, report: &Report) -> String {
             "  survived (a rule no assert states yet, or a change that does not matter):"
         );
         for r in survivors {
-            write_mutant(&mut out, model, r);
+            write_mutant(out, model, r);
         }
     }
-    let refused: Vec<&MutantResult> = report
-        .results
-        .iter()
-        .filter(|r| matches!(r.fate, Fate::Invalid(_)))
-        .collect();
-    if !refused.is_empty() {
-        let _ = writeln!(out, "  refused by check (not run, not scored):");
-        for r in refused {
-            write_mutant(&mut out, model, r);
-            if let Fate::Invalid(why) = &r.fate {
-                let _ = writeln!(out, "        {why}");
-            }
+}
+
+fn write_refused(out: &mut String, model: &Model, report: &Report) {
+    let refused = report.results.iter().filter_map(|r| match &r.fate {
+        Fate::Invalid(why) => Some((r, why)),
+        _ => None,
+    });
+    for (i, (r, why)) in refused.enumerate() {
+        if i == 0 {
+            let _ = writeln!(out, "  refused by check (not run, not scored):");
         }
+        write_mutant(out, model, r);
+        let _ = writeln!(out, "        {why}");
+    }
+}
+
+/// How many mutants each assert kills, and how many no assert does.
+fn write_kills(out: &mut String, model: &Model, report: &Report) {
+    let _ = writeln!(
+        out,
+        "  mutants killed by each assert (alone or with others):"
+    );
+    let kills = report.kills_per_assert(model.asserts.len());
+    for (i, n) in kills.into_iter().enumerate() {
+        let flag = if n == 0 { "  <- kills none" } else { "" };
+        let _ = writeln!(out, "    {n:>5}  {}{flag}", report::assert_text(model, i));
     }
     let others = report
         .results
         .iter()
         .filter(|r| matches!(&r.fate, Fate::Killed(k) if k.asserts.is_empty()))
         .count();
-    let _ = writeln!(
-        out,
-        "  mutants killed by each assert (alone or with others):"
-    );
-    for (i, n) in report
-        .kills_per_assert(model.asserts.len())
-        .into_iter()
-        .enumerate()
-    {
-        let flag = if n == 0 { "  <- kills none" } else { "" };
-        let _ = writeln!(out, "    {n:>5}  {}{flag}", report::assert_text(model, i));
-    }
     if others > 0 {
         let _ = writeln!(
             out,
             "    {others:>5}  (no assert: a path gets stuck or fails while running)"
         );
     }
-    out
 }
 
 fn write_mutant(out: &mut String, model: &Model, r: &MutantResult) {
