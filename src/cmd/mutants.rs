@@ -30,16 +30,10 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
             Some(model) => report_file(&model, path, &args.explore.options(), args.format),
             None => (
                 false,
-                Rendered::Json(json!({
-                    "file": path.display().to_string(),
-                    "passed": false,
-                    "error": "the tree does not check",
-                })),
+                Rendered::Json(error_json(path, "the tree does not check")),
             ),
         };
-        if !passed {
-            failed += 1;
-        }
+        failed += usize::from(!passed);
         match report {
             Rendered::Text(text) => {
                 stdout.write_all(text.as_bytes())?;
@@ -48,10 +42,23 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
             Rendered::Json(value) => json_reports.push(value),
         }
     }
+    write_summary(&mut stdout, args, failed, json_reports)?;
+    stdout.flush()?;
+    Ok(if failed == 0 { EXIT_OK } else { EXIT_FAIL })
+}
+
+/// What ends the output: the JSON document of every file, or a verdict
+/// line when text covers several files.
+fn write_summary(
+    out: &mut impl std::io::Write,
+    args: &Args,
+    failed: usize,
+    json_reports: Vec<Value>,
+) -> anyhow::Result<()> {
     match args.format {
         Format::Json => {
             let all = json!({ "passed": failed == 0, "files": json_reports });
-            writeln!(stdout, "{}", serde_json::to_string_pretty(&all)?)?;
+            writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
         }
         Format::Text if args.files.len() > 1 => {
             let verdict = if failed == 0 {
@@ -59,16 +66,16 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
             } else {
                 format!("{failed} failed")
             };
-            writeln!(
-                stdout,
-                "mutation-tested {} files: {verdict}",
-                args.files.len()
-            )?;
+            let n = args.files.len();
+            writeln!(out, "mutation-tested {n} files: {verdict}")?;
         }
         Format::Text => {}
     }
-    stdout.flush()?;
-    Ok(if failed == 0 { EXIT_OK } else { EXIT_FAIL })
+    Ok(())
+}
+
+fn error_json(path: &Path, error: &str) -> Value {
+    json!({ "file": path.display().to_string(), "passed": false, "error": error })
 }
 
 /// One file's report, as text to print or a JSON value to collect.
@@ -98,34 +105,38 @@ pub fn report_file(
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    match result {
+        Ok(report) => (true, render(model, path, &report, format)),
+        Err(unmutable) => (false, render_unmutable(model, path, &unmutable, format)),
+    }
+}
+
+fn render(model: &Model, path: &Path, report: &Report, format: Format) -> Rendered {
+    match format {
+        Format::Text => Rendered::Text(text(model, path, report)),
+        Format::Json => Rendered::Json(json_value(model, path, report)),
+    }
+}
+
+/// Why a tree could not be mutation-tested.
+fn render_unmutable(model: &Model, path: &Path, why: &Unmutable, format: Format) -> Rendered {
     let file = path.display().to_string();
-    match (result, format) {
-        (Ok(report), Format::Text) => (true, Rendered::Text(text(model, path, &report))),
-        (Ok(report), Format::Json) => (true, Rendered::Json(json_value(model, path, &report))),
-        (Err(Unmutable::Explore(e)), Format::Text) => {
-            (false, Rendered::Text(format!("{file}: FAILED: {e}\n")))
-        }
-        (Err(Unmutable::Explore(e)), Format::Json) => (
-            false,
-            Rendered::Json(json!({ "file": file, "passed": false, "error": e.to_string() })),
-        ),
-        (Err(Unmutable::Fails(own)), Format::Text) => {
+    match (why, format) {
+        (Unmutable::Explore(e), Format::Text) => Rendered::Text(format!("{file}: FAILED: {e}\n")),
+        (Unmutable::Explore(e), Format::Json) => Rendered::Json(error_json(path, &e.to_string())),
+        (Unmutable::Fails(own), Format::Text) => {
             let mut out = String::new();
             let _ = writeln!(
                 out,
                 "{file}: the tree's own asserts must pass before its mutants can tell anything; its report:"
             );
-            let _ = super::test::write_report(&mut out, model, path, &own, None);
-            (false, Rendered::Text(out))
+            let _ = super::test::write_report(&mut out, model, path, own, None);
+            Rendered::Text(out)
         }
-        (Err(Unmutable::Fails(_)), Format::Json) => (
-            false,
-            Rendered::Json(json!({
-                "file": file,
-                "passed": false,
-                "error": "the tree fails its own test; run `guidetree test` on it first",
-            })),
-        ),
+        (Unmutable::Fails(_), Format::Json) => Rendered::Json(error_json(
+            path,
+            "the tree fails its own test; run `guidetree test` on it first",
+        )),
     }
 }
 
