@@ -154,6 +154,11 @@ fn uri_of(path: &Path) -> Option<lsp::Url> {
     lsp::Url::from_file_path(path).ok()
 }
 
+/// A notification's parameters, or `None` when they do not parse.
+fn note_params<P: serde::de::DeserializeOwned>(note: &Notification) -> Option<P> {
+    serde_json::from_value(note.params.clone()).ok()
+}
+
 fn params<P: serde::de::DeserializeOwned>(value: Value) -> Result<P, Response> {
     serde_json::from_value(value).map_err(|e| {
         Response::new_err(
@@ -177,42 +182,10 @@ impl Server {
     /// (diagnostics for every document whose result may have changed).
     pub fn notification(&mut self, note: &Notification) -> Vec<Notification> {
         let changed = match note.method.as_str() {
-            "textDocument/didOpen" => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp::DidOpenTextDocumentParams>(note.params.clone())
-                else {
-                    return Vec::new();
-                };
-                let d = p.text_document;
-                self.open(d.uri, d.text, d.version)
-            }
-            "textDocument/didChange" => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp::DidChangeTextDocumentParams>(note.params.clone())
-                else {
-                    return Vec::new();
-                };
-                // Full synchronisation: the last change holds the whole text.
-                let Some(change) = p.content_changes.into_iter().last() else {
-                    return Vec::new();
-                };
-                self.open(p.text_document.uri, change.text, p.text_document.version)
-            }
+            "textDocument/didOpen" => note_params(note).and_then(|p| self.did_open(p)),
+            "textDocument/didChange" => note_params(note).and_then(|p| self.did_change(p)),
             "textDocument/didClose" => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp::DidCloseTextDocumentParams>(note.params.clone())
-                else {
-                    return Vec::new();
-                };
-                if let Some(path) = path_of(&p.text_document.uri) {
-                    self.docs.remove(&path);
-                }
-                let clear =
-                    lsp::PublishDiagnosticsParams::new(p.text_document.uri, Vec::new(), None);
-                return vec![Notification::new(
-                    "textDocument/publishDiagnostics".into(),
-                    clear,
-                )];
+                return note_params(note).map_or_else(Vec::new, |p| vec![self.did_close(p)]);
             }
             _ => None,
         };
@@ -223,6 +196,26 @@ impl Server {
             .into_iter()
             .filter_map(|path| self.publish(&path))
             .collect()
+    }
+
+    fn did_open(&mut self, p: lsp::DidOpenTextDocumentParams) -> Option<PathBuf> {
+        let d = p.text_document;
+        self.open(d.uri, d.text, d.version)
+    }
+
+    fn did_change(&mut self, p: lsp::DidChangeTextDocumentParams) -> Option<PathBuf> {
+        // Full synchronisation: the last change holds the whole text.
+        let change = p.content_changes.into_iter().last()?;
+        self.open(p.text_document.uri, change.text, p.text_document.version)
+    }
+
+    /// Forget a closed document and clear its diagnostics.
+    fn did_close(&mut self, p: lsp::DidCloseTextDocumentParams) -> Notification {
+        if let Some(path) = path_of(&p.text_document.uri) {
+            self.docs.remove(&path);
+        }
+        let clear = lsp::PublishDiagnosticsParams::new(p.text_document.uri, Vec::new(), None);
+        Notification::new("textDocument/publishDiagnostics".into(), clear)
     }
 
     /// Open or replace a document; returns its path.
