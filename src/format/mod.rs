@@ -292,45 +292,61 @@ fn render(lines: &[Line]) -> String {
     let mut i = 0;
     while i < lines.len() {
         let end = run_end(lines, i);
-        let width = lines[i..end]
-            .iter()
-            .filter_map(|l| match l {
-                Line::Code {
-                    indent,
-                    code,
-                    comment: Some(_),
-                } => Some(indent * INDENT.len() + code.chars().count()),
-                _ => None,
-            })
-            .max()
-            .unwrap_or(0);
-        for line in &lines[i..end] {
-            match line {
-                Line::Blank => out.push('\n'),
-                Line::Code {
-                    indent,
-                    code,
-                    comment,
-                } => {
-                    let used = indent * INDENT.len() + code.chars().count();
-                    out.push_str(&INDENT.repeat(*indent));
-                    out.push_str(code);
-                    if let Some(c) = comment {
-                        let pad = if code.contains('\n') {
-                            0
-                        } else {
-                            width.saturating_sub(used)
-                        };
-                        out.push_str(&" ".repeat(pad + 2));
-                        out.push_str(c);
-                    }
-                    out.push('\n');
-                }
-            }
-        }
+        let run = &lines[i..end];
+        // Trailing comments of a run line up one column past its longest
+        // line that has one.
+        let width = run.iter().filter_map(commented_width).max().unwrap_or(0);
+        run.iter()
+            .for_each(|line| line.render_into(&mut out, width));
         i = end;
     }
     out
+}
+
+/// The columns a line of code takes, if a trailing comment follows it.
+fn commented_width(line: &Line) -> Option<usize> {
+    match line {
+        Line::Code {
+            comment: Some(_), ..
+        } => Some(line.width()),
+        _ => None,
+    }
+}
+
+impl Line {
+    /// The columns the code takes, indentation included.
+    fn width(&self) -> usize {
+        match self {
+            Line::Blank => 0,
+            Line::Code { indent, code, .. } => indent * INDENT.len() + code.chars().count(),
+        }
+    }
+
+    /// Append the line, its trailing comment (if any) starting at column
+    /// `width` + 2, unless the code spans several lines.
+    fn render_into(&self, out: &mut String, width: usize) {
+        let Line::Code {
+            indent,
+            code,
+            comment,
+        } = self
+        else {
+            out.push('\n');
+            return;
+        };
+        out.push_str(&INDENT.repeat(*indent));
+        out.push_str(code);
+        if let Some(c) = comment {
+            let pad = if code.contains('\n') {
+                0
+            } else {
+                width.saturating_sub(self.width())
+            };
+            out.push_str(&" ".repeat(pad + 2));
+            out.push_str(c);
+        }
+        out.push('\n');
+    }
 }
 
 /// The end of the run of lines that starts at `i`: one-line lines of code
