@@ -75,12 +75,7 @@ impl Step {
         let node_id = session.current();
         let node = model.node(node_id);
         let vars = session.vars().to_vec();
-        let answered = session
-            .history()
-            .iter()
-            .filter(|r| asks(&model.node(r.node).kind))
-            .count();
-        let hint = asks(&node.kind).then(|| progress.hint(node_id, answered));
+        let hint = progress_hint(session, progress);
         let (kind, hidden) = match shown(session) {
             Ok(parts) => parts,
             Err(e) => (
@@ -180,6 +175,16 @@ impl Step {
         }
         Invalid(format!("\"{word}\" is not one of the choices.\n{expected}"))
     }
+}
+
+/// "Question 2 of 4" for a step that asks, counting the questions
+/// answered so far.
+fn progress_hint(session: &Session<'_>, progress: &Progress) -> Option<String> {
+    let model = session.model();
+    let node = session.current();
+    let asked = |r: &&crate::interp::Record| asks(&model.node(r.node).kind);
+    let answered = session.history().iter().filter(asked).count();
+    asks(&model.node(node).kind).then(|| progress.hint(node, answered))
 }
 
 /// The option or item a word names: its number as shown, or its id.
