@@ -197,16 +197,18 @@ fn outcome(session: &Session<'_>) -> Option<OutcomeEntry> {
         sources: node
             .sources
             .iter()
-            .map(|tag| SourceEntry {
-                tag: tag.clone(),
-                name: model
-                    .citations
-                    .iter()
-                    .find(|(t, _)| t == tag)
-                    .map(|(_, name)| name.clone()),
-            })
+            .map(|t| source_entry(model, t))
             .collect(),
     })
+}
+
+/// A cited source tag, with the name the tree gives it.
+fn source_entry(model: &Model, tag: &str) -> SourceEntry {
+    let name = model.citations.iter().find(|(t, _)| t == tag);
+    SourceEntry {
+        tag: tag.to_string(),
+        name: name.map(|(_, name)| name.clone()),
+    }
 }
 
 fn changes(model: &Model, before: &[Value], after: &[Value]) -> Vec<Change> {
