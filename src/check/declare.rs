@@ -1,0 +1,579 @@
+//! Stage 2, declaring: headers (outcome kinds, sources, the script),
+//! variables and parameters with their domains, node ids and include
+//! namespaces, then every variable's default folded to a value.
+
+use super::{qualify, Checker, Scope};
+use crate::ast::{self, ExprKind as AstExpr, Ident, StrPart, TypeExpr};
+use crate::diag::Diagnostic;
+use crate::eval::{self, Env};
+use crate::model::{
+    DomainId, Model, NodeId, ScriptRef, Type, Value, Var, VarId, MAX_SET_MEMBERS, OUTCOME_KINDS,
+};
+use crate::source::{Sources, Span};
+use std::collections::HashMap;
+use std::path::Path;
+use std::rc::Rc;
+
+impl Checker {
+    pub(super) fn declare(&mut self) {
+        self.domains.push(Vec::new()); // OUTCOME_KINDS
+        for u in 0..self.units.len() {
+            self.declare_header(u);
+        }
+        for u in 0..self.units.len() {
+            self.shared_kinds(u);
+            self.declare_vars(u);
+            self.unknown_bindings(u);
+            self.declare_nodes(u);
+        }
+        self.declare_defaults();
+    }
+
+    /// Outcome kinds are shared by name, so an included tree's kinds must
+    /// be declared by the including tree too (each file also checks alone).
+    pub(super) fn shared_kinds(&mut self, u: usize) {
+        let Some((parent, inc)) = self.units[u].included.clone() else {
+            return;
+        };
+        let ast = Rc::clone(&self.units[u].ast);
+        let Some(kinds) = &ast.header.outcomes else {
+            return;
+        };
+        let parent_kinds = self.units[parent].kinds.clone();
+        let parent_header = Rc::clone(&self.units[parent].ast);
+        for k in kinds {
+            if parent_kinds.contains(&k.name) {
+                continue;
+            }
+            let mut list = parent_kinds.clone();
+            list.push(k.name.clone());
+            let d = Diagnostic::error(
+                "E011",
+                format!(
+                    "the included tree's outcome kind `{}` is not declared by the including tree",
+                    k.name
+                ),
+                inc.namespace.span,
+            )
+            .label(format!("`{}` can end in `{}`", inc.namespace.name, k.name))
+            .with_secondary(k.span, "declared by the included tree here")
+            .help(format!(
+                "outcome kinds are shared by name: add it to the header of `{}`: outcomes {}",
+                parent_header.header.id.name,
+                list.join(", ")
+            ));
+            self.push(d);
+        }
+    }
+
+    pub(super) fn declare_header(&mut self, u: usize) {
+        let ast = Rc::clone(&self.units[u].ast);
+        let header = &ast.header;
+        self.plain_text(&header.title, "a tree's title");
+        if u == 0 {
+            if let Some(script) = &header.script {
+                let file = self.sources.get(self.units[0].file).path.clone();
+                let rel = self.plain_text(script, "a script path");
+                self.script = Some(ScriptRef {
+                    path: file.parent().unwrap_or(Path::new("")).join(rel),
+                    span: script.span,
+                });
+            }
+        } else if let Some(script) = &header.script {
+            self.push(
+                Diagnostic::error("E008", "only the root tree may name a script", script.span)
+                    .label("in an included file")
+                    .help("move the hook functions into the root tree's script"),
+            );
+        }
+        if header.start.is_none() {
+            self.push(
+                Diagnostic::error(
+                    "E014",
+                    format!("the tree `{}` has no `start`", header.id.name),
+                    header.id.span,
+                )
+                .label("header without `start`")
+                .help("name the first node in the header: start first_node"),
+            );
+        }
+        match &header.outcomes {
+            None => self.push(
+                Diagnostic::error(
+                    "E014",
+                    format!("the tree `{}` declares no outcome kinds", header.id.name),
+                    header.id.span,
+                )
+                .label("header without `outcomes`")
+                .help("list the kinds of ending in the header: outcomes stop, go"),
+            ),
+            Some(kinds) => {
+                let mut seen = HashMap::new();
+                for k in kinds {
+                    if let Some(first) = seen.insert(k.name.clone(), k.span) {
+                        self.push(
+                            Diagnostic::error(
+                                "E002",
+                                format!("the outcome kind `{}` is declared twice", k.name),
+                                k.span,
+                            )
+                            .label("second declaration")
+                            .with_secondary(first, "first declared here"),
+                        );
+                        continue;
+                    }
+                    self.units[u].kinds.push(k.name.clone());
+                    if !self.kind_index.contains_key(&k.name) {
+                        let idx = u32::try_from(self.kind_spans.len()).unwrap_or(u32::MAX);
+                        self.kind_index.insert(k.name.clone(), idx);
+                        self.kind_spans.push(k.span);
+                        self.kind_used.push(false);
+                        self.domains[OUTCOME_KINDS.0 as usize].push(k.name.clone());
+                    }
+                }
+            }
+        }
+        for (tag, name) in &header.citations {
+            self.declare_citation(tag, name);
+        }
+    }
+
+    /// The text of a string that is shown as written: `{name}` has no
+    /// meaning there, so it is refused (with the fix for literal braces).
+    pub(super) fn plain_text(&mut self, s: &ast::Str, place: &str) -> String {
+        for part in &s.parts {
+            if let StrPart::Var(v) = part {
+                self.push(
+                    Diagnostic::error(
+                        "E001",
+                        format!("{place} cannot interpolate `{{{}}}`", v.name),
+                        v.span,
+                    )
+                    .label("no variables here")
+                    .help("write `{{` and `}}` for literal braces"),
+                );
+            }
+        }
+        s.to_template()
+    }
+
+    /// A source tag names one source for the whole tree: an included file
+    /// may repeat a tag of the including one with the same text (so each
+    /// file also works alone), but not give it another meaning.
+    pub(super) fn declare_citation(&mut self, tag: &Ident, name: &ast::Str) {
+        let text = self.plain_text(name, "a source's name");
+        let Some(&(first, index)) = self.citation_index.get(&tag.name) else {
+            self.citation_index
+                .insert(tag.name.clone(), (tag.span, self.citations.len()));
+            self.citations.push((tag.name.clone(), text));
+            return;
+        };
+        let (message, label) = if first.file == tag.span.file {
+            (
+                format!("the source tag `{}` is declared twice", tag.name),
+                "first declared here",
+            )
+        } else if self.citations[index].1 != text {
+            (
+                format!(
+                    "the source tag `{}` already stands for another source",
+                    tag.name
+                ),
+                "declared here with another text",
+            )
+        } else {
+            return;
+        };
+        self.push(
+            Diagnostic::error("E002", message, tag.span)
+                .label("second declaration")
+                .with_secondary(first, label)
+                .help("each source tag names one source in the whole tree"),
+        );
+    }
+
+    pub(super) fn declare_vars(&mut self, u: usize) {
+        let (ast, prefix) = self.unit_parts(u);
+        for decl in &ast.vars {
+            let name = format!("{prefix}{}", decl.name.name);
+            if let Some(&first) = self.var_index.get(&name) {
+                let first = self.vars[first.index()].span;
+                self.push(
+                    Diagnostic::error(
+                        "E002",
+                        format!("the variable `{}` is declared twice", decl.name.name),
+                        decl.name.span,
+                    )
+                    .label("second declaration")
+                    .with_secondary(first, "first declared here")
+                    .help("rename one of them"),
+                );
+                continue;
+            }
+            if decl.param {
+                self.params.insert(name.clone(), decl.name.span);
+                if self.bind_param(u, decl, &name) {
+                    continue;
+                }
+            }
+            let ty = match &decl.ty.node {
+                TypeExpr::Bool => Type::Bool,
+                TypeExpr::Int => Type::Int,
+                TypeExpr::Text => Type::Text,
+                TypeExpr::OneOf(members) => Type::Enum(self.domain(members, false)),
+                TypeExpr::Set(members) => Type::Set(self.domain(members, true)),
+            };
+            let id = VarId(u32::try_from(self.vars.len()).unwrap_or(u32::MAX));
+            self.var_index.insert(name.clone(), id);
+            self.vars.push(Var {
+                name,
+                ty,
+                default: Value::zero(ty),
+                span: decl.name.span,
+            });
+            self.var_read.push(false);
+        }
+    }
+
+    /// A parameter of an included tree: bound to a variable of the
+    /// including tree, it becomes another name for that variable (returns
+    /// true); bound to a constant, or left to its default, it is an
+    /// ordinary variable of the included tree (returns false).
+    pub(super) fn bind_param(&mut self, u: usize, decl: &ast::VarDecl, name: &str) -> bool {
+        let Some((parent, inc)) = self.units[u].included.clone() else {
+            return false;
+        };
+        let Some(binding) = inc.args.iter().find(|b| b.param.name == decl.name.name) else {
+            if decl.default.is_none() {
+                self.push(
+                    Diagnostic::error(
+                        "E014",
+                        format!(
+                            "the include `{}` does not give the parameter `{}`",
+                            inc.namespace.name, decl.name.name
+                        ),
+                        inc.namespace.span,
+                    )
+                    .label(format!("`{}` is not bound", decl.name.name))
+                    .with_secondary(decl.name.span, "the parameter, without a default")
+                    .help(format!(
+                        "bind it: include {:?} as {} ({} = ...), or give it a default",
+                        inc.path.to_template(),
+                        inc.namespace.name,
+                        decl.name.name
+                    )),
+                );
+            }
+            return false;
+        };
+        let AstExpr::Name(source) = &binding.value.node else {
+            return false;
+        };
+        let parent_prefix = Rc::clone(&self.units[parent].prefix);
+        let Some(&id) = self
+            .var_index
+            .get(qualify(&parent_prefix, &source.name).as_ref())
+        else {
+            return false;
+        };
+        let have = self.vars[id.index()].ty;
+        if !self.same_type(&decl.ty.node, have) {
+            let want = type_expr_name(&decl.ty.node);
+            let have = self.type_name(have);
+            self.push(
+                Diagnostic::error(
+                    "E005",
+                    format!(
+                        "the parameter `{}` is {want}, but `{}` is {have}",
+                        decl.name.name, source.name
+                    ),
+                    source.span,
+                )
+                .label(format!("this is {have}"))
+                .with_secondary(decl.ty.span, "the parameter's type")
+                .help("bind a variable of the same type (a one_of or set needs the same members)"),
+            );
+            // Left an ordinary variable, so its uses are not reported too.
+            return false;
+        }
+        self.var_read[id.index()] = true;
+        self.var_index.insert(name.to_string(), id);
+        true
+    }
+
+    /// Whether a declared type and a variable's type hold the same values.
+    pub(super) fn same_type(&self, decl: &TypeExpr, have: Type) -> bool {
+        let same_members = |members: &[Ident], d: DomainId| {
+            let domain = &self.domains[d.0 as usize];
+            members.len() == domain.len() && members.iter().all(|m| domain.contains(&m.name))
+        };
+        match (decl, have) {
+            (TypeExpr::Bool, Type::Bool)
+            | (TypeExpr::Int, Type::Int)
+            | (TypeExpr::Text, Type::Text) => true,
+            (TypeExpr::OneOf(m), Type::Enum(d)) | (TypeExpr::Set(m), Type::Set(d)) => {
+                same_members(m, d)
+            }
+            _ => false,
+        }
+    }
+
+    /// Bindings that name no parameter of the included tree, or one twice.
+    pub(super) fn unknown_bindings(&mut self, u: usize) {
+        let Some((_, inc)) = self.units[u].included.clone() else {
+            return;
+        };
+        let ast = Rc::clone(&self.units[u].ast);
+        let params: Vec<&str> = ast
+            .vars
+            .iter()
+            .filter(|v| v.param)
+            .map(|v| v.name.name.as_str())
+            .collect();
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for b in &inc.args {
+            if let Some(first) = seen.insert(&b.param.name, b.param.span) {
+                self.push(
+                    Diagnostic::error(
+                        "E002",
+                        format!("the parameter `{}` is bound twice", b.param.name),
+                        b.param.span,
+                    )
+                    .label("second binding")
+                    .with_secondary(first, "first bound here")
+                    .help("keep one of them"),
+                );
+                continue;
+            }
+            if params.contains(&b.param.name.as_str()) {
+                continue;
+            }
+            let tree = inc.path.to_template();
+            let help = if let Some(var) = ast.vars.iter().find(|v| v.name.name == b.param.name) {
+                format!(
+                    "`{}` is a variable of {tree:?}; to let including trees set it, declare it there with `param` instead of `var`",
+                    var.name.name
+                )
+            } else if params.is_empty() {
+                format!("{tree:?} declares no parameters (`param name: type`)")
+            } else {
+                self.suggest(&b.param.name, params.iter().copied())
+                    .unwrap_or_else(|| format!("its parameters are: {}", params.join(", ")))
+            };
+            self.push(
+                Diagnostic::error(
+                    "E004",
+                    format!("{tree:?} has no parameter `{}`", b.param.name),
+                    b.param.span,
+                )
+                .label("unknown parameter")
+                .help(help),
+            );
+        }
+    }
+
+    pub(super) fn domain(&mut self, members: &[Ident], set: bool) -> DomainId {
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        let mut list = Vec::new();
+        for m in members {
+            if let Some(&first) = seen.get(m.name.as_str()) {
+                self.push(
+                    Diagnostic::error(
+                        "E002",
+                        format!("the member `{}` is listed twice", m.name),
+                        m.span,
+                    )
+                    .label("second time")
+                    .with_secondary(first, "first listed here"),
+                );
+                continue;
+            }
+            seen.insert(&m.name, m.span);
+            list.push(m.name.clone());
+        }
+        if set && list.len() > MAX_SET_MEMBERS {
+            if let Some(m) = members.get(MAX_SET_MEMBERS) {
+                self.push(
+                    Diagnostic::error(
+                        "E015",
+                        format!("a set may have at most {MAX_SET_MEMBERS} members"),
+                        m.span,
+                    )
+                    .label("one too many")
+                    .help("split it into two set variables"),
+                );
+            }
+        }
+        let id = DomainId(u32::try_from(self.domains.len()).unwrap_or(u32::MAX));
+        self.domains.push(list);
+        id
+    }
+
+    pub(super) fn declare_nodes(&mut self, u: usize) {
+        let (ast, prefix) = self.unit_parts(u);
+        self.node_index.reserve(ast.nodes.len());
+        self.node_decls.reserve(ast.nodes.len());
+        for (i, node) in ast.nodes.iter().enumerate() {
+            let id = format!("{prefix}{}", node.id.name);
+            if let Some(&first) = self.node_index.get(&id) {
+                let (fu, fi) = self.node_decls[first.index()];
+                let first_span = self.units[fu].ast.nodes[fi].id.span;
+                self.diags.push(
+                    Diagnostic::error(
+                        "E002",
+                        format!("the node id `{}` is used twice", node.id.name),
+                        node.id.span,
+                    )
+                    .label("second node with this id")
+                    .with_secondary(first_span, "first used here")
+                    .help(
+                        "node ids key answers, saved sessions and snapshots: each must be unique",
+                    ),
+                );
+                continue;
+            }
+            if self.namespaces.contains_key(&id) {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E002",
+                        format!("`{}` is both a node and an include namespace", node.id.name),
+                        node.id.span,
+                    )
+                    .label("node")
+                    .help("rename the node or the namespace"),
+                );
+                continue;
+            }
+            let nid = NodeId(u32::try_from(self.node_decls.len()).unwrap_or(u32::MAX));
+            self.node_index.insert(id, nid);
+            self.node_decls.push((u, i));
+        }
+    }
+
+    /// Type every default, then fold them all to values (defaults are
+    /// constants, so no state is needed).
+    pub(super) fn declare_defaults(&mut self) {
+        let mut typed = Vec::new();
+        for u in 0..self.units.len() {
+            let (ast, prefix) = self.unit_parts(u);
+            let included = self.units[u].included.clone();
+            let parent_prefix = included
+                .as_ref()
+                .map(|(p, _)| Rc::clone(&self.units[*p].prefix));
+            for decl in &ast.vars {
+                // A parameter bound to a constant starts with that value.
+                let binding = included
+                    .as_ref()
+                    .filter(|_| decl.param)
+                    .and_then(|(_, inc)| inc.args.iter().find(|b| b.param.name == decl.name.name));
+                // A binding to a variable is no default (when its type does
+                // not fit, that is reported at the binding).
+                let names_var = binding.is_some_and(|b| match &b.value.node {
+                    AstExpr::Name(n) => parent_prefix
+                        .as_ref()
+                        .is_some_and(|p| self.var_index.contains_key(qualify(p, &n.name).as_ref())),
+                    _ => false,
+                });
+                if names_var {
+                    continue;
+                }
+                let scope = Scope {
+                    prefix: match (&binding, &parent_prefix) {
+                        (Some(_), Some(p)) => p,
+                        _ => &prefix,
+                    },
+                    in_assert: false,
+                    constant: true,
+                };
+                let Some(default) = binding.map(|b| &b.value).or(decl.default.as_ref()) else {
+                    continue;
+                };
+                let Some(&id) = self
+                    .var_index
+                    .get(qualify(&prefix, &decl.name.name).as_ref())
+                else {
+                    continue;
+                };
+                if self.vars[id.index()].span != decl.name.span {
+                    continue; // a duplicate, already reported
+                }
+                let ty = self.vars[id.index()].ty;
+                if let Some(expr) = self.expr(default, scope, Some(ty)) {
+                    typed.push((id, expr));
+                }
+            }
+        }
+        if typed.is_empty() {
+            return;
+        }
+        let scratch = self.scratch_model();
+        for (id, expr) in typed {
+            match eval::eval(&scratch, &expr, &mut ConstEnv) {
+                Ok(v) => self.vars[id.index()].default = v,
+                Err(e) => self.push(
+                    Diagnostic::error(
+                        "E005",
+                        format!("this default cannot be computed: {e}"),
+                        expr.span,
+                    )
+                    .label("here"),
+                ),
+            }
+        }
+    }
+
+    /// A model with just the domains, for constant folding.
+    pub(super) fn scratch_model(&self) -> Model {
+        Model {
+            id: String::new(),
+            title: String::new(),
+            version: 0,
+            start: NodeId(0),
+            vars: self.vars.clone(),
+            domains: self.domains.clone(),
+            nodes: Vec::new(),
+            asserts: Vec::new(),
+            citations: Vec::new(),
+            quick_exit: false,
+            script: None,
+            hook_calls: Vec::new(),
+            hooks: None,
+            hash: String::new(),
+            sources: Sources::new(),
+        }
+    }
+}
+
+/// A declared type as the checker names types: `one_of(a, b)`.
+pub(super) fn type_expr_name(ty: &TypeExpr) -> String {
+    let list = |m: &[Ident]| {
+        m.iter()
+            .map(|i| i.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match ty {
+        TypeExpr::Bool => "bool".into(),
+        TypeExpr::Int => "int".into(),
+        TypeExpr::Text => "text".into(),
+        TypeExpr::OneOf(m) => format!("one_of({})", list(m)),
+        TypeExpr::Set(m) => format!("set({})", list(m)),
+    }
+}
+
+/// Constant folding for defaults: no variables, nodes or outcomes exist.
+pub(super) struct ConstEnv;
+
+impl Env for ConstEnv {
+    fn var(&self, _: VarId) -> &Value {
+        const NONE: &Value = &Value::Bool(false);
+        NONE
+    }
+    fn set_var(&mut self, _: VarId, _: Value) {}
+    fn visited(&self, _: NodeId) -> bool {
+        false
+    }
+    fn outcome(&self) -> Option<u32> {
+        None
+    }
+}

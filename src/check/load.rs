@@ -1,0 +1,383 @@
+//! Stage 1, loading: read the root file and, depth first, its includes;
+//! keep every file inside the tree's folder; enforce the limits on files,
+//! include depth, bytes and nodes. Hands the parsed [`Unit`]s on.
+
+use super::{Checker, Namespace, Unit, MAX_FILES, MAX_INCLUDE_DEPTH, MAX_NODES};
+use crate::ast::{self};
+use crate::diag::{self, Diagnostic};
+use crate::load::{FileSystem, ReadError};
+use crate::model::ScriptRef;
+use crate::source::{FileId, Span};
+use crate::syntax;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+impl Checker {
+    pub(super) fn load(&mut self, fs: &dyn FileSystem, path: &Path) {
+        let mut chain = Vec::new();
+        let path = crate::load::normalize(path);
+        self.folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        self.load_unit(fs, &path, String::new(), None, &mut chain);
+        if !self.has_errors() {
+            self.count_nodes();
+        }
+    }
+
+    /// Refuse a file outside the root tree's folder (unless allowed),
+    /// with an error at `span`, where the file is named.
+    pub(super) fn inside_folder(
+        &mut self,
+        fs: &dyn FileSystem,
+        path: &Path,
+        span: Span,
+        what: &str,
+    ) -> bool {
+        if self.options.allow_outside_includes {
+            return true;
+        }
+        let how = match crate::load::place(fs, &self.folder, path) {
+            crate::load::Place::Inside => return true,
+            crate::load::Place::Outside => "this leads outside",
+            crate::load::Place::LinkedOutside => "a symbolic link on the way leads outside",
+        };
+        let folder = if self.folder.as_os_str().is_empty() {
+            "the current folder".to_string()
+        } else {
+            format!("`{}`", self.folder.display())
+        };
+        self.push(
+            Diagnostic::error(
+                "E030",
+                format!(
+                    "the {what} `{}` is outside the tree's folder",
+                    crate::load::normalize(path).display()
+                ),
+                span,
+            )
+            .label(format!("{how} {folder}"))
+            .help(format!(
+                "keep the files a tree uses in its folder or below it; if you trust this tree, \
+                 pass --allow-outside-includes to read the {what} anyway"
+            )),
+        );
+        false
+    }
+
+    /// Is the hook script inside the root tree's folder (or allowed)?
+    pub(super) fn confined(&mut self, fs: &dyn FileSystem, script: &ScriptRef) -> bool {
+        self.inside_folder(fs, &script.path, script.span, "hook script")
+    }
+
+    /// Refuse trees with more than [`MAX_NODES`] nodes before declaring them.
+    pub(super) fn count_nodes(&mut self) {
+        let mut total = 0usize;
+        for unit in &self.units {
+            total += unit.ast.nodes.len();
+            if total > MAX_NODES {
+                // The first node past the limit (the total before this file
+                // was within it).
+                let node = &unit.ast.nodes[unit.ast.nodes.len() - (total - MAX_NODES)];
+                let d = Diagnostic::error(
+                    "E031",
+                    format!("the tree has more than {MAX_NODES} nodes"),
+                    node.id.span,
+                )
+                .label("one node too many")
+                .help("split the tree into smaller trees");
+                self.push(d);
+                return;
+            }
+        }
+    }
+
+    /// Load one file and, depth first, its includes. `chain` holds the files
+    /// being loaded, to catch include cycles.
+    pub(super) fn load_unit(
+        &mut self,
+        fs: &dyn FileSystem,
+        path: &Path,
+        prefix: String,
+        from: Option<Span>,
+        chain: &mut Vec<PathBuf>,
+    ) {
+        // A file included under several names is read and parsed once; each
+        // name still gets its own unit (its nodes are named apart).
+        let (file, ast) = match self.parsed.get(path) {
+            Some(Some((file, ast))) => (*file, ast.clone()),
+            // Its problems were reported the first time.
+            Some(None) => return,
+            None => {
+                let parsed = self.read_and_parse(fs, path, from);
+                self.parsed.insert(path.to_path_buf(), parsed.clone());
+                match parsed {
+                    Some(parsed) => parsed,
+                    None => return,
+                }
+            }
+        };
+        let includes = ast.includes.clone();
+        let unit = self.units.len();
+        self.units.push(Unit {
+            file,
+            prefix: Rc::from(prefix.as_str()),
+            ast,
+            kinds: Vec::new(),
+            included: None,
+        });
+        chain.push(path.to_path_buf());
+        for inc in includes {
+            if inc.path.as_plain().is_none() {
+                self.plain_text(&inc.path, "an include path");
+                continue;
+            }
+            let rel = inc.path.to_template();
+            let ns = format!("{prefix}{}", inc.namespace.name);
+            if let Some(first) = self.namespaces.get(&ns) {
+                self.push(
+                    Diagnostic::error(
+                        "E002",
+                        format!(
+                            "the include namespace `{}` is used twice",
+                            inc.namespace.name
+                        ),
+                        inc.namespace.span,
+                    )
+                    .label("second include with this name")
+                    .with_secondary(first.span, "first used here")
+                    .help("give each include its own name after `as`"),
+                );
+                continue;
+            }
+            let mut namespace = Namespace {
+                unit: None,
+                span: inc.namespace.span,
+            };
+            let target = crate::load::normalize(&path.parent().unwrap_or(Path::new("")).join(&rel));
+            if let Some(pos) = chain.iter().position(|p| *p == target) {
+                let cycle: Vec<String> = chain[pos..]
+                    .iter()
+                    .chain(std::iter::once(&target))
+                    .map(|p| p.display().to_string())
+                    .collect();
+                self.push(
+                    Diagnostic::error("E013", "include cycle", inc.path.span)
+                        .label("this includes a file that is already being included")
+                        .help(format!("the cycle: {}", cycle.join(" → "))),
+                );
+                self.namespaces.insert(ns, namespace);
+                continue;
+            }
+            if !self.inside_folder(fs, &target, inc.path.span, "include") {
+                self.namespaces.insert(ns, namespace);
+                continue;
+            }
+            // Each limit is reported once: a file included under several
+            // names would otherwise repeat it once per name.
+            if chain.len() >= MAX_INCLUDE_DEPTH {
+                if !std::mem::replace(&mut self.too_deep, true) {
+                    self.push(
+                        Diagnostic::error(
+                            "E031",
+                            format!("includes nest more than {MAX_INCLUDE_DEPTH} deep"),
+                            inc.path.span,
+                        )
+                        .label("too deep")
+                        .help("include the deepest files from a file nearer the root"),
+                    );
+                }
+                self.namespaces.insert(ns, namespace);
+                continue;
+            }
+            if self.units.len() >= MAX_FILES {
+                if !std::mem::replace(&mut self.too_many_files, true) {
+                    self.push(
+                        Diagnostic::error(
+                            "E031",
+                            format!("the tree loads more than {MAX_FILES} files, includes counted each time"),
+                            inc.path.span,
+                        )
+                        .label("one include too many")
+                        .help("a file included under several names is loaded once per name; include it once"),
+                    );
+                }
+                self.namespaces.insert(ns, namespace);
+                continue;
+            }
+            let loaded = self.units.len();
+            self.namespaces.insert(ns.clone(), namespace);
+            self.load_unit(fs, &target, format!("{ns}."), Some(inc.path.span), chain);
+            // A file that loads is pushed first, before its own includes.
+            if self.units.len() > loaded {
+                self.units[loaded].included = Some((unit, inc.clone()));
+                namespace.unit = Some(loaded);
+                self.namespaces.insert(ns, namespace);
+            }
+        }
+        chain.pop();
+    }
+
+    /// Read a file (an include only when it is a regular file), count its
+    /// bytes against [`crate::load::MAX_TOTAL_SOURCE`], and parse it.
+    pub(super) fn read_and_parse(
+        &mut self,
+        fs: &dyn FileSystem,
+        path: &Path,
+        from: Option<Span>,
+    ) -> Option<(FileId, Rc<ast::File>)> {
+        let read = if from.is_some() {
+            fs.read_named(path)
+        } else {
+            fs.read(path)
+        };
+        let text = match read {
+            Ok(text) => text,
+            Err(err) => {
+                self.read_error(path, &err, from);
+                return None;
+            }
+        };
+        if !self.count_source_bytes(text.len(), from) {
+            return None;
+        }
+        // Editors on Windows may start a UTF-8 file with a byte-order mark.
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        };
+        let file = self.sources.add(path.to_path_buf(), text);
+        if self.control_characters(file, from) {
+            return None;
+        }
+        let text = &self.sources.get(file).text;
+        if syntax::is_trivia(text) {
+            let what = if text.trim().is_empty() {
+                "the file is empty"
+            } else {
+                "the file holds only comments"
+            };
+            let d = Diagnostic::error("E016", what, Span::new(file, 0, 0))
+                .label("no tree here")
+                .help("a tree starts with a header: tree my_tree \"Title\" { start first_node outcomes done }");
+            self.push(self.attach(d, from));
+            return None;
+        }
+        match syntax::parse(file, text) {
+            Ok(ast) => Some((file, Rc::new(ast))),
+            Err(diags) => {
+                self.diags.extend(diags);
+                None
+            }
+        }
+    }
+
+    /// E018 for control characters in a tree file (a line feed, a tab and
+    /// a carriage return before a line feed are fine): terminals act on
+    /// them (`ESC [` moves the cursor, `ESC ]` retitles the window), and
+    /// every text of a tree ends up on someone's terminal. One error per
+    /// file, at the first, with the count.
+    pub(super) fn control_characters(&mut self, file: FileId, from: Option<Span>) -> bool {
+        let text = &self.sources.get(file).text;
+        let mut found = text.char_indices().filter(|&(i, c)| {
+            diag::is_unsafe_control(c) && !(c == '\r' && text[i + 1..].starts_with('\n'))
+        });
+        let Some((at, first)) = found.next() else {
+            return false;
+        };
+        let more = found.count();
+        let span = Span::new(file, at, at + first.len_utf8());
+        let also = match more {
+            0 => String::new(),
+            1 => " (and 1 more)".to_string(),
+            n => format!(" (and {n} more)"),
+        };
+        let d = if first == '\r' {
+            Diagnostic::error(
+                "E018",
+                format!("a carriage return without a line feed{also}"),
+                span,
+            )
+            .label("lines end in a lone carriage return here (old Mac line endings)")
+            .help("save the file with line feed (\\n) or CR LF (\\r\\n) line endings")
+        } else {
+            Diagnostic::error(
+                "E018",
+                format!(
+                    "the control character U+{:04X} is not allowed in a tree{also}",
+                    u32::from(first)
+                ),
+                span,
+            )
+            .label("a terminal would act on this character")
+            .help("remove it; control characters in texts can rewrite what the person sees, so trees may hold none but tabs and line breaks")
+        };
+        self.push(self.attach(d, from));
+        true
+    }
+
+    /// Add `len` bytes to the total read for this tree; past
+    /// [`crate::load::MAX_TOTAL_SOURCE`] the file is refused (once, with E031).
+    pub(super) fn count_source_bytes(&mut self, len: usize, from: Option<Span>) -> bool {
+        self.source_bytes = self.source_bytes.saturating_add(len as u64);
+        if self.source_bytes <= crate::load::MAX_TOTAL_SOURCE {
+            return true;
+        }
+        if !std::mem::replace(&mut self.too_many_bytes, true) {
+            if let Some(span) = from {
+                self.push(
+                    Diagnostic::error(
+                        "E031",
+                        format!(
+                            "the tree's files hold more than {} bytes together",
+                            crate::load::MAX_TOTAL_SOURCE
+                        ),
+                        span,
+                    )
+                    .label("this file goes over the limit")
+                    .help("split the tree into smaller trees"),
+                );
+            }
+        }
+        false
+    }
+
+    /// A diagnostic about an included file also points at the include line.
+    pub(super) fn attach(&self, d: Diagnostic, from: Option<Span>) -> Diagnostic {
+        match from {
+            Some(span) => d.with_secondary(span, "included here"),
+            None => d,
+        }
+    }
+
+    pub(super) fn read_error(&mut self, path: &Path, err: &ReadError, from: Option<Span>) {
+        let what = path.display();
+        if let Some(span) = from {
+            let d = Diagnostic::error("E012", format!("cannot include `{what}`: {err}"), span)
+                .label("included here")
+                .help("include paths are relative to the file that includes them");
+            self.push(d);
+            return;
+        }
+        let (text, span_at) = match err {
+            ReadError::NotUtf8 { valid, offset } => (valid.clone(), *offset),
+            _ => (String::new(), 0),
+        };
+        let file = self.sources.add(path.to_path_buf(), text);
+        let help = match err {
+            ReadError::NotFound => "check the path; tree files usually end in `.tree`",
+            ReadError::Directory => "give a `.tree` file, for example `trees/hello.tree`",
+            ReadError::NotUtf8 { .. } => "tree files must be saved as UTF-8 text",
+            ReadError::TooLarge { .. } => "split the tree into files joined with `include`",
+            ReadError::NotRegular(_) => "name a regular file",
+            ReadError::Io(_) => "check the file's permissions",
+        };
+        self.push(
+            Diagnostic::error(
+                "E016",
+                format!("cannot read `{what}`: {err}"),
+                Span::new(file, span_at, span_at),
+            )
+            .label("here")
+            .help(help),
+        );
+    }
+}

@@ -1,0 +1,132 @@
+//! Stage 6, unused names: variables never read (W001) and outcome kinds
+//! no outcome uses (W003).
+
+use super::Checker;
+use crate::ast::{self, ExprKind as AstExpr, Field, StrPart};
+use crate::diag::Diagnostic;
+use crate::model::OUTCOME_KINDS;
+
+impl Checker {
+    /// Mark every variable that some expression or text mentions as read.
+    /// This works on the syntax tree, so a variable used in an expression
+    /// with an error elsewhere is still seen as used.
+    pub(super) fn mark_reads(&mut self) {
+        for unit in &self.units {
+            for name in mentioned_names(&unit.ast) {
+                if let Some(&id) = self.var_index.get(&format!("{}{name}", unit.prefix)) {
+                    self.var_read[id.index()] = true;
+                }
+            }
+        }
+    }
+
+    pub(super) fn unused(&mut self) {
+        self.mark_reads();
+        for (i, var) in self.vars.iter().enumerate() {
+            if !self.var_read[i] {
+                self.diags.push(
+                    Diagnostic::warning(
+                        "W001",
+                        format!("the variable `{}` is never read", var.name),
+                        var.span,
+                    )
+                    .label("declared here")
+                    .help("use it in a condition, a text (`{name}`) or an assert, or remove it"),
+                );
+            }
+        }
+        for (i, used) in self.kind_used.iter().enumerate() {
+            if !used {
+                let name = &self.domains[OUTCOME_KINDS.0 as usize][i];
+                self.diags.push(
+                    Diagnostic::warning(
+                        "W003",
+                        format!("no outcome has the kind `{name}`"),
+                        self.kind_spans[i],
+                    )
+                    .label("declared but never used")
+                    .help("add an outcome with this kind, or remove it from `outcomes`"),
+                );
+            }
+        }
+    }
+}
+
+/// Every name read by an expression or interpolated into a text in `file`
+/// (names that are written, such as `set x = ...` or `into x`, are not).
+pub(super) fn mentioned_names(file: &ast::File) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut exprs: Vec<&ast::Expr> = Vec::new();
+    let mut strs: Vec<&ast::Str> = Vec::new();
+    for v in &file.vars {
+        exprs.extend(&v.default);
+    }
+    for a in &file.asserts {
+        match &a.rule {
+            ast::AssertRule::Always(e) | ast::AssertRule::Never(e) => exprs.push(e),
+            ast::AssertRule::Reachable(_) => {}
+        }
+    }
+    for node in &file.nodes {
+        for field in &node.fields {
+            field_parts(&field.node, &mut exprs, &mut strs);
+        }
+    }
+    while let Some(e) = exprs.pop() {
+        match &e.node {
+            AstExpr::Name(id) => names.push(id.name.as_str()),
+            AstExpr::Str(s) => strs.push(s),
+            AstExpr::Hook { args, .. } | AstExpr::Call { args, .. } => exprs.extend(args),
+            AstExpr::Unary { expr, .. } => exprs.push(expr),
+            AstExpr::Binary { lhs, rhs, .. } => {
+                exprs.push(lhs);
+                exprs.push(rhs);
+            }
+            AstExpr::Int(_) | AstExpr::Bool(_) | AstExpr::Visited(_) | AstExpr::SetLit(_) => {}
+        }
+    }
+    for s in strs {
+        for part in &s.parts {
+            if let StrPart::Var(v) = part {
+                names.push(v.name.as_str());
+            }
+        }
+    }
+    names
+}
+
+/// The expressions and strings inside one node field.
+pub(super) fn field_parts<'a>(
+    field: &'a Field,
+    exprs: &mut Vec<&'a ast::Expr>,
+    strs: &mut Vec<&'a ast::Str>,
+) {
+    let effect_value = |e: &'a ast::Effect| match e {
+        ast::Effect::Set { value, .. } => Some(value),
+        ast::Effect::Add { .. } | ast::Effect::Remove { .. } => None,
+    };
+    match field {
+        Field::Text(s) | Field::Help(s) | Field::Title(s) => strs.push(s),
+        Field::Advice(list) => strs.extend(list),
+        Field::Option(o) => {
+            strs.push(&o.label);
+            exprs.extend(&o.cond);
+            exprs.extend(o.effects.iter().filter_map(effect_value));
+        }
+        Field::Item(i) => {
+            strs.push(&i.label);
+            exprs.extend(&i.cond);
+        }
+        Field::When { cond, .. } => exprs.push(cond),
+        Field::Effect(e) => exprs.extend(effect_value(e)),
+        Field::Source(_)
+        | Field::Tags(_)
+        | Field::Kind(_)
+        | Field::Into(_)
+        | Field::Number { .. }
+        | Field::TextInput { .. }
+        | Field::Examples(_)
+        | Field::Else(_)
+        | Field::Goto(_) => {}
+    }
+}
