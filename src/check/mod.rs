@@ -9,7 +9,6 @@ use crate::ast::{self};
 use crate::diag::{self, Diagnostic};
 use crate::load::{Disk, FileSystem, LoadOptions, ReadError};
 use crate::model::{Assert, HookCall, HookRuntime, Model, Node, NodeId, ScriptRef, Var, VarId};
-use crate::script;
 use crate::source::{FileId, Sources, Span};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -20,6 +19,7 @@ use std::sync::Arc;
 mod declare;
 mod fields;
 mod flow;
+mod hooks;
 mod load;
 mod lower;
 mod names;
@@ -129,7 +129,7 @@ pub fn check_with_options(fs: &dyn FileSystem, path: &Path, options: LoadOptions
         ck.unused();
         let script = ck.script.clone().filter(|s| ck.confined(fs, s));
         if let Some(script) = &script {
-            match script::load(fs, &mut ck.sources, script, &ck.hook_calls) {
+            match hooks::load(fs, &mut ck.sources, script, &ck.hook_calls) {
                 Ok(runtime) => ck.hooks = Some(runtime),
                 Err(diags) => ck.diags.extend(diags),
             }
