@@ -5,6 +5,7 @@
 //! S-expressions) so AST snapshots stay readable. Every type also converts
 //! to and from JSON with serde, for tools.
 
+pub use crate::ops::BinOp;
 use crate::source::Span;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -529,66 +530,4 @@ pub enum UnaryOp {
     Not,
     /// `-`
     Neg,
-}
-
-/// An infix operator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum BinOp {
-    /// `implies`
-    Implies,
-    /// `or`
-    Or,
-    /// `and`
-    And,
-    /// `==`
-    Eq,
-    /// `!=`
-    Ne,
-    /// `<`
-    Lt,
-    /// `<=`
-    Le,
-    /// `>`
-    Gt,
-    /// `>=`
-    Ge,
-    /// `in`
-    In,
-    /// `not in`
-    NotIn,
-    /// `+`
-    Add,
-    /// `-`
-    Sub,
-    /// `*`
-    Mul,
-    /// `/`
-    Div,
-    /// `%`
-    Rem,
-}
-
-impl BinOp {
-    /// The operator as written in a tree.
-    #[must_use]
-    pub fn symbol(self) -> &'static str {
-        match self {
-            BinOp::Implies => "implies",
-            BinOp::Or => "or",
-            BinOp::And => "and",
-            BinOp::Eq => "==",
-            BinOp::Ne => "!=",
-            BinOp::Lt => "<",
-            BinOp::Le => "<=",
-            BinOp::Gt => ">",
-            BinOp::Ge => ">=",
-            BinOp::In => "in",
-            BinOp::NotIn => "not in",
-            BinOp::Add => "+",
-            BinOp::Sub => "-",
-            BinOp::Mul => "*",
-            BinOp::Div => "/",
-            BinOp::Rem => "%",
-        }
-    }
 }

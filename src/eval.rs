@@ -1,6 +1,6 @@
 //! Evaluating typed expressions and effects against a state.
 
-use crate::ast::BinOp;
+use crate::model::BinOp;
 use crate::model::{Effect, Expr, ExprKind, Model, NodeId, Text, Type, Value, VarId};
 use crate::source::Span;
 use std::sync::Arc;

@@ -24,18 +24,7 @@ use crate::source::Span;
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// One way out of a node, as a mutation sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Exit {
-    /// A question's option, by index.
-    Option(usize),
-    /// A branch's arm, by index.
-    Arm(usize),
-    /// A branch's `else`.
-    Else,
-    /// The single `->` of a checklist, input, score or info node.
-    Next,
-}
+pub use crate::model::graph::Via;
 
 /// Where a condition sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,11 +45,7 @@ pub enum EffectSite {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Change {
     /// Point one way out of `node` at another node.
-    Retarget {
-        node: NodeId,
-        exit: Exit,
-        to: NodeId,
-    },
+    Retarget { node: NodeId, exit: Via, to: NodeId },
     /// Leave out one effect.
     DropEffect {
         node: NodeId,
@@ -329,7 +314,7 @@ fn representative_outcomes(model: &Model) -> Vec<NodeId> {
 }
 
 /// Every way out of a node with its target and the span to point at.
-fn exits(model: &Model, id: NodeId) -> Vec<(Exit, NodeId, Span, String)> {
+fn exits(model: &Model, id: NodeId) -> Vec<(Via, NodeId, Span, String)> {
     let node = model.node(id);
     match &node.kind {
         NodeKind::Question { options } => options
@@ -337,7 +322,7 @@ fn exits(model: &Model, id: NodeId) -> Vec<(Exit, NodeId, Span, String)> {
             .enumerate()
             .map(|(i, o)| {
                 let what = format!("option `{}` of `{}`", o.id, node.id);
-                (Exit::Option(i), o.next, o.span, what)
+                (Via::Option(i), o.next, o.span, what)
             })
             .collect(),
         NodeKind::Branch { arms, otherwise } => arms
@@ -345,10 +330,10 @@ fn exits(model: &Model, id: NodeId) -> Vec<(Exit, NodeId, Span, String)> {
             .enumerate()
             .map(|(i, a)| {
                 let what = format!("arm {} of `{}`", i + 1, node.id);
-                (Exit::Arm(i), a.next, a.span, what)
+                (Via::Arm(i), a.next, a.span, what)
             })
             .chain(std::iter::once((
-                Exit::Else,
+                Via::Else,
                 *otherwise,
                 node.id_span,
                 format!("the `else` of `{}`", node.id),
@@ -359,7 +344,7 @@ fn exits(model: &Model, id: NodeId) -> Vec<(Exit, NodeId, Span, String)> {
         | NodeKind::Score { next, .. }
         | NodeKind::Info { next, .. } => {
             vec![(
-                Exit::Next,
+                Via::Next,
                 *next,
                 node.id_span,
                 format!("the `->` of `{}`", node.id),
@@ -513,19 +498,17 @@ pub fn apply(model: &Model, change: &Change) -> Model {
     m
 }
 
-fn retarget(kind: &mut NodeKind, exit: Exit, to: NodeId) {
+fn retarget(kind: &mut NodeKind, exit: Via, to: NodeId) {
     let slot = match (kind, exit) {
-        (NodeKind::Question { options }, Exit::Option(i)) => {
-            options.get_mut(i).map(|o| &mut o.next)
-        }
-        (NodeKind::Branch { arms, .. }, Exit::Arm(i)) => arms.get_mut(i).map(|a| &mut a.next),
-        (NodeKind::Branch { otherwise, .. }, Exit::Else) => Some(otherwise),
+        (NodeKind::Question { options }, Via::Option(i)) => options.get_mut(i).map(|o| &mut o.next),
+        (NodeKind::Branch { arms, .. }, Via::Arm(i)) => arms.get_mut(i).map(|a| &mut a.next),
+        (NodeKind::Branch { otherwise, .. }, Via::Else) => Some(otherwise),
         (
             NodeKind::Checklist { next, .. }
             | NodeKind::Input { next, .. }
             | NodeKind::Score { next, .. }
             | NodeKind::Info { next, .. },
-            Exit::Next,
+            Via::Next,
         ) => Some(next),
         _ => None,
     };

@@ -18,8 +18,8 @@ use super::space::{Count, Space, SpaceError, StateId};
 use super::{explore, Coverage, End, Options, PathRecord, PathView, Summary, Visitor};
 use crate::eval::{self, EvalError};
 use crate::interp::{Answer, AnswerError, Session};
+use crate::model::graph::Graph;
 use crate::model::{AssertRule, Model, NodeId, NodeKind};
-use std::collections::VecDeque;
 use std::ops::ControlFlow;
 
 /// What became of one assert.
@@ -64,18 +64,7 @@ pub struct Nearest {
     pub to: NodeId,
 }
 
-/// One way out of a node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Via {
-    /// A question's option, by index.
-    Option(usize),
-    /// A branch's arm, by index.
-    Arm(usize),
-    /// A branch's `else`.
-    Else,
-    /// The single `->` of a checklist, input, score or info node.
-    Next,
-}
+pub use crate::model::graph::Via;
 
 /// What checking every assert path by path found (the oracle's report).
 #[derive(Debug, Clone, PartialEq)]
@@ -212,63 +201,15 @@ pub fn check_paths(model: &Model, options: &Options) -> Result<PathReport, Answe
     Ok(checker.finish(summary))
 }
 
-/// Every way out of every node, as (from, via, to).
-fn edges(model: &Model) -> Vec<(NodeId, Via, NodeId)> {
-    let mut out = Vec::new();
-    for (i, node) in model.nodes.iter().enumerate() {
-        let from = NodeId(u32::try_from(i).unwrap_or(u32::MAX));
-        match &node.kind {
-            NodeKind::Question { options } => {
-                out.extend(
-                    options
-                        .iter()
-                        .enumerate()
-                        .map(|(i, o)| (from, Via::Option(i), o.next)),
-                );
-            }
-            NodeKind::Branch { arms, otherwise } => {
-                out.extend(
-                    arms.iter()
-                        .enumerate()
-                        .map(|(i, a)| (from, Via::Arm(i), a.next)),
-                );
-                out.push((from, Via::Else, *otherwise));
-            }
-            NodeKind::Checklist { next, .. }
-            | NodeKind::Input { next, .. }
-            | NodeKind::Score { next, .. }
-            | NodeKind::Info { next, .. } => out.push((from, Via::Next, *next)),
-            NodeKind::Outcome { .. } => {}
-        }
-    }
-    out
-}
-
 /// Search backwards from `target` for the closest reached node.
 fn nearest(model: &Model, reached: &[bool], target: NodeId) -> Option<Nearest> {
-    let mut preds: Vec<Vec<(NodeId, Via)>> = vec![Vec::new(); model.nodes.len()];
-    for (from, via, to) in edges(model) {
-        preds[to.index()].push((from, via));
-    }
-    let mut seen = vec![false; model.nodes.len()];
-    seen[target.index()] = true;
-    let mut queue = VecDeque::from([target]);
-    while let Some(to) = queue.pop_front() {
-        for &(from, via) in &preds[to.index()] {
-            if reached[from.index()] {
-                return Some(Nearest {
-                    node: from,
-                    via,
-                    to,
-                });
-            }
-            if !seen[from.index()] {
-                seen[from.index()] = true;
-                queue.push_back(from);
-            }
-        }
-    }
-    None
+    let step = Graph::of(model).nearest_reached(reached, target)?;
+    let from = step.exit.node;
+    Some(Nearest {
+        node: from,
+        via: Via::of(&model.node(from).kind, step.exit.index),
+        to: step.to,
+    })
 }
 
 /// Path counts of an explored tree, by how paths end.

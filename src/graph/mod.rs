@@ -38,15 +38,8 @@ pub fn render(model: &Model, overlay: &Overlay, format: Format) -> String {
     }
 }
 
-/// One way out of a node: the `index`-th target of
-/// [`NodeKind::successors`]. For a question that is its `index`-th option,
-/// for a branch its `index`-th `when` arm (the `else` comes after the arms),
-/// and for the other kinds `0` is their single next step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Exit {
-    pub node: NodeId,
-    pub index: usize,
-}
+pub use crate::model::graph::Exit;
+use crate::model::graph::Graph;
 
 /// A set of nodes and exits, for an [`Overlay`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -68,20 +61,17 @@ impl Marks {
     /// build the marks with [`Marks::insert_exit`] instead.
     #[must_use]
     pub fn route(model: &Model, nodes: &[NodeId]) -> Self {
+        let graph = Graph::of(model);
         let mut marks = Self::new();
-        for &node in nodes {
-            marks.nodes.insert(node);
-        }
+        marks.nodes.extend(nodes.iter().copied());
         for pair in nodes.windows(2) {
             let (from, to) = (pair[0], pair[1]);
-            let Some(node) = model.nodes.get(from.index()) else {
-                continue;
-            };
-            for (index, next) in node.kind.successors().into_iter().enumerate() {
-                if next == to {
-                    marks.exits.insert(Exit { node: from, index });
-                }
-            }
+            let exits = graph.successors(from).iter().enumerate();
+            marks.exits.extend(
+                exits
+                    .filter(|(_, &next)| next == to)
+                    .map(|(index, _)| Exit { node: from, index }),
+            );
         }
         marks
     }
@@ -207,7 +197,7 @@ const MAX_ITEMS: usize = 6;
 
 impl<'m> View<'m> {
     fn new(model: &'m Model, overlay: &Overlay) -> Self {
-        let ids = (0..model.nodes.len()).map(node_id);
+        let ids = (0..model.nodes.len()).map(NodeId::from_index);
         let cards = ids
             .clone()
             .map(|id| node_card(model, overlay, id))
@@ -238,10 +228,6 @@ impl<'m> View<'m> {
             LEGEND_KINDS
         }
     }
-}
-
-fn node_id(index: usize) -> NodeId {
-    NodeId(u32::try_from(index).unwrap_or(u32::MAX))
 }
 
 fn node_mark(overlay: &Overlay, node: NodeId) -> Mark {

@@ -6,7 +6,8 @@
 //! ignoring conditions. The real path is one of those ways, so the range
 //! always holds. A loop makes the longest way unbounded.
 
-use crate::model::{Model, NodeId, NodeKind};
+use crate::model::graph::Graph;
+use crate::model::{Model, NodeId};
 
 /// Questions left from one node, itself included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,17 +27,11 @@ impl Progress {
     /// Analyse a model. Linear in nodes and edges.
     #[must_use]
     pub fn new(model: &Model) -> Self {
-        let succ: Vec<Vec<NodeId>> = model.nodes.iter().map(|n| n.kind.successors()).collect();
-        let asks: Vec<u32> = model
-            .nodes
-            .iter()
-            .map(|n| u32::from(asks(&n.kind)))
-            .collect();
-        let min = shortest(&succ, &asks, model);
-        let max = longest(&succ, &asks);
-        let remaining = min
+        let graph = Graph::of(model);
+        let remaining = graph
+            .fewest_questions()
             .into_iter()
-            .zip(max)
+            .zip(graph.most_questions())
             .map(|(min, max)| Remaining { min, max })
             .collect();
         Self { remaining }
@@ -64,103 +59,7 @@ impl Progress {
     }
 }
 
-/// Does a node wait for a person's answer (counting as a question)?
-#[must_use]
-pub fn asks(kind: &NodeKind) -> bool {
-    matches!(
-        kind,
-        NodeKind::Question { .. } | NodeKind::Checklist { .. } | NodeKind::Input { .. }
-    )
-}
-
-/// Fewest questions to an outcome: relax in rounds over predecessors
-/// (a 0-1 weighted shortest path, solved with a deque).
-fn shortest(succ: &[Vec<NodeId>], asks: &[u32], model: &Model) -> Vec<u32> {
-    let n = succ.len();
-    let mut pred: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (from, targets) in succ.iter().enumerate() {
-        for t in targets {
-            pred[t.index()].push(from);
-        }
-    }
-    let mut dist = vec![u32::MAX; n];
-    let mut queue = std::collections::VecDeque::new();
-    for (i, node) in model.nodes.iter().enumerate() {
-        if matches!(node.kind, NodeKind::Outcome { .. }) {
-            dist[i] = 0;
-            queue.push_back(i);
-        }
-    }
-    while let Some(v) = queue.pop_front() {
-        for &p in &pred[v] {
-            let d = dist[v] + asks[p];
-            if d < dist[p] {
-                dist[p] = d;
-                if asks[p] == 0 {
-                    queue.push_front(p);
-                } else {
-                    queue.push_back(p);
-                }
-            }
-        }
-    }
-    // A node with no way out (the checker rejects those) counts as itself.
-    dist.iter()
-        .zip(asks)
-        .map(|(&d, &a)| if d == u32::MAX { a } else { d })
-        .collect()
-}
-
-/// Most questions to an outcome, or `None` where a loop is reachable.
-/// Iterative depth-first search, so deep trees cannot overflow the stack.
-fn longest(succ: &[Vec<NodeId>], asks: &[u32]) -> Vec<Option<u32>> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Mark {
-        New,
-        Open,
-        Done,
-    }
-    let n = succ.len();
-    let mut mark = vec![Mark::New; n];
-    let mut best: Vec<Option<u32>> = vec![Some(0); n];
-    for root in 0..n {
-        if mark[root] != Mark::New {
-            continue;
-        }
-        let mut stack = vec![(root, 0usize)];
-        mark[root] = Mark::Open;
-        while let Some(&mut (v, ref mut next)) = stack.last_mut() {
-            if let Some(t) = succ[v].get(*next) {
-                *next += 1;
-                let t = t.index();
-                match mark[t] {
-                    Mark::New => {
-                        mark[t] = Mark::Open;
-                        stack.push((t, 0));
-                    }
-                    // A back edge: everything on the loop is unbounded.
-                    Mark::Open => best[v] = None,
-                    Mark::Done => {}
-                }
-                continue;
-            }
-            stack.pop();
-            mark[v] = Mark::Done;
-            let tail = succ[v].iter().try_fold(0u32, |acc, t| {
-                if mark[t.index()] == Mark::Open || best[t.index()].is_none() {
-                    None
-                } else {
-                    best[t.index()].map(|b| acc.max(b))
-                }
-            });
-            best[v] = match (best[v], tail) {
-                (Some(_), Some(tail)) => Some(tail + asks[v]),
-                _ => None,
-            };
-        }
-    }
-    best
-}
+pub use crate::model::graph::asks;
 
 #[cfg(test)]
 mod tests {
