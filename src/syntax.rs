@@ -12,6 +12,7 @@ use crate::ast::{
     Include, ItemDef, Literal, Node, NodeKind, OptionDef, Spanned, Str, StrPart, TypeExpr, UnaryOp,
     VarDecl,
 };
+use crate::diag::problem::Syntax;
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
 use pest::iterators::Pair;
@@ -20,6 +21,7 @@ use std::cell::RefCell;
 
 mod errors;
 
+pub(crate) use errors::FIELD_KEYWORDS;
 pub use errors::RESERVED;
 
 /// The generated parser, kept private: its rule names never leave this
@@ -87,24 +89,11 @@ pub fn is_trivia(mut text: &str) -> bool {
 /// Refuse brackets nested deeper than [`MAX_NESTING`].
 fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
     let at = errors::too_deep(text, MAX_NESTING)?;
-    Some(
-        Diagnostic::error(
-            "E017",
-            format!("brackets nested more than {MAX_NESTING} deep"),
-            Span::new(file, at, at + 1),
-        )
-        .label("this bracket is too deep")
-        .help("split the expression, or name parts of it with variables"),
-    )
+    Some(Syntax::NestedTooDeep.at(Span::new(file, at, at + 1)))
 }
 
-fn internal(file: FileId, pos: usize, what: &str) -> Diagnostic {
-    Diagnostic::error(
-        "E001",
-        format!("could not read this {what}"),
-        Span::new(file, pos, pos),
-    )
-    .help("this is a bug in guidetree's parser; please report it with the file")
+fn internal(file: FileId, pos: usize, what: &'static str) -> Diagnostic {
+    Syntax::Internal { what }.at(Span::new(file, pos, pos))
 }
 
 /// The children of a pair.
@@ -187,7 +176,7 @@ impl Lower {
     }
 
     /// Report a pair whose shape the grammar should have ruled out.
-    fn bad<T>(&self, pair: &Pair<'_, Rule>, what: &str) -> Option<T> {
+    fn bad<T>(&self, pair: &Pair<'_, Rule>, what: &'static str) -> Option<T> {
         self.push(internal(self.file, pair.as_span().start(), what));
         None
     }
@@ -289,16 +278,8 @@ impl Lower {
     }
 
     fn twice(&self, span: Span, first: Span, keyword: &str) {
-        self.push(
-            Diagnostic::error(
-                "E002",
-                format!("`{keyword}` is given twice in the header"),
-                span,
-            )
-            .label("second one")
-            .with_secondary(first, "first one")
-            .help("keep one of them"),
-        );
+        let keyword = keyword.to_string();
+        self.push(Syntax::HeaderFieldTwice { keyword, first }.at(span));
     }
 
     fn var_decl(&self, pair: &Pair<'_, Rule>) -> Option<VarDecl> {
@@ -554,7 +535,8 @@ impl Lower {
         for word in name.split('.') {
             if RESERVED.contains(&word) {
                 let at = Span::new(self.file, offset, offset + word.len());
-                self.push(errors::reserved_word(at, word));
+                let word = word.to_string();
+                self.push(Syntax::ReservedWord { word }.at(at));
             }
             offset += word.len() + 1;
         }
@@ -573,15 +555,8 @@ impl Lower {
         if let Ok(n) = pair.as_str().parse() {
             return Some(n);
         }
-        self.push(
-            Diagnostic::error(
-                "E015",
-                format!("the number `{}` is too large", pair.as_str()),
-                self.span(pair),
-            )
-            .label("does not fit")
-            .help("numbers range from -9223372036854775808 to 9223372036854775807 (versions and limits from 0 to 4294967295)"),
-        );
+        let number = pair.as_str().to_string();
+        self.push(Syntax::NumberTooLarge { number }.at(self.span(pair)));
         None
     }
 
@@ -636,15 +611,8 @@ impl Lower {
                 '{' => {
                     let rest = &body[i + 1..];
                     let Some(close) = rest.find('}') else {
-                        self.push(
-                            Diagnostic::error(
-                                "E001",
-                                "`{` opens an interpolation that is never closed",
-                                Span::new(self.file, offset + i, offset + i + 1),
-                            )
-                            .label("unclosed `{`")
-                            .help("write `{{` for a literal brace, or close it: `{name}`"),
-                        );
+                        let at = Span::new(self.file, offset + i, offset + i + 1);
+                        self.push(Syntax::UnclosedInterpolation.at(at));
                         return None;
                     };
                     let name = &rest[..close];
@@ -655,15 +623,8 @@ impl Lower {
                         });
                     let span = Span::new(self.file, offset + i, offset + i + close + 2);
                     if !valid {
-                        self.push(
-                            Diagnostic::error(
-                                "E001",
-                                format!("`{{{name}}}` is not a variable interpolation"),
-                                span,
-                            )
-                            .label("expected a variable name inside the braces")
-                            .help("write `{{` and `}}` for literal braces"),
-                        );
+                        let inside = name.to_string();
+                        self.push(Syntax::NotAnInterpolation { inside }.at(span));
                         return None;
                     }
                     if !lit.is_empty() {
@@ -694,17 +655,7 @@ impl Lower {
     fn expr(&self, pair: &Pair<'_, Rule>) -> Option<Expr> {
         let size = expression_size(pair);
         if size > MAX_OPERATORS {
-            self.push(
-                Diagnostic::error(
-                    "E017",
-                    format!("this expression has {size} operators; the limit is {MAX_OPERATORS}"),
-                    self.span(pair),
-                )
-                .label("too long")
-                .help(
-                    "split it: compute parts in earlier nodes with `set`, or use fewer conditions",
-                ),
-            );
+            self.push(Syntax::TooManyOperators { count: size }.at(self.span(pair)));
             return None;
         }
         self.expr_tree(pair)
@@ -838,15 +789,7 @@ impl Lower {
                 None,
             ) => Some(id),
             _ => {
-                self.push(
-                    Diagnostic::error(
-                        "E001",
-                        "`visited` takes the id of one node",
-                        self.span(args),
-                    )
-                    .label("expected a node id")
-                    .help("write visited(node_id), for example visited(safety)"),
-                );
+                self.push(Syntax::VisitedArgument.at(self.span(args)));
                 None
             }
         }

@@ -4,7 +4,7 @@
 
 use super::{qualify, Checker, Scope};
 use crate::ast::{self, ExprKind as AstExpr, Ident, StrPart, TypeExpr};
-use crate::diag::Diagnostic;
+use crate::diag::problem::{Declare, ParamHint};
 use crate::eval::{self, Env};
 use crate::model::{
     DomainId, Model, NodeId, ScriptRef, Type, Value, Var, VarId, MAX_SET_MEMBERS, OUTCOME_KINDS,
@@ -47,22 +47,14 @@ impl Checker {
             }
             let mut list = parent_kinds.clone();
             list.push(k.name.clone());
-            let d = Diagnostic::error(
-                "E011",
-                format!(
-                    "the included tree's outcome kind `{}` is not declared by the including tree",
-                    k.name
-                ),
-                inc.namespace.span,
-            )
-            .label(format!("`{}` can end in `{}`", inc.namespace.name, k.name))
-            .with_secondary(k.span, "declared by the included tree here")
-            .help(format!(
-                "outcome kinds are shared by name: add it to the header of `{}`: outcomes {}",
-                parent_header.header.id.name,
-                list.join(", ")
-            ));
-            self.push(d);
+            let problem = Declare::KindNotShared {
+                kind: k.name.clone(),
+                namespace: inc.namespace.name.clone(),
+                includer: parent_header.header.id.name.clone(),
+                kinds: list,
+                declared_at: k.span,
+            };
+            self.report(problem, inc.namespace.span);
         }
     }
 
@@ -80,46 +72,23 @@ impl Checker {
                 });
             }
         } else if let Some(script) = &header.script {
-            self.push(
-                Diagnostic::error("E008", "only the root tree may name a script", script.span)
-                    .label("in an included file")
-                    .help("move the hook functions into the root tree's script"),
-            );
+            self.report(Declare::ScriptInInclude, script.span);
         }
         if header.start.is_none() {
-            self.push(
-                Diagnostic::error(
-                    "E014",
-                    format!("the tree `{}` has no `start`", header.id.name),
-                    header.id.span,
-                )
-                .label("header without `start`")
-                .help("name the first node in the header: start first_node"),
-            );
+            let tree = header.id.name.clone();
+            self.report(Declare::NoStart { tree }, header.id.span);
         }
         match &header.outcomes {
-            None => self.push(
-                Diagnostic::error(
-                    "E014",
-                    format!("the tree `{}` declares no outcome kinds", header.id.name),
-                    header.id.span,
-                )
-                .label("header without `outcomes`")
-                .help("list the kinds of ending in the header: outcomes stop, go"),
-            ),
+            None => {
+                let tree = header.id.name.clone();
+                self.report(Declare::NoOutcomes { tree }, header.id.span);
+            }
             Some(kinds) => {
                 let mut seen = HashMap::new();
                 for k in kinds {
                     if let Some(first) = seen.insert(k.name.clone(), k.span) {
-                        self.push(
-                            Diagnostic::error(
-                                "E002",
-                                format!("the outcome kind `{}` is declared twice", k.name),
-                                k.span,
-                            )
-                            .label("second declaration")
-                            .with_secondary(first, "first declared here"),
-                        );
+                        let kind = k.name.clone();
+                        self.report(Declare::KindTwice { kind, first }, k.span);
                         continue;
                     }
                     self.units[u].kinds.push(k.name.clone());
@@ -140,18 +109,11 @@ impl Checker {
 
     /// The text of a string that is shown as written: `{name}` has no
     /// meaning there, so it is refused (with the fix for literal braces).
-    pub(super) fn plain_text(&mut self, s: &ast::Str, place: &str) -> String {
+    pub(super) fn plain_text(&mut self, s: &ast::Str, place: &'static str) -> String {
         for part in &s.parts {
             if let StrPart::Var(v) = part {
-                self.push(
-                    Diagnostic::error(
-                        "E001",
-                        format!("{place} cannot interpolate `{{{}}}`", v.name),
-                        v.span,
-                    )
-                    .label("no variables here")
-                    .help("write `{{` and `}}` for literal braces"),
-                );
+                let name = v.name.clone();
+                self.report(Declare::InterpolationNotAllowed { place, name }, v.span);
             }
         }
         s.to_template()
@@ -168,28 +130,16 @@ impl Checker {
             self.citations.push((tag.name.clone(), text));
             return;
         };
-        let (message, label) = if first.file == tag.span.file {
-            (
-                format!("the source tag `{}` is declared twice", tag.name),
-                "first declared here",
-            )
-        } else if self.citations[index].1 != text {
-            (
-                format!(
-                    "the source tag `{}` already stands for another source",
-                    tag.name
-                ),
-                "declared here with another text",
-            )
-        } else {
+        let same_file = first.file == tag.span.file;
+        if !same_file && self.citations[index].1 == text {
             return;
+        }
+        let problem = Declare::SourceTagTwice {
+            tag: tag.name.clone(),
+            first,
+            same_file,
         };
-        self.push(
-            Diagnostic::error("E002", message, tag.span)
-                .label("second declaration")
-                .with_secondary(first, label)
-                .help("each source tag names one source in the whole tree"),
-        );
+        self.report(problem, tag.span);
     }
 
     pub(super) fn declare_vars(&mut self, u: usize) {
@@ -198,16 +148,8 @@ impl Checker {
             let name = format!("{prefix}{}", decl.name.name);
             if let Some(&first) = self.var_index.get(&name) {
                 let first = self.vars[first.index()].span;
-                self.push(
-                    Diagnostic::error(
-                        "E002",
-                        format!("the variable `{}` is declared twice", decl.name.name),
-                        decl.name.span,
-                    )
-                    .label("second declaration")
-                    .with_secondary(first, "first declared here")
-                    .help("rename one of them"),
-                );
+                let name = decl.name.name.clone();
+                self.report(Declare::VariableTwice { name, first }, decl.name.span);
                 continue;
             }
             if decl.param {
@@ -245,24 +187,13 @@ impl Checker {
         };
         let Some(binding) = inc.args.iter().find(|b| b.param.name == decl.name.name) else {
             if decl.default.is_none() {
-                self.push(
-                    Diagnostic::error(
-                        "E014",
-                        format!(
-                            "the include `{}` does not give the parameter `{}`",
-                            inc.namespace.name, decl.name.name
-                        ),
-                        inc.namespace.span,
-                    )
-                    .label(format!("`{}` is not bound", decl.name.name))
-                    .with_secondary(decl.name.span, "the parameter, without a default")
-                    .help(format!(
-                        "bind it: include {:?} as {} ({} = ...), or give it a default",
-                        inc.path.to_template(),
-                        inc.namespace.name,
-                        decl.name.name
-                    )),
-                );
+                let problem = Declare::ParameterNotGiven {
+                    namespace: inc.namespace.name.clone(),
+                    param: decl.name.name.clone(),
+                    path: inc.path.to_template(),
+                    declared_at: decl.name.span,
+                };
+                self.report(problem, inc.namespace.span);
             }
             return false;
         };
@@ -278,21 +209,14 @@ impl Checker {
         };
         let have = self.vars[id.index()].ty;
         if !self.same_type(&decl.ty.node, have) {
-            let want = type_expr_name(&decl.ty.node);
-            let have = self.type_name(have);
-            self.push(
-                Diagnostic::error(
-                    "E005",
-                    format!(
-                        "the parameter `{}` is {want}, but `{}` is {have}",
-                        decl.name.name, source.name
-                    ),
-                    source.span,
-                )
-                .label(format!("this is {have}"))
-                .with_secondary(decl.ty.span, "the parameter's type")
-                .help("bind a variable of the same type (a one_of or set needs the same members)"),
-            );
+            let problem = Declare::ParameterType {
+                param: decl.name.name.clone(),
+                var: source.name.clone(),
+                want: type_expr_name(&decl.ty.node),
+                have: self.type_name(have),
+                type_at: decl.ty.span,
+            };
+            self.report(problem, source.span);
             // Left an ordinary variable, so its uses are not reported too.
             return false;
         }
@@ -333,42 +257,30 @@ impl Checker {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for b in &inc.args {
             if let Some(first) = seen.insert(&b.param.name, b.param.span) {
-                self.push(
-                    Diagnostic::error(
-                        "E002",
-                        format!("the parameter `{}` is bound twice", b.param.name),
-                        b.param.span,
-                    )
-                    .label("second binding")
-                    .with_secondary(first, "first bound here")
-                    .help("keep one of them"),
-                );
+                let param = b.param.name.clone();
+                self.report(Declare::ParameterBoundTwice { param, first }, b.param.span);
                 continue;
             }
             if params.contains(&b.param.name.as_str()) {
                 continue;
             }
             let tree = inc.path.to_template();
-            let help = if let Some(var) = ast.vars.iter().find(|v| v.name.name == b.param.name) {
-                format!(
-                    "`{}` is a variable of {tree:?}; to let including trees set it, declare it there with `param` instead of `var`",
-                    var.name.name
-                )
+            let hint = if ast.vars.iter().any(|v| v.name.name == b.param.name) {
+                ParamHint::IsVariable
             } else if params.is_empty() {
-                format!("{tree:?} declares no parameters (`param name: type`)")
+                ParamHint::NoParameters
             } else {
-                self.suggest(&b.param.name, params.iter().copied())
-                    .unwrap_or_else(|| format!("its parameters are: {}", params.join(", ")))
+                match self.suggest(&b.param.name, params.iter().copied()) {
+                    Some(guess) => ParamHint::Suggestion(guess),
+                    None => ParamHint::Parameters(params.iter().map(|p| p.to_string()).collect()),
+                }
             };
-            self.push(
-                Diagnostic::error(
-                    "E004",
-                    format!("{tree:?} has no parameter `{}`", b.param.name),
-                    b.param.span,
-                )
-                .label("unknown parameter")
-                .help(help),
-            );
+            let problem = Declare::UnknownParameter {
+                tree,
+                param: b.param.name.clone(),
+                hint,
+            };
+            self.report(problem, b.param.span);
         }
     }
 
@@ -377,15 +289,8 @@ impl Checker {
         let mut list = Vec::new();
         for m in members {
             if let Some(&first) = seen.get(m.name.as_str()) {
-                self.push(
-                    Diagnostic::error(
-                        "E002",
-                        format!("the member `{}` is listed twice", m.name),
-                        m.span,
-                    )
-                    .label("second time")
-                    .with_secondary(first, "first listed here"),
-                );
+                let member = m.name.clone();
+                self.report(Declare::MemberTwice { member, first }, m.span);
                 continue;
             }
             seen.insert(&m.name, m.span);
@@ -393,15 +298,7 @@ impl Checker {
         }
         if set && list.len() > MAX_SET_MEMBERS {
             if let Some(m) = members.get(MAX_SET_MEMBERS) {
-                self.push(
-                    Diagnostic::error(
-                        "E015",
-                        format!("a set may have at most {MAX_SET_MEMBERS} members"),
-                        m.span,
-                    )
-                    .label("one too many")
-                    .help("split it into two set variables"),
-                );
+                self.report(Declare::TooManyMembers, m.span);
             }
         }
         let id = DomainId(u32::try_from(self.domains.len()).unwrap_or(u32::MAX));
@@ -418,30 +315,16 @@ impl Checker {
             if let Some(&first) = self.node_index.get(&id) {
                 let (fu, fi) = self.node_decls[first.index()];
                 let first_span = self.units[fu].ast.nodes[fi].id.span;
-                self.diags.push(
-                    Diagnostic::error(
-                        "E002",
-                        format!("the node id `{}` is used twice", node.id.name),
-                        node.id.span,
-                    )
-                    .label("second node with this id")
-                    .with_secondary(first_span, "first used here")
-                    .help(
-                        "node ids key answers, saved sessions and snapshots: each must be unique",
-                    ),
-                );
+                let problem = Declare::NodeIdTwice {
+                    id: node.id.name.clone(),
+                    first: first_span,
+                };
+                self.report(problem, node.id.span);
                 continue;
             }
             if self.namespaces.contains_key(&id) {
-                self.diags.push(
-                    Diagnostic::error(
-                        "E002",
-                        format!("`{}` is both a node and an include namespace", node.id.name),
-                        node.id.span,
-                    )
-                    .label("node")
-                    .help("rename the node or the namespace"),
-                );
+                let id = node.id.name.clone();
+                self.report(Declare::NodeAndNamespace { id }, node.id.span);
                 continue;
             }
             let nid = NodeId(u32::try_from(self.node_decls.len()).unwrap_or(u32::MAX));
@@ -510,14 +393,7 @@ impl Checker {
         for (id, expr) in typed {
             match eval::eval(&scratch, &expr, &mut ConstEnv) {
                 Ok(v) => self.vars[id.index()].default = v,
-                Err(e) => self.push(
-                    Diagnostic::error(
-                        "E005",
-                        format!("this default cannot be computed: {e}"),
-                        expr.span,
-                    )
-                    .label("here"),
-                ),
+                Err(error) => self.report(Declare::DefaultNotComputable { error }, expr.span),
             }
         }
     }

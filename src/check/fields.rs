@@ -1,9 +1,9 @@
 //! Sorting a node's fields by what they are, refusing fields that do not
 //! belong to its kind and single fields given twice.
 
-use super::{with_article, Checker};
+use super::Checker;
 use crate::ast::{self, Field, Ident};
-use crate::diag::Diagnostic;
+use crate::diag::problem::Node;
 use crate::source::Span;
 
 impl Checker {
@@ -30,42 +30,11 @@ impl Checker {
             Field::Goto(_) => matches!(kind, K::Checklist | K::Input | K::Score | K::Info),
         };
         if !allowed {
-            let help = match (&field.node, kind) {
-                (Field::Goto(_), K::Question) => {
-                    "a question moves on through its options: option id \"Label\" -> next"
-                        .to_string()
-                }
-                (Field::Goto(_), K::Branch) => {
-                    "a branch moves on with `when cond -> node` and `else -> node`".to_string()
-                }
-                (Field::Goto(_), K::Outcome) => {
-                    "an outcome ends the run; it has no `->`".to_string()
-                }
-                (Field::Effect(_), K::Question) => {
-                    "put effects on an option: option id \"Label\" { set x = 1 } -> next"
-                        .to_string()
-                }
-                (Field::Option(_), _) => {
-                    "options belong in a `question`; a checklist has `item`s".to_string()
-                }
-                (Field::Item(_), _) => {
-                    "items belong in a `checklist`; a question has `option`s".to_string()
-                }
-                _ => format!("{} fields: {}", kind.keyword(), allowed_fields(kind)),
+            let problem = Node::FieldNotAllowed {
+                field: field.node.keyword(),
+                kind,
             };
-            self.push(
-                Diagnostic::error(
-                    "E008",
-                    format!(
-                        "`{}` does not belong in {}",
-                        field.node.keyword(),
-                        with_article(kind.keyword())
-                    ),
-                    field.span,
-                )
-                .label(format!("not {} field", with_article(kind.keyword())))
-                .help(help),
-            );
+            self.report(problem, field.span);
             return;
         }
         let dup = |slot: &Option<Span>| *slot;
@@ -138,16 +107,11 @@ impl Checker {
             }
         };
         if let Some(first) = first {
-            self.push(
-                Diagnostic::error(
-                    "E002",
-                    format!("`{}` is given twice", field.node.keyword()),
-                    field.span,
-                )
-                .label("second one")
-                .with_secondary(first, "first one")
-                .help("keep one of them"),
-            );
+            let problem = Node::FieldTwice {
+                field: field.node.keyword(),
+                first,
+            };
+            self.report(problem, field.span);
         }
     }
 }
@@ -172,17 +136,4 @@ pub(super) struct Fields<'a> {
     pub(super) items: Vec<&'a ast::ItemDef>,
     pub(super) arms: Vec<(&'a ast::Expr, &'a Ident, Span)>,
     pub(super) effects: Vec<&'a ast::Effect>,
-}
-
-pub(super) fn allowed_fields(kind: ast::NodeKind) -> &'static str {
-    use ast::NodeKind as K;
-    match kind {
-        K::Question => "text, help, source, tags, option",
-        K::Checklist => "text, help, source, tags, into, item, ->",
-        K::Input => "text, help, source, tags, number into / text into, examples, ->",
-        K::Branch => "source, tags, when, else",
-        K::Score => "source, tags, set/add/remove, ->",
-        K::Info => "text, help, source, tags, advice, set/add/remove, ->",
-        K::Outcome => "kind, title, text, help, advice, source, tags",
-    }
 }

@@ -2,6 +2,7 @@
 //! compiled once, and every hook call of the tree matched against the
 //! script's public functions by name and arity (E020 to E023).
 
+use crate::diag::problem::{Hook, ScriptSyntax};
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::load::FileSystem;
 use crate::model::{HookCall, ScriptRef};
@@ -9,9 +10,6 @@ use crate::script::{Function, LineCol, Script, SyntaxError};
 use crate::source::{FileId, Sources, Span};
 use rhai::ParseErrorType;
 use std::sync::Arc;
-
-const TOO_MANY_FUNCTIONS_HELP: &str =
-    "a hook script may define at most 1,000 functions (script::MAX_FUNCTIONS)";
 
 /// Read, compile and check the tree's script: through the same
 /// [`FileSystem`] as the tree, compiled once, every hook call matched
@@ -28,18 +26,12 @@ pub(super) fn load(
 ) -> Result<Arc<Script>, Vec<Diagnostic>> {
     let text = match fs.read_named(&script.path) {
         Ok(text) => text,
-        Err(err) => {
-            let d = Diagnostic::error(
-                "E020",
-                format!(
-                    "cannot read the hook script `{}`: {err}",
-                    script.path.display()
-                ),
-                script.span,
-            )
-            .label("named here")
-            .help("the script path is relative to the tree file");
-            return Err(vec![d]);
+        Err(error) => {
+            let problem = Hook::Unreadable {
+                path: script.path.clone(),
+                error,
+            };
+            return Err(vec![problem.at(script.span)]);
         }
     };
     let file = sources.add(script.path.clone(), text);
@@ -69,54 +61,36 @@ fn syntax_diagnostic(
     let mut span = err
         .at
         .map_or(Span::new(file, 0, 0), |at| token_at(sources, file, at));
-    let (label, help) = match &err.kind {
+    let kind = match &err.kind {
         // Rhai notices a missing `;` at the next token, often on the next
         // line; a person looks at the end of the statement before it.
         ParseErrorType::MissingToken(token, _) if token == ";" => {
             if let Some(end) = end_of_previous_line(&sources.get(file).text, span.start as usize) {
                 span = Span::new(file, end - 1, end);
             }
-            (
-                "expected `;` after this",
-                Some("end each statement with `;`"),
-            )
+            ScriptSyntax::MissingSemicolon
         }
-        ParseErrorType::Reserved(word) if word == "import" || word == "export" => (
-            "modules are not available to hooks",
-            Some("define every function the hooks need in this one script"),
-        ),
-        ParseErrorType::BadInput(_) if err.message.contains("'eval'") => (
-            "`eval` is not available to hooks",
-            Some("write the code directly instead of evaluating a string"),
-        ),
+        ParseErrorType::Reserved(word) if word == "import" || word == "export" => {
+            ScriptSyntax::Modules
+        }
+        ParseErrorType::BadInput(_) if err.message.contains("'eval'") => ScriptSyntax::Eval,
         ParseErrorType::BadInput(_)
             if ["'Fn'", "'call'", "'curry'"]
                 .iter()
                 .any(|w| err.message.contains(w)) =>
         {
-            (
-                "function pointers are not available to hooks",
-                Some("call functions by name; anonymous functions without captured variables, like `|x| x * 2`, still work with `map` and `filter`"),
-            )
+            ScriptSyntax::FunctionPointers
         }
-        ParseErrorType::TooManyFunctions => (
-            "one function too many",
-            Some(TOO_MANY_FUNCTIONS_HELP),
-        ),
-        ParseErrorType::VariableUndefined(_) => (
-            "not defined here",
-            Some("a function sees only its parameters and its own `let` variables; pass other values in as parameters"),
-        ),
-        _ => ("here", None),
+        ParseErrorType::TooManyFunctions => ScriptSyntax::TooManyFunctions,
+        ParseErrorType::VariableUndefined(_) => ScriptSyntax::VariableUndefined,
+        _ => ScriptSyntax::Other,
     };
-    Diagnostic::error(
-        "E021",
-        format!("the hook script does not compile: {}", err.message),
-        span,
-    )
-    .label(label)
-    .with_secondary(script.span, "script named here")
-    .maybe_help(help.map(str::to_string))
+    let problem = Hook::Syntax {
+        message: err.message.clone(),
+        kind,
+        script_at: script.span,
+    };
+    problem.at(span)
 }
 
 /// E022 for a hook the script does not define, E023 for a wrong arity.
@@ -153,41 +127,22 @@ fn missing(
     call: &HookCall,
     public: &[&Function],
 ) -> Diagnostic {
-    let path = script.path.display();
     let private = compiled
         .functions()
         .iter()
         .find(|f| f.private && f.name == call.name);
-    let help = if private.is_some() {
-        Some(format!(
-            "`{}` is `private` in the script; remove `private` to call it from the tree",
-            call.name
-        ))
-    } else {
-        did_you_mean(&call.name, public.iter().map(|f| f.name.as_str())).or_else(|| {
-            let params: Vec<String> = (1..=call.arity).map(|i| format!("arg{i}")).collect();
-            Some(format!(
-                "define it in `{path}`: fn {}({}) {{ ... }}",
-                call.name,
-                params.join(", ")
-            ))
-        })
+    let suggestion = match private {
+        Some(_) => None,
+        None => did_you_mean(&call.name, public.iter().map(|f| f.name.as_str())),
     };
-    let d = Diagnostic::error(
-        "E022",
-        format!("hook `{}` is not defined in `{path}`", call.name),
-        call.name_span,
-    )
-    .label("no such function in the script")
-    .maybe_help(help);
-    match private {
-        Some(Function {
-            at: Some(at),
-            head_len,
-            ..
-        }) => d.with_secondary(span_at(sources, file, *at, *head_len), "private here"),
-        _ => d,
-    }
+    let problem = Hook::Missing {
+        hook: call.name.clone(),
+        path: script.path.clone(),
+        arity: call.arity,
+        suggestion,
+        private_at: private.map(|f| f.at.map(|at| span_at(sources, file, at, f.head_len))),
+    };
+    problem.at(call.name_span)
 }
 
 fn wrong_arity(
@@ -196,42 +151,19 @@ fn wrong_arity(
     call: &HookCall,
     same_name: &[&Function],
 ) -> Diagnostic {
-    let arities: Vec<String> = same_name
+    let definitions = same_name
         .iter()
-        .map(|f| f.params.len().to_string())
+        .map(|f| {
+            let at = f.at.map(|at| span_at(sources, file, at, f.head_len));
+            (at, f.params.clone())
+        })
         .collect();
-    let takes = match arities.as_slice() {
-        [_] => plural(same_name[0].params.len(), "argument"),
-        more => format!("{} arguments", more.join(" or ")),
+    let problem = Hook::Arity {
+        hook: call.name.clone(),
+        given: call.arity,
+        definitions,
     };
-    let given = plural(call.arity, "argument");
-    let mut d = Diagnostic::error(
-        "E023",
-        format!(
-            "hook `{}` takes {takes}, but {given} {} given",
-            call.name,
-            if call.arity == 1 { "is" } else { "are" }
-        ),
-        call.span,
-    )
-    .label(format!("{given} given"));
-    for f in same_name {
-        if let Some(at) = f.at {
-            d = d.with_secondary(
-                span_at(sources, file, at, f.head_len),
-                format!("defined here with {}", plural(f.params.len(), "parameter")),
-            );
-        }
-    }
-    let forms: Vec<String> = same_name
-        .iter()
-        .map(|f| format!("`hook {}({})`", f.name, f.params.join(", ")))
-        .collect();
-    d.help(format!("call it as {}", forms.join(" or ")))
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+    problem.at(call.span)
 }
 
 /// The span of `len` characters at a script line and column, clamped to

@@ -4,7 +4,8 @@
 
 use super::{Checker, Namespace, Unit, MAX_FILES, MAX_INCLUDE_DEPTH, MAX_NODES};
 use crate::ast::{self};
-use crate::diag::{self, Diagnostic};
+use crate::diag;
+use crate::diag::problem::Load;
 use crate::load::{FileSystem, ReadError};
 use crate::model::ScriptRef;
 use crate::source::{FileId, Span};
@@ -30,36 +31,23 @@ impl Checker {
         fs: &dyn FileSystem,
         path: &Path,
         span: Span,
-        what: &str,
+        what: &'static str,
     ) -> bool {
         if self.options.allow_outside_includes {
             return true;
         }
-        let how = match crate::load::place(fs, &self.folder, path) {
+        let linked = match crate::load::place(fs, &self.folder, path) {
             crate::load::Place::Inside => return true,
-            crate::load::Place::Outside => "this leads outside",
-            crate::load::Place::LinkedOutside => "a symbolic link on the way leads outside",
+            crate::load::Place::Outside => false,
+            crate::load::Place::LinkedOutside => true,
         };
-        let folder = if self.folder.as_os_str().is_empty() {
-            "the current folder".to_string()
-        } else {
-            format!("`{}`", self.folder.display())
+        let problem = Load::OutsideFolder {
+            what,
+            path: crate::load::normalize(path),
+            linked,
+            folder: self.folder.clone(),
         };
-        self.push(
-            Diagnostic::error(
-                "E030",
-                format!(
-                    "the {what} `{}` is outside the tree's folder",
-                    crate::load::normalize(path).display()
-                ),
-                span,
-            )
-            .label(format!("{how} {folder}"))
-            .help(format!(
-                "keep the files a tree uses in its folder or below it; if you trust this tree, \
-                 pass --allow-outside-includes to read the {what} anyway"
-            )),
-        );
+        self.report(problem, span);
         false
     }
 
@@ -77,14 +65,7 @@ impl Checker {
                 // The first node past the limit (the total before this file
                 // was within it).
                 let node = &unit.ast.nodes[unit.ast.nodes.len() - (total - MAX_NODES)];
-                let d = Diagnostic::error(
-                    "E031",
-                    format!("the tree has more than {MAX_NODES} nodes"),
-                    node.id.span,
-                )
-                .label("one node too many")
-                .help("split the tree into smaller trees");
-                self.push(d);
+                self.report(Load::TooManyNodes, node.id.span);
                 return;
             }
         }
@@ -133,19 +114,12 @@ impl Checker {
             let rel = inc.path.to_template();
             let ns = format!("{prefix}{}", inc.namespace.name);
             if let Some(first) = self.namespaces.get(&ns) {
-                self.push(
-                    Diagnostic::error(
-                        "E002",
-                        format!(
-                            "the include namespace `{}` is used twice",
-                            inc.namespace.name
-                        ),
-                        inc.namespace.span,
-                    )
-                    .label("second include with this name")
-                    .with_secondary(first.span, "first used here")
-                    .help("give each include its own name after `as`"),
-                );
+                let namespace = inc.namespace.name.clone();
+                let problem = Load::NamespaceTwice {
+                    namespace,
+                    first: first.span,
+                };
+                self.report(problem, inc.namespace.span);
                 continue;
             }
             let mut namespace = Namespace {
@@ -154,16 +128,12 @@ impl Checker {
             };
             let target = crate::load::normalize(&path.parent().unwrap_or(Path::new("")).join(&rel));
             if let Some(pos) = chain.iter().position(|p| *p == target) {
-                let cycle: Vec<String> = chain[pos..]
+                let cycle = chain[pos..]
                     .iter()
                     .chain(std::iter::once(&target))
-                    .map(|p| p.display().to_string())
+                    .cloned()
                     .collect();
-                self.push(
-                    Diagnostic::error("E013", "include cycle", inc.path.span)
-                        .label("this includes a file that is already being included")
-                        .help(format!("the cycle: {}", cycle.join(" → "))),
-                );
+                self.report(Load::IncludeCycle { cycle }, inc.path.span);
                 self.namespaces.insert(ns, namespace);
                 continue;
             }
@@ -175,30 +145,14 @@ impl Checker {
             // names would otherwise repeat it once per name.
             if chain.len() >= MAX_INCLUDE_DEPTH {
                 if !std::mem::replace(&mut self.too_deep, true) {
-                    self.push(
-                        Diagnostic::error(
-                            "E031",
-                            format!("includes nest more than {MAX_INCLUDE_DEPTH} deep"),
-                            inc.path.span,
-                        )
-                        .label("too deep")
-                        .help("include the deepest files from a file nearer the root"),
-                    );
+                    self.report(Load::IncludesTooDeep, inc.path.span);
                 }
                 self.namespaces.insert(ns, namespace);
                 continue;
             }
             if self.units.len() >= MAX_FILES {
                 if !std::mem::replace(&mut self.too_many_files, true) {
-                    self.push(
-                        Diagnostic::error(
-                            "E031",
-                            format!("the tree loads more than {MAX_FILES} files, includes counted each time"),
-                            inc.path.span,
-                        )
-                        .label("one include too many")
-                        .help("a file included under several names is loaded once per name; include it once"),
-                    );
+                    self.report(Load::TooManyFiles, inc.path.span);
                 }
                 self.namespaces.insert(ns, namespace);
                 continue;
@@ -250,15 +204,11 @@ impl Checker {
         }
         let text = &self.sources.get(file).text;
         if syntax::is_trivia(text) {
-            let what = if text.trim().is_empty() {
-                "the file is empty"
-            } else {
-                "the file holds only comments"
+            let problem = Load::EmptyFile {
+                only_comments: !text.trim().is_empty(),
+                included_at: from,
             };
-            let d = Diagnostic::error("E016", what, Span::new(file, 0, 0))
-                .label("no tree here")
-                .help("a tree starts with a header: tree my_tree \"Title\" { start first_node outcomes done }");
-            self.push(self.attach(d, from));
+            self.report(problem, Span::new(file, 0, 0));
             return None;
         }
         match syntax::parse(file, text) {
@@ -285,32 +235,19 @@ impl Checker {
         };
         let more = found.count();
         let span = Span::new(file, at, at + first.len_utf8());
-        let also = match more {
-            0 => String::new(),
-            1 => " (and 1 more)".to_string(),
-            n => format!(" (and {n} more)"),
-        };
-        let d = if first == '\r' {
-            Diagnostic::error(
-                "E018",
-                format!("a carriage return without a line feed{also}"),
-                span,
-            )
-            .label("lines end in a lone carriage return here (old Mac line endings)")
-            .help("save the file with line feed (\\n) or CR LF (\\r\\n) line endings")
+        let problem = if first == '\r' {
+            Load::LoneCarriageReturn {
+                more,
+                included_at: from,
+            }
         } else {
-            Diagnostic::error(
-                "E018",
-                format!(
-                    "the control character U+{:04X} is not allowed in a tree{also}",
-                    u32::from(first)
-                ),
-                span,
-            )
-            .label("a terminal would act on this character")
-            .help("remove it; control characters in texts can rewrite what the person sees, so trees may hold none but tabs and line breaks")
+            Load::ControlCharacter {
+                found: first,
+                more,
+                included_at: from,
+            }
         };
-        self.push(self.attach(d, from));
+        self.report(problem, span);
         true
     }
 
@@ -323,38 +260,19 @@ impl Checker {
         }
         if !std::mem::replace(&mut self.too_many_bytes, true) {
             if let Some(span) = from {
-                self.push(
-                    Diagnostic::error(
-                        "E031",
-                        format!(
-                            "the tree's files hold more than {} bytes together",
-                            crate::load::MAX_TOTAL_SOURCE
-                        ),
-                        span,
-                    )
-                    .label("this file goes over the limit")
-                    .help("split the tree into smaller trees"),
-                );
+                self.report(Load::TooManyBytes, span);
             }
         }
         false
     }
 
-    /// A diagnostic about an included file also points at the include line.
-    pub(super) fn attach(&self, d: Diagnostic, from: Option<Span>) -> Diagnostic {
-        match from {
-            Some(span) => d.with_secondary(span, "included here"),
-            None => d,
-        }
-    }
-
     pub(super) fn read_error(&mut self, path: &Path, err: &ReadError, from: Option<Span>) {
-        let what = path.display();
         if let Some(span) = from {
-            let d = Diagnostic::error("E012", format!("cannot include `{what}`: {err}"), span)
-                .label("included here")
-                .help("include paths are relative to the file that includes them");
-            self.push(d);
+            let problem = Load::CannotInclude {
+                path: path.to_path_buf(),
+                error: err.clone(),
+            };
+            self.report(problem, span);
             return;
         }
         let (text, span_at) = match err {
@@ -362,22 +280,10 @@ impl Checker {
             _ => (String::new(), 0),
         };
         let file = self.sources.add(path.to_path_buf(), text);
-        let help = match err {
-            ReadError::NotFound => "check the path; tree files usually end in `.tree`",
-            ReadError::Directory => "give a `.tree` file, for example `trees/hello.tree`",
-            ReadError::NotUtf8 { .. } => "tree files must be saved as UTF-8 text",
-            ReadError::TooLarge { .. } => "split the tree into files joined with `include`",
-            ReadError::NotRegular(_) => "name a regular file",
-            ReadError::Io(_) => "check the file's permissions",
+        let problem = Load::CannotRead {
+            path: path.to_path_buf(),
+            error: err.clone(),
         };
-        self.push(
-            Diagnostic::error(
-                "E016",
-                format!("cannot read `{what}`: {err}"),
-                Span::new(file, span_at, span_at),
-            )
-            .label("here")
-            .help(help),
-        );
+        self.report(problem, Span::new(file, span_at, span_at));
     }
 }

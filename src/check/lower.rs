@@ -2,9 +2,9 @@
 //! targets resolved to ids; the start node and the asserts.
 
 use super::fields::Fields;
-use super::{qualify, with_article, Checker, Scope};
+use super::{qualify, Checker, Scope};
 use crate::ast::{self, Field, Ident};
-use crate::diag::Diagnostic;
+use crate::diag::problem::{self, NoWayOut};
 use crate::model::{
     Arm, Assert, AssertRule, Choice, InputKind, Item, Node, NodeId, NodeKind, Text, Type, Value,
     VarId,
@@ -93,14 +93,12 @@ impl Checker {
             .filter_map(|k| k.strip_prefix(prefix))
             .take(self.candidates_wanted())
             .collect();
-        let help = self
-            .suggest(&name.name, candidates.iter().copied())
-            .unwrap_or_else(|| "every target must be the id of a node in this tree".into());
-        self.push(
-            Diagnostic::error("E003", format!("unknown node `{}`", name.name), name.span)
-                .label("no node has this id")
-                .help(help),
-        );
+        let suggestion = self.suggest(&name.name, candidates.iter().copied());
+        let problem = problem::Node::UnknownNode {
+            name: name.name.clone(),
+            suggestion,
+        };
+        self.report(problem, name.span);
         None
     }
 
@@ -138,21 +136,11 @@ impl Checker {
                         .map(String::as_str)
                         .take(self.candidates_wanted())
                         .collect();
-                    let help = self.suggest(&t.name, names).unwrap_or_else(|| {
-                        format!(
-                            "declare it in the header: source {} \"what it stands for\"",
-                            t.name
-                        )
-                    });
-                    self.push(
-                        Diagnostic::error(
-                            "E004",
-                            format!("unknown source tag `{}`", t.name),
-                            t.span,
-                        )
-                        .label("not declared in any tree header")
-                        .help(help),
-                    );
+                    let problem = problem::Node::UnknownSourceTag {
+                        tag: t.name.clone(),
+                        suggestion: self.suggest(&t.name, names),
+                    };
+                    self.report(problem, t.span);
                 }
                 t.name.clone()
             })
@@ -162,7 +150,7 @@ impl Checker {
             ast::NodeKind::Branch | ast::NodeKind::Score | ast::NodeKind::Outcome
         );
         if needs_text && text.is_none() {
-            self.missing(node, "text", "text \"What the person reads\"");
+            self.missing(node, "text");
         }
         let built = match kind {
             ast::NodeKind::Question => self.question(node, &f, scope),
@@ -171,7 +159,7 @@ impl Checker {
             ast::NodeKind::Branch => self.branch(node, &f, scope),
             ast::NodeKind::Score | ast::NodeKind::Info => {
                 if kind == ast::NodeKind::Score && f.effects.is_empty() {
-                    self.missing(node, "set", "set score = hook my_score(answer)");
+                    self.missing(node, "set");
                 }
                 let effects = self.effects(f.effects.iter().copied(), scope);
                 let next = self.next(node, &f, prefix);
@@ -200,70 +188,60 @@ impl Checker {
         }
     }
 
-    pub(super) fn missing(&mut self, node: &ast::Node, field: &str, example: &str) {
-        self.push(
-            Diagnostic::error(
-                "E014",
-                format!(
-                    "the {} `{}` has no `{field}`",
-                    node.kind.node.keyword(),
-                    node.id.name
-                ),
-                node.id.span,
-            )
-            .label(format!("`{field}` missing"))
-            .help(format!("add it inside the braces: {example}")),
-        );
+    /// E014 for a required field left out.
+    pub(super) fn missing(&mut self, node: &ast::Node, field: &'static str) {
+        self.missing_with_kind(node, field, None);
+    }
+
+    /// E014; `first_kind` shapes the example for a missing `kind`.
+    pub(super) fn missing_with_kind(
+        &mut self,
+        node: &ast::Node,
+        field: &'static str,
+        first_kind: Option<String>,
+    ) {
+        let problem = problem::Node::MissingField {
+            kind: node.kind.node,
+            node: node.id.name.clone(),
+            field,
+            first_kind,
+        };
+        self.report(problem, node.id.span);
     }
 
     pub(super) fn next(&mut self, node: &ast::Node, f: &Fields, prefix: &str) -> NodeId {
         match &f.goto {
             Some(t) => self.target(prefix, t).unwrap_or(NodeId(0)),
             None => {
-                self.no_way_out(
-                    node,
-                    "it has no `-> next_node`",
-                    "add `-> next_node` inside the braces",
-                );
+                self.no_way_out(node, NoWayOut::NoNext);
                 NodeId(0)
             }
         }
     }
 
-    pub(super) fn no_way_out(&mut self, node: &ast::Node, why: &str, help: &str) {
-        self.push(
-            Diagnostic::error(
-                "E009",
-                format!(
-                    "the {} `{}` has no way out",
-                    node.kind.node.keyword(),
-                    node.id.name
-                ),
-                node.id.span,
-            )
-            .label(why.to_string())
-            .help(help.to_string()),
-        );
+    pub(super) fn no_way_out(&mut self, node: &ast::Node, why: NoWayOut) {
+        let problem = problem::Node::NoWayOut {
+            kind: node.kind.node,
+            node: node.id.name.clone(),
+            why,
+        };
+        self.report(problem, node.id.span);
     }
 
     pub(super) fn question(&mut self, node: &ast::Node, f: &Fields, scope: Scope<'_>) -> NodeKind {
         if f.options.is_empty() {
-            self.no_way_out(
-                node,
-                "it has no options",
-                "add options: option yes \"Yes\" -> next_node",
-            );
+            self.no_way_out(node, NoWayOut::NoOptions);
         }
         let mut seen: HashMap<String, Span> = HashMap::new();
         let mut options = Vec::new();
         for o in &f.options {
             if let Some(&first) = seen.get(&o.id.name) {
-                self.push(
-                    Diagnostic::error("E002", format!("the option id `{}` is used twice in `{}`", o.id.name, node.id.name), o.id.span)
-                        .label("second option with this id")
-                        .with_secondary(first, "first used here")
-                        .help("option ids key answers files and saved sessions: each must be unique within its question"),
-                );
+                let problem = problem::Node::OptionIdTwice {
+                    option: o.id.name.clone(),
+                    question: node.id.name.clone(),
+                    first,
+                };
+                self.report(problem, o.id.span);
             }
             seen.insert(o.id.name.clone(), o.id.span);
             let label = self.text(&o.label, scope);
@@ -283,14 +261,10 @@ impl Checker {
             });
         }
         if !f.options.is_empty() && f.options.iter().all(|o| o.cond.is_some()) {
-            self.push(
-                Diagnostic::warning(
-                    "W004",
-                    format!("every option of `{}` has a condition", node.id.name),
-                    node.id.span,
-                )
-                .label("if all conditions are false, nothing can be chosen")
-                .help("add an option without `if` as a fallback"),
+            let question = node.id.name.clone();
+            self.report(
+                problem::Node::AllOptionsConditional { question },
+                node.id.span,
             );
         }
         NodeKind::Question { options }
@@ -300,7 +274,7 @@ impl Checker {
         let var = match &f.into {
             Some(v) => self.lookup_var(v, scope, "set(item_a, item_b)"),
             None => {
-                self.missing(node, "into", "into my_set_variable");
+                self.missing(node, "into");
                 None
             }
         };
@@ -310,41 +284,20 @@ impl Checker {
                 let name = f.into.as_ref().map(|i| (i.name.clone(), i.span));
                 if let Some((name, span)) = name {
                     let ty = self.type_name(other);
-                    self.push(
-                        Diagnostic::error(
-                            "E005",
-                            format!("a checklist fills a set, but `{name}` is {ty}"),
-                            span,
-                        )
-                        .label("not a set variable")
-                        .help(format!(
-                            "declare it as a set: var {name}: set(item_a, item_b)"
-                        )),
-                    );
+                    self.report(problem::Node::ChecklistNotSet { var: name, ty }, span);
                 }
                 None
             }
         });
         if f.items.is_empty() {
-            self.missing(
-                node,
-                "item",
-                "item understood \"I understand why it ended\"",
-            );
+            self.missing(node, "item");
         }
         let mut items = Vec::new();
         let mut seen: HashMap<String, Span> = HashMap::new();
         for it in &f.items {
             if let Some(&first) = seen.get(&it.id.name) {
-                self.push(
-                    Diagnostic::error(
-                        "E002",
-                        format!("the item `{}` is listed twice", it.id.name),
-                        it.id.span,
-                    )
-                    .label("second item with this id")
-                    .with_secondary(first, "first listed here"),
-                );
+                let item = it.id.name.clone();
+                self.report(problem::Node::ItemTwice { item, first }, it.id.span);
             }
             seen.insert(it.id.name.clone(), it.id.span);
             let label = self.text(&it.label, scope);
@@ -379,15 +332,11 @@ impl Checker {
                 let (min, max) = match range {
                     Some((lo, hi)) => {
                         if lo.node > hi.node {
-                            self.push(
-                                Diagnostic::error(
-                                    "E015",
-                                    format!("the range {}..={} is empty", lo.node, hi.node),
-                                    lo.span.to(hi.span),
-                                )
-                                .label("the low end is above the high end")
-                                .help(format!("write it low to high: {}..={}", hi.node, lo.node)),
-                            );
+                            let problem = problem::Node::EmptyRange {
+                                low: lo.node,
+                                high: hi.node,
+                            };
+                            self.report(problem, lo.span.to(hi.span));
                         }
                         (lo.node, hi.node)
                     }
@@ -405,11 +354,7 @@ impl Checker {
                 )
             }
             _ => {
-                self.missing(
-                    node,
-                    "number into",
-                    "number into my_int_variable range 0..=100",
-                );
+                self.missing(node, "number into");
                 (None, InputKind::Number { min: 0, max: 0 })
             }
         };
@@ -419,37 +364,22 @@ impl Checker {
                 (InputKind::Number { min, max }, ast::Literal::Int(n)) => {
                     // An empty range is reported once, at the range.
                     if min <= max && (n < min || n > max) {
-                        self.push(
-                            Diagnostic::error(
-                                "E015",
-                                format!("the example {n} is outside the range {min}..={max}"),
-                                ex.span,
-                            )
-                            .label("out of range")
-                            .help("examples must be answers the prompt would accept"),
-                        );
+                        let problem = problem::Node::ExampleOutOfRange {
+                            example: *n,
+                            min: *min,
+                            max: *max,
+                        };
+                        self.report(problem, ex.span);
                     }
                     examples.push(Value::Int(*n));
                 }
                 (InputKind::Text { .. }, ast::Literal::Text(s)) => {
                     examples.push(Value::Text(Arc::from(s.as_str())))
                 }
-                (InputKind::Number { .. }, _) => self.push(
-                    Diagnostic::error(
-                        "E005",
-                        "this input takes numbers, but the example is text",
-                        ex.span,
-                    )
-                    .label("expected a number"),
-                ),
-                (InputKind::Text { .. }, _) => self.push(
-                    Diagnostic::error(
-                        "E005",
-                        "this input takes text, but the example is a number",
-                        ex.span,
-                    )
-                    .label("expected a string in double quotes"),
-                ),
+                (InputKind::Number { .. }, _) => {
+                    self.report(problem::Node::ExampleNotNumber, ex.span)
+                }
+                (InputKind::Text { .. }, _) => self.report(problem::Node::ExampleNotText, ex.span),
             }
         }
         let next = self.next(node, f, scope.prefix);
@@ -466,26 +396,19 @@ impl Checker {
         name: &Ident,
         want: Type,
         scope: Scope<'_>,
-        what: &str,
+        what: &'static str,
     ) -> Option<VarId> {
         let declare_as = if want == Type::Int { "int" } else { "text" };
         let id = self.lookup_var(name, scope, declare_as)?;
         let ty = self.vars[id.index()].ty;
         if ty != want {
-            let (have, want_name) = (self.type_name(ty), self.type_name(want));
-            self.push(
-                Diagnostic::error(
-                    "E005",
-                    format!(
-                        "`{what}` needs {} variable, but `{}` is {have}",
-                        with_article(&want_name),
-                        name.name
-                    ),
-                    name.span,
-                )
-                .label(format!("expected {want_name}"))
-                .help(format!("declare it as: var {}: {want_name}", name.name)),
-            );
+            let problem = problem::Node::InputVariableType {
+                field: what,
+                var: name.name.clone(),
+                want: self.type_name(want),
+                have: self.type_name(ty),
+            };
+            self.report(problem, name.span);
             return None;
         }
         Some(id)
@@ -507,11 +430,7 @@ impl Checker {
         let otherwise = match &f.otherwise {
             Some(t) => self.target(scope.prefix, t).unwrap_or(NodeId(0)),
             None => {
-                self.no_way_out(
-                    node,
-                    "when no `when` matches, there is nowhere to go",
-                    "add a fallback: else -> some_node",
-                );
+                self.no_way_out(node, NoWayOut::NoElse);
                 NodeId(0)
             }
         };
@@ -528,17 +447,14 @@ impl Checker {
         let title = match &f.title {
             Some(t) => self.text(t, scope),
             None => {
-                self.missing(node, "title", "title \"What to do next\"");
+                self.missing(node, "title");
                 Text::default()
             }
         };
         let kind = match &f.kind {
             None => {
-                let example = format!(
-                    "kind {}",
-                    self.units[u].kinds.first().map_or("done", String::as_str)
-                );
-                self.missing(node, "kind", &example);
+                let first_kind = self.units[u].kinds.first().cloned();
+                self.missing_with_kind(node, "kind", first_kind);
                 0
             }
             Some(k) if self.units[u].kinds.contains(&k.name) => {
@@ -549,29 +465,14 @@ impl Checker {
                 idx
             }
             Some(k) => {
-                let declared: Vec<&str> = self.units[u].kinds.iter().map(String::as_str).collect();
-                let help = self
-                    .suggest(&k.name, declared.iter().copied())
-                    .unwrap_or_else(|| {
-                        format!(
-                            "declare it in the tree header: outcomes {}",
-                            declared
-                                .iter()
-                                .copied()
-                                .chain(std::iter::once(k.name.as_str()))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    });
-                self.push(
-                    Diagnostic::error(
-                        "E011",
-                        format!("the outcome kind `{}` is not declared", k.name),
-                        k.span,
-                    )
-                    .label("not in this tree's `outcomes`")
-                    .help(help),
-                );
+                let declared = self.units[u].kinds.clone();
+                let suggestion = self.suggest(&k.name, declared.iter().map(String::as_str));
+                let problem = problem::Node::UnknownKind {
+                    kind: k.name.clone(),
+                    suggestion,
+                    declared,
+                };
+                self.report(problem, k.span);
                 0
             }
         };

@@ -6,7 +6,7 @@
 //! asserts → graph checks (reachability, ways out, traps) → unused names.
 
 use crate::ast::{self};
-use crate::diag::{self, Diagnostic};
+use crate::diag::{self, Diagnostic, Problem};
 use crate::load::{Disk, FileSystem, LoadOptions, ReadError};
 use crate::model::{Assert, HookCall, HookRuntime, Model, Node, NodeId, ScriptRef, Var, VarId};
 use crate::source::{FileId, Sources, Span};
@@ -124,9 +124,9 @@ pub fn check_with_options(fs: &dyn FileSystem, path: &Path, options: LoadOptions
         ck.declare();
         ck.resolve();
         if !ck.has_errors() {
-            ck.graph();
+            ck.check_flow();
         }
-        ck.unused();
+        ck.report_unused();
         let script = ck.script.clone().filter(|s| ck.confined(fs, s));
         if let Some(script) = &script {
             match hooks::load(fs, &mut ck.sources, script, &ck.hook_calls) {
@@ -246,8 +246,9 @@ impl Checker {
         self.diags.iter().any(Diagnostic::is_error)
     }
 
-    pub(super) fn push(&mut self, d: Diagnostic) {
-        self.diags.push(d);
+    /// Report `problem` at `span`.
+    pub(super) fn report(&mut self, problem: impl Into<Problem>, span: Span) {
+        self.diags.push(problem.into().at(span));
     }
 
     pub(super) fn finish(mut self, path: &Path) -> CheckResult {
@@ -298,12 +299,6 @@ pub(super) fn qualify<'a>(prefix: &str, name: &'a str) -> Cow<'a, str> {
     } else {
         Cow::Owned(format!("{prefix}{name}"))
     }
-}
-
-/// `an outcome`, `a question`: a word with its indefinite article.
-pub(super) fn with_article(word: &str) -> String {
-    let vowel = word.starts_with(['a', 'e', 'i', 'o', 'u']);
-    format!("{} {word}", if vowel { "an" } else { "a" })
 }
 
 /// FNV-1a over every file's text, as 16 hex digits.

@@ -3,7 +3,7 @@
 
 use super::{qualify, Checker, Scope};
 use crate::ast::{self, BinOp, ExprKind as AstExpr, Ident, StrPart, UnaryOp};
-use crate::diag::Diagnostic;
+use crate::diag::problem::Node;
 use crate::model::{DomainId, Effect, Text, TextPart, Type, VarId};
 
 impl Checker {
@@ -30,20 +30,12 @@ impl Checker {
                         continue;
                     };
                     let Type::Set(d) = self.vars[id.index()].ty else {
-                        let ty = self.type_name(self.vars[id.index()].ty);
-                        self.push(
-                            Diagnostic::error(
-                                "E005",
-                                format!(
-                                    "`{}` works on sets, but `{}` is {ty}",
-                                    e.keyword(),
-                                    var.name
-                                ),
-                                var.span,
-                            )
-                            .label("not a set")
-                            .help(format!("use `set {} = ...` instead", var.name)),
-                        );
+                        let problem = Node::EffectNeedsSet {
+                            effect: e.keyword(),
+                            var: var.name.clone(),
+                            ty: self.type_name(self.vars[id.index()].ty),
+                        };
+                        self.report(problem, var.span);
                         continue;
                     };
                     if let Some(m) = self.member(d, member) {
@@ -64,19 +56,14 @@ impl Checker {
         if let Some(i) = members.iter().position(|m| *m == name.name) {
             return u32::try_from(i).ok();
         }
-        let help = self
-            .suggest(&name.name, members.iter().map(String::as_str))
-            .unwrap_or_else(|| format!("the members are: {}", members.join(", ")));
-        let ty = self.type_name_of_domain(d);
-        self.push(
-            Diagnostic::error(
-                "E006",
-                format!("`{}` is not a member of {ty}", name.name),
-                name.span,
-            )
-            .label("unknown member")
-            .help(help),
-        );
+        let suggestion = self.suggest(&name.name, members.iter().map(String::as_str));
+        let problem = Node::NotAMember {
+            member: name.name.clone(),
+            ty: self.type_name_of_domain(d),
+            suggestion,
+            members: members.clone(),
+        };
+        self.report(problem, name.span);
         None
     }
 
@@ -92,36 +79,15 @@ impl Checker {
         if let Some(i) = members.iter().position(|m| *m == item.name) {
             return u32::try_from(i).ok();
         }
-        let var_span = self.vars[var.index()].span;
-        let mut list = members.clone();
-        list.push(item.name.clone());
-        let help = match self.suggest(&item.name, members.iter().map(String::as_str)) {
-            Some(guess) => format!(
-                "{guess}; or add it to the variable: var {}: set({})",
-                into.name,
-                list.join(", ")
-            ),
-            None => format!(
-                "each item must be a member of `{}`: add it there, as in var {}: set({})",
-                into.name,
-                into.name,
-                list.join(", ")
-            ),
+        let problem = Node::ItemNotMember {
+            item: item.name.clone(),
+            var: into.name.clone(),
+            ty: self.type_name(Type::Set(d)),
+            suggestion: self.suggest(&item.name, members.iter().map(String::as_str)),
+            members: members.clone(),
+            var_at: self.vars[var.index()].span,
         };
-        let ty = self.type_name(Type::Set(d));
-        self.push(
-            Diagnostic::error(
-                "E006",
-                format!(
-                    "the item `{}` is not a member of `{}`, which is {ty}",
-                    item.name, into.name
-                ),
-                item.span,
-            )
-            .label(format!("not in `{}`", into.name))
-            .with_secondary(var_span, "the set variable is declared here")
-            .help(help),
-        );
+        self.report(problem, item.span);
         None
     }
 
@@ -135,16 +101,11 @@ impl Checker {
     ) -> Option<VarId> {
         let qualified = qualify(scope.prefix, &name.name);
         if let Some(&decl) = self.params.get(qualified.as_ref()) {
-            self.push(
-                Diagnostic::error(
-                    "E005",
-                    format!("the parameter `{}` cannot be changed", name.name),
-                    name.span,
-                )
-                .label("written here")
-                .with_secondary(decl, "declared with `param`")
-                .help("a tree only reads its parameters; declare a `var` for a value it changes"),
-            );
+            let problem = Node::ParameterWritten {
+                param: name.name.clone(),
+                declared_at: decl,
+            };
+            self.report(problem, name.span);
             return None;
         }
         if let Some(&id) = self.var_index.get(qualified.as_ref()) {
@@ -156,18 +117,12 @@ impl Checker {
             .filter_map(|k| k.strip_prefix(scope.prefix))
             .take(self.candidates_wanted())
             .collect();
-        let help = self
-            .suggest(&name.name, candidates.iter().copied())
-            .unwrap_or_else(|| format!("declare it first: var {}: {declare_as}", name.name));
-        self.push(
-            Diagnostic::error(
-                "E004",
-                format!("unknown variable `{}`", name.name),
-                name.span,
-            )
-            .label("not declared")
-            .help(help),
-        );
+        let problem = Node::UnknownVariable {
+            name: name.name.clone(),
+            suggestion: self.suggest(&name.name, candidates.iter().copied()),
+            declare_as: declare_as.to_string(),
+        };
+        self.report(problem, name.span);
         None
     }
 
@@ -186,17 +141,11 @@ impl Checker {
                             .filter_map(|k| k.strip_prefix(scope.prefix))
                             .take(self.candidates_wanted())
                             .collect();
-                        let help = self.suggest(&v.name, candidates.iter().copied())
-                            .unwrap_or_else(|| "only declared variables can be interpolated; write `{{` for a literal brace".into());
-                        self.push(
-                            Diagnostic::error(
-                                "E007",
-                                format!("`{{{}}}` interpolates an unknown variable", v.name),
-                                v.span,
-                            )
-                            .label("no variable with this name")
-                            .help(help),
-                        );
+                        let problem = Node::UnknownInterpolation {
+                            name: v.name.clone(),
+                            suggestion: self.suggest(&v.name, candidates.iter().copied()),
+                        };
+                        self.report(problem, v.span);
                     }
                 }
             }

@@ -3,7 +3,7 @@
 
 use super::{qualify, Checker, Scope};
 use crate::ast::{self, BinOp, ExprKind as AstExpr, Ident, UnaryOp};
-use crate::diag::Diagnostic;
+use crate::diag::problem::{Node, NotConstant, TypeProblem};
 use crate::model::{DomainId, Expr, ExprKind, HookCall, NodeKind, Type, Value, OUTCOME_KINDS};
 use crate::source::Span;
 use std::collections::BTreeSet;
@@ -75,16 +75,14 @@ impl Checker {
 
     #[inline(never)]
     pub(super) fn mismatch(&mut self, want: Type, got: &Expr, span: Span) -> Option<Expr> {
-        let (w, g) = (self.type_name(want), self.type_name(got.ty));
-        let help = match (want, &got.kind) {
-            (Type::Bool, ExprKind::Lit(_)) => Some("a bool is `true` or `false`".to_string()),
-            _ => conversion_help(want, got.ty),
+        let problem = TypeProblem::Mismatch {
+            want: self.type_name(want),
+            got: self.type_name(got.ty),
+            want_type: want,
+            got_type: got.ty,
+            literal: matches!(got.kind, ExprKind::Lit(_)),
         };
-        self.push(
-            Diagnostic::error("E005", format!("expected {w}, found {g}"), span)
-                .label(format!("this is {g}"))
-                .maybe_help(help),
-        );
+        self.report(problem, span);
         None
     }
 
@@ -129,7 +127,7 @@ impl Checker {
             );
         }
         if scope.constant {
-            return self.not_constant(span, "an interpolation");
+            return self.not_constant(span, NotConstant::Interpolation);
         }
         let text = self.text(s, scope);
         Self::mk(ExprKind::Interpolate(text), Type::Text, span)
@@ -165,24 +163,19 @@ impl Checker {
         expected: Option<Type>,
         span: Span,
     ) -> Option<Expr> {
-        let d = match expected {
-            Some(want) => {
-                let w = self.type_name(want);
-                Diagnostic::error("E005", format!("expected {w}, found a set"), span)
-                    .label("this is a set of members")
-                    .help("`{a, b}` is a value for a set variable, declared like var ready: set(a, b)")
-            }
-            None => Diagnostic::error("E005", "cannot tell which set this is", span)
-                .label("its type is not known here")
-                .help("compare it with a set variable (`ready == {a, b}`) or give it to one (`set ready = {a, b}`)"),
+        let problem = match expected {
+            Some(want) => TypeProblem::SetNotExpected {
+                want: self.type_name(want),
+            },
+            None => TypeProblem::SetWithoutContext,
         };
-        self.push(d);
+        self.report(problem, span);
         None
     }
 
     pub(super) fn visited(&mut self, node: &Ident, scope: Scope<'_>, span: Span) -> Option<Expr> {
         if scope.constant {
-            return self.not_constant(span, "visited(...)");
+            return self.not_constant(span, NotConstant::Visited);
         }
         let node = self.target(scope.prefix, node)?;
         Self::mk(ExprKind::Visited(node), Type::Bool, span)
@@ -253,24 +246,12 @@ impl Checker {
             .flat_map(|n| n.tags.iter().map(String::as_str))
             .collect();
         if !outcome_tags.contains(tag.name.as_str()) {
-            let help = self.suggest(&tag.name, outcome_tags.iter().copied()).unwrap_or_else(|| {
-                if outcome_tags.is_empty() {
-                    "no outcome has any tags yet: add `tags NAME` to the outcomes the rule is about"
-                        .to_string()
-                } else {
-                    let known: Vec<&str> = outcome_tags.iter().copied().collect();
-                    format!("the outcomes' tags are: {}", known.join(", "))
-                }
-            });
-            self.push(
-                Diagnostic::error(
-                    "E019",
-                    format!("no outcome has the tag `{}`", tag.name),
-                    tag.span,
-                )
-                .label("not a tag of any outcome")
-                .help(help),
-            );
+            let problem = TypeProblem::UnknownTag {
+                tag: tag.name.clone(),
+                suggestion: self.suggest(&tag.name, outcome_tags.iter().copied()),
+                known: outcome_tags.iter().map(|t| t.to_string()).collect(),
+            };
+            self.report(problem, tag.span);
             return None;
         }
         Self::mk(ExprKind::Tagged(tag.name.clone()), Type::Bool, span)
@@ -278,82 +259,46 @@ impl Checker {
 
     #[inline(never)]
     pub(super) fn tagged_arity(&mut self, span: Span) -> Option<Expr> {
-        self.push(
-            Diagnostic::error("E005", "`tagged` takes one tag name", span)
-                .label("expected a tag")
-                .help("write tagged(tag), for example tagged(moving_on)"),
-        );
+        self.report(TypeProblem::TaggedArity, span);
         None
     }
 
     #[inline(never)]
     pub(super) fn tagged_outside_assert(&mut self, span: Span) -> Option<Expr> {
-        self.push(
-            Diagnostic::error(
-                "E019",
-                "`tagged(...)` only works inside an assert",
-                span,
-            )
-            .label("there is no final outcome here yet")
-            .help("tagged(tag) asks whether the outcome a path ended at has a tag; use it in `assert always(...)` or `assert never(...)`"),
-        );
+        self.report(TypeProblem::TaggedOutsideAssert, span);
         None
     }
 
     #[inline(never)]
     pub(super) fn unknown_function(&mut self, name: &Ident) -> Option<Expr> {
-        let help = self.suggest(&name.name, ["count", "visited", "tagged"]).unwrap_or_else(|| {
-            format!(
-                "the built-in functions are count(set), visited(node) and, in asserts, tagged(tag); to call a script function write `hook {}(...)`",
-                name.name
-            )
-        });
-        self.push(
-            Diagnostic::error(
-                "E004",
-                format!("unknown function `{}`", name.name),
-                name.span,
-            )
-            .label("not a built-in function")
-            .help(help),
-        );
+        let problem = TypeProblem::UnknownFunction {
+            name: name.name.clone(),
+            suggestion: self.suggest(&name.name, ["count", "visited", "tagged"]),
+        };
+        self.report(problem, name.span);
         None
     }
 
     #[inline(never)]
     pub(super) fn wrong_arity(&mut self, found: usize, span: Span) -> Option<Expr> {
-        self.push(
-            Diagnostic::error(
-                "E005",
-                format!("count() takes 1 argument, found {found}"),
-                span,
-            )
-            .label("wrong number of arguments")
-            .help("count(my_set) gives the number of members in a set"),
-        );
+        self.report(TypeProblem::CountArity { found }, span);
         None
     }
 
     #[inline(never)]
-    pub(super) fn not_a_set(&mut self, what: &str, got: Type, span: Span) -> Option<Expr> {
-        let g = self.type_name(got);
-        self.push(
-            Diagnostic::error("E005", format!("{what} needs a set, found {g}"), span)
-                .label(format!("this is {g}")),
-        );
+    pub(super) fn not_a_set(
+        &mut self,
+        function: &'static str,
+        got: Type,
+        span: Span,
+    ) -> Option<Expr> {
+        let got = self.type_name(got);
+        self.report(TypeProblem::NotASet { function, got }, span);
         None
     }
 
-    pub(super) fn not_constant(&mut self, span: Span, what: &str) -> Option<Expr> {
-        self.push(
-            Diagnostic::error(
-                "E005",
-                format!("a default value must be a constant, but it uses {what}"),
-                span,
-            )
-            .label("not a constant")
-            .help("set computed values with `set` in an option, info or score node"),
-        );
+    pub(super) fn not_constant(&mut self, span: Span, uses: NotConstant) -> Option<Expr> {
+        self.report(TypeProblem::NotConstant { uses }, span);
         None
     }
 
@@ -386,7 +331,7 @@ impl Checker {
                 .var_index
                 .contains_key(qualify(scope.prefix, &id.name).as_ref())
         {
-            return self.not_constant(span, &format!("the variable `{}`", id.name));
+            return self.not_constant(span, NotConstant::Variable(id.name.clone()));
         }
         let mut candidates: Vec<&str> = self
             .var_index
@@ -401,49 +346,32 @@ impl Checker {
         if expected == Some(Type::Text) && suggestion.is_none() {
             return self.bare_word_for_text(id);
         }
-        let help = suggestion.unwrap_or_else(|| {
-            if scope.in_assert {
-                "declare it with `var`; inside an assert, `outcome` is the final outcome kind"
-                    .into()
-            } else {
-                format!("declare it first: var {}: bool = false", id.name)
-            }
-        });
-        self.push(
-            Diagnostic::error("E004", format!("unknown variable `{}`", id.name), span)
-                .label("not declared")
-                .help(help),
-        );
+        let name = id.name.clone();
+        if scope.in_assert {
+            self.report(TypeProblem::UnknownInAssert { name, suggestion }, span);
+        } else {
+            let declare_as = "bool = false".to_string();
+            let problem = Node::UnknownVariable {
+                name,
+                suggestion,
+                declare_as,
+            };
+            self.report(problem, span);
+        }
         None
     }
 
     #[inline(never)]
     pub(super) fn bare_word_for_text(&mut self, id: &Ident) -> Option<Expr> {
-        self.push(
-            Diagnostic::error("E004", format!("unknown variable `{}`", id.name), id.span)
-                .label("not a variable; a text is expected here")
-                .help(format!(
-                    "to mean the text {0}, put it in double quotes: \"{0}\"",
-                    id.name
-                )),
-        );
+        let word = id.name.clone();
+        self.report(TypeProblem::BareWordForText { word }, id.span);
         None
     }
 
     #[inline(never)]
     pub(super) fn member_for_set(&mut self, id: &Ident) -> Option<Expr> {
-        self.push(
-            Diagnostic::error(
-                "E005",
-                format!("expected a set, found the member `{}`", id.name),
-                id.span,
-            )
-            .label("one member, not a set")
-            .help(format!(
-                "write a set in braces: `{{{}}}` (and `{{}}` for the empty set)",
-                id.name
-            )),
-        );
+        let member = id.name.clone();
+        self.report(TypeProblem::MemberForSet { member }, id.span);
         None
     }
 
@@ -459,7 +387,7 @@ impl Checker {
         span: Span,
     ) -> Option<Expr> {
         if scope.constant {
-            return self.not_constant(span, "a hook");
+            return self.not_constant(span, NotConstant::Hook);
         }
         if self.script.is_none() {
             return self.hook_without_script(name);
@@ -491,32 +419,15 @@ impl Checker {
 
     #[inline(never)]
     pub(super) fn hook_without_script(&mut self, name: &Ident) -> Option<Expr> {
-        self.push(
-            Diagnostic::error(
-                "E004",
-                format!(
-                    "hook `{}` is called, but the tree names no script",
-                    name.name
-                ),
-                name.span,
-            )
-            .label("no script to find it in")
-            .help("name the script in the tree header: script \"my_tree.rhai\""),
-        );
+        let hook = name.name.clone();
+        self.report(TypeProblem::HookWithoutScript { hook }, name.span);
         None
     }
 
     #[inline(never)]
     pub(super) fn hook_type_unknown(&mut self, name: &Ident, span: Span) -> Option<Expr> {
-        self.push(
-            Diagnostic::error(
-                "E005",
-                format!("cannot tell what type hook `{}` returns", name.name),
-                span,
-            )
-            .label("its type is not known here")
-            .help("compare it with a value (`hook f(x) > 2`) or assign it to a variable (`set n = hook f(x)`)"),
-        );
+        let hook = name.name.clone();
+        self.report(TypeProblem::HookTypeUnknown { hook }, span);
         None
     }
 
@@ -583,16 +494,8 @@ impl Checker {
 
     #[inline(never)]
     pub(super) fn cannot_add(&mut self, got: Type, span: Span) -> Option<Expr> {
-        let g = self.type_name(got);
-        self.push(
-            Diagnostic::error(
-                "E005",
-                format!("`+` adds numbers or joins text, found {g}"),
-                span,
-            )
-            .label(format!("this is {g}"))
-            .help("to add a member to a set, use the effect `add my_set member`"),
-        );
+        let got = self.type_name(got);
+        self.report(TypeProblem::CannotAdd { got }, span);
         None
     }
 
@@ -657,73 +560,29 @@ impl Checker {
         lhs: &ast::Expr,
         rhs: &ast::Expr,
     ) -> Option<Expr> {
-        let g = self.type_name(got);
-        let help = match (got, &lhs.node) {
-            (Type::Enum(_), AstExpr::Name(member)) => format!(
-                "a one_of variable holds a single value: compare it with `==`, as in `{} == {}`",
-                self.sources.get(rhs.span.file).slice(rhs.span),
-                member.name
-            ),
-            _ => "`in` tests a member of a set variable, declared like var ready: set(a, b)".into(),
+        let compare = match (got, &lhs.node) {
+            (Type::Enum(_), AstExpr::Name(member)) => Some((
+                self.sources.get(rhs.span.file).slice(rhs.span).to_string(),
+                member.name.clone(),
+            )),
+            _ => None,
         };
-        self.push(
-            Diagnostic::error(
-                "E005",
-                format!("`{}` needs a set on its right, found {g}", op.symbol()),
-                rhs.span,
-            )
-            .label(format!("this is {g}"))
-            .help(help),
-        );
+        let problem = TypeProblem::InNeedsSet {
+            op: op.symbol(),
+            got: self.type_name(got),
+            compare,
+        };
+        self.report(problem, rhs.span);
         None
     }
 
     #[inline(never)]
     pub(super) fn in_needs_member(&mut self, op: BinOp, d: DomainId, span: Span) -> Option<Expr> {
-        let members = self.domains[d.0 as usize].join(", ");
-        self.push(
-            Diagnostic::error(
-                "E005",
-                format!("the left of `{}` must be a member name", op.symbol()),
-                span,
-            )
-            .label("expected a member of the set")
-            .help(format!("the members are: {members}")),
-        );
+        let problem = TypeProblem::InNeedsMember {
+            op: op.symbol(),
+            members: self.domains[d.0 as usize].clone(),
+        };
+        self.report(problem, span);
         None
-    }
-}
-
-pub(super) fn conversion_help(want: Type, got: Type) -> Option<String> {
-    match (want, got) {
-        (Type::Bool, Type::Int) => {
-            Some("compare the number to get a bool, for example `months > 3`".into())
-        }
-        (Type::Bool, Type::Set(_)) => {
-            Some("test a member with `member in set`, or size with `count(set) > 0`".into())
-        }
-        (Type::Bool, Type::Enum(_)) => Some("compare it with a member: `goal == closure`".into()),
-        (Type::Int, Type::Set(_)) => Some("count(set) gives the number of members".into()),
-        (Type::Enum(d), _) if d == OUTCOME_KINDS => Some(
-            "`outcome` is the final outcome kind: compare it with a kind from the header, as in `outcome == stop`"
-                .into(),
-        ),
-        (Type::Int, Type::Text) => Some(
-            "a number and a text cannot be compared: write numbers without quotes (`months == 6`) and compare texts with texts (`name == \"Sam\"`)"
-                .into(),
-        ),
-        (Type::Text, Type::Int) => Some(
-            "a text and a number cannot be compared: write texts in double quotes (`name == \"6\"`) and compare numbers with numbers"
-                .into(),
-        ),
-        (Type::Enum(_), Type::Int | Type::Text | Type::Bool) => Some(
-            "a one_of holds one of its members: compare it with a member name, as in `goal == closure`"
-                .into(),
-        ),
-        (Type::Int | Type::Text, Type::Enum(_)) => Some(
-            "a one_of holds a member name, not a number or text: compare it with a member, as in `goal == closure`"
-                .into(),
-        ),
-        _ => None,
     }
 }

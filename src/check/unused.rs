@@ -3,7 +3,7 @@
 
 use super::Checker;
 use crate::ast::{self, ExprKind as AstExpr, Field, StrPart};
-use crate::diag::Diagnostic;
+use crate::diag::problem::Flow;
 use crate::model::OUTCOME_KINDS;
 
 impl Checker {
@@ -20,34 +20,23 @@ impl Checker {
         }
     }
 
-    pub(super) fn unused(&mut self) {
+    /// W001 for variables nothing reads, W003 for outcome kinds no
+    /// outcome has.
+    pub(super) fn report_unused(&mut self) {
         self.mark_reads();
-        for (i, var) in self.vars.iter().enumerate() {
-            if !self.var_read[i] {
-                self.diags.push(
-                    Diagnostic::warning(
-                        "W001",
-                        format!("the variable `{}` is never read", var.name),
-                        var.span,
-                    )
-                    .label("declared here")
-                    .help("use it in a condition, a text (`{name}`) or an assert, or remove it"),
-                );
-            }
+        let unread: Vec<usize> = (0..self.vars.len())
+            .filter(|&i| !self.var_read[i])
+            .collect();
+        for index in unread {
+            let name = self.vars[index].name.clone();
+            self.report(Flow::UnusedVariable { name }, self.vars[index].span);
         }
-        for (i, used) in self.kind_used.iter().enumerate() {
-            if !used {
-                let name = &self.domains[OUTCOME_KINDS.0 as usize][i];
-                self.diags.push(
-                    Diagnostic::warning(
-                        "W003",
-                        format!("no outcome has the kind `{name}`"),
-                        self.kind_spans[i],
-                    )
-                    .label("declared but never used")
-                    .help("add an outcome with this kind, or remove it from `outcomes`"),
-                );
-            }
+        let unused: Vec<usize> = (0..self.kind_used.len())
+            .filter(|&i| !self.kind_used[i])
+            .collect();
+        for index in unused {
+            let kind = self.domains[OUTCOME_KINDS.0 as usize][index].clone();
+            self.report(Flow::UnusedKind { kind }, self.kind_spans[index]);
         }
     }
 }

@@ -6,9 +6,11 @@ use serde::Serialize;
 
 mod columns;
 mod json;
+pub mod problem;
 mod render;
 
 pub use json::{JsonDiagnostic, JsonLabel};
+pub use problem::{Code, Problem, CODES};
 pub use render::{render, Palette};
 
 /// How bad a diagnostic is.
@@ -20,47 +22,6 @@ pub enum Severity {
     /// Probably a mistake; fails `check --deny-warnings`.
     Warning,
 }
-
-/// Every diagnostic code, with a one-line summary. Codes are stable: once
-/// published, a code keeps its meaning. Each has an `err_*` fixture in
-/// `tests/fixtures/errors/`.
-pub const CODES: &[(&str, &str)] = &[
-    ("E001", "syntax error"),
-    ("E002", "duplicate id"),
-    ("E003", "unknown node"),
-    ("E004", "unknown variable or name"),
-    ("E005", "type mismatch"),
-    ("E006", "unknown member of a one_of or set type"),
-    ("E007", "interpolation of an unknown variable"),
-    ("E008", "field not allowed in this kind of node"),
-    ("E009", "node with no way out"),
-    ("E010", "cycle with no way to any outcome"),
-    ("E011", "undeclared outcome kind"),
-    ("E012", "missing or unreadable include file"),
-    ("E013", "include cycle"),
-    ("E014", "missing required field"),
-    ("E015", "number out of range"),
-    ("E016", "file cannot be read as a tree"),
-    ("E017", "expression nested too deeply"),
-    ("E018", "control character in a tree file"),
-    (
-        "E019",
-        "`tagged(...)` with an unknown tag, or outside an assert",
-    ),
-    ("E020", "hook script cannot be read"),
-    ("E021", "hook script does not compile"),
-    ("E022", "hook not defined in the script"),
-    ("E023", "hook called with the wrong number of arguments"),
-    ("E030", "include or script outside the tree's folder"),
-    ("E031", "too many included files, include levels or nodes"),
-    ("W001", "unused variable"),
-    ("W002", "unreachable node"),
-    ("W003", "outcome kind never used"),
-    (
-        "W004",
-        "every option has a condition: the question may show none",
-    ),
-];
 
 /// A place in a source file with a short label.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,16 +50,8 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// An error with a code from [`CODES`].
-    pub fn error(code: &'static str, message: impl Into<String>, span: Span) -> Self {
-        Self::new(Severity::Error, code, message, span)
-    }
-
-    /// A warning with a code from [`CODES`].
-    pub fn warning(code: &'static str, message: impl Into<String>, span: Span) -> Self {
-        Self::new(Severity::Warning, code, message, span)
-    }
-
+    /// A diagnostic; only [`Problem::at`] makes them, so that every
+    /// message is worded in [`problem`].
     fn new(severity: Severity, code: &'static str, message: impl Into<String>, span: Span) -> Self {
         Self {
             code,
@@ -115,14 +68,14 @@ impl Diagnostic {
 
     /// The label under the primary span.
     #[must_use]
-    pub fn label(mut self, text: impl Into<String>) -> Self {
+    fn label(mut self, text: impl Into<String>) -> Self {
         self.primary.text = text.into();
         self
     }
 
     /// Another related place, drawn with `-` instead of `^`.
     #[must_use]
-    pub fn with_secondary(mut self, span: Span, text: impl Into<String>) -> Self {
+    fn with_secondary(mut self, span: Span, text: impl Into<String>) -> Self {
         self.secondary.push(Label {
             span,
             text: text.into(),
@@ -132,14 +85,14 @@ impl Diagnostic {
 
     /// The `help:` line.
     #[must_use]
-    pub fn help(mut self, text: impl Into<String>) -> Self {
+    fn help(mut self, text: impl Into<String>) -> Self {
         self.help = Some(text.into());
         self
     }
 
     /// Add a help line only when there is something to say.
     #[must_use]
-    pub fn maybe_help(self, text: Option<String>) -> Self {
+    fn maybe_help(self, text: Option<String>) -> Self {
         match text {
             Some(t) => self.help(t),
             None => self,
