@@ -429,9 +429,8 @@ impl HookRuntime for Script {
         args: &[Value],
         arg_types: &[Type],
         ret: Type,
-    ) -> Result<HookOutput, String> {
+    ) -> Result<HookOutput, HookError> {
         self.invoke(model, name, args, arg_types, ret)
-            .map_err(|e| e.to_string())
     }
 }
 
@@ -610,7 +609,7 @@ impl fmt::Display for ScriptPos {
 }
 
 /// A hook call that did not produce a value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HookError {
     pub hook: String,
     pub kind: HookErrorKind,
@@ -631,8 +630,20 @@ impl fmt::Display for HookError {
 
 impl std::error::Error for HookError {}
 
+impl HookError {
+    /// An error of `kind` in hook `hook`, with no script position.
+    #[must_use]
+    pub fn new(hook: &str, kind: HookErrorKind) -> Self {
+        Self {
+            hook: hook.to_string(),
+            kind,
+            at: None,
+        }
+    }
+}
+
 /// What went wrong in a hook call. Each message reads on from "hook `name`".
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HookErrorKind {
     /// `hook score(a)` when the script has no public `fn score(x)`.
     #[error("is not defined in the script with {arity} parameter(s)")]

@@ -16,7 +16,7 @@
 use super::plan::Sample;
 use super::space::{Count, Space, SpaceError, StateId};
 use super::{explore, Coverage, End, Options, PathRecord, PathView, Summary, Visitor};
-use crate::eval::{self, EvalError};
+use crate::eval::{self, EvalError, EvalErrorKind};
 use crate::interp::{Answer, AnswerError, Session};
 use crate::model::graph::Graph;
 use crate::model::{AssertRule, Model, NodeId, NodeKind};
@@ -373,10 +373,10 @@ fn check_state(model: &Model, space: &Space, id: StateId, failed: &mut [Option<C
         let session = session.get_or_insert_with(|| space.session(model, id));
         let result = match session {
             Ok(session) => eval::eval_bool(model, expr, session),
-            Err(e) => Err(EvalError {
-                message: format!("rebuilding the state failed: {e}"),
-                span: a.span,
-            }),
+            Err(e) => Err(EvalError::new(
+                EvalErrorKind::StateNotRebuilt(e.to_string()),
+                a.span,
+            )),
         };
         let error = match result {
             Ok(value) if value == want => continue,

@@ -23,7 +23,7 @@ use super::live::Liveness;
 use super::plan::{Plan, Sample};
 use super::{candidates, Coverage, End, Options};
 use crate::interp::{Answer, AnswerError, Session};
-use crate::model::{HookOutput, HookRuntime, Model, NodeId, NodeKind, Type, Value};
+use crate::model::{HookError, HookOutput, HookRuntime, Model, NodeId, NodeKind, Type, Value};
 use rustc_hash::FxHashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -507,7 +507,7 @@ struct Memo {
 /// Results by hook name, then arguments, then declared return type (looked
 /// up without building a key).
 type MemoResults =
-    FxHashMap<String, FxHashMap<Vec<Value>, Vec<(Type, Result<HookOutput, String>)>>>;
+    FxHashMap<String, FxHashMap<Vec<Value>, Vec<(Type, Result<HookOutput, HookError>)>>>;
 
 #[derive(Debug, Default)]
 struct MemoCache {
@@ -535,7 +535,7 @@ impl HookRuntime for Memo {
         args: &[Value],
         arg_types: &[Type],
         ret: Type,
-    ) -> Result<HookOutput, String> {
+    ) -> Result<HookOutput, HookError> {
         let lock = || {
             self.cache
                 .lock()

@@ -7,7 +7,7 @@ use crate::model::MAX_SET_MEMBERS;
 use crate::source::Span;
 
 /// A declaration problem.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Declare {
     /// An included tree ends in an outcome kind its includer does not
     /// declare; `kinds` is the includer's list with it added.
@@ -73,7 +73,7 @@ pub enum Declare {
 }
 
 /// What to say about a binding that names no parameter.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ParamHint {
     /// It is a `var` of the included tree.
     IsVariable,

@@ -106,7 +106,7 @@ impl Code {
 
 /// What a diagnostic says: built by each stage's `words`, in one place per
 /// variant.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Words {
     code: Code,
     message: String,
@@ -151,7 +151,7 @@ impl Words {
 }
 
 /// One problem of any stage.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Problem {
     Syntax(Syntax),
     Load(Load),
