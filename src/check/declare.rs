@@ -17,25 +17,25 @@ use std::rc::Rc;
 impl Checker {
     pub(super) fn declare(&mut self) {
         self.domains.push(Vec::new()); // OUTCOME_KINDS
-        for u in 0..self.units.len() {
-            self.declare_header(u);
+        for unit_index in 0..self.units.len() {
+            self.declare_header(unit_index);
         }
-        for u in 0..self.units.len() {
-            self.shared_kinds(u);
-            self.declare_vars(u);
-            self.unknown_bindings(u);
-            self.declare_nodes(u);
+        for unit_index in 0..self.units.len() {
+            self.shared_kinds(unit_index);
+            self.declare_vars(unit_index);
+            self.unknown_bindings(unit_index);
+            self.declare_nodes(unit_index);
         }
         self.declare_defaults();
     }
 
     /// Outcome kinds are shared by name, so an included tree's kinds must
     /// be declared by the including tree too (each file also checks alone).
-    pub(super) fn shared_kinds(&mut self, u: usize) {
-        let Some((parent, inc)) = self.units[u].included.clone() else {
+    pub(super) fn shared_kinds(&mut self, unit_index: usize) {
+        let Some((parent, inc)) = self.units[unit_index].included.clone() else {
             return;
         };
-        let ast = Rc::clone(&self.units[u].ast);
+        let ast = Rc::clone(&self.units[unit_index].ast);
         let Some(kinds) = &ast.header.outcomes else {
             return;
         };
@@ -58,11 +58,11 @@ impl Checker {
         }
     }
 
-    pub(super) fn declare_header(&mut self, u: usize) {
-        let ast = Rc::clone(&self.units[u].ast);
+    pub(super) fn declare_header(&mut self, unit_index: usize) {
+        let ast = Rc::clone(&self.units[unit_index].ast);
         let header = &ast.header;
         self.plain_text(&header.title, "a tree's title");
-        if u == 0 {
+        if unit_index == 0 {
             if let Some(script) = &header.script {
                 let file = self.sources.get(self.units[0].file).path.clone();
                 let rel = self.plain_text(script, "a script path");
@@ -91,7 +91,7 @@ impl Checker {
                         self.report(Declare::KindTwice { kind, first }, k.span);
                         continue;
                     }
-                    self.units[u].kinds.push(k.name.clone());
+                    self.units[unit_index].kinds.push(k.name.clone());
                     if !self.kind_index.contains_key(&k.name) {
                         let idx = u32::try_from(self.kind_spans.len()).unwrap_or(u32::MAX);
                         self.kind_index.insert(k.name.clone(), idx);
@@ -142,8 +142,8 @@ impl Checker {
         self.report(problem, tag.span);
     }
 
-    pub(super) fn declare_vars(&mut self, u: usize) {
-        let (ast, prefix) = self.unit_parts(u);
+    pub(super) fn declare_vars(&mut self, unit_index: usize) {
+        let (ast, prefix) = self.unit_parts(unit_index);
         for decl in &ast.vars {
             let name = format!("{prefix}{}", decl.name.name);
             if let Some(&first) = self.var_index.get(&name) {
@@ -154,7 +154,7 @@ impl Checker {
             }
             if decl.param {
                 self.params.insert(name.clone(), decl.name.span);
-                if self.bind_param(u, decl, &name) {
+                if self.bind_param(unit_index, decl, &name) {
                     continue;
                 }
             }
@@ -162,8 +162,8 @@ impl Checker {
                 TypeExpr::Bool => Type::Bool,
                 TypeExpr::Int => Type::Int,
                 TypeExpr::Text => Type::Text,
-                TypeExpr::OneOf(members) => Type::Enum(self.domain(members, false)),
-                TypeExpr::Set(members) => Type::Set(self.domain(members, true)),
+                TypeExpr::OneOf(members) => Type::Enum(self.declare_domain(members, false)),
+                TypeExpr::Set(members) => Type::Set(self.declare_domain(members, true)),
             };
             let id = VarId(u32::try_from(self.vars.len()).unwrap_or(u32::MAX));
             self.var_index.insert(name.clone(), id);
@@ -181,8 +181,13 @@ impl Checker {
     /// including tree, it becomes another name for that variable (returns
     /// true); bound to a constant, or left to its default, it is an
     /// ordinary variable of the included tree (returns false).
-    pub(super) fn bind_param(&mut self, u: usize, decl: &ast::VarDecl, name: &str) -> bool {
-        let Some((parent, inc)) = self.units[u].included.clone() else {
+    pub(super) fn bind_param(
+        &mut self,
+        unit_index: usize,
+        decl: &ast::VarDecl,
+        name: &str,
+    ) -> bool {
+        let Some((parent, inc)) = self.units[unit_index].included.clone() else {
             return false;
         };
         let Some(binding) = inc.args.iter().find(|b| b.param.name == decl.name.name) else {
@@ -243,11 +248,11 @@ impl Checker {
     }
 
     /// Bindings that name no parameter of the included tree, or one twice.
-    pub(super) fn unknown_bindings(&mut self, u: usize) {
-        let Some((_, inc)) = self.units[u].included.clone() else {
+    pub(super) fn unknown_bindings(&mut self, unit_index: usize) {
+        let Some((_, inc)) = self.units[unit_index].included.clone() else {
             return;
         };
-        let ast = Rc::clone(&self.units[u].ast);
+        let ast = Rc::clone(&self.units[unit_index].ast);
         let params: Vec<&str> = ast
             .vars
             .iter()
@@ -284,7 +289,7 @@ impl Checker {
         }
     }
 
-    pub(super) fn domain(&mut self, members: &[Ident], set: bool) -> DomainId {
+    pub(super) fn declare_domain(&mut self, members: &[Ident], set: bool) -> DomainId {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         let mut list = Vec::new();
         for m in members {
@@ -306,8 +311,8 @@ impl Checker {
         id
     }
 
-    pub(super) fn declare_nodes(&mut self, u: usize) {
-        let (ast, prefix) = self.unit_parts(u);
+    pub(super) fn declare_nodes(&mut self, unit_index: usize) {
+        let (ast, prefix) = self.unit_parts(unit_index);
         self.node_index.reserve(ast.nodes.len());
         self.node_decls.reserve(ast.nodes.len());
         for (i, node) in ast.nodes.iter().enumerate() {
@@ -329,7 +334,7 @@ impl Checker {
             }
             let nid = NodeId(u32::try_from(self.node_decls.len()).unwrap_or(u32::MAX));
             self.node_index.insert(id, nid);
-            self.node_decls.push((u, i));
+            self.node_decls.push((unit_index, i));
         }
     }
 
@@ -337,9 +342,9 @@ impl Checker {
     /// constants, so no state is needed).
     pub(super) fn declare_defaults(&mut self) {
         let mut typed = Vec::new();
-        for u in 0..self.units.len() {
-            let (ast, prefix) = self.unit_parts(u);
-            let included = self.units[u].included.clone();
+        for unit_index in 0..self.units.len() {
+            let (ast, prefix) = self.unit_parts(unit_index);
+            let included = self.units[unit_index].included.clone();
             let parent_prefix = included
                 .as_ref()
                 .map(|(p, _)| Rc::clone(&self.units[*p].prefix));
@@ -381,7 +386,7 @@ impl Checker {
                     continue; // a duplicate, already reported
                 }
                 let ty = self.vars[id.index()].ty;
-                if let Some(expr) = self.expr(default, scope, Some(ty)) {
+                if let Some(expr) = self.check_expr(default, scope, Some(ty)) {
                     typed.push((id, expr));
                 }
             }

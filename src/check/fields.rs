@@ -7,111 +7,111 @@ use crate::diag::problem::Node;
 use crate::source::Span;
 
 impl Checker {
-    /// File one field into `f`, reporting fields that do not belong to this
-    /// kind of node and single fields given twice.
+    /// File one field into `fields`, reporting fields that do not belong to
+    /// this kind of node and single fields given twice.
     pub(super) fn collect_field<'a>(
         &mut self,
         kind: ast::NodeKind,
-        f: &mut Fields<'a>,
+        fields: &mut Fields<'a>,
         field: &'a ast::Spanned<Field>,
     ) {
-        use ast::NodeKind as K;
-        let allowed = match &field.node {
-            Field::Text(_) | Field::Help(_) => !matches!(kind, K::Branch | K::Score),
-            Field::Source(_) | Field::Tags(_) => true,
-            Field::Title(_) | Field::Kind(_) => kind == K::Outcome,
-            Field::Advice(_) => matches!(kind, K::Outcome | K::Info),
-            Field::Into(_) => kind == K::Checklist,
-            Field::Item(_) => kind == K::Checklist,
-            Field::Number { .. } | Field::TextInput { .. } | Field::Examples(_) => kind == K::Input,
-            Field::Option(_) => kind == K::Question,
-            Field::When { .. } | Field::Else(_) => kind == K::Branch,
-            Field::Effect(_) => matches!(kind, K::Score | K::Info),
-            Field::Goto(_) => matches!(kind, K::Checklist | K::Input | K::Score | K::Info),
-        };
-        if !allowed {
+        let keyword = field.node.keyword();
+        if !belongs_in(&field.node, kind) {
             let problem = Node::FieldNotAllowed {
-                field: field.node.keyword(),
+                field: keyword,
                 kind,
             };
             self.report(problem, field.span);
-            return;
+        } else if let Some(first) = fields.file(field) {
+            self.report(
+                Node::FieldTwice {
+                    field: keyword,
+                    first,
+                },
+                field.span,
+            );
         }
-        let dup = |slot: &Option<Span>| *slot;
-        let first = match &field.node {
-            Field::Text(s) => dup(&f.text.as_ref().map(|x| x.span)).or_else(|| {
-                f.text = Some(s);
-                None
-            }),
-            Field::Help(s) => dup(&f.help.as_ref().map(|x| x.span)).or_else(|| {
-                f.help = Some(s);
-                None
-            }),
-            Field::Title(s) => dup(&f.title.as_ref().map(|x| x.span)).or_else(|| {
-                f.title = Some(s);
-                None
-            }),
-            Field::Kind(k) => dup(&f.kind.as_ref().map(|x| x.span)).or_else(|| {
-                f.kind = Some(k);
-                None
-            }),
-            Field::Into(v) => dup(&f.input_span).or_else(|| {
-                f.input_span = Some(field.span);
-                f.into = Some(v);
-                None
-            }),
-            Field::Number { .. } | Field::TextInput { .. } => dup(&f.input_span).or_else(|| {
-                f.input_span = Some(field.span);
-                f.input = Some(&field.node);
-                None
-            }),
-            Field::Else(t) => dup(&f.otherwise.as_ref().map(|x| x.span)).or_else(|| {
-                f.otherwise = Some(t);
-                None
-            }),
-            Field::Goto(t) => dup(&f.goto.as_ref().map(|x| x.span)).or_else(|| {
-                f.goto = Some(t);
-                None
-            }),
-            Field::Source(list) => {
-                f.sources.extend(list);
+    }
+}
+
+/// Whether `field` belongs in a node of this kind.
+fn belongs_in(field: &Field, kind: ast::NodeKind) -> bool {
+    use ast::NodeKind as K;
+    match field {
+        Field::Text(_) | Field::Help(_) => !matches!(kind, K::Branch | K::Score),
+        Field::Source(_) | Field::Tags(_) => true,
+        Field::Title(_) | Field::Kind(_) => kind == K::Outcome,
+        Field::Advice(_) => matches!(kind, K::Outcome | K::Info),
+        Field::Into(_) | Field::Item(_) => kind == K::Checklist,
+        Field::Number { .. } | Field::TextInput { .. } | Field::Examples(_) => kind == K::Input,
+        Field::Option(_) => kind == K::Question,
+        Field::When { .. } | Field::Else(_) => kind == K::Branch,
+        Field::Effect(_) => matches!(kind, K::Score | K::Info),
+        Field::Goto(_) => matches!(kind, K::Checklist | K::Input | K::Score | K::Info),
+    }
+}
+
+/// Put `value` in an empty `slot`; when the slot is taken, where the
+/// first one is.
+fn fill<'a, T>(slot: &mut Option<&'a T>, value: &'a T, span: fn(&T) -> Span) -> Option<Span> {
+    match slot {
+        Some(first) => Some(span(first)),
+        None => {
+            *slot = Some(value);
+            None
+        }
+    }
+}
+
+impl<'a> Fields<'a> {
+    /// File `field`. For a field that may be given once, the span of the
+    /// first one when this is the second.
+    fn file(&mut self, field: &'a ast::Spanned<Field>) -> Option<Span> {
+        let str_span = |s: &ast::Str| s.span;
+        let ident_span = |i: &Ident| i.span;
+        match &field.node {
+            Field::Text(s) => fill(&mut self.text, s, str_span),
+            Field::Help(s) => fill(&mut self.help, s, str_span),
+            Field::Title(s) => fill(&mut self.title, s, str_span),
+            Field::Kind(k) => fill(&mut self.kind, k, ident_span),
+            Field::Else(t) => fill(&mut self.otherwise, t, ident_span),
+            Field::Goto(t) => fill(&mut self.goto, t, ident_span),
+            Field::Into(_) | Field::Number { .. } | Field::TextInput { .. } => {
+                self.file_input(field)
+            }
+            _ => {
+                self.file_repeatable(field);
                 None
             }
-            Field::Tags(list) => {
-                f.tags.extend(list);
-                None
-            }
-            Field::Advice(list) => {
-                f.advice.extend(list);
-                None
-            }
-            Field::Examples(list) => {
-                f.examples.extend(list);
-                None
-            }
-            Field::Option(o) => {
-                f.options.push(o);
-                None
-            }
-            Field::Item(i) => {
-                f.items.push(i);
-                None
-            }
-            Field::When { cond, target } => {
-                f.arms.push((cond, target, field.span));
-                None
-            }
-            Field::Effect(e) => {
-                f.effects.push(e);
-                None
-            }
-        };
-        if let Some(first) = first {
-            let problem = Node::FieldTwice {
-                field: field.node.keyword(),
-                first,
-            };
-            self.report(problem, field.span);
+        }
+    }
+
+    /// `into` (of a checklist) and `number into` / `text into` (of an
+    /// input) share one slot: a node has one of them.
+    fn file_input(&mut self, field: &'a ast::Spanned<Field>) -> Option<Span> {
+        if self.input_span.is_some() {
+            return self.input_span;
+        }
+        self.input_span = Some(field.span);
+        match &field.node {
+            Field::Into(var) => self.into = Some(var),
+            other => self.input = Some(other),
+        }
+        None
+    }
+
+    /// Fields that may be given many times.
+    fn file_repeatable(&mut self, field: &'a ast::Spanned<Field>) {
+        match &field.node {
+            Field::Source(list) => self.sources.extend(list),
+            Field::Tags(list) => self.tags.extend(list),
+            Field::Advice(list) => self.advice.extend(list),
+            Field::Examples(list) => self.examples.extend(list),
+            Field::Option(o) => self.options.push(o),
+            Field::Item(i) => self.items.push(i),
+            Field::When { cond, target } => self.arms.push((cond, target, field.span)),
+            Field::Effect(e) => self.effects.push(e),
+            _ => {}
         }
     }
 }

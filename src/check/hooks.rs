@@ -114,12 +114,12 @@ fn check_call(
         .filter(|f| !f.private)
         .collect();
     if same_name.is_empty() {
-        return Some(missing(sources, file, script, compiled, call, public));
+        return Some(missing_hook(sources, file, script, compiled, call, public));
     }
     Some(wrong_arity(sources, file, call, &same_name))
 }
 
-fn missing(
+fn missing_hook(
     sources: &Sources,
     file: FileId,
     script: &ScriptRef,

@@ -81,20 +81,8 @@ impl Checker {
         from: Option<Span>,
         chain: &mut Vec<PathBuf>,
     ) {
-        // A file included under several names is read and parsed once; each
-        // name still gets its own unit (its nodes are named apart).
-        let (file, ast) = match self.parsed.get(path) {
-            Some(Some((file, ast))) => (*file, ast.clone()),
-            // Its problems were reported the first time.
-            Some(None) => return,
-            None => {
-                let parsed = self.read_and_parse(fs, path, from);
-                self.parsed.insert(path.to_path_buf(), parsed.clone());
-                match parsed {
-                    Some(parsed) => parsed,
-                    None => return,
-                }
-            }
+        let Some((file, ast)) = self.parsed_once(fs, path, from) else {
+            return;
         };
         let includes = ast.includes.clone();
         let unit = self.units.len();
@@ -106,68 +94,112 @@ impl Checker {
             included: None,
         });
         chain.push(path.to_path_buf());
-        for inc in includes {
-            if inc.path.as_plain().is_none() {
-                self.plain_text(&inc.path, "an include path");
-                continue;
-            }
-            let rel = inc.path.to_template();
-            let ns = format!("{prefix}{}", inc.namespace.name);
-            if let Some(first) = self.namespaces.get(&ns) {
-                let namespace = inc.namespace.name.clone();
-                let problem = Load::NamespaceTwice {
-                    namespace,
-                    first: first.span,
-                };
-                self.report(problem, inc.namespace.span);
-                continue;
-            }
-            let mut namespace = Namespace {
-                unit: None,
-                span: inc.namespace.span,
-            };
-            let target = crate::load::normalize(&path.parent().unwrap_or(Path::new("")).join(&rel));
-            if let Some(pos) = chain.iter().position(|p| *p == target) {
-                let cycle = chain[pos..]
-                    .iter()
-                    .chain(std::iter::once(&target))
-                    .cloned()
-                    .collect();
-                self.report(Load::IncludeCycle { cycle }, inc.path.span);
-                self.namespaces.insert(ns, namespace);
-                continue;
-            }
-            if !self.inside_folder(fs, &target, inc.path.span, "include") {
-                self.namespaces.insert(ns, namespace);
-                continue;
-            }
-            // Each limit is reported once: a file included under several
-            // names would otherwise repeat it once per name.
-            if chain.len() >= MAX_INCLUDE_DEPTH {
-                if !std::mem::replace(&mut self.too_deep, true) {
-                    self.report(Load::IncludesTooDeep, inc.path.span);
-                }
-                self.namespaces.insert(ns, namespace);
-                continue;
-            }
-            if self.units.len() >= MAX_FILES {
-                if !std::mem::replace(&mut self.too_many_files, true) {
-                    self.report(Load::TooManyFiles, inc.path.span);
-                }
-                self.namespaces.insert(ns, namespace);
-                continue;
-            }
-            let loaded = self.units.len();
-            self.namespaces.insert(ns.clone(), namespace);
-            self.load_unit(fs, &target, format!("{ns}."), Some(inc.path.span), chain);
-            // A file that loads is pushed first, before its own includes.
-            if self.units.len() > loaded {
-                self.units[loaded].included = Some((unit, inc.clone()));
-                namespace.unit = Some(loaded);
-                self.namespaces.insert(ns, namespace);
-            }
+        for include in &includes {
+            self.load_include(fs, unit, &prefix, include, chain);
         }
         chain.pop();
+    }
+
+    /// A file's syntax tree. A file included under several names is read
+    /// and parsed once (each name still gets its own unit, its nodes named
+    /// apart); a file that failed is not read again, its problems were
+    /// reported the first time.
+    fn parsed_once(
+        &mut self,
+        fs: &dyn FileSystem,
+        path: &Path,
+        from: Option<Span>,
+    ) -> Option<(FileId, Rc<ast::File>)> {
+        if let Some(parsed) = self.parsed.get(path) {
+            return parsed.clone();
+        }
+        let parsed = self.read_and_parse(fs, path, from);
+        self.parsed.insert(path.to_path_buf(), parsed.clone());
+        parsed
+    }
+
+    /// One `include` of the unit `includer`: refused (and reported), or
+    /// loaded as a unit of its own under its namespace.
+    fn load_include(
+        &mut self,
+        fs: &dyn FileSystem,
+        includer: usize,
+        prefix: &str,
+        include: &ast::Include,
+        chain: &mut Vec<PathBuf>,
+    ) {
+        if include.path.as_plain().is_none() {
+            self.plain_text(&include.path, "an include path");
+            return;
+        }
+        let name = format!("{prefix}{}", include.namespace.name);
+        if let Some(first) = self.namespaces.get(&name) {
+            let problem = Load::NamespaceTwice {
+                namespace: include.namespace.name.clone(),
+                first: first.span,
+            };
+            self.report(problem, include.namespace.span);
+            return;
+        }
+        let span = include.namespace.span;
+        self.namespaces
+            .insert(name.clone(), Namespace { unit: None, span });
+        let folder = chain
+            .last()
+            .and_then(|p| p.parent())
+            .unwrap_or(Path::new(""));
+        let target = crate::load::normalize(&folder.join(include.path.to_template()));
+        if self.include_refused(fs, &target, include.path.span, chain) {
+            return;
+        }
+        let loaded = self.units.len();
+        self.load_unit(
+            fs,
+            &target,
+            format!("{name}."),
+            Some(include.path.span),
+            chain,
+        );
+        // A file that loads is pushed first, before its own includes.
+        if self.units.len() > loaded {
+            self.units[loaded].included = Some((includer, include.clone()));
+            if let Some(namespace) = self.namespaces.get_mut(&name) {
+                namespace.unit = Some(loaded);
+            }
+        }
+    }
+
+    /// Whether an include of `target` must not be loaded: it closes a
+    /// cycle, lies outside the tree's folder, or goes past a limit. Each
+    /// limit is reported once: a file included under several names would
+    /// otherwise repeat it once per name.
+    fn include_refused(
+        &mut self,
+        fs: &dyn FileSystem,
+        target: &Path,
+        span: Span,
+        chain: &[PathBuf],
+    ) -> bool {
+        if let Some(pos) = chain.iter().position(|p| p == target) {
+            let mut cycle = chain[pos..].to_vec();
+            cycle.push(target.to_path_buf());
+            self.report(Load::IncludeCycle { cycle }, span);
+            return true;
+        }
+        if !self.inside_folder(fs, target, span, "include") {
+            return true;
+        }
+        if chain.len() >= MAX_INCLUDE_DEPTH {
+            if !std::mem::replace(&mut self.too_deep, true) {
+                self.report(Load::IncludesTooDeep, span);
+            }
+            return true;
+        }
+        let too_many = self.units.len() >= MAX_FILES;
+        if too_many && !std::mem::replace(&mut self.too_many_files, true) {
+            self.report(Load::TooManyFiles, span);
+        }
+        too_many
     }
 
     /// Read a file (an include only when it is a regular file), count its

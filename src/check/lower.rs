@@ -18,15 +18,15 @@ impl Checker {
     pub(super) fn resolve(&mut self) {
         self.nodes.reserve(self.node_decls.len());
         for n in 0..self.node_decls.len() {
-            let (u, i) = self.node_decls[n];
-            let (ast, prefix) = self.unit_parts(u);
-            let built = self.node(u, &prefix, &ast.nodes[i]);
+            let (unit_index, i) = self.node_decls[n];
+            let (ast, prefix) = self.unit_parts(unit_index);
+            let built = self.lower_node(unit_index, &prefix, &ast.nodes[i]);
             self.nodes.push(built);
         }
-        for u in 0..self.units.len() {
-            let (ast, prefix) = self.unit_parts(u);
+        for unit_index in 0..self.units.len() {
+            let (ast, prefix) = self.unit_parts(unit_index);
             if let Some(start) = &ast.header.start {
-                self.target(&prefix, start);
+                self.resolve_target(&prefix, start);
             }
             for a in &ast.asserts {
                 self.assert_rule(&prefix, a);
@@ -35,8 +35,8 @@ impl Checker {
     }
 
     /// A unit's syntax tree and name prefix, held apart from `self`.
-    pub(super) fn unit_parts(&self, u: usize) -> (Rc<ast::File>, Rc<str>) {
-        let unit = &self.units[u];
+    pub(super) fn unit_parts(&self, unit_index: usize) -> (Rc<ast::File>, Rc<str>) {
+        let unit = &self.units[unit_index];
         (Rc::clone(&unit.ast), Rc::clone(&unit.prefix))
     }
 
@@ -48,12 +48,14 @@ impl Checker {
         };
         let rule = match &a.rule {
             ast::AssertRule::Always(e) => self
-                .expr(e, scope, Some(Type::Bool))
+                .check_expr(e, scope, Some(Type::Bool))
                 .map(AssertRule::Always),
-            ast::AssertRule::Never(e) => {
-                self.expr(e, scope, Some(Type::Bool)).map(AssertRule::Never)
+            ast::AssertRule::Never(e) => self
+                .check_expr(e, scope, Some(Type::Bool))
+                .map(AssertRule::Never),
+            ast::AssertRule::Reachable(n) => {
+                self.resolve_target(prefix, n).map(AssertRule::Reachable)
             }
-            ast::AssertRule::Reachable(n) => self.target(prefix, n).map(AssertRule::Reachable),
         };
         let message = a
             .message
@@ -70,7 +72,7 @@ impl Checker {
 
     /// Resolve a node reference: a node id, or an include namespace (its
     /// start node).
-    pub(super) fn target(&mut self, prefix: &str, name: &Ident) -> Option<NodeId> {
+    pub(super) fn resolve_target(&mut self, prefix: &str, name: &Ident) -> Option<NodeId> {
         let qualified = qualify(prefix, &name.name);
         if let Some(&id) = self.node_index.get(qualified.as_ref()) {
             return Some(id);
@@ -112,20 +114,20 @@ impl Checker {
         })
     }
 
-    pub(super) fn node(&mut self, u: usize, prefix: &str, node: &ast::Node) -> Node {
-        let mut f = Fields::default();
+    pub(super) fn lower_node(&mut self, unit_index: usize, prefix: &str, node: &ast::Node) -> Node {
+        let mut fields = Fields::default();
         let kind = node.kind.node;
         for field in &node.fields {
-            self.collect_field(kind, &mut f, field);
+            self.collect_field(kind, &mut fields, field);
         }
         let scope = Scope {
             prefix,
             in_assert: false,
             constant: false,
         };
-        let text = f.text.as_ref().map(|s| self.text(s, scope));
-        let help = f.help.as_ref().map(|s| self.text(s, scope));
-        let sources = f
+        let text = fields.text.as_ref().map(|s| self.lower_text(s, scope));
+        let help = fields.help.as_ref().map(|s| self.lower_text(s, scope));
+        let sources = fields
             .sources
             .iter()
             .map(|t| {
@@ -150,23 +152,27 @@ impl Checker {
             ast::NodeKind::Branch | ast::NodeKind::Score | ast::NodeKind::Outcome
         );
         if needs_text && text.is_none() {
-            self.missing(node, "text");
+            self.missing_field(node, "text");
         }
         let built = match kind {
-            ast::NodeKind::Question => self.question(node, &f, scope),
-            ast::NodeKind::Checklist => self.checklist(node, &f, scope),
-            ast::NodeKind::Input => self.input(node, &f, scope),
-            ast::NodeKind::Branch => self.branch(node, &f, scope),
+            ast::NodeKind::Question => self.lower_question(node, &fields, scope),
+            ast::NodeKind::Checklist => self.lower_checklist(node, &fields, scope),
+            ast::NodeKind::Input => self.lower_input(node, &fields, scope),
+            ast::NodeKind::Branch => self.lower_branch(node, &fields, scope),
             ast::NodeKind::Score | ast::NodeKind::Info => {
-                if kind == ast::NodeKind::Score && f.effects.is_empty() {
-                    self.missing(node, "set");
+                if kind == ast::NodeKind::Score && fields.effects.is_empty() {
+                    self.missing_field(node, "set");
                 }
-                let effects = self.effects(f.effects.iter().copied(), scope);
-                let next = self.next(node, &f, prefix);
+                let effects = self.lower_effects(fields.effects.iter().copied(), scope);
+                let next = self.next_target(node, &fields, prefix);
                 if kind == ast::NodeKind::Score {
                     NodeKind::Score { effects, next }
                 } else {
-                    let advice = f.advice.iter().map(|s| self.text(s, scope)).collect();
+                    let advice = fields
+                        .advice
+                        .iter()
+                        .map(|s| self.lower_text(s, scope))
+                        .collect();
                     NodeKind::Info {
                         effects,
                         advice,
@@ -174,7 +180,7 @@ impl Checker {
                     }
                 }
             }
-            ast::NodeKind::Outcome => self.outcome(u, node, &f, scope),
+            ast::NodeKind::Outcome => self.lower_outcome(unit_index, node, &fields, scope),
         };
         Node {
             id: format!("{prefix}{}", node.id.name),
@@ -182,14 +188,14 @@ impl Checker {
             text,
             help,
             sources,
-            tags: f.tags.iter().map(|t| t.name.clone()).collect(),
+            tags: fields.tags.iter().map(|t| t.name.clone()).collect(),
             span: node.span,
             id_span: node.id.span,
         }
     }
 
     /// E014 for a required field left out.
-    pub(super) fn missing(&mut self, node: &ast::Node, field: &'static str) {
+    pub(super) fn missing_field(&mut self, node: &ast::Node, field: &'static str) {
         self.missing_with_kind(node, field, None);
     }
 
@@ -209,9 +215,14 @@ impl Checker {
         self.report(problem, node.id.span);
     }
 
-    pub(super) fn next(&mut self, node: &ast::Node, f: &Fields, prefix: &str) -> NodeId {
-        match &f.goto {
-            Some(t) => self.target(prefix, t).unwrap_or(NodeId(0)),
+    pub(super) fn next_target(
+        &mut self,
+        node: &ast::Node,
+        fields: &Fields,
+        prefix: &str,
+    ) -> NodeId {
+        match &fields.goto {
+            Some(t) => self.resolve_target(prefix, t).unwrap_or(NodeId(0)),
             None => {
                 self.no_way_out(node, NoWayOut::NoNext);
                 NodeId(0)
@@ -228,13 +239,18 @@ impl Checker {
         self.report(problem, node.id.span);
     }
 
-    pub(super) fn question(&mut self, node: &ast::Node, f: &Fields, scope: Scope<'_>) -> NodeKind {
-        if f.options.is_empty() {
+    pub(super) fn lower_question(
+        &mut self,
+        node: &ast::Node,
+        fields: &Fields,
+        scope: Scope<'_>,
+    ) -> NodeKind {
+        if fields.options.is_empty() {
             self.no_way_out(node, NoWayOut::NoOptions);
         }
         let mut seen: HashMap<String, Span> = HashMap::new();
         let mut options = Vec::new();
-        for o in &f.options {
+        for o in &fields.options {
             if let Some(&first) = seen.get(&o.id.name) {
                 let problem = problem::Node::OptionIdTwice {
                     option: o.id.name.clone(),
@@ -244,13 +260,15 @@ impl Checker {
                 self.report(problem, o.id.span);
             }
             seen.insert(o.id.name.clone(), o.id.span);
-            let label = self.text(&o.label, scope);
+            let label = self.lower_text(&o.label, scope);
             let cond = o
                 .cond
                 .as_ref()
-                .and_then(|c| self.expr(c, scope, Some(Type::Bool)));
-            let effects = self.effects(&o.effects, scope);
-            let next = self.target(scope.prefix, &o.target).unwrap_or(NodeId(0));
+                .and_then(|c| self.check_expr(c, scope, Some(Type::Bool)));
+            let effects = self.lower_effects(&o.effects, scope);
+            let next = self
+                .resolve_target(scope.prefix, &o.target)
+                .unwrap_or(NodeId(0));
             options.push(Choice {
                 id: o.id.name.clone(),
                 label,
@@ -260,7 +278,7 @@ impl Checker {
                 span: o.id.span.to(o.target.span),
             });
         }
-        if !f.options.is_empty() && f.options.iter().all(|o| o.cond.is_some()) {
+        if !fields.options.is_empty() && fields.options.iter().all(|o| o.cond.is_some()) {
             let question = node.id.name.clone();
             self.report(
                 problem::Node::AllOptionsConditional { question },
@@ -270,18 +288,23 @@ impl Checker {
         NodeKind::Question { options }
     }
 
-    pub(super) fn checklist(&mut self, node: &ast::Node, f: &Fields, scope: Scope<'_>) -> NodeKind {
-        let var = match &f.into {
+    pub(super) fn lower_checklist(
+        &mut self,
+        node: &ast::Node,
+        fields: &Fields,
+        scope: Scope<'_>,
+    ) -> NodeKind {
+        let var = match &fields.into {
             Some(v) => self.lookup_var(v, scope, "set(item_a, item_b)"),
             None => {
-                self.missing(node, "into");
+                self.missing_field(node, "into");
                 None
             }
         };
         let domain = var.and_then(|v| match self.vars[v.index()].ty {
             Type::Set(d) => Some(d),
             other => {
-                let name = f.into.as_ref().map(|i| (i.name.clone(), i.span));
+                let name = fields.into.as_ref().map(|i| (i.name.clone(), i.span));
                 if let Some((name, span)) = name {
                     let ty = self.type_name(other);
                     self.report(problem::Node::ChecklistNotSet { var: name, ty }, span);
@@ -289,23 +312,23 @@ impl Checker {
                 None
             }
         });
-        if f.items.is_empty() {
-            self.missing(node, "item");
+        if fields.items.is_empty() {
+            self.missing_field(node, "item");
         }
         let mut items = Vec::new();
         let mut seen: HashMap<String, Span> = HashMap::new();
-        for it in &f.items {
+        for it in &fields.items {
             if let Some(&first) = seen.get(&it.id.name) {
                 let item = it.id.name.clone();
                 self.report(problem::Node::ItemTwice { item, first }, it.id.span);
             }
             seen.insert(it.id.name.clone(), it.id.span);
-            let label = self.text(&it.label, scope);
+            let label = self.lower_text(&it.label, scope);
             let cond = it
                 .cond
                 .as_ref()
-                .and_then(|c| self.expr(c, scope, Some(Type::Bool)));
-            let member = match (domain, var, &f.into) {
+                .and_then(|c| self.check_expr(c, scope, Some(Type::Bool)));
+            let member = match (domain, var, &fields.into) {
                 (Some(d), Some(v), Some(into)) => self.item_member(d, v, into, &it.id),
                 _ => None,
             };
@@ -317,7 +340,7 @@ impl Checker {
                 span: it.id.span,
             });
         }
-        let next = self.next(node, f, scope.prefix);
+        let next = self.next_target(node, fields, scope.prefix);
         NodeKind::Checklist {
             var: var.unwrap_or(VarId(0)),
             items,
@@ -325,8 +348,13 @@ impl Checker {
         }
     }
 
-    pub(super) fn input(&mut self, node: &ast::Node, f: &Fields, scope: Scope<'_>) -> NodeKind {
-        let (var, input) = match &f.input {
+    pub(super) fn lower_input(
+        &mut self,
+        node: &ast::Node,
+        fields: &Fields,
+        scope: Scope<'_>,
+    ) -> NodeKind {
+        let (var, input) = match &fields.input {
             Some(Field::Number { var, range }) => {
                 let id = self.typed_var(var, Type::Int, scope, "number into");
                 let (min, max) = match range {
@@ -354,12 +382,12 @@ impl Checker {
                 )
             }
             _ => {
-                self.missing(node, "number into");
+                self.missing_field(node, "number into");
                 (None, InputKind::Number { min: 0, max: 0 })
             }
         };
         let mut examples = Vec::new();
-        for ex in &f.examples {
+        for ex in &fields.examples {
             match (&input, &ex.node) {
                 (InputKind::Number { min, max }, ast::Literal::Int(n)) => {
                     // An empty range is reported once, at the range.
@@ -382,7 +410,7 @@ impl Checker {
                 (InputKind::Text { .. }, _) => self.report(problem::Node::ExampleNotText, ex.span),
             }
         }
-        let next = self.next(node, f, scope.prefix);
+        let next = self.next_target(node, fields, scope.prefix);
         NodeKind::Input {
             var: var.unwrap_or(VarId(0)),
             input,
@@ -414,11 +442,16 @@ impl Checker {
         Some(id)
     }
 
-    pub(super) fn branch(&mut self, node: &ast::Node, f: &Fields, scope: Scope<'_>) -> NodeKind {
+    pub(super) fn lower_branch(
+        &mut self,
+        node: &ast::Node,
+        fields: &Fields,
+        scope: Scope<'_>,
+    ) -> NodeKind {
         let mut arms = Vec::new();
-        for (cond, target, span) in &f.arms {
-            let cond = self.expr(cond, scope, Some(Type::Bool));
-            let next = self.target(scope.prefix, target);
+        for (cond, target, span) in &fields.arms {
+            let cond = self.check_expr(cond, scope, Some(Type::Bool));
+            let next = self.resolve_target(scope.prefix, target);
             if let (Some(cond), Some(next)) = (cond, next) {
                 arms.push(Arm {
                     cond,
@@ -427,8 +460,8 @@ impl Checker {
                 });
             }
         }
-        let otherwise = match &f.otherwise {
-            Some(t) => self.target(scope.prefix, t).unwrap_or(NodeId(0)),
+        let otherwise = match &fields.otherwise {
+            Some(t) => self.resolve_target(scope.prefix, t).unwrap_or(NodeId(0)),
             None => {
                 self.no_way_out(node, NoWayOut::NoElse);
                 NodeId(0)
@@ -437,27 +470,27 @@ impl Checker {
         NodeKind::Branch { arms, otherwise }
     }
 
-    pub(super) fn outcome(
+    pub(super) fn lower_outcome(
         &mut self,
-        u: usize,
+        unit_index: usize,
         node: &ast::Node,
-        f: &Fields,
+        fields: &Fields,
         scope: Scope<'_>,
     ) -> NodeKind {
-        let title = match &f.title {
-            Some(t) => self.text(t, scope),
+        let title = match &fields.title {
+            Some(t) => self.lower_text(t, scope),
             None => {
-                self.missing(node, "title");
+                self.missing_field(node, "title");
                 Text::default()
             }
         };
-        let kind = match &f.kind {
+        let kind = match &fields.kind {
             None => {
-                let first_kind = self.units[u].kinds.first().cloned();
+                let first_kind = self.units[unit_index].kinds.first().cloned();
                 self.missing_with_kind(node, "kind", first_kind);
                 0
             }
-            Some(k) if self.units[u].kinds.contains(&k.name) => {
+            Some(k) if self.units[unit_index].kinds.contains(&k.name) => {
                 let idx = self.kind_index.get(&k.name).copied().unwrap_or(0);
                 if let Some(used) = self.kind_used.get_mut(idx as usize) {
                     *used = true;
@@ -465,7 +498,7 @@ impl Checker {
                 idx
             }
             Some(k) => {
-                let declared = self.units[u].kinds.clone();
+                let declared = self.units[unit_index].kinds.clone();
                 let suggestion = self.suggest(&k.name, declared.iter().map(String::as_str));
                 let problem = problem::Node::UnknownKind {
                     kind: k.name.clone(),
@@ -476,7 +509,11 @@ impl Checker {
                 0
             }
         };
-        let advice = f.advice.iter().map(|s| self.text(s, scope)).collect();
+        let advice = fields
+            .advice
+            .iter()
+            .map(|s| self.lower_text(s, scope))
+            .collect();
         NodeKind::Outcome {
             kind,
             title,

@@ -7,7 +7,7 @@ use crate::diag::problem::Node;
 use crate::model::{DomainId, Effect, Text, TextPart, Type, VarId};
 
 impl Checker {
-    pub(super) fn effects<'a>(
+    pub(super) fn lower_effects<'a>(
         &mut self,
         effects: impl IntoIterator<Item = &'a ast::Effect>,
         scope: Scope<'_>,
@@ -20,7 +20,7 @@ impl Checker {
                         continue;
                     };
                     let ty = self.vars[id.index()].ty;
-                    if let Some(expr) = self.expr(value, scope, Some(ty)) {
+                    if let Some(expr) = self.check_expr(value, scope, Some(ty)) {
                         out.push(Effect::Set(id, expr));
                     }
                 }
@@ -38,7 +38,7 @@ impl Checker {
                         self.report(problem, var.span);
                         continue;
                     };
-                    if let Some(m) = self.member(d, member) {
+                    if let Some(m) = self.member_index(d, member) {
                         out.push(if matches!(e, ast::Effect::Add { .. }) {
                             Effect::Add(id, m)
                         } else {
@@ -51,7 +51,7 @@ impl Checker {
         out
     }
 
-    pub(super) fn member(&mut self, d: DomainId, name: &Ident) -> Option<u32> {
+    pub(super) fn member_index(&mut self, d: DomainId, name: &Ident) -> Option<u32> {
         let members = &self.domains[d.0 as usize];
         if let Some(i) = members.iter().position(|m| *m == name.name) {
             return u32::try_from(i).ok();
@@ -126,7 +126,7 @@ impl Checker {
         None
     }
 
-    pub(super) fn text(&mut self, s: &ast::Str, scope: Scope<'_>) -> Text {
+    pub(super) fn lower_text(&mut self, s: &ast::Str, scope: Scope<'_>) -> Text {
         let mut parts = Vec::new();
         for part in &s.parts {
             match part {

@@ -60,7 +60,7 @@ impl Checker {
     // the deepest expression the parser allows checks on a small stack.
 
     /// Type an expression, expecting `expected` when given.
-    pub(super) fn expr(
+    pub(super) fn check_expr(
         &mut self,
         e: &ast::Expr,
         scope: Scope<'_>,
@@ -86,7 +86,7 @@ impl Checker {
         None
     }
 
-    pub(super) fn mk(kind: ExprKind, ty: Type, span: Span) -> Option<Expr> {
+    pub(super) fn expr_of(kind: ExprKind, ty: Type, span: Span) -> Option<Expr> {
         Some(Expr { kind, ty, span })
     }
 
@@ -100,16 +100,16 @@ impl Checker {
     ) -> Option<Expr> {
         let span = e.span;
         match &e.node {
-            AstExpr::Int(n) => Self::mk(ExprKind::Lit(Value::Int(*n)), Type::Int, span),
-            AstExpr::Bool(b) => Self::mk(ExprKind::Lit(Value::Bool(*b)), Type::Bool, span),
+            AstExpr::Int(n) => Self::expr_of(ExprKind::Lit(Value::Int(*n)), Type::Int, span),
+            AstExpr::Bool(b) => Self::expr_of(ExprKind::Lit(Value::Bool(*b)), Type::Bool, span),
             AstExpr::Str(s) => self.string_expr(s, scope, span),
-            AstExpr::Name(id) => self.name(id, scope, expected),
-            AstExpr::Visited(n) => self.visited(n, scope, span),
+            AstExpr::Name(id) => self.name_expr(id, scope, expected),
+            AstExpr::Visited(n) => self.visited_expr(n, scope, span),
             AstExpr::SetLit(members) => self.set_literal(members, expected, span),
-            AstExpr::Hook { name, args } => self.hook(name, args, scope, expected, span),
-            AstExpr::Call { name, args } => self.call(name, args, scope, span),
-            AstExpr::Unary { op, expr } => self.unary(*op, expr, scope, span),
-            AstExpr::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, scope, span),
+            AstExpr::Hook { name, args } => self.hook_call(name, args, scope, expected, span),
+            AstExpr::Call { name, args } => self.builtin_call(name, args, scope, span),
+            AstExpr::Unary { op, expr } => self.unary_expr(*op, expr, scope, span),
+            AstExpr::Binary { op, lhs, rhs } => self.binary_operation(*op, lhs, rhs, scope, span),
         }
     }
 
@@ -120,7 +120,7 @@ impl Checker {
         span: Span,
     ) -> Option<Expr> {
         if let Some(plain) = s.as_plain() {
-            return Self::mk(
+            return Self::expr_of(
                 ExprKind::Lit(Value::Text(Arc::from(plain))),
                 Type::Text,
                 span,
@@ -129,8 +129,8 @@ impl Checker {
         if scope.constant {
             return self.not_constant(span, NotConstant::Interpolation);
         }
-        let text = self.text(s, scope);
-        Self::mk(ExprKind::Interpolate(text), Type::Text, span)
+        let text = self.lower_text(s, scope);
+        Self::expr_of(ExprKind::Interpolate(text), Type::Text, span)
     }
 
     /// `{a, b}`: its members are looked up in the set its context expects.
@@ -146,7 +146,7 @@ impl Checker {
         let mut bits = 0u64;
         let mut ok = true;
         for m in members {
-            match self.member(d, m) {
+            match self.member_index(d, m) {
                 Some(i) => bits |= 1 << i,
                 None => ok = false,
             }
@@ -154,7 +154,7 @@ impl Checker {
         if !ok {
             return None;
         }
-        Self::mk(ExprKind::Lit(Value::Set(bits)), Type::Set(d), span)
+        Self::expr_of(ExprKind::Lit(Value::Set(bits)), Type::Set(d), span)
     }
 
     #[inline(never)]
@@ -173,15 +173,20 @@ impl Checker {
         None
     }
 
-    pub(super) fn visited(&mut self, node: &Ident, scope: Scope<'_>, span: Span) -> Option<Expr> {
+    pub(super) fn visited_expr(
+        &mut self,
+        node: &Ident,
+        scope: Scope<'_>,
+        span: Span,
+    ) -> Option<Expr> {
         if scope.constant {
             return self.not_constant(span, NotConstant::Visited);
         }
-        let node = self.target(scope.prefix, node)?;
-        Self::mk(ExprKind::Visited(node), Type::Bool, span)
+        let node = self.resolve_target(scope.prefix, node)?;
+        Self::expr_of(ExprKind::Visited(node), Type::Bool, span)
     }
 
-    pub(super) fn unary(
+    pub(super) fn unary_expr(
         &mut self,
         op: UnaryOp,
         operand: &ast::Expr,
@@ -192,12 +197,12 @@ impl Checker {
             UnaryOp::Not => (Type::Bool, ExprKind::Not),
             UnaryOp::Neg => (Type::Int, ExprKind::Neg),
         };
-        let inner = self.expr(operand, scope, Some(ty))?;
-        Self::mk(kind(Box::new(inner)), ty, span)
+        let inner = self.check_expr(operand, scope, Some(ty))?;
+        Self::expr_of(kind(Box::new(inner)), ty, span)
     }
 
     /// A built-in function call: `count(set)`, or `tagged(tag)` in asserts.
-    pub(super) fn call(
+    pub(super) fn builtin_call(
         &mut self,
         name: &Ident,
         args: &[ast::Expr],
@@ -205,7 +210,7 @@ impl Checker {
         span: Span,
     ) -> Option<Expr> {
         if name.name == "tagged" {
-            return self.tagged(args, scope, span);
+            return self.tagged_expr(args, scope, span);
         }
         if name.name != "count" {
             return self.unknown_function(name);
@@ -217,13 +222,13 @@ impl Checker {
         if !matches!(inner.ty, Type::Set(_)) {
             return self.not_a_set("count()", inner.ty, arg.span);
         }
-        Self::mk(ExprKind::Count(Box::new(inner)), Type::Int, span)
+        Self::expr_of(ExprKind::Count(Box::new(inner)), Type::Int, span)
     }
 
     /// `tagged(tag)`: inside an assert, whether the final outcome node
     /// carries `tag`. The tag must be on at least one outcome, so a typo
     /// cannot make a rule hold (or fail) on every path unnoticed.
-    pub(super) fn tagged(
+    pub(super) fn tagged_expr(
         &mut self,
         args: &[ast::Expr],
         scope: Scope<'_>,
@@ -254,7 +259,7 @@ impl Checker {
             self.report(problem, tag.span);
             return None;
         }
-        Self::mk(ExprKind::Tagged(tag.name.clone()), Type::Bool, span)
+        Self::expr_of(ExprKind::Tagged(tag.name.clone()), Type::Bool, span)
     }
 
     #[inline(never)]
@@ -302,7 +307,7 @@ impl Checker {
         None
     }
 
-    pub(super) fn name(
+    pub(super) fn name_expr(
         &mut self,
         id: &Ident,
         scope: Scope<'_>,
@@ -310,16 +315,16 @@ impl Checker {
     ) -> Option<Expr> {
         let span = id.span;
         if scope.in_assert && id.name == "outcome" {
-            return Self::mk(ExprKind::Outcome, Type::Enum(OUTCOME_KINDS), span);
+            return Self::expr_of(ExprKind::Outcome, Type::Enum(OUTCOME_KINDS), span);
         }
         if !scope.constant {
             if let Some(&v) = self.var_index.get(qualify(scope.prefix, &id.name).as_ref()) {
-                return Self::mk(ExprKind::Var(v), self.vars[v.index()].ty, span);
+                return Self::expr_of(ExprKind::Var(v), self.vars[v.index()].ty, span);
             }
         }
         if let Some(Type::Enum(d)) = expected {
-            let m = self.member(d, id)?;
-            return Self::mk(ExprKind::Lit(Value::Enum(Some(m))), Type::Enum(d), span);
+            let m = self.member_index(d, id)?;
+            return Self::expr_of(ExprKind::Lit(Value::Enum(Some(m))), Type::Enum(d), span);
         }
         if let Some(Type::Set(d)) = expected {
             if self.domains[d.0 as usize].contains(&id.name) {
@@ -378,7 +383,7 @@ impl Checker {
     /// `hook name(args)`: a call into the tree's script. Its type is the one
     /// its context expects; the script itself is checked elsewhere against
     /// the recorded call sites.
-    pub(super) fn hook(
+    pub(super) fn hook_call(
         &mut self,
         name: &Ident,
         args: &[ast::Expr],
@@ -407,7 +412,7 @@ impl Checker {
             span,
             name_span: name.span,
         });
-        Self::mk(
+        Self::expr_of(
             ExprKind::Hook {
                 name: name.name.clone(),
                 args: typed,
@@ -431,7 +436,7 @@ impl Checker {
         None
     }
 
-    pub(super) fn binary(
+    pub(super) fn binary_operation(
         &mut self,
         op: BinOp,
         lhs: &ast::Expr,
@@ -442,28 +447,28 @@ impl Checker {
         let operands = (lhs, rhs);
         match op {
             BinOp::And | BinOp::Or | BinOp::Implies => {
-                self.both(op, operands, scope, (Type::Bool, Type::Bool), span)
+                self.same_type_operands(op, operands, scope, (Type::Bool, Type::Bool), span)
             }
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-                self.both(op, operands, scope, (Type::Int, Type::Bool), span)
+                self.same_type_operands(op, operands, scope, (Type::Int, Type::Bool), span)
             }
             BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
-                self.both(op, operands, scope, (Type::Int, Type::Int), span)
+                self.same_type_operands(op, operands, scope, (Type::Int, Type::Int), span)
             }
-            BinOp::Add => self.add(operands, scope, span),
+            BinOp::Add => self.add_or_join(operands, scope, span),
             BinOp::Eq | BinOp::Ne => self.equality(op, operands, scope, span),
             BinOp::In | BinOp::NotIn => self.membership(op, operands, scope, span),
         }
     }
 
     pub(super) fn binary_expr(op: BinOp, l: Expr, r: Expr, ty: Type, span: Span) -> Option<Expr> {
-        Self::mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), ty, span)
+        Self::expr_of(ExprKind::Binary(op, Box::new(l), Box::new(r)), ty, span)
     }
 
     /// Both operands of one type, giving a result of another (`(operand,
     /// result)`). Both sides are checked even when the left one fails, so
     /// every problem is reported.
-    pub(super) fn both(
+    pub(super) fn same_type_operands(
         &mut self,
         op: BinOp,
         (lhs, rhs): (&ast::Expr, &ast::Expr),
@@ -471,13 +476,13 @@ impl Checker {
         (operand, result): (Type, Type),
         span: Span,
     ) -> Option<Expr> {
-        let l = self.expr(lhs, scope, Some(operand));
-        let r = self.expr(rhs, scope, Some(operand));
+        let l = self.check_expr(lhs, scope, Some(operand));
+        let r = self.check_expr(rhs, scope, Some(operand));
         Self::binary_expr(op, l?, r?, result, span)
     }
 
     /// `+` adds numbers or joins text.
-    pub(super) fn add(
+    pub(super) fn add_or_join(
         &mut self,
         (lhs, rhs): (&ast::Expr, &ast::Expr),
         scope: Scope<'_>,
@@ -488,7 +493,7 @@ impl Checker {
             return self.cannot_add(l.ty, lhs.span);
         }
         let ty = l.ty;
-        let r = self.expr(rhs, scope, Some(ty))?;
+        let r = self.check_expr(rhs, scope, Some(ty))?;
         Self::binary_expr(BinOp::Add, l, r, ty, span)
     }
 
@@ -510,10 +515,10 @@ impl Checker {
     ) -> Option<Expr> {
         let (l, r) = if self.needs_context(lhs, scope) && !self.needs_context(rhs, scope) {
             let r = self.infer(rhs, scope, None)?;
-            (self.expr(lhs, scope, Some(r.ty))?, r)
+            (self.check_expr(lhs, scope, Some(r.ty))?, r)
         } else {
             let l = self.infer(lhs, scope, None)?;
-            let r = self.expr(rhs, scope, Some(l.ty))?;
+            let r = self.check_expr(rhs, scope, Some(l.ty))?;
             (l, r)
         };
         Self::binary_expr(op, l, r, Type::Bool, span)
@@ -540,8 +545,8 @@ impl Checker {
         let Some(member) = self.symbol(lhs, scope) else {
             return self.in_needs_member(op, d, lhs.span);
         };
-        let m = self.member(d, member)?;
-        Self::mk(
+        let m = self.member_index(d, member)?;
+        Self::expr_of(
             ExprKind::In {
                 member: m,
                 set: Box::new(set),
