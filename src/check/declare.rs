@@ -21,12 +21,17 @@ impl Checker {
             self.declare_header(unit_index);
         }
         for unit_index in 0..self.units.len() {
-            self.shared_kinds(unit_index);
-            self.declare_vars(unit_index);
-            self.unknown_bindings(unit_index);
-            self.declare_nodes(unit_index);
+            self.declare_names(unit_index);
         }
         self.declare_defaults();
+    }
+
+    /// A unit's variables, parameter bindings and node ids.
+    fn declare_names(&mut self, unit_index: usize) {
+        self.shared_kinds(unit_index);
+        self.declare_vars(unit_index);
+        self.unknown_bindings(unit_index);
+        self.declare_nodes(unit_index);
     }
 
     /// Outcome kinds are shared by name, so an included tree's kinds must

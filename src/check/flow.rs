@@ -30,15 +30,10 @@ impl Checker {
     }
 
     fn report_unreachable(&mut self, reachable: &[bool]) {
-        for (index, reached) in reachable.iter().enumerate() {
-            if !reached {
-                let node = &self.nodes[index];
-                let problem = Flow::Unreachable {
-                    node: node.id.clone(),
-                };
-                let span = node.id_span;
-                self.report(problem, span);
-            }
+        let unreached = (0..self.nodes.len()).filter(|&i| !reachable[i]);
+        for index in unreached.collect::<Vec<_>>() {
+            let node = self.nodes[index].id.clone();
+            self.report(Flow::Unreachable { node }, self.nodes[index].id_span);
         }
     }
 

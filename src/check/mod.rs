@@ -242,6 +242,14 @@ impl Checker {
         }
     }
 
+    /// The variables visible under `prefix`, by the names written there,
+    /// as did-you-mean candidates.
+    pub(super) fn variable_names(&self, prefix: &str) -> Vec<&str> {
+        let names = self.var_index.keys();
+        let visible = names.filter_map(|k| k.strip_prefix(prefix));
+        visible.take(self.candidates_wanted()).collect()
+    }
+
     pub(super) fn has_errors(&self) -> bool {
         self.diags.iter().any(Diagnostic::is_error)
     }

@@ -111,12 +111,7 @@ impl Checker {
         if let Some(&id) = self.var_index.get(qualified.as_ref()) {
             return Some(id);
         }
-        let candidates: Vec<&str> = self
-            .var_index
-            .keys()
-            .filter_map(|k| k.strip_prefix(scope.prefix))
-            .take(self.candidates_wanted())
-            .collect();
+        let candidates = self.variable_names(scope.prefix);
         let problem = Node::UnknownVariable {
             name: name.name.clone(),
             suggestion: self.suggest(&name.name, candidates.iter().copied()),
@@ -135,12 +130,7 @@ impl Checker {
                     if let Some(&id) = self.var_index.get(qualify(scope.prefix, &v.name).as_ref()) {
                         parts.push(TextPart::Var(id));
                     } else {
-                        let candidates: Vec<&str> = self
-                            .var_index
-                            .keys()
-                            .filter_map(|k| k.strip_prefix(scope.prefix))
-                            .take(self.candidates_wanted())
-                            .collect();
+                        let candidates = self.variable_names(scope.prefix);
                         let problem = Node::UnknownInterpolation {
                             name: v.name.clone(),
                             suggestion: self.suggest(&v.name, candidates.iter().copied()),

@@ -338,12 +338,7 @@ impl Checker {
         {
             return self.not_constant(span, NotConstant::Variable(id.name.clone()));
         }
-        let mut candidates: Vec<&str> = self
-            .var_index
-            .keys()
-            .filter_map(|k| k.strip_prefix(scope.prefix))
-            .take(self.candidates_wanted())
-            .collect();
+        let mut candidates = self.variable_names(scope.prefix);
         if scope.in_assert {
             candidates.push("outcome");
         }
