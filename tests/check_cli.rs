@@ -1,7 +1,8 @@
 //! `guidetree check` against the real binary: exit codes, human and JSON
 //! output, files that are not trees, and colour only where it belongs.
 
-use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+use crate::common;
+use insta_cmd::assert_cmd_snapshot;
 use std::path::Path;
 use std::process::Command;
 
@@ -12,11 +13,8 @@ const WARNINGS: &str = "tests/fixtures/errors/err_w001_unused_variable.tree";
 /// The binary, run from the package root (so paths in output are the
 /// relative ones given), with colour left to its defaults.
 fn guidetree() -> Command {
-    let mut cmd = Command::new(get_cargo_bin("guidetree"));
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR")
-        .env_remove("CLICOLOR")
-        .env_remove("CLICOLOR_FORCE");
+    let mut cmd = common::guidetree();
+    cmd.env_remove("NO_COLOR");
     cmd
 }
 

@@ -2,20 +2,16 @@
 //! command line's own definitions: the bash script is loaded into a real
 //! bash and asked to complete, and the manual page is rendered by groff.
 
+use crate::common;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
 fn guidetree(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_guidetree"))
+    let out = common::guidetree()
         .args(args)
-        .stdin(Stdio::null())
         .output()
         .expect("the binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::code_and_text(&out)
 }
 
 #[test]
@@ -75,9 +71,7 @@ printf '%s\n' "${{COMPREPLY[@]}}""#,
 
 #[test]
 fn bash_completes_commands_flags_and_tree_files() {
-    if Command::new("bash").arg("--version").output().is_err() {
-        assert!(std::env::var_os("CI").is_none(), "bash is missing");
-        eprintln!("skipped: bash is not installed");
+    if !common::tool("bash", common::runs("bash", &["--version"]), "install bash") {
         return;
     }
     let commands = bash_complete(&["guidetree", "f"]);
@@ -127,16 +121,16 @@ fn the_manual_page_renders_and_covers_every_command() {
     );
 
     // groff reads it without a warning.
-    let Ok(mut groff) = Command::new("groff")
+    let groff_found = common::runs("groff", &["--version"]);
+    if !common::tool("groff", groff_found, "install groff") {
+        return;
+    }
+    let mut groff = Command::new("groff")
         .args(["-man", "-Tutf8", "-ww", "-z"])
         .stdin(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-    else {
-        assert!(std::env::var_os("CI").is_none(), "groff is missing");
-        eprintln!("skipped: groff is not installed, the page was not rendered");
-        return;
-    };
+        .expect("groff starts");
     if let Some(mut stdin) = groff.stdin.take() {
         use std::io::Write;
         stdin.write_all(page.as_bytes()).expect("write to groff");

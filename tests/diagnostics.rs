@@ -3,10 +3,11 @@
 //! snapshot. The code in the file name must be among them, so each fixture
 //! provably shows what it is named for.
 
+use crate::common::relative;
 use guidetree::check::check_path;
 use guidetree::diag::{self, Diagnostic, Palette, CODES};
 use guidetree::source::Sources;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Check a file and return its diagnostics with the sources to render them.
 fn diagnose(path: &Path) -> (Vec<Diagnostic>, Sources) {
@@ -14,14 +15,6 @@ fn diagnose(path: &Path) -> (Vec<Diagnostic>, Sources) {
         Ok(checked) => (checked.warnings, checked.model.sources),
         Err(failure) => (failure.diagnostics, failure.sources),
     }
-}
-
-/// The path relative to the package root, so snapshots never hold the
-/// machine's absolute paths (tests run from the package root).
-fn relative(path: &Path) -> PathBuf {
-    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
-        .unwrap_or(path)
-        .to_path_buf()
 }
 
 /// `E003` from `err_e003_unknown_target.tree`.

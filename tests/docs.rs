@@ -3,8 +3,8 @@
 //! conventions (plain `tree` blocks, `fragment`, `file=`, `error=`) are
 //! described at the end of docs/language.md.
 
+use crate::common::rendered;
 use guidetree::check::{check_with, CheckResult};
-use guidetree::diag::{self, Palette};
 use guidetree::load::MemoryFs;
 use guidetree::source::FileId;
 use guidetree::syntax;
@@ -75,18 +75,6 @@ fn documents() -> Vec<PathBuf> {
     }
     files.sort();
     files
-}
-
-/// Every diagnostic of a result, rendered, for failure messages.
-fn rendered(result: &CheckResult) -> String {
-    let (diags, sources) = match result {
-        Ok(checked) => (&checked.warnings, &checked.model.sources),
-        Err(failure) => (&failure.diagnostics, &failure.sources),
-    };
-    diags
-        .iter()
-        .map(|d| diag::render(d, sources, Palette::plain()))
-        .collect()
 }
 
 fn codes(result: &CheckResult) -> Vec<&'static str> {

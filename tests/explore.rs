@@ -3,7 +3,7 @@
 //! hooks. Fixtures live in `tests/fixtures/explore/`; names starting with
 //! `err_` are trees whose tests fail.
 
-use guidetree::check::check_path;
+use crate::common::{guidetree, load, relative};
 use guidetree::cmd::diff::render;
 use guidetree::cmd::test::write_report;
 use guidetree::explore::asserts::{self, Verdict};
@@ -12,28 +12,12 @@ use guidetree::explore::{self, Options};
 use guidetree::model::{HookError, HookOutput, HookRuntime, Model, Type, Value};
 use guidetree::report::write_snapshot;
 use guidetree::script::HookErrorKind;
-use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+use insta_cmd::assert_cmd_snapshot;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
 const FIXTURES: &str = "tests/fixtures/explore";
-
-fn relative(path: &Path) -> PathBuf {
-    path.strip_prefix(MANIFEST).unwrap_or(path).to_path_buf()
-}
-
-fn load(path: &Path) -> Model {
-    match check_path(path) {
-        Ok(checked) => checked.model,
-        Err(failure) => panic!(
-            "{} does not check: {:#?}",
-            path.display(),
-            failure.diagnostics
-        ),
-    }
-}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(FIXTURES).join(name)
@@ -275,9 +259,7 @@ fn without_a_runtime_hook_calls_are_failing_paths() {
 // ─── The command line ──────────────────────────────────────────────────────
 
 fn cli() -> Command {
-    let mut cmd = Command::new(get_cargo_bin("guidetree"));
-    cmd.current_dir(MANIFEST).env("NO_COLOR", "1");
-    cmd
+    guidetree()
 }
 
 /// `test` reports how long exploring took; snapshots hide the figure.

@@ -7,29 +7,8 @@ use guidetree::format::{comments, format_source, same_tree};
 use guidetree::source::FileId;
 use guidetree::syntax;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Every `.tree` file under a folder, recursively, sorted.
-fn tree_files(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return found;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            found.extend(tree_files(&path));
-        } else if path.extension().is_some_and(|e| e == "tree") {
-            found.push(path);
-        }
-    }
-    found.sort();
-    found
-}
+use crate::common::{self, root, tree_files};
 
 /// Every text to try: trees, fixtures, and the root file of each fuzzing
 /// regression input (root, include and script are joined by NUL bytes).
@@ -117,23 +96,8 @@ fn every_tree_in_trees_is_formatted() {
 // ─── The command line ─────────────────────────────────────────────────────
 
 fn guidetree(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_guidetree"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    if let Some(mut input) = child.stdin.take() {
-        use std::io::Write;
-        let _ = input.write_all(stdin.as_bytes());
-    }
-    let out = child.wait_with_output().expect("the binary ends");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let out = common::output_with_input(common::guidetree().args(args), stdin);
+    common::code_and_text(&out)
 }
 
 const MESSY: &str =

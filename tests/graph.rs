@@ -7,7 +7,7 @@
 //! `.ci/install-mermaid-check` (required under `CI=true`, skipped with a note
 //! elsewhere when it is not installed).
 
-use guidetree::check::check_path;
+use crate::common::{self, load, root};
 use guidetree::graph::{self, Format, Marks, Overlay};
 use guidetree::model::{Choice, Model, Node, NodeId, NodeKind, Text, TextPart};
 use guidetree::source::{Sources, Span};
@@ -15,10 +15,6 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Every shipped tree, found afresh so a new tree is covered at once.
 fn shipped_trees() -> Vec<PathBuf> {
@@ -34,21 +30,6 @@ fn shipped_trees() -> Vec<PathBuf> {
 
 fn hostile() -> PathBuf {
     root().join("tests/fixtures/graph/hostile.tree")
-}
-
-fn load(path: &Path) -> Model {
-    match check_path(path) {
-        Ok(checked) => checked.model,
-        Err(failure) => panic!(
-            "{} does not check: {:?}",
-            path.display(),
-            failure
-                .diagnostics
-                .iter()
-                .map(|d| &d.message)
-                .collect::<Vec<_>>()
-        ),
-    }
 }
 
 fn name(path: &Path) -> String {
@@ -106,7 +87,7 @@ fn every_picture(format: Format) -> Vec<(String, String)> {
 // ─── Snapshots ────────────────────────────────────────────────────────────
 
 /// Snapshot one picture of every shipped tree, named after the tree's file
-/// (`graph__dot@hello.tree.snap`). Like insta's `glob!`, every tree is
+/// (`integration__graph__dot@hello.tree.snap`). Like insta's `glob!`, every tree is
 /// checked before failing; unlike it, a name never depends on how many
 /// trees there are.
 fn snapshot_every_tree(name: &str, draw: impl Fn(&Model) -> String) {
@@ -176,20 +157,11 @@ fn graphviz_svg(dot: &str) -> Result<String, String> {
 /// it); elsewhere, a machine with only the Rust toolchain skips the
 /// Graphviz tests with a note instead of failing them.
 fn graphviz_present() -> bool {
-    let found = Command::new("dot")
-        .arg("-V")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "Graphviz is not installed: run .ci/install-graphviz"
-        );
-        eprintln!("skipped: Graphviz is not installed (.ci/install-graphviz)");
-    }
-    found
+    common::tool(
+        "Graphviz `dot`",
+        common::runs("dot", &["-V"]),
+        ".ci/install-graphviz",
+    )
 }
 
 #[test]
@@ -283,10 +255,12 @@ fn mermaid_rules_catch_what_breaks_mermaid() {
 }
 
 /// Parse with Mermaid's own parser (tests/tools/mermaid-check), all files in one
-/// run. `None` when the parser is not installed.
+/// run. `None` (the test is skipped, see [`common::tool`]) when the parser is
+/// not installed.
 fn mermaid_parser(pictures: &[(String, String)]) -> Option<Vec<String>> {
     let tool = root().join("tests/tools/mermaid-check");
-    if !tool.join("node_modules/mermaid").is_dir() {
+    let found = tool.join("node_modules/mermaid").is_dir() && common::runs("node", &["--version"]);
+    if !common::tool("Mermaid's parser", found, ".ci/install-mermaid-check") {
         return None;
     }
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("graph-mermaid");
@@ -322,12 +296,8 @@ fn mermaid_parser(pictures: &[(String, String)]) -> Option<Vec<String>> {
 #[test]
 fn mermaid_parser_accepts_every_picture() {
     let pictures = every_picture(Format::Mermaid);
-    match mermaid_parser(&pictures) {
-        Some(failures) => assert!(failures.is_empty(), "{}", failures.join("\n")),
-        None if std::env::var_os("CI").is_some() => {
-            panic!("Mermaid's parser is not installed: run .ci/install-mermaid-check")
-        }
-        None => eprintln!("skipped: Mermaid's parser is not installed (.ci/install-mermaid-check)"),
+    if let Some(failures) = mermaid_parser(&pictures) {
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 }
 
@@ -628,9 +598,8 @@ fn odd_ids_get_distinct_mermaid_ids() {
 // ─── The command ──────────────────────────────────────────────────────────
 
 fn guidetree(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_guidetree"))
+    common::guidetree()
         .args(args)
-        .current_dir(root())
         .output()
         .expect("guidetree runs")
 }

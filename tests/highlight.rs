@@ -13,39 +13,16 @@ use guidetree::source::FileId;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn tree_files(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            found.extend(tree_files(&path));
-        } else if path.extension().is_some_and(|e| e == "tree") {
-            found.push(path);
-        }
-    }
-    found.sort();
-    found
-}
+use crate::common::{self, root, tree_files};
 
 /// Is the engine installed? Under `CI=true` it must be.
 fn engine() -> Option<PathBuf> {
     let tool = root().join("tests/tools/textmate-check");
     let installed = tool.join("node_modules/vscode-textmate").is_dir()
         && tool.join("node_modules/vscode-oniguruma").is_dir()
-        && Command::new("node").arg("--version").output().is_ok();
-    if installed {
-        return Some(tool.join("check.mjs"));
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "VS Code's TextMate engine is not installed: run .ci/install-textmate-check"
-    );
-    eprintln!("skipped: VS Code's TextMate engine is not installed (.ci/install-textmate-check)");
-    None
+        && common::runs("node", &["--version"]);
+    let engine = "VS Code's TextMate engine";
+    common::tool(engine, installed, ".ci/install-textmate-check").then(|| tool.join("check.mjs"))
 }
 
 fn grammar() -> PathBuf {

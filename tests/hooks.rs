@@ -2,7 +2,8 @@
 //! check-time diagnostics (a snapshot per `tests/fixtures/hooks/err_*.tree`),
 //! runtime failures and the scoring example through `Session`.
 
-use guidetree::check::{check_path, check_with, CheckResult};
+use crate::common::{relative, rendered as report};
+use guidetree::check::{check_path, check_with};
 use guidetree::diag::{self, Palette};
 use guidetree::interp::{Answer, AnswerError, Session};
 use guidetree::load::{FileSystem, MemoryFs, ReadError};
@@ -11,7 +12,7 @@ use guidetree::script::{
     HookError, HookErrorKind, Script, MAX_ARRAY_SIZE, MAX_LOG_LINES, MAX_REASONS, MAX_STRING_SIZE,
 };
 use std::cell::Cell;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 // ─── Helpers ───────────────────────────────────────────────────────────────
@@ -99,25 +100,6 @@ fn items(model: &Model, node: &str, ids: &[&str]) -> u64 {
 
 fn node_id<'m>(s: &Session<'m>) -> &'m str {
     &s.model().node(s.current()).id
-}
-
-/// Everything `check` says about a tree, rendered without colour.
-fn report(result: &CheckResult) -> String {
-    let (diags, sources) = match result {
-        Ok(c) => (&c.warnings, &c.model.sources),
-        Err(f) => (&f.diagnostics, &f.sources),
-    };
-    diags
-        .iter()
-        .map(|d| diag::render(d, sources, Palette::plain()))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn relative(path: &Path) -> PathBuf {
-    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
-        .unwrap_or(path)
-        .to_path_buf()
 }
 
 // ─── The sandbox ───────────────────────────────────────────────────────────
@@ -350,10 +332,12 @@ mod sandbox {
     #[test]
     fn print_never_reaches_stdout() {
         let exe = std::env::current_exe().unwrap();
+        // The test's name in this binary: its module path, less the crate.
+        let module = module_path!().split_once("::").map_or("", |(_, m)| m);
         let out = std::process::Command::new(exe)
             .args([
                 "--exact",
-                "sandbox::child_prints_through_a_hook",
+                &format!("{module}::child_prints_through_a_hook"),
                 "--ignored",
                 "--nocapture",
                 "--test-threads=1",
@@ -673,10 +657,8 @@ fn a_hook_returning_the_wrong_type_names_the_hook_and_the_line_of_its_value() {
 
 #[test]
 fn test_reports_a_hook_returning_the_wrong_type_as_one_failure() {
-    let out = std::process::Command::new(insta_cmd::get_cargo_bin("guidetree"))
+    let out = crate::common::guidetree()
         .args(["test", "tests/fixtures/hooks/decimal.tree"])
-        .env("NO_COLOR", "1")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));

@@ -5,11 +5,11 @@
 #[path = "fuzz/harness.rs"]
 mod harness;
 
+use crate::common::{relative, rendered as report};
 use guidetree::check::{
     check_path, check_str, check_with, check_with_options, CheckResult, MAX_FILES,
     MAX_INCLUDE_DEPTH, MAX_NODES,
 };
-use guidetree::diag::{self, Palette};
 use guidetree::eval::MAX_TEXT_LEN;
 use guidetree::interp::{Answer, AnswerError, Session, MAX_AUTO_STEPS};
 use guidetree::load::{Disk, LoadOptions, MemoryFs, MAX_FILE_SIZE};
@@ -18,18 +18,6 @@ use guidetree::syntax::{MAX_NESTING, MAX_OPERATORS};
 use std::path::{Path, PathBuf};
 
 // ─── Helpers ───────────────────────────────────────────────────────────────
-
-fn report(result: &CheckResult) -> String {
-    let (diags, sources) = match result {
-        Ok(c) => (&c.warnings, &c.model.sources),
-        Err(f) => (&f.diagnostics, &f.sources),
-    };
-    diags
-        .iter()
-        .map(|d| diag::render(d, sources, Palette::plain()))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 /// The codes of a failed check, in order.
 fn codes(result: &CheckResult) -> Vec<&'static str> {
@@ -44,12 +32,6 @@ fn model(result: CheckResult) -> Model {
         Ok(c) => c.model,
         Err(f) => panic!("{}", report(&Err(f))),
     }
-}
-
-fn relative(path: &Path) -> PathBuf {
-    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
-        .unwrap_or(path)
-        .to_path_buf()
 }
 
 /// A tree with one question whose first option is shown `if COND`.
@@ -478,7 +460,7 @@ fn a_20_000_node_tree_checks_and_runs() {
     check_and_walk(20_000);
 }
 
-/// The full-size run: `cargo test --release --test hostile -- --ignored`
+/// The full-size run: `cargo test --release --test integration hostile:: -- --ignored`
 /// (a few seconds in release; too slow for every debug test run).
 #[test]
 #[ignore = "large: run in release with --ignored"]

@@ -6,11 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn guidetree() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_guidetree"));
-    cmd.env("NO_COLOR", "1").stdin(Stdio::null());
-    cmd
-}
+use crate::common::guidetree;
 
 fn run_in(dir: &Path, args: &[&str]) -> Output {
     guidetree().current_dir(dir).args(args).output().unwrap()

@@ -1,7 +1,8 @@
 //! `guidetree run` driven through a pipe: the real binary, fed answers on
 //! stdin, with its whole output snapshotted.
 
-use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+use crate::common::{self, root};
+use insta_cmd::assert_cmd_snapshot;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -10,11 +11,8 @@ const FIXTURES: &str = "tests/fixtures/run";
 
 /// `guidetree run ARGS...` from the crate root, without colour.
 fn run(args: &[&str]) -> Command {
-    let mut cmd = Command::new(get_cargo_bin("guidetree"));
-    cmd.arg("run")
-        .args(args)
-        .env("NO_COLOR", "1")
-        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    let mut cmd = common::guidetree();
+    cmd.arg("run").args(args);
     cmd
 }
 
@@ -27,7 +25,7 @@ fn fixture(name: &str) -> String {
 /// every file by a short relative path, so snapshots read the same on
 /// every machine.
 fn scratch(test: &str, files: &[&str]) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = root();
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("run")
         .join(test);

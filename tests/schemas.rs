@@ -2,11 +2,10 @@
 //! `docs/schemas/`, on real runs of the binary: the schemas are the
 //! contract tools rely on, so output and schema must not drift apart.
 
-use insta_cmd::get_cargo_bin;
 use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 /// A schema from `docs/schemas/`, compiled.
 fn schema(name: &str) -> jsonschema::Validator {
@@ -20,10 +19,8 @@ fn schema(name: &str) -> jsonschema::Validator {
 
 /// Run the binary from the package root; return (exit code, stdout).
 fn guidetree(args: &[&str], stdin: &str) -> (i32, String) {
-    let mut child = Command::new(get_cargo_bin("guidetree"))
+    let mut child = crate::common::guidetree()
         .args(args)
-        .env("NO_COLOR", "1")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

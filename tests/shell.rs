@@ -8,11 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn guidetree() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_guidetree"));
-    cmd.env("NO_COLOR", "1").stdin(Stdio::null());
-    cmd
-}
+use crate::common::guidetree;
 
 fn run(args: &[&str]) -> Output {
     guidetree().args(args).output().unwrap()

@@ -3,20 +3,14 @@
 //! distribution, assert verdicts, every path's transcript).
 //!
 //! Adding a tree adds a snapshot here with no code change; run
-//! `cargo insta test` (or `INSTA_UPDATE=always cargo test --test trees`),
+//! `cargo insta test` (or `INSTA_UPDATE=always cargo test --test integration trees::`),
 //! then review the new `.snap` file. See `docs/testing.md`.
 
 use guidetree::explore::Options;
 use guidetree::report::snapshot_string;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
-
-/// `trees/x.tree` for the absolute path insta hands over, so reports never
-/// contain absolute paths.
-fn relative(path: &Path) -> PathBuf {
-    path.strip_prefix(MANIFEST).unwrap_or(path).to_path_buf()
-}
+use crate::common::{relative, ROOT as MANIFEST};
 
 #[test]
 fn every_tree() {
@@ -42,7 +36,7 @@ fn no_snapshot_outlives_its_tree() {
     for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();
         let Some(tree) = file
-            .strip_prefix("trees__every_tree@")
+            .strip_prefix("integration__trees__every_tree@")
             .and_then(|rest| rest.strip_suffix(".snap"))
         else {
             continue;
@@ -66,8 +60,7 @@ fn the_command_prints_the_same_report() {
         if path.extension().and_then(|e| e.to_str()) != Some("tree") {
             continue;
         }
-        let out = std::process::Command::new(insta_cmd::get_cargo_bin("guidetree"))
-            .current_dir(MANIFEST)
+        let out = crate::common::guidetree()
             .arg("snapshot")
             .arg(&path)
             .output()

@@ -87,18 +87,11 @@ fn shell_quote(s: &str) -> String {
 
 /// Is tmux installed? Under `CI=true` it must be.
 fn tmux_available() -> bool {
-    let found = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tmux is required under CI=true (.ci/install-tmux installs it)"
-        );
-        eprintln!("skipped: tmux is not installed (.ci/install-tmux)");
-    }
-    found
+    crate::common::tool(
+        "tmux",
+        crate::common::runs("tmux", &["-V"]),
+        ".ci/install-tmux",
+    )
 }
 
 /// A fresh file path for one test's transcript.

@@ -18,12 +18,11 @@ impl Tmux {
     /// Start `command` in a detached 100x30 window, or `None` (after saying
     /// "skipped") when tmux is not installed.
     fn start(name: &str, command: &str) -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "tmux is not installed: run .ci/install-tmux"
-            );
-            eprintln!("skipped: tmux is not installed (.ci/install-tmux)");
+        if !crate::common::tool(
+            "tmux",
+            crate::common::runs("tmux", &["-V"]),
+            ".ci/install-tmux",
+        ) {
             return None;
         }
         let socket = format!("guidetree-test-{name}-{}", std::process::id());
