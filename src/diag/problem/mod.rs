@@ -15,6 +15,9 @@ mod node;
 mod syntax;
 mod types;
 
+#[cfg(test)]
+mod tests;
+
 pub use declare::{Declare, ParamHint};
 pub use flow::Flow;
 pub use hooks::{Hook, ScriptSyntax};
