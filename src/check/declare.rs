@@ -36,7 +36,7 @@ impl Checker {
 
     /// Outcome kinds are shared by name, so an included tree's kinds must
     /// be declared by the including tree too (each file also checks alone).
-    pub(super) fn shared_kinds(&mut self, unit_index: usize) {
+    fn shared_kinds(&mut self, unit_index: usize) {
         let Some((parent, inc)) = self.units[unit_index].included.clone() else {
             return;
         };
@@ -63,7 +63,7 @@ impl Checker {
         }
     }
 
-    pub(super) fn declare_header(&mut self, unit_index: usize) {
+    fn declare_header(&mut self, unit_index: usize) {
         let ast = Rc::clone(&self.units[unit_index].ast);
         let header = &ast.header;
         self.plain_text(&header.title, "a tree's title");
@@ -127,7 +127,7 @@ impl Checker {
     /// A source tag names one source for the whole tree: an included file
     /// may repeat a tag of the including one with the same text (so each
     /// file also works alone), but not give it another meaning.
-    pub(super) fn declare_citation(&mut self, tag: &Ident, name: &ast::Str) {
+    fn declare_citation(&mut self, tag: &Ident, name: &ast::Str) {
         let text = self.plain_text(name, "a source's name");
         let Some(&(first, index)) = self.citation_index.get(&tag.name) else {
             self.citation_index
@@ -147,7 +147,7 @@ impl Checker {
         self.report(problem, tag.span);
     }
 
-    pub(super) fn declare_vars(&mut self, unit_index: usize) {
+    fn declare_vars(&mut self, unit_index: usize) {
         let (ast, prefix) = self.unit_parts(unit_index);
         for decl in &ast.vars {
             let name = format!("{prefix}{}", decl.name.name);
@@ -186,12 +186,7 @@ impl Checker {
     /// including tree, it becomes another name for that variable (returns
     /// true); bound to a constant, or left to its default, it is an
     /// ordinary variable of the included tree (returns false).
-    pub(super) fn bind_param(
-        &mut self,
-        unit_index: usize,
-        decl: &ast::VarDecl,
-        name: &str,
-    ) -> bool {
+    fn bind_param(&mut self, unit_index: usize, decl: &ast::VarDecl, name: &str) -> bool {
         let Some((parent, inc)) = self.units[unit_index].included.clone() else {
             return false;
         };
@@ -236,7 +231,7 @@ impl Checker {
     }
 
     /// Whether a declared type and a variable's type hold the same values.
-    pub(super) fn same_type(&self, decl: &TypeExpr, have: Type) -> bool {
+    fn same_type(&self, decl: &TypeExpr, have: Type) -> bool {
         let same_members = |members: &[Ident], d: DomainId| {
             let domain = &self.domains[d.0 as usize];
             members.len() == domain.len() && members.iter().all(|m| domain.contains(&m.name))
@@ -253,7 +248,7 @@ impl Checker {
     }
 
     /// Bindings that name no parameter of the included tree, or one twice.
-    pub(super) fn unknown_bindings(&mut self, unit_index: usize) {
+    fn unknown_bindings(&mut self, unit_index: usize) {
         let Some((_, inc)) = self.units[unit_index].included.clone() else {
             return;
         };
@@ -294,7 +289,7 @@ impl Checker {
         }
     }
 
-    pub(super) fn declare_domain(&mut self, members: &[Ident], set: bool) -> DomainId {
+    fn declare_domain(&mut self, members: &[Ident], set: bool) -> DomainId {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         let mut list = Vec::new();
         for m in members {
@@ -316,7 +311,7 @@ impl Checker {
         id
     }
 
-    pub(super) fn declare_nodes(&mut self, unit_index: usize) {
+    fn declare_nodes(&mut self, unit_index: usize) {
         let (ast, prefix) = self.unit_parts(unit_index);
         self.node_index.reserve(ast.nodes.len());
         self.node_decls.reserve(ast.nodes.len());
@@ -345,7 +340,7 @@ impl Checker {
 
     /// Type every default, then fold them all to values (defaults are
     /// constants, so no state is needed).
-    pub(super) fn declare_defaults(&mut self) {
+    fn declare_defaults(&mut self) {
         let mut typed = Vec::new();
         for unit_index in 0..self.units.len() {
             let (ast, prefix) = self.unit_parts(unit_index);
@@ -409,7 +404,7 @@ impl Checker {
     }
 
     /// A model with just the domains, for constant folding.
-    pub(super) fn scratch_model(&self) -> Model {
+    fn scratch_model(&self) -> Model {
         Model {
             id: String::new(),
             title: String::new(),
@@ -431,7 +426,7 @@ impl Checker {
 }
 
 /// A declared type as the checker names types: `one_of(a, b)`.
-pub(super) fn type_expr_name(ty: &TypeExpr) -> String {
+fn type_expr_name(ty: &TypeExpr) -> String {
     let list = |m: &[Ident]| {
         m.iter()
             .map(|i| i.name.as_str())

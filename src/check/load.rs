@@ -26,7 +26,7 @@ impl Checker {
 
     /// Refuse a file outside the root tree's folder (unless allowed),
     /// with an error at `span`, where the file is named.
-    pub(super) fn inside_folder(
+    fn inside_folder(
         &mut self,
         fs: &dyn FileSystem,
         path: &Path,
@@ -57,23 +57,20 @@ impl Checker {
     }
 
     /// Refuse trees with more than [`MAX_NODES`] nodes before declaring them.
-    pub(super) fn count_nodes(&mut self) {
-        let mut total = 0usize;
+    fn count_nodes(&mut self) {
+        let mut before = 0usize;
         for unit in &self.units {
-            total += unit.ast.nodes.len();
-            if total > MAX_NODES {
-                // The first node past the limit (the total before this file
-                // was within it).
-                let node = &unit.ast.nodes[unit.ast.nodes.len() - (total - MAX_NODES)];
-                self.report(Load::TooManyNodes, node.id.span);
-                return;
+            if before + unit.ast.nodes.len() > MAX_NODES {
+                let span = unit.ast.nodes[MAX_NODES - before].id.span;
+                return self.report(Load::TooManyNodes, span);
             }
+            before += unit.ast.nodes.len();
         }
     }
 
     /// Load one file and, depth first, its includes. `chain` holds the files
     /// being loaded, to catch include cycles.
-    pub(super) fn load_unit(
+    fn load_unit(
         &mut self,
         fs: &dyn FileSystem,
         path: &Path,
@@ -204,7 +201,7 @@ impl Checker {
 
     /// Read a file (an include only when it is a regular file), count its
     /// bytes against [`crate::load::MAX_TOTAL_SOURCE`], and parse it.
-    pub(super) fn read_and_parse(
+    fn read_and_parse(
         &mut self,
         fs: &dyn FileSystem,
         path: &Path,
@@ -257,7 +254,7 @@ impl Checker {
     /// them (`ESC [` moves the cursor, `ESC ]` retitles the window), and
     /// every text of a tree ends up on someone's terminal. One error per
     /// file, at the first, with the count.
-    pub(super) fn control_characters(&mut self, file: FileId, from: Option<Span>) -> bool {
+    fn control_characters(&mut self, file: FileId, from: Option<Span>) -> bool {
         let text = &self.sources.get(file).text;
         let mut found = text.char_indices().filter(|&(i, c)| {
             diag::is_unsafe_control(c) && !(c == '\r' && text[i + 1..].starts_with('\n'))
@@ -285,20 +282,18 @@ impl Checker {
 
     /// Add `len` bytes to the total read for this tree; past
     /// [`crate::load::MAX_TOTAL_SOURCE`] the file is refused (once, with E031).
-    pub(super) fn count_source_bytes(&mut self, len: usize, from: Option<Span>) -> bool {
+    fn count_source_bytes(&mut self, len: usize, from: Option<Span>) -> bool {
         self.source_bytes = self.source_bytes.saturating_add(len as u64);
-        if self.source_bytes <= crate::load::MAX_TOTAL_SOURCE {
-            return true;
-        }
-        if !std::mem::replace(&mut self.too_many_bytes, true) {
+        let over = self.source_bytes > crate::load::MAX_TOTAL_SOURCE;
+        if over && !std::mem::replace(&mut self.too_many_bytes, true) {
             if let Some(span) = from {
                 self.report(Load::TooManyBytes, span);
             }
         }
-        false
+        !over
     }
 
-    pub(super) fn read_error(&mut self, path: &Path, err: &ReadError, from: Option<Span>) {
+    fn read_error(&mut self, path: &Path, err: &ReadError, from: Option<Span>) {
         if let Some(span) = from {
             let problem = Load::CannotInclude {
                 path: path.to_path_buf(),

@@ -40,7 +40,7 @@ impl Checker {
         (Rc::clone(&unit.ast), Rc::clone(&unit.prefix))
     }
 
-    pub(super) fn assert_rule(&mut self, prefix: &str, a: &ast::Assert) {
+    fn assert_rule(&mut self, prefix: &str, a: &ast::Assert) {
         let scope = Scope {
             prefix,
             in_assert: true,
@@ -106,7 +106,7 @@ impl Checker {
 
     /// Whether `qualified` (`ns.node`) lies in an include that could not
     /// be loaded: its problem is already reported at the include.
-    pub(super) fn inside_failed_include(&self, qualified: &str) -> bool {
+    fn inside_failed_include(&self, qualified: &str) -> bool {
         qualified.match_indices('.').any(|(dot, _)| {
             self.namespaces
                 .get(&qualified[..dot])
@@ -114,7 +114,7 @@ impl Checker {
         })
     }
 
-    pub(super) fn lower_node(&mut self, unit_index: usize, prefix: &str, node: &ast::Node) -> Node {
+    fn lower_node(&mut self, unit_index: usize, prefix: &str, node: &ast::Node) -> Node {
         let mut fields = Fields::default();
         let kind = node.kind.node;
         for field in &node.fields {
@@ -195,12 +195,12 @@ impl Checker {
     }
 
     /// E014 for a required field left out.
-    pub(super) fn missing_field(&mut self, node: &ast::Node, field: &'static str) {
+    fn missing_field(&mut self, node: &ast::Node, field: &'static str) {
         self.missing_with_kind(node, field, None);
     }
 
     /// E014; `first_kind` shapes the example for a missing `kind`.
-    pub(super) fn missing_with_kind(
+    fn missing_with_kind(
         &mut self,
         node: &ast::Node,
         field: &'static str,
@@ -215,12 +215,7 @@ impl Checker {
         self.report(problem, node.id.span);
     }
 
-    pub(super) fn next_target(
-        &mut self,
-        node: &ast::Node,
-        fields: &Fields,
-        prefix: &str,
-    ) -> NodeId {
+    fn next_target(&mut self, node: &ast::Node, fields: &Fields, prefix: &str) -> NodeId {
         match &fields.goto {
             Some(t) => self.resolve_target(prefix, t).unwrap_or(NodeId(0)),
             None => {
@@ -230,7 +225,7 @@ impl Checker {
         }
     }
 
-    pub(super) fn no_way_out(&mut self, node: &ast::Node, why: NoWayOut) {
+    fn no_way_out(&mut self, node: &ast::Node, why: NoWayOut) {
         let problem = problem::Node::NoWayOut {
             kind: node.kind.node,
             node: node.id.name.clone(),
@@ -239,12 +234,7 @@ impl Checker {
         self.report(problem, node.id.span);
     }
 
-    pub(super) fn lower_question(
-        &mut self,
-        node: &ast::Node,
-        fields: &Fields,
-        scope: Scope<'_>,
-    ) -> NodeKind {
+    fn lower_question(&mut self, node: &ast::Node, fields: &Fields, scope: Scope<'_>) -> NodeKind {
         if fields.options.is_empty() {
             self.no_way_out(node, NoWayOut::NoOptions);
         }
@@ -288,12 +278,7 @@ impl Checker {
         NodeKind::Question { options }
     }
 
-    pub(super) fn lower_checklist(
-        &mut self,
-        node: &ast::Node,
-        fields: &Fields,
-        scope: Scope<'_>,
-    ) -> NodeKind {
+    fn lower_checklist(&mut self, node: &ast::Node, fields: &Fields, scope: Scope<'_>) -> NodeKind {
         let var = match &fields.into {
             Some(v) => self.lookup_var(v, scope, "set(item_a, item_b)"),
             None => {
@@ -348,12 +333,7 @@ impl Checker {
         }
     }
 
-    pub(super) fn lower_input(
-        &mut self,
-        node: &ast::Node,
-        fields: &Fields,
-        scope: Scope<'_>,
-    ) -> NodeKind {
+    fn lower_input(&mut self, node: &ast::Node, fields: &Fields, scope: Scope<'_>) -> NodeKind {
         let (var, input) = match &fields.input {
             Some(Field::Number { var, range }) => {
                 let id = self.typed_var(var, Type::Int, scope, "number into");
@@ -419,7 +399,7 @@ impl Checker {
         }
     }
 
-    pub(super) fn typed_var(
+    fn typed_var(
         &mut self,
         name: &Ident,
         want: Type,
@@ -442,12 +422,7 @@ impl Checker {
         Some(id)
     }
 
-    pub(super) fn lower_branch(
-        &mut self,
-        node: &ast::Node,
-        fields: &Fields,
-        scope: Scope<'_>,
-    ) -> NodeKind {
+    fn lower_branch(&mut self, node: &ast::Node, fields: &Fields, scope: Scope<'_>) -> NodeKind {
         let mut arms = Vec::new();
         for (cond, target, span) in &fields.arms {
             let cond = self.check_expr(cond, scope, Some(Type::Bool));
@@ -470,7 +445,7 @@ impl Checker {
         NodeKind::Branch { arms, otherwise }
     }
 
-    pub(super) fn lower_outcome(
+    fn lower_outcome(
         &mut self,
         unit_index: usize,
         node: &ast::Node,

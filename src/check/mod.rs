@@ -224,11 +224,8 @@ impl Checker {
         candidates: impl IntoIterator<Item = &'a str>,
     ) -> Option<String> {
         let made = self.suggestions.get();
-        if made >= MAX_SUGGESTIONS {
-            return None;
-        }
-        self.suggestions.set(made + 1);
-        diag::did_you_mean(name, candidates)
+        self.suggestions.set(made.saturating_add(1));
+        (made < MAX_SUGGESTIONS).then(|| diag::did_you_mean(name, candidates))?
     }
 
     /// How many candidates a did-you-mean may still look at: none once
@@ -259,7 +256,7 @@ impl Checker {
         self.diags.push(problem.into().at(span));
     }
 
-    pub(super) fn finish(mut self, path: &Path) -> CheckResult {
+    fn finish(mut self, path: &Path) -> CheckResult {
         diag::sort(&mut self.diags);
         if self.has_errors() || self.units.is_empty() {
             return Err(Failure {
@@ -310,7 +307,7 @@ pub(super) fn qualify<'a>(prefix: &str, name: &'a str) -> Cow<'a, str> {
 }
 
 /// FNV-1a over every file's text, as 16 hex digits.
-pub(super) fn content_hash(sources: &Sources) -> String {
+fn content_hash(sources: &Sources) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for (_, f) in sources.iter() {
         for b in f.text.bytes().chain(std::iter::once(0)) {

@@ -145,7 +145,7 @@ impl Checker {
 }
 
 /// A likely declaration (`int = 0`) for a variable that is given `value`.
-pub(super) fn declaration_for(value: &ast::Expr) -> &'static str {
+fn declaration_for(value: &ast::Expr) -> &'static str {
     match value_kind(value) {
         Some(Type::Int) => "int = 0",
         Some(Type::Text) => "text = \"\"",
@@ -154,7 +154,7 @@ pub(super) fn declaration_for(value: &ast::Expr) -> &'static str {
 }
 
 /// The type of `value` as far as its shape tells (names tell nothing).
-pub(super) fn value_kind(value: &ast::Expr) -> Option<Type> {
+fn value_kind(value: &ast::Expr) -> Option<Type> {
     match &value.node {
         AstExpr::Int(_) | AstExpr::Call { .. } => Some(Type::Int),
         AstExpr::Str(_) => Some(Type::Text),

@@ -29,7 +29,7 @@ impl Checker {
         }
     }
 
-    pub(super) fn members_short(&self, d: DomainId) -> String {
+    fn members_short(&self, d: DomainId) -> String {
         let members = &self.domains[d.0 as usize];
         if members.len() > 4 {
             format!("{}, …", members[..3].join(", "))
@@ -40,7 +40,7 @@ impl Checker {
 
     /// A bare name that is not a variable (nor `outcome` in an assert): an
     /// enum or set member whose type comes from the other side.
-    pub(super) fn symbol<'e>(&self, e: &'e ast::Expr, scope: Scope<'_>) -> Option<&'e Ident> {
+    fn symbol<'e>(&self, e: &'e ast::Expr, scope: Scope<'_>) -> Option<&'e Ident> {
         match &e.node {
             AstExpr::Name(id)
                 if !(scope.in_assert && id.name == "outcome")
@@ -74,7 +74,7 @@ impl Checker {
     }
 
     #[inline(never)]
-    pub(super) fn mismatch(&mut self, want: Type, got: &Expr, span: Span) -> Option<Expr> {
+    fn mismatch(&mut self, want: Type, got: &Expr, span: Span) -> Option<Expr> {
         let problem = TypeProblem::Mismatch {
             want: self.type_name(want),
             got: self.type_name(got.ty),
@@ -86,18 +86,13 @@ impl Checker {
         None
     }
 
-    pub(super) fn expr_of(kind: ExprKind, ty: Type, span: Span) -> Option<Expr> {
+    fn expr_of(kind: ExprKind, ty: Type, span: Span) -> Option<Expr> {
         Some(Expr { kind, ty, span })
     }
 
     /// Type an expression; `expected` only guides names and hooks, whose
     /// type comes from their context.
-    pub(super) fn infer(
-        &mut self,
-        e: &ast::Expr,
-        scope: Scope<'_>,
-        expected: Option<Type>,
-    ) -> Option<Expr> {
+    fn infer(&mut self, e: &ast::Expr, scope: Scope<'_>, expected: Option<Type>) -> Option<Expr> {
         let span = e.span;
         match &e.node {
             AstExpr::Int(n) => Self::expr_of(ExprKind::Lit(Value::Int(*n)), Type::Int, span),
@@ -113,12 +108,7 @@ impl Checker {
         }
     }
 
-    pub(super) fn string_expr(
-        &mut self,
-        s: &ast::Str,
-        scope: Scope<'_>,
-        span: Span,
-    ) -> Option<Expr> {
+    fn string_expr(&mut self, s: &ast::Str, scope: Scope<'_>, span: Span) -> Option<Expr> {
         if let Some(plain) = s.as_plain() {
             return Self::expr_of(
                 ExprKind::Lit(Value::Text(Arc::from(plain))),
@@ -134,7 +124,7 @@ impl Checker {
     }
 
     /// `{a, b}`: its members are looked up in the set its context expects.
-    pub(super) fn set_literal(
+    fn set_literal(
         &mut self,
         members: &[Ident],
         expected: Option<Type>,
@@ -158,11 +148,7 @@ impl Checker {
     }
 
     #[inline(never)]
-    pub(super) fn set_without_context(
-        &mut self,
-        expected: Option<Type>,
-        span: Span,
-    ) -> Option<Expr> {
+    fn set_without_context(&mut self, expected: Option<Type>, span: Span) -> Option<Expr> {
         let problem = match expected {
             Some(want) => TypeProblem::SetNotExpected {
                 want: self.type_name(want),
@@ -173,12 +159,7 @@ impl Checker {
         None
     }
 
-    pub(super) fn visited_expr(
-        &mut self,
-        node: &Ident,
-        scope: Scope<'_>,
-        span: Span,
-    ) -> Option<Expr> {
+    fn visited_expr(&mut self, node: &Ident, scope: Scope<'_>, span: Span) -> Option<Expr> {
         if scope.constant {
             return self.not_constant(span, NotConstant::Visited);
         }
@@ -186,7 +167,7 @@ impl Checker {
         Self::expr_of(ExprKind::Visited(node), Type::Bool, span)
     }
 
-    pub(super) fn unary_expr(
+    fn unary_expr(
         &mut self,
         op: UnaryOp,
         operand: &ast::Expr,
@@ -202,7 +183,7 @@ impl Checker {
     }
 
     /// A built-in function call: `count(set)`, or `tagged(tag)` in asserts.
-    pub(super) fn builtin_call(
+    fn builtin_call(
         &mut self,
         name: &Ident,
         args: &[ast::Expr],
@@ -228,12 +209,7 @@ impl Checker {
     /// `tagged(tag)`: inside an assert, whether the final outcome node
     /// carries `tag`. The tag must be on at least one outcome, so a typo
     /// cannot make a rule hold (or fail) on every path unnoticed.
-    pub(super) fn tagged_expr(
-        &mut self,
-        args: &[ast::Expr],
-        scope: Scope<'_>,
-        span: Span,
-    ) -> Option<Expr> {
+    fn tagged_expr(&mut self, args: &[ast::Expr], scope: Scope<'_>, span: Span) -> Option<Expr> {
         let tag = match args {
             [ast::Expr {
                 node: AstExpr::Name(tag),
@@ -263,19 +239,19 @@ impl Checker {
     }
 
     #[inline(never)]
-    pub(super) fn tagged_arity(&mut self, span: Span) -> Option<Expr> {
+    fn tagged_arity(&mut self, span: Span) -> Option<Expr> {
         self.report(TypeProblem::TaggedArity, span);
         None
     }
 
     #[inline(never)]
-    pub(super) fn tagged_outside_assert(&mut self, span: Span) -> Option<Expr> {
+    fn tagged_outside_assert(&mut self, span: Span) -> Option<Expr> {
         self.report(TypeProblem::TaggedOutsideAssert, span);
         None
     }
 
     #[inline(never)]
-    pub(super) fn unknown_function(&mut self, name: &Ident) -> Option<Expr> {
+    fn unknown_function(&mut self, name: &Ident) -> Option<Expr> {
         let problem = TypeProblem::UnknownFunction {
             name: name.name.clone(),
             suggestion: self.suggest(&name.name, ["count", "visited", "tagged"]),
@@ -291,28 +267,18 @@ impl Checker {
     }
 
     #[inline(never)]
-    pub(super) fn not_a_set(
-        &mut self,
-        function: &'static str,
-        got: Type,
-        span: Span,
-    ) -> Option<Expr> {
+    fn not_a_set(&mut self, function: &'static str, got: Type, span: Span) -> Option<Expr> {
         let got = self.type_name(got);
         self.report(TypeProblem::NotASet { function, got }, span);
         None
     }
 
-    pub(super) fn not_constant(&mut self, span: Span, uses: NotConstant) -> Option<Expr> {
+    fn not_constant(&mut self, span: Span, uses: NotConstant) -> Option<Expr> {
         self.report(TypeProblem::NotConstant { uses }, span);
         None
     }
 
-    pub(super) fn name_expr(
-        &mut self,
-        id: &Ident,
-        scope: Scope<'_>,
-        expected: Option<Type>,
-    ) -> Option<Expr> {
+    fn name_expr(&mut self, id: &Ident, scope: Scope<'_>, expected: Option<Type>) -> Option<Expr> {
         let span = id.span;
         if scope.in_assert && id.name == "outcome" {
             return Self::expr_of(ExprKind::Outcome, Type::Enum(OUTCOME_KINDS), span);
@@ -362,14 +328,14 @@ impl Checker {
     }
 
     #[inline(never)]
-    pub(super) fn bare_word_for_text(&mut self, id: &Ident) -> Option<Expr> {
+    fn bare_word_for_text(&mut self, id: &Ident) -> Option<Expr> {
         let word = id.name.clone();
         self.report(TypeProblem::BareWordForText { word }, id.span);
         None
     }
 
     #[inline(never)]
-    pub(super) fn member_for_set(&mut self, id: &Ident) -> Option<Expr> {
+    fn member_for_set(&mut self, id: &Ident) -> Option<Expr> {
         let member = id.name.clone();
         self.report(TypeProblem::MemberForSet { member }, id.span);
         None
@@ -378,7 +344,7 @@ impl Checker {
     /// `hook name(args)`: a call into the tree's script. Its type is the one
     /// its context expects; the script itself is checked elsewhere against
     /// the recorded call sites.
-    pub(super) fn hook_call(
+    fn hook_call(
         &mut self,
         name: &Ident,
         args: &[ast::Expr],
@@ -418,20 +384,20 @@ impl Checker {
     }
 
     #[inline(never)]
-    pub(super) fn hook_without_script(&mut self, name: &Ident) -> Option<Expr> {
+    fn hook_without_script(&mut self, name: &Ident) -> Option<Expr> {
         let hook = name.name.clone();
         self.report(TypeProblem::HookWithoutScript { hook }, name.span);
         None
     }
 
     #[inline(never)]
-    pub(super) fn hook_type_unknown(&mut self, name: &Ident, span: Span) -> Option<Expr> {
+    fn hook_type_unknown(&mut self, name: &Ident, span: Span) -> Option<Expr> {
         let hook = name.name.clone();
         self.report(TypeProblem::HookTypeUnknown { hook }, span);
         None
     }
 
-    pub(super) fn binary_operation(
+    fn binary_operation(
         &mut self,
         op: BinOp,
         lhs: &ast::Expr,
@@ -456,14 +422,14 @@ impl Checker {
         }
     }
 
-    pub(super) fn binary_expr(op: BinOp, l: Expr, r: Expr, ty: Type, span: Span) -> Option<Expr> {
+    fn binary_expr(op: BinOp, l: Expr, r: Expr, ty: Type, span: Span) -> Option<Expr> {
         Self::expr_of(ExprKind::Binary(op, Box::new(l), Box::new(r)), ty, span)
     }
 
     /// Both operands of one type, giving a result of another (`(operand,
     /// result)`). Both sides are checked even when the left one fails, so
     /// every problem is reported.
-    pub(super) fn same_type_operands(
+    fn same_type_operands(
         &mut self,
         op: BinOp,
         (lhs, rhs): (&ast::Expr, &ast::Expr),
@@ -477,7 +443,7 @@ impl Checker {
     }
 
     /// `+` adds numbers or joins text.
-    pub(super) fn add_or_join(
+    fn add_or_join(
         &mut self,
         (lhs, rhs): (&ast::Expr, &ast::Expr),
         scope: Scope<'_>,
@@ -493,7 +459,7 @@ impl Checker {
     }
 
     #[inline(never)]
-    pub(super) fn cannot_add(&mut self, got: Type, span: Span) -> Option<Expr> {
+    fn cannot_add(&mut self, got: Type, span: Span) -> Option<Expr> {
         let got = self.type_name(got);
         self.report(TypeProblem::CannotAdd { got }, span);
         None
@@ -501,7 +467,7 @@ impl Checker {
 
     /// `==` and `!=`: the side whose type is known on its own is typed first
     /// and gives the other side (a member name or a hook call) its type.
-    pub(super) fn equality(
+    fn equality(
         &mut self,
         op: BinOp,
         (lhs, rhs): (&ast::Expr, &ast::Expr),
@@ -520,13 +486,13 @@ impl Checker {
     }
 
     /// A bare member name or a hook call: its type comes from the other side.
-    pub(super) fn needs_context(&self, e: &ast::Expr, scope: Scope<'_>) -> bool {
+    fn needs_context(&self, e: &ast::Expr, scope: Scope<'_>) -> bool {
         matches!(e.node, AstExpr::Hook { .. } | AstExpr::SetLit(_))
             || self.symbol(e, scope).is_some()
     }
 
     /// `member in set` and `member not in set`.
-    pub(super) fn membership(
+    fn membership(
         &mut self,
         op: BinOp,
         (lhs, rhs): (&ast::Expr, &ast::Expr),
@@ -553,7 +519,7 @@ impl Checker {
     }
 
     #[inline(never)]
-    pub(super) fn in_needs_set(
+    fn in_needs_set(
         &mut self,
         op: BinOp,
         got: Type,
@@ -577,7 +543,7 @@ impl Checker {
     }
 
     #[inline(never)]
-    pub(super) fn in_needs_member(&mut self, op: BinOp, d: DomainId, span: Span) -> Option<Expr> {
+    fn in_needs_member(&mut self, op: BinOp, d: DomainId, span: Span) -> Option<Expr> {
         let problem = TypeProblem::InNeedsMember {
             op: op.symbol(),
             members: self.domains[d.0 as usize].clone(),

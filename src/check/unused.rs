@@ -10,7 +10,7 @@ impl Checker {
     /// Mark every variable that some expression or text mentions as read.
     /// This works on the syntax tree, so a variable used in an expression
     /// with an error elsewhere is still seen as used.
-    pub(super) fn mark_reads(&mut self) {
+    fn mark_reads(&mut self) {
         for unit in &self.units {
             for name in mentioned_names(&unit.ast) {
                 if let Some(&id) = self.var_index.get(&format!("{}{name}", unit.prefix)) {
@@ -43,7 +43,7 @@ impl Checker {
 
 /// Every name read by an expression or interpolated into a text in `file`
 /// (names that are written, such as `set x = ...` or `into x`, are not).
-pub(super) fn mentioned_names(file: &ast::File) -> Vec<&str> {
+fn mentioned_names(file: &ast::File) -> Vec<&str> {
     let mut names = Vec::new();
     let mut exprs: Vec<&ast::Expr> = Vec::new();
     let mut strs: Vec<&ast::Str> = Vec::new();
@@ -85,11 +85,7 @@ pub(super) fn mentioned_names(file: &ast::File) -> Vec<&str> {
 }
 
 /// The expressions and strings inside one node field.
-pub(super) fn field_parts<'a>(
-    field: &'a Field,
-    exprs: &mut Vec<&'a ast::Expr>,
-    strs: &mut Vec<&'a ast::Str>,
-) {
+fn field_parts<'a>(field: &'a Field, exprs: &mut Vec<&'a ast::Expr>, strs: &mut Vec<&'a ast::Str>) {
     let effect_value = |e: &'a ast::Effect| match e {
         ast::Effect::Set { value, .. } => Some(value),
         ast::Effect::Add { .. } | ast::Effect::Remove { .. } => None,

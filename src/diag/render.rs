@@ -189,10 +189,8 @@ impl Window {
             return Self::default();
         }
         let skip = (col - 1).saturating_sub(Self::LEAD).min(len - Self::WIDTH);
-        Self {
-            skip,
-            cut_end: skip + Self::WIDTH < len,
-        }
+        let cut_end = skip + Self::WIDTH < len;
+        Self { skip, cut_end }
     }
 
     fn show(self, line: &ShownLine) -> String {

@@ -161,7 +161,7 @@ pub(super) fn without_position(err: &EvalAltResult) -> String {
     }
 }
 
-pub(super) fn too_large(what: &str) -> String {
+fn too_large(what: &str) -> String {
     if what.contains("string") {
         format!("a string longer than the limit of {MAX_STRING_SIZE} bytes")
     } else if what.contains("array") {

@@ -25,12 +25,7 @@ pub(super) fn rhai_args(
 }
 
 /// Argument number `index` (1-based) as a Rhai value.
-pub(super) fn to_rhai(
-    model: &Model,
-    value: &Value,
-    ty: Type,
-    index: usize,
-) -> Result<Dynamic, HookErrorKind> {
+fn to_rhai(model: &Model, value: &Value, ty: Type, index: usize) -> Result<Dynamic, HookErrorKind> {
     let mismatch = || HookErrorKind::ArgumentMismatch(index);
     Ok(match (value, ty) {
         (Value::Bool(b), Type::Bool) => Dynamic::from_bool(*b),
@@ -62,7 +57,7 @@ pub(super) fn to_rhai(
     })
 }
 
-pub(super) fn members(model: &Model, d: DomainId) -> &[String] {
+fn members(model: &Model, d: DomainId) -> &[String] {
     model.domains.get(d.0 as usize).map_or(&[], Vec::as_slice)
 }
 
@@ -134,7 +129,7 @@ pub(super) fn member(
 }
 
 /// A tree type as written in a tree: `int`, `one_of(a, b)`, `set(a, b)`.
-pub(super) fn type_name(model: &Model, ty: Type) -> String {
+fn type_name(model: &Model, ty: Type) -> String {
     match ty {
         Type::Bool => "bool".into(),
         Type::Int => "int".into(),
@@ -145,7 +140,7 @@ pub(super) fn type_name(model: &Model, ty: Type) -> String {
 }
 
 /// A Rhai value in words, short enough for a one-line message.
-pub(super) fn describe(value: &Dynamic) -> String {
+fn describe(value: &Dynamic) -> String {
     const SHORT: usize = 40;
     let shown = value.to_string();
     let shown = if shown.chars().count() > SHORT {

@@ -24,7 +24,7 @@ impl Lower {
     /// recursion is bounded by [`MAX_OPERATORS`]; other recursion happens
     /// only through parentheses and call arguments, which [`MAX_NESTING`]
     /// bounds.
-    pub(super) fn expr_tree(&self, pair: &Pair<'_, Rule>) -> Option<Expr> {
+    fn expr_tree(&self, pair: &Pair<'_, Rule>) -> Option<Expr> {
         let mut tokens = Vec::new();
         for part in pair.clone().into_inner() {
             tokens.push(match part.as_rule() {
@@ -54,7 +54,7 @@ impl Lower {
 
     /// Parse operands joined by infix operators that bind at least as
     /// tightly as `min_power`.
-    pub(super) fn pratt(
+    fn pratt(
         &self,
         tokens: &mut std::iter::Peekable<std::vec::IntoIter<Token>>,
         min_power: u8,
@@ -93,7 +93,7 @@ impl Lower {
         Some(lhs)
     }
 
-    pub(super) fn primary(&self, pair: &Pair<'_, Rule>) -> Option<Expr> {
+    fn primary(&self, pair: &Pair<'_, Rule>) -> Option<Expr> {
         let span = self.span(pair);
         let mut parts = children(pair);
         let node = match pair.as_rule() {
@@ -136,7 +136,7 @@ impl Lower {
     }
 
     /// The one node id inside `visited(...)`.
-    pub(super) fn visited_node(&self, args: &Pair<'_, Rule>) -> Option<Ident> {
+    fn visited_node(&self, args: &Pair<'_, Rule>) -> Option<Ident> {
         let mut list = self.args(args)?.into_iter();
         match (list.next(), list.next()) {
             (
@@ -168,7 +168,7 @@ pub(super) enum Token {
 
 /// Left and right binding powers of an infix operator: left-associative
 /// operators bind a little tighter on the right, `implies` on the left.
-pub(super) fn infix_power(op: BinOp) -> (u8, u8) {
+fn infix_power(op: BinOp) -> (u8, u8) {
     let (level, right_assoc) = precedence(op);
     if right_assoc {
         (level * 2 + 1, level * 2)
@@ -179,7 +179,7 @@ pub(super) fn infix_power(op: BinOp) -> (u8, u8) {
 
 /// The binding power of a prefix operator's operand: `not` takes a whole
 /// comparison (`not a == b` is `not (a == b)`), unary minus one factor.
-pub(super) fn prefix_power(op: UnaryOp) -> u8 {
+fn prefix_power(op: UnaryOp) -> u8 {
     match op {
         UnaryOp::Not => 4 * 2,
         UnaryOp::Neg => 8 * 2,
@@ -208,7 +208,7 @@ pub(super) fn precedence(op: BinOp) -> (u8, bool) {
 }
 
 /// The operator spelled `text` (`not in` with any spaces between).
-pub(super) fn binop(text: &str) -> Option<BinOp> {
+fn binop(text: &str) -> Option<BinOp> {
     Some(match text {
         "implies" => BinOp::Implies,
         "or" => BinOp::Or,
@@ -232,7 +232,7 @@ pub(super) fn binop(text: &str) -> Option<BinOp> {
 
 /// Operators and calls anywhere inside an expression, parentheses
 /// included: a bound on the depth of its tree.
-pub(super) fn expression_size(pair: &Pair<'_, Rule>) -> usize {
+fn expression_size(pair: &Pair<'_, Rule>) -> usize {
     pair.clone()
         .into_inner()
         .flatten()

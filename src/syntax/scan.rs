@@ -95,7 +95,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    pub(super) fn next_token(&mut self) -> Option<Token> {
+    fn next_token(&mut self) -> Option<Token> {
         while self.i < self.bytes.len() {
             let at = self.i;
             match self.bytes[at] {
@@ -126,7 +126,7 @@ impl<'a> Lexer<'a> {
         None
     }
 
-    pub(super) fn skip_comment(&mut self) {
+    fn skip_comment(&mut self) {
         while self.i < self.bytes.len() && self.bytes[self.i] != b'\n' {
             self.i += 1;
         }
@@ -134,7 +134,7 @@ impl<'a> Lexer<'a> {
 
     /// Skip a `"""…"""` string; false (and the rest of the file skipped)
     /// when it never closes.
-    pub(super) fn skip_triple(&mut self) -> bool {
+    fn skip_triple(&mut self) -> bool {
         self.i += 3;
         while self.i < self.bytes.len() {
             if self.bytes[self.i..].starts_with(b"\"\"\"") {
@@ -147,7 +147,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Skip a `"…"` string; false when the line or file ends first.
-    pub(super) fn skip_plain(&mut self) -> bool {
+    fn skip_plain(&mut self) -> bool {
         self.i += 1;
         while self.i < self.bytes.len() {
             match self.bytes[self.i] {

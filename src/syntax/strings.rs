@@ -29,12 +29,7 @@ impl Lower {
         Some(Str { parts, span })
     }
 
-    pub(super) fn string_parts(
-        &self,
-        body: &str,
-        offset: usize,
-        triple: bool,
-    ) -> Option<Vec<StrPart>> {
+    fn string_parts(&self, body: &str, offset: usize, triple: bool) -> Option<Vec<StrPart>> {
         let mut parts = Vec::new();
         let mut lit = String::new();
         let mut chars = body.char_indices().peekable();
@@ -99,7 +94,7 @@ impl Lower {
 
 /// Remove the indentation common to all lines of a triple-quoted string, a
 /// first line that is empty, and trailing whitespace.
-pub(super) fn dedent(parts: &mut Vec<StrPart>) {
+fn dedent(parts: &mut Vec<StrPart>) {
     // Work on the literal text with interpolations as placeholders so that
     // line structure is seen whole.
     const MARK: char = '\u{0}';

@@ -4,7 +4,7 @@
 //! is the one place a diagnostic's wording lives; adding a diagnostic is
 //! adding a variant, its words and an `err_*` fixture.
 
-use super::{Diagnostic, Severity};
+use super::{plural, Diagnostic, Severity};
 use crate::source::Span;
 
 mod declare;
@@ -240,9 +240,4 @@ problem_from! {
 fn with_article(word: &str) -> String {
     let vowel = word.starts_with(['a', 'e', 'i', 'o', 'u']);
     format!("{} {word}", if vowel { "an" } else { "a" })
-}
-
-/// `1 argument`, `2 arguments`.
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
