@@ -445,15 +445,13 @@ impl Lower {
     }
 
     fn example(&self, pair: &Pair<'_, Rule>) -> Option<Spanned<Literal>> {
+        let span = self.span(pair);
         let node = if pair.as_rule() == Rule::string {
             Literal::Text(self.string(pair)?.to_template())
         } else {
             Literal::Int(self.number(pair)?)
         };
-        Some(Spanned {
-            node,
-            span: self.span(pair),
-        })
+        Some(Spanned { node, span })
     }
 
     fn option(&self, pair: &Pair<'_, Rule>) -> Option<OptionDef> {
