@@ -75,13 +75,17 @@ pub fn same_tree(a: &File, b: &File) -> bool {
     without_spans(a) == without_spans(b)
 }
 
-/// A file's syntax tree as JSON with every span removed.
+/// A file's syntax tree as JSON with every span removed. `quick_exit`
+/// records where it was written (a bare span): only its presence counts.
 #[must_use]
 pub fn without_spans(file: &File) -> serde_json::Value {
     fn strip(v: &mut serde_json::Value) {
         match v {
             serde_json::Value::Object(map) => {
                 map.remove("span");
+                if let Some(at) = map.get_mut("quick_exit") {
+                    *at = serde_json::Value::Bool(true);
+                }
                 map.values_mut().for_each(strip);
             }
             serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
@@ -1107,6 +1111,21 @@ mod tests {
         assert!(matches!(
             format_source("tree t {"),
             Err(FormatError::Syntax(_))
+        ));
+    }
+
+    #[test]
+    fn a_header_with_quick_exit_moved_by_spacing_still_formats() {
+        // `quick_exit` keeps where it was written; spacing before it moves
+        // it, which must not count as a change of meaning.
+        let src = "tree t \"T\" {\n     start a\n  outcomes k\n  quick_exit\n}\n\noutcome a {\n  kind k\n  title \"A\"\n}\n";
+        let out = fmt(src);
+        assert!(out.starts_with("tree t \"T\" {\n  start a\n"), "{out}");
+        assert!(out.contains("\n  quick_exit\n"), "{out}");
+        let without = fmt(&src.replace("  quick_exit\n", ""));
+        assert!(!same_tree(
+            &crate::syntax::parse(FileId(0), &out).unwrap(),
+            &crate::syntax::parse(FileId(0), &without).unwrap()
         ));
     }
 }

@@ -29,3 +29,4 @@ mod syntax;
 mod trees;
 mod tty;
 mod tty_private;
+mod vscode;

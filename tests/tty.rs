@@ -116,6 +116,11 @@ fn transcript(tmux: &Tmux, path: &Path) -> Value {
 /// open after the run ends, so its last screen can be read. `None` (and a
 /// note) when tmux is missing.
 fn run_json(name: &str, tree: &str, out: &Path) -> Option<Tmux> {
+    run_json_rows(name, tree, out, 40)
+}
+
+/// [`run_json`] in a terminal `rows` lines high.
+fn run_json_rows(name: &str, tree: &str, out: &Path, rows: u16) -> Option<Tmux> {
     if !tmux_available() {
         return None;
     }
@@ -136,7 +141,7 @@ fn run_json(name: &str, tree: &str, out: &Path) -> Option<Tmux> {
         "-x",
         "100",
         "-y",
-        "40",
+        &rows.to_string(),
         "-c",
         env!("CARGO_MANIFEST_DIR"),
         "sh",
@@ -272,6 +277,85 @@ fn ctrl_c_in_a_menu_leaves_the_message_on_a_clean_line() {
         stopped.trim_end(),
         "Stopped. Nothing was saved.",
         "the message is written over something:\n{screen}"
+    );
+}
+
+/// Ctrl-C with the prompt on the last rows of a terminal whose screen has
+/// scrolled: the stop message must start a clean line, not be written over
+/// the prompt's footer ("Stopped. Nothing was saved.sc for back, why, save,
+/// quit]"), and nothing of the footer may be left after it.
+/// `answers`: (what to wait for, the keys to press then).
+fn ctrl_c_at_the_bottom(name: &str, tree: &str, rows: u16, answers: &[(&str, &[&str])], at: &str) {
+    let out = transcript_path(name);
+    let Some(tty) = run_json_rows(name, tree, &out, rows) else {
+        return;
+    };
+    for (wait, keys) in answers {
+        tty.wait_for(wait);
+        tty.keys(keys);
+    }
+    let before = tty.wait_for(at);
+    assert!(
+        before.contains("Esc for"),
+        "no footer on the screen before Ctrl-C:\n{before}"
+    );
+    tty.keys(&["C-c"]);
+    let screen = tty.wait_for("EXITED");
+    let stopped = screen
+        .lines()
+        .position(|l| l.contains("Stopped."))
+        .unwrap_or_else(|| panic!("no stop message:\n{screen}"));
+    let lines: Vec<&str> = screen.lines().collect();
+    assert_eq!(
+        lines[stopped].trim_end(),
+        "Stopped. Nothing was saved.",
+        "the message is written over the footer:\n{screen}"
+    );
+    assert!(
+        lines[stopped + 1..]
+            .iter()
+            .all(|l| l.trim().is_empty() || l.starts_with("EXITED")),
+        "something is left after the message:\n{screen}"
+    );
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(doc["status"], "interrupted");
+}
+
+#[test]
+fn ctrl_c_at_a_checklist_at_the_bottom_of_the_screen() {
+    ctrl_c_at_the_bottom(
+        "ctrl_c_checklist",
+        "tests/fixtures/run/checklist.tree",
+        6,
+        &[],
+        "Space tick",
+    );
+}
+
+#[test]
+fn ctrl_c_at_a_menu_at_the_bottom_of_the_screen() {
+    // hello.tree: past the introduction and the first question, to the
+    // second, after the screen has scrolled.
+    ctrl_c_at_the_bottom(
+        "ctrl_c_menu",
+        "trees/hello.tree",
+        9,
+        &[("Go on", &["Enter"]), ("How tired", &["Enter"])],
+        "Which word fits your mood best?",
+    );
+}
+
+#[test]
+fn ctrl_c_at_a_text_input_at_the_bottom_of_the_screen() {
+    ctrl_c_at_the_bottom(
+        "ctrl_c_text",
+        "tests/fixtures/run/typed.tree",
+        6,
+        &[
+            ("How many months", &["7", "Enter"]),
+            ("their name", &["S", "a", "m"]),
+        ],
+        "What is their name?",
     );
 }
 
