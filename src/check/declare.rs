@@ -6,6 +6,7 @@ use super::{qualify, Checker, Scope};
 use crate::ast::{self, ExprKind as AstExpr, Ident, StrPart, TypeExpr};
 use crate::diag::problem::{Declare, ParamHint};
 use crate::eval::{self, Env};
+use crate::ids::saturating_u32;
 use crate::model::{
     DomainId, Model, NodeId, ScriptRef, Type, Value, Var, VarId, MAX_SET_MEMBERS, OUTCOME_KINDS,
 };
@@ -98,7 +99,7 @@ impl Checker {
                     }
                     self.units[unit_index].kinds.push(k.name.clone());
                     if !self.kind_index.contains_key(&k.name) {
-                        let idx = u32::try_from(self.kind_spans.len()).unwrap_or(u32::MAX);
+                        let idx = saturating_u32(self.kind_spans.len());
                         self.kind_index.insert(k.name.clone(), idx);
                         self.kind_spans.push(k.span);
                         self.kind_used.push(false);
@@ -170,7 +171,7 @@ impl Checker {
                 TypeExpr::OneOf(members) => Type::Enum(self.declare_domain(members, false)),
                 TypeExpr::Set(members) => Type::Set(self.declare_domain(members, true)),
             };
-            let id = VarId(u32::try_from(self.vars.len()).unwrap_or(u32::MAX));
+            let id = VarId(saturating_u32(self.vars.len()));
             self.var_index.insert(name.clone(), id);
             self.vars.push(Var {
                 name,
@@ -306,7 +307,7 @@ impl Checker {
                 self.report(Declare::TooManyMembers, m.span);
             }
         }
-        let id = DomainId(u32::try_from(self.domains.len()).unwrap_or(u32::MAX));
+        let id = DomainId(saturating_u32(self.domains.len()));
         self.domains.push(list);
         id
     }
@@ -332,7 +333,7 @@ impl Checker {
                 self.report(Declare::NodeAndNamespace { id }, node.id.span);
                 continue;
             }
-            let nid = NodeId(u32::try_from(self.node_decls.len()).unwrap_or(u32::MAX));
+            let nid = NodeId(saturating_u32(self.node_decls.len()));
             self.node_index.insert(id, nid);
             self.node_decls.push((unit_index, i));
         }
