@@ -89,15 +89,20 @@ impl<'a> Fields<'a> {
     /// `into` (of a checklist) and `number into` / `text into` (of an
     /// input) share one slot: a node has one of them.
     fn file_input(&mut self, field: &'a ast::Spanned<Field>) -> Option<Span> {
-        if self.input_span.is_some() {
-            return self.input_span;
+        let first = self.input_span;
+        if first.is_none() {
+            self.input_span = Some(field.span);
+            self.set_input(&field.node);
         }
-        self.input_span = Some(field.span);
-        match &field.node {
+        first
+    }
+
+    /// The checklist's `into`, or the input's `number into` or `text into`.
+    fn set_input(&mut self, field: &'a Field) {
+        match field {
             Field::Into(var) => self.into = Some(var),
             other => self.input = Some(other),
         }
-        None
     }
 
     /// Fields that may be given many times.

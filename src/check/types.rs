@@ -75,15 +75,21 @@ impl Checker {
 
     #[inline(never)]
     fn mismatch(&mut self, want: Type, got: &Expr, span: Span) -> Option<Expr> {
-        let problem = TypeProblem::Mismatch {
-            want: self.type_name(want),
-            got: self.type_name(got.ty),
-            want_type: want,
-            got_type: got.ty,
-            literal: matches!(got.kind, ExprKind::Lit(_)),
-        };
+        let literal = matches!(got.kind, ExprKind::Lit(_));
+        let problem = self.type_mismatch(want, got.ty, literal);
         self.report(problem, span);
         None
+    }
+
+    /// E005 for a value of type `got` where `want` is expected.
+    fn type_mismatch(&self, want: Type, got: Type, literal: bool) -> TypeProblem {
+        TypeProblem::Mismatch {
+            want: self.type_name(want),
+            got: self.type_name(got),
+            want_type: want,
+            got_type: got,
+            literal,
+        }
     }
 
     fn expr_of(kind: ExprKind, ty: Type, span: Span) -> Option<Expr> {

@@ -380,10 +380,7 @@ impl<'a> Site<'a> {
     fn comma_between_effects(&self, scan: &Scan) -> Option<Diagnostic> {
         let brace = scan.innermost(b'{')?;
         let inside = self.text[brace + 1..self.pos].trim_start();
-        let in_effects = ["set ", "add ", "remove "]
-            .iter()
-            .any(|k| inside.starts_with(k));
-        if self.found != "," || !in_effects {
+        if self.found != "," || !starts_with_effect(inside) {
             return None;
         }
         Some(self.error(Syntax::CommaBetweenEffects))
@@ -483,16 +480,20 @@ impl<'a> Site<'a> {
 
     /// The shape of what is being written, when it is clear.
     fn general_hint(&self) -> Option<SyntaxHint> {
-        if self.expects(Rule::header) {
-            return Some(SyntaxHint::Header);
-        }
         match self.line_head() {
+            _ if self.expects(Rule::header) => Some(SyntaxHint::Header),
             "var" => Some(SyntaxHint::Var),
             "option" if self.expects(Rule::string) => Some(SyntaxHint::Option),
             "item" if self.expects(Rule::string) => Some(SyntaxHint::Item),
             _ => None,
         }
     }
+}
+
+/// Whether `text` starts with an effect (`set`, `add` or `remove`).
+fn starts_with_effect(text: &str) -> bool {
+    let effects = ["set ", "add ", "remove "];
+    effects.iter().any(|k| text.starts_with(k))
 }
 
 /// Separators and closers worth naming when the parser expected them.
