@@ -106,9 +106,6 @@ pub enum EvalErrorKind {
         node: String,
         error: Box<crate::script::HookError>,
     },
-    /// The explorer could not rebuild a state to evaluate in.
-    #[error("rebuilding the state failed: {0}")]
-    StateNotRebuilt(String),
 }
 
 fn err(kind: EvalErrorKind, span: Span) -> EvalError {

@@ -28,7 +28,7 @@ pub mod sample;
 pub mod space;
 
 use crate::eval::{self, EvalError};
-use crate::interp::{Answer, AnswerError, Session};
+use crate::interp::{Answer, AnswerError, LogLine, Session};
 use crate::model::{Expr, Model, NodeId, NodeKind, Value};
 use std::cell::OnceCell;
 use std::fmt::Write as _;
@@ -221,6 +221,7 @@ impl<'m> PathView<'_, 'm> {
             choices,
             answers: self.answers().map(|(n, a)| (n, a.clone())).collect(),
             vars: self.session.vars().to_vec(),
+            log: self.session.log().to_vec(),
             end: self.end.clone(),
         }
     }
@@ -239,6 +240,9 @@ pub struct PathRecord {
     pub answers: Vec<(NodeId, Answer)>,
     /// The variables at the end of the path.
     pub vars: Vec<Value>,
+    /// What hooks printed (`print`, `debug`) on the way, in order (for a
+    /// path that failed while giving an answer, up to that answer).
+    pub log: Vec<LogLine>,
     pub end: End,
 }
 
@@ -502,7 +506,8 @@ pub(crate) fn cover_entered(
 }
 
 /// Every answer a person could give where `session` waits, in order, as
-/// the plan says; option and item conditions are recorded in `cov`.
+/// the plan says; option and item conditions are recorded in `cov`. At a
+/// checklist, returns the items shown, a bit each (0 elsewhere).
 ///
 /// # Errors
 /// When a condition fails to evaluate (a hook error, say).
@@ -512,7 +517,7 @@ pub(crate) fn candidates(
     session: &mut Session<'_>,
     cov: &mut Coverage,
     out: &mut Vec<Answer>,
-) -> Result<(), EvalError> {
+) -> Result<u64, EvalError> {
     let node = session.current();
     match &model.node(node).kind {
         NodeKind::Question { options } => {
@@ -544,12 +549,13 @@ pub(crate) fn candidates(
                 }
             }
             plan.checklist(node.index(), visible, out);
+            return Ok(visible);
         }
         NodeKind::Input { .. } => out.extend_from_slice(plan.input(node.index())),
         NodeKind::Info { .. } => out.push(Answer::Continue),
         NodeKind::Branch { .. } | NodeKind::Score { .. } | NodeKind::Outcome { .. } => {}
     }
-    Ok(())
+    Ok(0)
 }
 
 /// The answers still to try at one depth.
@@ -692,7 +698,8 @@ impl<'m> Explorer<'m> {
             &mut self.session,
             &mut self.summary.coverage,
             &mut answers,
-        );
+        )
+        .map(|_| ());
         let empty = answers.is_empty();
         self.frames[self.depth] = Frame { answers, next: 0 };
         match result {

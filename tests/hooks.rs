@@ -665,12 +665,52 @@ fn test_reports_a_hook_returning_the_wrong_type_as_one_failure() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let failures: Vec<&str> = stdout.lines().filter(|l| l.contains("FAILED  ")).collect();
     assert_eq!(failures.len(), 1, "{stdout}");
-    assert!(
-        stdout.contains(
-            "hook `half` (tests/fixtures/hooks/decimal.rhai:4:5) returned the decimal number"
-        ),
-        "{stdout}"
+    assert_eq!(
+        stdout
+            .matches(
+                "hook `half` (tests/fixtures/hooks/decimal.rhai:4:5) returned the decimal number"
+            )
+            .count(),
+        1,
+        "the wrong type is reported once: {stdout}"
     );
+}
+
+fn guidetree_test(args: &[&str]) -> (Option<i32>, String) {
+    let out = std::process::Command::new(insta_cmd::get_cargo_bin("guidetree"))
+        .arg("test")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn test_shows_what_hooks_printed_on_a_counterexample() {
+    let file = "tests/fixtures/explore/hooks/printing.tree";
+    let (code, stdout) = guidetree_test(&[file]);
+    assert_eq!(code, Some(1));
+    let expected = "          path pbdc98685:
+            ask → rent+debt: Rent, Debt
+          state: worries = rent, debt, level = 2
+          hook output (print and debug):
+            hook `weigh` in `weigh`: counting 2 worries
+            hook `weigh` in `weigh`: debug 4:3 | [\"rent\", \"debt\"]
+          end: high_now (high)
+";
+    assert!(stdout.contains(expected), "{stdout}");
+    let (_, json) = guidetree_test(&["--format", "json", file]);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let cx = &json["files"][0]["asserts"][0]["counterexample"];
+    assert_eq!(cx["log"][0]["hook"], "weigh");
+    assert_eq!(cx["log"][0]["node"], "weigh");
+    assert_eq!(cx["log"][0]["text"], "counting 2 worries");
+    assert_eq!(cx["log"].as_array().map(Vec::len), Some(2));
 }
 
 // ─── The scoring example ───────────────────────────────────────────────────

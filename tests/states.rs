@@ -9,11 +9,14 @@
 use guidetree::check::{check_path, check_with};
 use guidetree::explore::asserts::{self, Verdict};
 use guidetree::explore::sample::Sampler;
-use guidetree::explore::{Count, Options, Space, SpaceError};
+use guidetree::explore::space::Passing;
+use guidetree::explore::{Count, End, Options, PathView, Space, SpaceError};
+use guidetree::interp::Answer;
 use guidetree::load::MemoryFs;
 use guidetree::model::Model;
 use proptest::prelude::*;
 use std::fmt::Write as _;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
@@ -82,7 +85,138 @@ fn agree(model: &Model, options: &Options, what: &str) -> Count {
             "{what}: shortest troubled path"
         );
     }
+    agree_passing(model, options, what);
     count
+}
+
+/// Counts of the paths entering a marked node, as the oracle finds them.
+#[derive(Debug, Default, PartialEq)]
+struct Passed {
+    paths: u64,
+    /// outcome, cut, stuck, error
+    ends: [u64; 4],
+    kinds: Vec<u64>,
+    nodes: Vec<u64>,
+    /// (question, option index) -> paths taking it
+    options: std::collections::BTreeMap<(usize, usize), u64>,
+}
+
+/// What to mark: every node (so the counts are all paths), each tag of the
+/// tree, every third node and one node alone.
+fn marks(model: &Model) -> Vec<(String, Vec<bool>)> {
+    let n = model.nodes.len();
+    let mut out = vec![
+        ("every node".to_string(), vec![true; n]),
+        (
+            "every third node".into(),
+            (0..n).map(|i| i % 3 == 1).collect(),
+        ),
+        ("one node".into(), (0..n).map(|i| i == n / 2).collect()),
+    ];
+    let mut tags: Vec<&String> = model.nodes.iter().flat_map(|n| &n.tags).collect();
+    tags.sort();
+    tags.dedup();
+    for tag in tags {
+        let marked = model.nodes.iter().map(|n| n.tags.contains(tag)).collect();
+        out.push((format!("tag {tag}"), marked));
+    }
+    out
+}
+
+/// Counts over the paths entering a marked node (`paths --tag`) agree
+/// with the oracle filtering every path, for several markings.
+fn agree_passing(model: &Model, options: &Options, what: &str) {
+    let Ok(space) = Space::explore(model, options) else {
+        return;
+    };
+    let marks = marks(model);
+    let kinds = model.domains[0].len();
+    let mut oracle: Vec<Passed> = marks
+        .iter()
+        .map(|_| Passed {
+            kinds: vec![0; kinds],
+            nodes: vec![0; model.nodes.len()],
+            ..Passed::default()
+        })
+        .collect();
+    let walked = guidetree::explore::explore(model, options, &mut |p: &mut PathView<'_, '_>| {
+        let nodes = p.session().path();
+        for ((_, marked), found) in marks.iter().zip(&mut oracle) {
+            if !nodes.iter().any(|n| marked[n.index()]) {
+                continue;
+            }
+            found.paths += 1;
+            let end = match p.end() {
+                End::Outcome { kind, .. } => {
+                    found.kinds[*kind as usize] += 1;
+                    0
+                }
+                End::Cut { .. } => 1,
+                End::Stuck { .. } => 2,
+                End::Error { .. } => 3,
+            };
+            found.ends[end] += 1;
+            for n in nodes {
+                found.nodes[n.index()] += 1;
+            }
+            for (node, answer) in p.answers() {
+                if let (Answer::Choose(o), true) =
+                    (answer, model.node(node).kind.keyword() == "question")
+                {
+                    *found.options.entry((node.index(), *o)).or_default() += 1;
+                }
+            }
+        }
+        ControlFlow::Continue(())
+    });
+    if walked.is_err() {
+        return;
+    }
+    for ((name, marked), want) in marks.into_iter().zip(oracle) {
+        let p = Passing::new(&space, marked);
+        let mut ends = [0u64; 4];
+        for (i, s) in space.states.iter().enumerate() {
+            let slot = match s.end {
+                Some(End::Outcome { .. }) => 0,
+                Some(End::Cut { .. }) => 1,
+                Some(End::Stuck { .. }) => 2,
+                Some(End::Error { .. }) => 3,
+                None => continue,
+            };
+            ends[slot] += exact(p.ending_in(u32::try_from(i).unwrap()));
+        }
+        let mut options = std::collections::BTreeMap::new();
+        for (node, counts) in p.per_option(model).iter().enumerate() {
+            for (o, c) in counts.iter().enumerate() {
+                if !c.is_zero() {
+                    options.insert((node, o), exact(*c));
+                }
+            }
+        }
+        let got = Passed {
+            paths: exact(p.total()),
+            ends,
+            kinds: p.per_kind(kinds).into_iter().map(exact).collect(),
+            nodes: p
+                .per_node(model.nodes.len())
+                .into_iter()
+                .map(exact)
+                .collect(),
+            options,
+        };
+        assert_eq!(got, want, "{what}: paths entering {name}");
+        if name == "every node" {
+            assert_eq!(
+                p.per_node(model.nodes.len()),
+                space.paths_per_node(model.nodes.len())
+            );
+            assert_eq!(p.per_option(model), space.paths_per_option(model));
+        }
+    }
+}
+
+fn exact(c: Count) -> u64 {
+    u64::try_from(c.exact().expect("fits")).expect("fits")
 }
 
 fn tree_files(dir: &Path) -> Vec<std::path::PathBuf> {
@@ -365,4 +499,142 @@ proptest! {
         let options = Options { max_visits, ..Options::default() };
         agree(&checked.model, &options, &src);
     }
+}
+
+/// A small tree with tags: a loop back to the start, and a tag on one
+/// branch of it only.
+const TAGGED: &str = r#"
+tree t "T" { start a outcomes done, help }
+var n: int = 0
+question a { text "A" tags intro option x "X" -> b option y "Y" -> c option z "Z" -> a }
+question b { text "B" tags safety option x "X" -> d option y "Y" -> help_now }
+question c { text "C" option x "X" -> d option y "Y" -> d option z "Z" -> a }
+branch d { when n > 0 -> help_now else -> done_now }
+outcome done_now { kind done title "Done" }
+outcome help_now { kind help title "Help" tags safety, support }
+"#;
+
+fn guidetree(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_guidetree"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn samples_with_a_tag_draw_only_and_uniformly_from_tagged_paths() {
+    let model = model_of(TAGGED);
+    let space = Space::explore(&model, &Options::default()).unwrap();
+    let marked: Vec<bool> = model
+        .nodes
+        .iter()
+        .map(|n| n.tags.iter().any(|t| t == "safety"))
+        .collect();
+    let passing = Passing::new(&space, marked.clone());
+    let total = passing.total().exact().unwrap();
+    assert!(total > 1 && total < space.total_paths().exact().unwrap());
+    let mut sampler = Sampler::passing(&space, &passing, 7).unwrap();
+    let mut seen = std::collections::BTreeMap::<String, u32>::new();
+    let draws = 4000;
+    for _ in 0..draws {
+        let drawn = sampler.draw_path();
+        assert!(drawn.nodes.iter().any(|n| marked[n.index()]), "{drawn:?}");
+        let key = guidetree::explore::key_of(&model, drawn.answers.iter().map(|(n, a)| (*n, a)));
+        *seen.entry(key).or_default() += 1;
+    }
+    assert_eq!(seen.len() as u128, total, "every tagged path is drawn");
+    let expected = f64::from(draws) / total as f64;
+    for (key, n) in &seen {
+        assert!(
+            (f64::from(*n) - expected).abs() < expected * 0.3,
+            "{key}: {n} draws, expected about {expected}"
+        );
+    }
+    // A marking no path enters gives no sampler.
+    let none = Passing::new(&space, vec![false; model.nodes.len()]);
+    assert!(none.total().is_zero());
+    assert!(Sampler::passing(&space, &none, 1).is_none());
+}
+
+#[test]
+fn cli_paths_tag_filters_listing_counts_and_samples() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.tree"), TAGGED).unwrap();
+    let text = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).into_owned();
+    let all = guidetree(dir.path(), &["paths", "t.tree", "--limit", "0"]);
+    let tagged = guidetree(
+        dir.path(),
+        &["paths", "t.tree", "--tag", "safety", "--limit", "0"],
+    );
+    assert_eq!(tagged.status.code(), Some(0));
+    let listed = text(&tagged).lines().count();
+    assert!(listed > 0 && listed < text(&all).lines().count());
+    let stderr = String::from_utf8_lossy(&tagged.stderr);
+    assert!(
+        stderr.contains(&format!("{listed} enter a node tagged `safety`")),
+        "{stderr}"
+    );
+    let count = guidetree(
+        dir.path(),
+        &["paths", "t.tree", "--tag", "safety", "--count"],
+    );
+    assert_eq!(text(&count).trim(), listed.to_string());
+    let json = guidetree(
+        dir.path(),
+        &[
+            "paths", "t.tree", "--tag", "safety", "--format", "json", "--limit", "0",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json["tag"], "safety");
+    let paths = json["paths"].as_array().unwrap();
+    assert_eq!(paths.len(), listed);
+    for p in paths {
+        let tags: Vec<&str> = p["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        assert!(tags.contains(&"safety"), "{p}");
+        assert_eq!(tags[0], "intro", "tags in the order met: {p}");
+    }
+    let counts = guidetree(
+        dir.path(),
+        &[
+            "paths", "t.tree", "--tag", "support", "--count", "--format", "json",
+        ],
+    );
+    let counts: serde_json::Value = serde_json::from_slice(&counts.stdout).unwrap();
+    assert_eq!(counts["tag"], "support");
+    assert_eq!(counts["paths"], counts["per_outcome_kind"]["help"]);
+    assert_eq!(counts["per_outcome_kind"]["done"], 0);
+    let sample = guidetree(
+        dir.path(),
+        &[
+            "paths", "t.tree", "--tag", "safety", "--sample", "5", "--seed", "2", "--format",
+            "json",
+        ],
+    );
+    let sample: serde_json::Value = serde_json::from_slice(&sample.stdout).unwrap();
+    for p in sample["paths"].as_array().unwrap() {
+        assert!(
+            p["tags"]
+                .as_array()
+                .unwrap()
+                .contains(&serde_json::json!("safety")),
+            "{p}"
+        );
+    }
+    let unknown = guidetree(
+        dir.path(),
+        &["paths", "t.tree", "--tag", "saftey", "--count"],
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        stderr.contains("no node has the tag `saftey`; did you mean `safety`?"),
+        "{stderr}"
+    );
 }

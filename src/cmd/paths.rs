@@ -5,10 +5,11 @@
 use crate::check::check_path;
 use crate::cli::{EXIT_FAIL, EXIT_OK};
 use crate::explore::sample::Sampler;
+use crate::explore::space::Passing;
 use crate::explore::{
     self, End, Options, PathView, Space, Summary, DEFAULT_MAX_STATES, DEFAULT_MAX_VISITS,
 };
-use crate::model::Model;
+use crate::model::{Model, NodeId};
 use crate::report;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
@@ -39,6 +40,10 @@ pub struct Args {
     /// The seed for `--sample`: the same seed draws the same paths.
     #[arg(long, value_name = "S", default_value_t = 0, requires = "sample")]
     pub seed: u64,
+    /// Only the paths that enter a node tagged TAG (listing, `--count`,
+    /// `--sample`, `--format json`).
+    #[arg(long, value_name = "TAG", conflicts_with = "to")]
+    pub tag: Option<String>,
     /// List at most N paths (0: no limit).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_LIMIT)]
     pub limit: u64,
@@ -112,6 +117,16 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
         return Ok(EXIT_FAIL);
     };
     let options = args.explore.options();
+    let marked = match &args.tag {
+        None => None,
+        Some(tag) => match tagged_nodes(&model, tag) {
+            Ok(marked) => Some(marked),
+            Err(message) => {
+                eprintln!("error: {}: {message}", args.file.display());
+                return Ok(crate::cli::EXIT_USAGE);
+            }
+        },
+    };
     let mut out = BufWriter::new(io::stdout().lock());
     if args.count || args.to.is_some() || args.sample.is_some() {
         let progress = Progress::states();
@@ -125,19 +140,31 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
                 return Ok(EXIT_FAIL);
             }
         };
+        let passing = marked.map(|m| Passing::new(&space, m));
         let code = if let Some(node) = &args.to {
             write_to(&mut out, &model, &space, node, args)?
         } else if let Some(n) = args.sample {
-            write_sample(&mut out, &model, &space, n, args)?
+            write_sample(&mut out, &model, &space, passing.as_ref(), n, args)?
         } else {
-            write_counts(&mut out, &model, &space, args.format)?;
+            let counts = match &passing {
+                Some(p) => Counts::passing(&model, p),
+                None => Counts::all(&model, &space),
+            };
+            write_counts(&mut out, &model, &space, &counts, args)?;
             EXIT_OK
         };
         crate::cmd::closed_is_fine(out.flush())?;
         return Ok(code);
     }
     let progress = Progress::new();
-    match list(&mut out, &model, &options, args, &progress) {
+    match list(
+        &mut out,
+        &model,
+        &options,
+        args,
+        marked.as_deref(),
+        &progress,
+    ) {
         Ok((written, summary)) => {
             crate::cmd::closed_is_fine(written.and_then(|()| out.flush()))?;
             let failed = summary.errors + summary.stuck;
@@ -163,16 +190,98 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
     }
 }
 
+/// The nodes that carry `tag`, one flag per node; or why there are none.
+fn tagged_nodes(model: &Model, tag: &str) -> Result<Vec<bool>, String> {
+    let marked: Vec<bool> = model
+        .nodes
+        .iter()
+        .map(|n| n.tags.iter().any(|t| t == tag))
+        .collect();
+    if marked.contains(&true) {
+        return Ok(marked);
+    }
+    let mut known: Vec<&str> = model
+        .nodes
+        .iter()
+        .flat_map(|n| n.tags.iter().map(String::as_str))
+        .collect();
+    known.sort_unstable();
+    known.dedup();
+    if known.is_empty() {
+        return Err(format!("no node has the tag `{tag}`: the tree has no tags"));
+    }
+    let hint = crate::diag::did_you_mean(tag, known.iter().copied()).map_or_else(
+        || format!("; its tags are {}", known.join(", ")),
+        |s| format!("; {s}"),
+    );
+    Err(format!("no node has the tag `{tag}`{hint}"))
+}
+
+/// Exact path counts, of every path or of those passing a tagged node.
+struct Counts {
+    paths: explore::Count,
+    outcomes: explore::Count,
+    cut: explore::Count,
+    stuck: explore::Count,
+    errors: explore::Count,
+    kinds: Vec<explore::Count>,
+    per_node: Vec<explore::Count>,
+    per_option: Vec<Vec<explore::Count>>,
+}
+
+impl Counts {
+    fn all(model: &Model, space: &Space) -> Self {
+        let report = crate::explore::asserts::report(model, space);
+        let t = report.totals;
+        Counts {
+            paths: t.paths,
+            outcomes: t.outcomes,
+            cut: t.cut,
+            stuck: t.stuck,
+            errors: t.errors,
+            kinds: t.kinds,
+            per_node: space.paths_per_node(model.nodes.len()),
+            per_option: space.paths_per_option(model),
+        }
+    }
+
+    fn passing(model: &Model, p: &Passing<'_>) -> Self {
+        let space = p.space();
+        let zero = explore::Count::ZERO;
+        let (mut outcomes, mut cut, mut stuck, mut errors) = (zero, zero, zero, zero);
+        for (i, s) in space.states.iter().enumerate() {
+            let n = p.ending_in(u32::try_from(i).unwrap_or(u32::MAX));
+            let slot = match s.end {
+                Some(End::Outcome { .. }) => &mut outcomes,
+                Some(End::Cut { .. }) => &mut cut,
+                Some(End::Stuck { .. }) => &mut stuck,
+                Some(End::Error { .. }) => &mut errors,
+                None => continue,
+            };
+            *slot = slot.plus(n);
+        }
+        Counts {
+            paths: p.total(),
+            outcomes,
+            cut,
+            stuck,
+            errors,
+            kinds: p.per_kind(model.domains[crate::model::OUTCOME_KINDS.0 as usize].len()),
+            per_node: p.per_node(model.nodes.len()),
+            per_option: p.per_option(model),
+        }
+    }
+}
+
 /// Exact counts: total, per outcome, and in JSON per node and option.
 fn write_counts(
     out: &mut impl Write,
     model: &Model,
     space: &Space,
-    format: Format,
+    t: &Counts,
+    args: &Args,
 ) -> io::Result<()> {
-    let report = crate::explore::asserts::report(model, space);
-    let t = &report.totals;
-    match format {
+    match args.format {
         Format::Text => {
             writeln!(out, "{}", t.paths)?;
             Ok(())
@@ -187,13 +296,13 @@ fn write_counts(
             let per_node: serde_json::Map<String, serde_json::Value> = model
                 .nodes
                 .iter()
-                .zip(space.paths_per_node(model.nodes.len()))
+                .zip(&t.per_node)
                 .map(|(n, c)| (n.id.clone(), json!(c)))
                 .collect();
             let per_option: serde_json::Map<String, serde_json::Value> = model
                 .nodes
                 .iter()
-                .zip(space.paths_per_option(model))
+                .zip(&t.per_option)
                 .filter_map(|(n, counts)| {
                     let crate::model::NodeKind::Question { options } = &n.kind else {
                         return None;
@@ -206,20 +315,23 @@ fn write_counts(
                     Some((n.id.clone(), serde_json::Value::Object(map)))
                 })
                 .collect();
-            let json = json!({
+            let mut json = json!({
                 "tree": model.id,
                 "paths": t.paths,
                 "outcomes": t.outcomes,
                 "cut": t.cut,
                 "stuck": t.stuck,
                 "errors": t.errors,
-                "states": t.states,
-                "answers": t.edges,
+                "states": space.states.len(),
+                "answers": space.edges.len(),
                 "exhaustive": space.exhaustive(),
                 "per_outcome_kind": per_kind,
                 "per_node": per_node,
                 "per_option": per_option,
             });
+            if let (Some(tag), Some(map)) = (&args.tag, json.as_object_mut()) {
+                map.insert("tag".into(), json!(tag));
+            }
             writeln!(out, "{json}")
         }
     }
@@ -302,15 +414,28 @@ fn write_sample(
     out: &mut impl Write,
     model: &Model,
     space: &Space,
+    passing: Option<&Passing<'_>>,
     n: u64,
     args: &Args,
 ) -> anyhow::Result<i32> {
-    let Some(mut sampler) = Sampler::new(space, args.seed) else {
-        eprintln!(
-            "error: {}: there are {} paths, more than can be drawn from uniformly",
-            args.file.display(),
-            space.total_paths()
-        );
+    let sampler = match passing {
+        Some(p) => Sampler::passing(space, p, args.seed),
+        None => Sampler::new(space, args.seed),
+    };
+    let Some(mut sampler) = sampler else {
+        let total = passing.map_or_else(|| space.total_paths(), Passing::total);
+        let tag = args.tag.as_deref().unwrap_or_default();
+        if total.is_zero() {
+            eprintln!(
+                "error: {}: no path enters a node tagged `{tag}`",
+                args.file.display()
+            );
+        } else {
+            eprintln!(
+                "error: {}: there are {total} paths, more than can be drawn from uniformly",
+                args.file.display(),
+            );
+        }
         return Ok(EXIT_FAIL);
     };
     if args.format == Format::Json {
@@ -322,7 +447,8 @@ fn write_sample(
         )?;
     }
     for i in 0..n {
-        let (answers, end) = sampler.draw();
+        let drawn = sampler.draw_path();
+        let (answers, end) = (&drawn.answers, drawn.end);
         let key = explore::key_of(model, answers.iter().map(|(n, a)| (*n, a)));
         let id = explore::path_id(&key);
         match args.format {
@@ -338,8 +464,13 @@ fn write_sample(
                         json!({"node": model.node(*node).id, "answer": explore::answer_text(model, *node, a)})
                     })
                     .collect();
-                let path =
-                    json!({"id": id, "key": key, "answers": answers, "end": end_json(model, end)});
+                let path = json!({
+                    "id": id,
+                    "key": key,
+                    "answers": answers,
+                    "tags": tags_json(model, &drawn.nodes),
+                    "end": end_json(model, end),
+                });
                 write!(out, "{sep}{path}")?;
             }
         }
@@ -383,6 +514,7 @@ fn list(
     model: &Model,
     options: &Options,
     args: &Args,
+    marked: Option<&[bool]>,
     progress: &Progress,
 ) -> Result<(io::Result<()>, Summary), crate::interp::AnswerError> {
     let format = args.format;
@@ -398,6 +530,11 @@ fn list(
             return ControlFlow::Break(());
         }
         progress.tick();
+        if let Some(marked) = marked {
+            if !p.session().path().iter().any(|n| marked[n.index()]) {
+                return ControlFlow::Continue(());
+            }
+        }
         written = match format {
             Format::Text => writeln!(out, "{}", path_line(p)),
             Format::Json => {
@@ -424,16 +561,24 @@ fn list(
         written = match format {
             Format::Text => {
                 let mut err = io::stderr().lock();
-                let line = note.unwrap_or_else(|| report::paths_summary(&summary));
+                let mut line = note.unwrap_or_else(|| report::paths_summary(&summary));
+                if let (Some(tag), false) = (&args.tag, limited) {
+                    line = format!("{line}; {listed} enter a node tagged `{tag}`");
+                }
                 // A closed or full stderr must not end the run.
                 let _ = writeln!(err, "{line}");
                 Ok(())
             }
-            Format::Json => writeln!(
-                out,
-                "\n],\"limited\":{limited},\"summary\":{}}}",
-                summary_json(&summary)
-            ),
+            Format::Json => {
+                let tag = args.tag.as_ref().map_or_else(String::new, |tag| {
+                    format!(",\"tag\":{},\"listed\":{listed}", json!(tag))
+                });
+                writeln!(
+                    out,
+                    "\n],\"limited\":{limited}{tag},\"summary\":{}}}",
+                    summary_json(&summary)
+                )
+            }
         };
     }
     Ok((written, summary))
@@ -473,8 +618,22 @@ pub fn path_json(p: &PathView<'_, '_>) -> serde_json::Value {
         "key": p.key(),
         "answers": answers,
         "nodes": nodes,
+        "tags": tags_json(model, p.session().path()),
         "end": end_json(model, p.end()),
     })
+}
+
+/// The tags of the nodes a path enters, each once, in the order met.
+fn tags_json(model: &Model, nodes: &[NodeId]) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for n in nodes {
+        for t in &model.node(*n).tags {
+            if !tags.contains(t) {
+                tags.push(t.clone());
+            }
+        }
+    }
+    tags
 }
 
 fn end_json(model: &Model, end: &End) -> serde_json::Value {

@@ -16,8 +16,8 @@
 use super::plan::Sample;
 use super::space::{Count, Space, SpaceError, StateId};
 use super::{explore, Coverage, End, Options, PathRecord, PathView, Summary, Visitor};
-use crate::eval::{self, EvalError, EvalErrorKind};
-use crate::interp::{Answer, AnswerError, Session};
+use crate::eval::EvalError;
+use crate::interp::{Answer, AnswerError, LogLine, Session};
 use crate::model::graph::Graph;
 use crate::model::{AssertRule, Model, NodeId, NodeKind};
 use std::ops::ControlFlow;
@@ -315,19 +315,27 @@ pub fn report(model: &Model, space: &Space) -> TestReport {
     // States are in breadth-first order: the first of each kind is the
     // shortest.
     for (i, s) in space.states.iter().enumerate() {
-        let id = to_id(i);
         let slot = match &s.end {
-            Some(End::Outcome { .. }) => {
-                check_state(model, space, id, &mut failed);
-                continue;
-            }
             Some(End::Stuck { .. }) => &mut stuck,
             Some(End::Error { .. }) => &mut error,
             Some(End::Cut { .. }) => &mut cut,
-            None => continue,
+            Some(End::Outcome { .. }) | None => continue,
         };
         if slot.is_none() {
-            *slot = Some(record(model, space, id));
+            *slot = Some(record(model, space, to_id(i)));
+        }
+    }
+    for f in space.assert_failures() {
+        let paths = space.paths_to(f.state);
+        match &mut failed[f.assert] {
+            Some(cx) => cx.failures = cx.failures.plus(paths),
+            slot => {
+                *slot = Some(Counterexample {
+                    path: record(model, space, f.state),
+                    error: f.error.clone(),
+                    failures: paths,
+                });
+            }
         }
     }
     let coverage = space.coverage.clone();
@@ -359,44 +367,6 @@ fn to_id(i: usize) -> StateId {
     StateId::try_from(i).unwrap_or(StateId::MAX)
 }
 
-/// Evaluate every `always`/`never` assert at one outcome state.
-fn check_state(model: &Model, space: &Space, id: StateId, failed: &mut [Option<Counterexample>]) {
-    let mut session = None;
-    for (i, a) in model.asserts.iter().enumerate() {
-        let (expr, want) = match &a.rule {
-            AssertRule::Always(e) => (e, true),
-            AssertRule::Never(e) => (e, false),
-            AssertRule::Reachable(_) => continue,
-        };
-        // An assert reads only what is live at an outcome, which the
-        // state's key holds: no need to replay the path.
-        let session = session.get_or_insert_with(|| space.session(model, id));
-        let result = match session {
-            Ok(session) => eval::eval_bool(model, expr, session),
-            Err(e) => Err(EvalError::new(
-                EvalErrorKind::StateNotRebuilt(e.to_string()),
-                a.span,
-            )),
-        };
-        let error = match result {
-            Ok(value) if value == want => continue,
-            Ok(_) => None,
-            Err(e) => Some(e),
-        };
-        let paths = space.paths_to(id);
-        match &mut failed[i] {
-            Some(cx) => cx.failures = cx.failures.plus(paths),
-            slot => {
-                *slot = Some(Counterexample {
-                    path: record(model, space, id),
-                    error,
-                    failures: paths,
-                });
-            }
-        }
-    }
-}
-
 /// Replay answers from the start.
 ///
 /// # Errors
@@ -425,16 +395,20 @@ pub fn record(model: &Model, space: &Space, id: StateId) -> PathRecord {
     };
     let end = state.end.clone().unwrap_or(End::Stuck { node: state.node });
     match replay(model, replay_upto) {
-        Ok(session) => path_record(model, session.path(), session.vars(), &end, &witness),
-        Err(_) => path_record(model, &[], &model.defaults(), &end, &witness),
+        Ok(session) => path_record(
+            model,
+            (session.path(), session.vars(), session.log()),
+            &end,
+            &witness,
+        ),
+        Err(_) => path_record(model, (&[], &model.defaults(), &[]), &end, &witness),
     }
 }
 
 /// A path record from where a path went and what it answered.
 fn path_record(
     model: &Model,
-    nodes: &[NodeId],
-    vars: &[crate::model::Value],
+    (nodes, vars, log): (&[NodeId], &[crate::model::Value], &[LogLine]),
     end: &End,
     answers: &[(NodeId, Answer)],
 ) -> PathRecord {
@@ -453,6 +427,7 @@ fn path_record(
         choices,
         answers: answers.to_vec(),
         vars: vars.to_vec(),
+        log: log.to_vec(),
         end: end.clone(),
     }
 }

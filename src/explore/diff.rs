@@ -24,6 +24,7 @@ use crate::model::{Model, NodeKind};
 use crate::report::template;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
+use std::cell::OnceCell;
 use std::collections::VecDeque;
 
 /// What kind of difference a change is.
@@ -148,25 +149,57 @@ fn to_id(i: usize) -> StateId {
 struct Side<'a> {
     model: &'a Model,
     space: &'a Space,
+    /// Per node, worked out on first use: its words as written.
+    words: Vec<OnceCell<Vec<String>>>,
 }
 
-/// What a person sees at a state.
+/// What a person sees at a state (the words with values filled in are
+/// worked out only when needed: see [`Side::shown`]).
 #[derive(Debug, PartialEq)]
-struct View {
-    node: String,
+struct View<'s> {
+    node: &'s str,
     /// The words as written, one line per piece.
-    words: Vec<String>,
+    words: &'s [String],
     /// The option or item ids offered.
-    offered: Vec<String>,
-    /// The words with values filled in.
-    shown: Vec<String>,
+    offered: Vec<&'s str>,
     /// How the run ends here (cut, stuck, failing), if it does.
     ending: Option<String>,
 }
 
+/// The pieces of a node's words, in order, each with what it is.
+fn pieces(node: &crate::model::Node) -> Vec<(String, &crate::model::Text)> {
+    let mut pieces: Vec<(String, &crate::model::Text)> = Vec::new();
+    if let NodeKind::Outcome { title, .. } = &node.kind {
+        pieces.push(("title".into(), title));
+    }
+    pieces.extend(node.text.iter().map(|t| ("text".into(), t)));
+    pieces.extend(node.help.iter().map(|t| ("help".into(), t)));
+    match &node.kind {
+        NodeKind::Question { options } => {
+            pieces.extend(
+                options
+                    .iter()
+                    .map(|o| (format!("option {}", o.id), &o.label)),
+            );
+        }
+        NodeKind::Checklist { items, .. } => {
+            pieces.extend(items.iter().map(|i| (format!("item {}", i.id), &i.label)));
+        }
+        NodeKind::Info { advice, .. } | NodeKind::Outcome { advice, .. } => {
+            pieces.extend(advice.iter().map(|a| ("advice".to_string(), a)));
+        }
+        _ => {}
+    }
+    pieces
+}
+
 impl<'a> Side<'a> {
     fn new(model: &'a Model, space: &'a Space) -> Self {
-        Side { model, space }
+        Side {
+            model,
+            space,
+            words: model.nodes.iter().map(|_| OnceCell::new()).collect(),
+        }
     }
 
     fn node_id(&self, s: StateId) -> &str {
@@ -178,55 +211,14 @@ impl<'a> Side<'a> {
         self.space.paths_to(s).times(self.space.paths_from(s))
     }
 
-    fn view(&self, s: StateId) -> View {
+    fn view(&self, s: StateId) -> View<'_> {
         let model = self.model;
         let state = self.space.state(s);
         let node = model.node(state.node);
-        let mut words = Vec::new();
-        let mut pieces = Vec::new();
-        if let NodeKind::Outcome { title, kind, .. } = &node.kind {
-            words.push(format!("kind: {}", model.kind_name(*kind)));
-            pieces.push(("title", title));
-        }
-        pieces.extend(node.text.iter().map(|t| ("text", t)));
-        pieces.extend(node.help.iter().map(|t| ("help", t)));
-        let mut labels: Vec<(String, &crate::model::Text)> = Vec::new();
-        match &node.kind {
-            NodeKind::Question { options } => {
-                labels.extend(
-                    options
-                        .iter()
-                        .map(|o| (format!("option {}", o.id), &o.label)),
-                );
-            }
-            NodeKind::Checklist { items, .. } => {
-                labels.extend(items.iter().map(|i| (format!("item {}", i.id), &i.label)));
-            }
-            NodeKind::Info { advice, .. } | NodeKind::Outcome { advice, .. } => {
-                labels.extend(advice.iter().map(|a| ("advice".to_string(), a)));
-            }
-            _ => {}
-        }
-        let session = self.space.session(model, s).ok();
-        let mut shown = Vec::new();
-        for (what, text) in pieces
-            .iter()
-            .map(|(w, t)| ((*w).to_string(), *t))
-            .chain(labels)
-        {
-            words.push(format!("{what}: {}", template(model, text)));
-            if let Some(session) = &session {
-                shown.push(format!(
-                    "{what}: {}",
-                    crate::eval::render(model, text, session)
-                ));
-            }
-        }
         View {
-            node: node.id.clone(),
-            words,
+            node: &node.id,
+            words: self.words(state.node),
             offered: self.offered(s),
-            shown,
             ending: match &state.end {
                 Some(End::Outcome { .. }) | None => None,
                 Some(end) => Some(end.describe(model)),
@@ -234,26 +226,58 @@ impl<'a> Side<'a> {
         }
     }
 
-    /// The ids of the answers offered at a state (options and items shown).
-    fn offered(&self, s: StateId) -> Vec<String> {
+    /// A node's words as written, one line per piece (an outcome's kind
+    /// first).
+    fn words(&self, n: crate::model::NodeId) -> &[String] {
+        self.words[n.index()].get_or_init(|| {
+            let model = self.model;
+            let node = model.node(n);
+            let mut words = Vec::new();
+            if let NodeKind::Outcome { kind, .. } = &node.kind {
+                words.push(format!("kind: {}", model.kind_name(*kind)));
+            }
+            for (what, text) in pieces(node) {
+                words.push(format!("{what}: {}", template(model, text)));
+            }
+            words
+        })
+    }
+
+    /// Do a node's words show any value?
+    fn shows_values(&self, s: StateId) -> bool {
+        let node = self.model.node(self.space.state(s).node);
+        pieces(node).iter().any(|(_, t)| {
+            t.parts
+                .iter()
+                .any(|p| matches!(p, crate::model::TextPart::Var(_)))
+        })
+    }
+
+    /// The words at a state with its values filled in.
+    fn shown(&self, s: StateId) -> Vec<String> {
         let model = self.model;
-        let node = self.space.state(s).node;
-        let Ok(mut session) = self.space.session(model, s) else {
+        let node = model.node(self.space.state(s).node);
+        let Ok(session) = self.space.session(model, s) else {
             return Vec::new();
         };
+        pieces(node)
+            .into_iter()
+            .map(|(what, text)| format!("{what}: {}", crate::eval::render(model, text, &session)))
+            .collect()
+    }
+
+    /// The ids of the answers offered at a state (options and items shown).
+    fn offered(&self, s: StateId) -> Vec<&str> {
+        let model = self.model;
+        let node = self.space.state(s).node;
+        let offered = self.space.offered(model, s);
         match &model.node(node).kind {
-            NodeKind::Question { options } => session
-                .visible_options()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|i| options[i].id.clone())
-                .collect(),
-            NodeKind::Checklist { items, .. } => session
-                .visible_items()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|i| items[i].id.clone())
-                .collect(),
+            NodeKind::Question { options } => {
+                offered.iter().map(|&i| options[i].id.as_str()).collect()
+            }
+            NodeKind::Checklist { items, .. } => {
+                offered.iter().map(|&i| items[i].id.as_str()).collect()
+            }
             _ => Vec::new(),
         }
     }
@@ -392,7 +416,7 @@ impl Walk<'_> {
         let mut push = |kind, old: String, new: String| {
             found.push(Found {
                 kind,
-                node: a.node.clone(),
+                node: a.node.to_string(),
                 answer: None,
                 old,
                 new,
@@ -414,11 +438,14 @@ impl Walk<'_> {
             return false;
         }
         if a.words != b.words {
-            let (old, new) = line_changes(&a.words, &b.words);
+            let (old, new) = line_changes(a.words, b.words);
             push(ChangeKind::Words, old, new);
-        } else if a.shown != b.shown {
-            let (old, new) = line_changes(&a.shown, &b.shown);
-            push(ChangeKind::Values, old, new);
+        } else if self.old.shows_values(pair.0) || self.new.shows_values(pair.1) {
+            let (shown_a, shown_b) = (self.old.shown(pair.0), self.new.shown(pair.1));
+            if shown_a != shown_b {
+                let (old, new) = line_changes(&shown_a, &shown_b);
+                push(ChangeKind::Values, old, new);
+            }
         }
         if a.offered != b.offered {
             push(

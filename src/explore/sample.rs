@@ -7,7 +7,7 @@
 //! exact counts), so every path is equally likely. Draws are reproducible:
 //! the same seed gives the same paths.
 
-use super::space::{Space, StateId};
+use super::space::{Count, Passing, Space, StateId};
 use super::End;
 use crate::interp::Answer;
 use crate::model::NodeId;
@@ -15,7 +15,19 @@ use crate::model::NodeId;
 /// Draws paths uniformly at random.
 pub struct Sampler<'s> {
     space: &'s Space,
+    /// Draw only among the paths that enter a marked node.
+    passing: Option<&'s Passing<'s>>,
     rng: SplitMix64,
+}
+
+/// One path drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drawn<'s> {
+    /// Every answer, with the node it answered.
+    pub answers: Vec<(NodeId, Answer)>,
+    /// Every node entered, in order, branches and scores included.
+    pub nodes: Vec<NodeId>,
+    pub end: &'s End,
 }
 
 impl<'s> Sampler<'s> {
@@ -26,6 +38,20 @@ impl<'s> Sampler<'s> {
         space.total_paths().exact()?;
         Some(Sampler {
             space,
+            passing: None,
+            rng: SplitMix64(seed),
+        })
+    }
+
+    /// A sampler over the paths that enter a node `passing` marks: each of
+    /// them equally likely. `None` when their count overflowed `u128` or
+    /// is zero.
+    #[must_use]
+    pub fn passing(space: &'s Space, passing: &'s Passing<'s>, seed: u64) -> Option<Self> {
+        passing.total().exact().filter(|&n| n > 0)?;
+        Some(Sampler {
+            space,
+            passing: Some(passing),
             rng: SplitMix64(seed),
         })
     }
@@ -33,33 +59,63 @@ impl<'s> Sampler<'s> {
     /// Draw one path: its answers (with the node each answered) and how it
     /// ends.
     pub fn draw(&mut self) -> (Vec<(NodeId, Answer)>, &'s End) {
+        let drawn = self.draw_path();
+        (drawn.answers, drawn.end)
+    }
+
+    /// Draw one path, with the nodes it enters.
+    pub fn draw_path(&mut self) -> Drawn<'s> {
         let space = self.space;
         let mut at: StateId = space.root();
-        let mut answers = Vec::new();
+        let mut seen = self.passing.is_some_and(Passing::at_start);
+        let mut drawn = Drawn {
+            answers: Vec::new(),
+            nodes: space.start_passed().to_vec(),
+            end: &FALLBACK_END,
+        };
         loop {
             let state = space.state(at);
             if let Some(end) = &state.end {
-                return (answers, end);
+                drawn.end = end;
+                return drawn;
             }
-            let total = space.paths_from(at).exact().unwrap_or(0);
+            let total = self.paths_from(seen, at);
             let mut pick = self.below(total);
             let edges = space.edges_of(at);
             let mut chosen = edges.last();
             for e in edges {
-                let n = space.paths_from(e.to).exact().unwrap_or(0);
+                let n = self.paths_after(seen, e);
                 if pick < n {
                     chosen = Some(e);
                     break;
                 }
                 pick -= n;
             }
-            let Some(edge) = chosen else {
-                // A state with no way out is always an end; stop anyway.
-                return (answers, &FALLBACK_END);
-            };
-            answers.push((state.node, edge.answer.clone()));
+            // A state with no way out is always an end; stop anyway.
+            let Some(edge) = chosen else { return drawn };
+            seen = seen || self.passing.is_some_and(|p| p.marks(edge));
+            drawn.answers.push((state.node, edge.answer.clone()));
+            drawn.nodes.extend_from_slice(space.passed(edge));
             at = edge.to;
         }
+    }
+
+    /// Paths to draw from at a state.
+    fn paths_from(&self, seen: bool, at: StateId) -> u128 {
+        let n = match self.passing {
+            Some(p) => p.from(seen, at),
+            None => self.space.paths_from(at),
+        };
+        exact(n)
+    }
+
+    /// Paths to draw from through an edge.
+    fn paths_after(&self, seen: bool, edge: &super::space::Edge) -> u128 {
+        let n = match self.passing {
+            Some(p) => p.after(seen, edge),
+            None => self.space.paths_from(edge.to),
+        };
+        exact(n)
     }
 
     /// A uniform number in `0..n` (0 when `n` is 0), without modulo bias.
@@ -75,6 +131,11 @@ impl<'s> Sampler<'s> {
             }
         }
     }
+}
+
+/// Counts below the total, which fits in `u128`, fit too.
+fn exact(n: Count) -> u128 {
+    n.exact().unwrap_or(0)
 }
 
 static FALLBACK_END: End = End::Stuck { node: NodeId(0) };
