@@ -17,8 +17,8 @@ use crate::explore::asserts::{self, TestReport};
 use crate::explore::{Options, SpaceError};
 use crate::ids::saturating_u32;
 use crate::model::{
-    Arm, Choice, Effect, Expr, ExprKind, HookOutput, HookRuntime, Item, Model, Node, NodeId,
-    NodeKind, Type, Value, OUTCOME_KINDS,
+    Arm, Choice, Effect, Expr, ExprKind, HookError, HookOutput, HookRuntime, Item, Model, Node,
+    NodeId, NodeKind, Type, Value, OUTCOME_KINDS,
 };
 use crate::report::source_text;
 use crate::source::Span;
@@ -660,7 +660,7 @@ pub fn judge(model: &Model, mutation: &Mutation, options: &Options) -> Fate {
 /// computed once.
 struct Memo {
     inner: Arc<dyn HookRuntime>,
-    cache: Mutex<HashMap<HookKey, Result<HookOutput, String>>>,
+    cache: Mutex<HashMap<HookKey, Result<HookOutput, HookError>>>,
 }
 
 /// A hook's name and arguments.
@@ -682,7 +682,7 @@ impl HookRuntime for Memo {
         args: &[Value],
         arg_types: &[Type],
         ret: Type,
-    ) -> Result<HookOutput, String> {
+    ) -> Result<HookOutput, HookError> {
         let key = (name.to_string(), args.to_vec());
         let cached = self
             .cache
