@@ -308,12 +308,10 @@ pub(super) fn qualify<'a>(prefix: &str, name: &'a str) -> Cow<'a, str> {
 
 /// FNV-1a over every file's text, as 16 hex digits.
 fn content_hash(sources: &Sources) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h = crate::hash::Fnv1a::new();
     for (_, f) in sources.iter() {
-        for b in f.text.bytes().chain(std::iter::once(0)) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
+        h.write(f.text.as_bytes());
+        h.write(&[0]);
     }
-    format!("{h:016x}")
+    format!("{:016x}", h.finish())
 }
