@@ -16,8 +16,8 @@
 use crate::explore::asserts::{self, TestReport};
 use crate::explore::{Options, SpaceError};
 use crate::model::{
-    Effect, Expr, ExprKind, HookOutput, HookRuntime, Model, NodeId, NodeKind, Type, Value,
-    OUTCOME_KINDS,
+    Effect, Expr, ExprKind, HookError, HookOutput, HookRuntime, Model, NodeId, NodeKind, Type,
+    Value, OUTCOME_KINDS,
 };
 use crate::report::source_text;
 use crate::source::Span;
@@ -605,7 +605,7 @@ pub fn judge(model: &Model, mutation: &Mutation, options: &Options) -> Fate {
 /// computed once.
 struct Memo {
     inner: Arc<dyn HookRuntime>,
-    cache: Mutex<HashMap<HookKey, Result<HookOutput, String>>>,
+    cache: Mutex<HashMap<HookKey, Result<HookOutput, HookError>>>,
 }
 
 /// A hook's name and arguments.
@@ -627,7 +627,7 @@ impl HookRuntime for Memo {
         args: &[Value],
         arg_types: &[Type],
         ret: Type,
-    ) -> Result<HookOutput, String> {
+    ) -> Result<HookOutput, HookError> {
         let key = (name.to_string(), args.to_vec());
         let cached = self
             .cache

@@ -237,8 +237,9 @@ mod tests {
     use super::*;
     use crate::check::check_path;
     use crate::interp::Answer;
-    use crate::model::{HookOutput, HookRuntime, Type};
+    use crate::model::{HookError, HookOutput, HookRuntime, Type};
     use crate::prompt::Progress;
+    use crate::script::HookErrorKind;
     use std::sync::Arc;
 
     /// Stands in for the script: `nudge(n)` is `n + 1`, with a reason.
@@ -253,14 +254,17 @@ mod tests {
             args: &[Value],
             _: &[Type],
             _: Type,
-        ) -> Result<HookOutput, String> {
+        ) -> Result<HookOutput, HookError> {
             match (name, args) {
                 ("nudge", [Value::Int(n)]) => Ok(HookOutput {
                     value: Value::Int(n + 1),
                     reasons: vec![format!("one was added to {n}")],
                     log: Vec::new(),
                 }),
-                _ => Err(format!("no hook {name}")),
+                _ => Err(HookError::new(
+                    name,
+                    HookErrorKind::NotDefined { arity: args.len() },
+                )),
             }
         }
     }

@@ -313,7 +313,7 @@ pub fn hook_failure(model: &Model, e: &EvalError) -> String {
     let (line, col) = file.line_col(e.span.start);
     format!(
         "Something went wrong while working out this step: {} (at {}:{line}:{col}).",
-        e.message,
+        e.kind,
         file.path.display()
     )
 }
