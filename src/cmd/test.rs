@@ -384,7 +384,7 @@ fn tally_json(t: Tally) -> serde_json::Value {
     json!({ "covered": t.covered, "total": t.total, "percent": t.percent() })
 }
 
-/// One file's report as JSON (see `docs/json.md`); true when it passed.
+/// One file's report as JSON (its shape is `docs/schemas/test.schema.json`); true when it passed.
 #[must_use]
 pub fn report_json(
     model: &Model,
