@@ -22,9 +22,10 @@ use crate::model::{
 };
 use crate::report::source_text;
 use crate::source::Span;
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::model::graph::Graph;
 pub use crate::model::graph::Via;
 
 /// Where a condition sits.
@@ -577,46 +578,17 @@ fn retarget(kind: &mut NodeKind, exit: Via, to: NodeId) {
 /// cause (unreachable nodes, W002) are warnings, so such mutants still run.
 #[must_use]
 pub fn refusal(model: &Model) -> Option<String> {
-    let n = model.nodes.len();
-    let succ: Vec<Vec<NodeId>> = model.nodes.iter().map(|n| n.kind.successors()).collect();
-    let mut reached = vec![false; n];
-    let mut queue = VecDeque::from([model.start]);
-    reached[model.start.index()] = true;
-    while let Some(at) = queue.pop_front() {
-        for &t in &succ[at.index()] {
-            if !reached[t.index()] {
-                reached[t.index()] = true;
-                queue.push_back(t);
-            }
-        }
-    }
-    let mut pred: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (from, targets) in succ.iter().enumerate() {
-        for t in targets {
-            pred[t.index()].push(from);
-        }
-    }
-    let mut finishes = vec![false; n];
-    let mut queue: VecDeque<usize> = (0..n)
-        .filter(|&i| matches!(model.nodes[i].kind, NodeKind::Outcome { .. }))
-        .collect();
-    for &i in &queue {
-        finishes[i] = true;
-    }
-    while let Some(i) = queue.pop_front() {
-        for &p in &pred[i] {
-            if !finishes[p] {
-                finishes[p] = true;
-                queue.push_back(p);
-            }
-        }
-    }
-    (0..n).find(|&i| reached[i] && !finishes[i]).map(|i| {
-        format!(
-            "check refuses it (E010): no path from `{}` leads to an outcome",
-            model.nodes[i].id
-        )
-    })
+    let graph = Graph::of(model);
+    let reached = graph.reachable_from(model.start);
+    let finishes = graph.reaches_outcome();
+    (0..model.nodes.len())
+        .find(|&i| reached[i] && !finishes[i])
+        .map(|i| {
+            format!(
+                "check refuses it (E010): no path from `{}` leads to an outcome",
+                model.nodes[i].id
+            )
+        })
 }
 
 /// The fate of one mutant, from `test`'s report on it.
