@@ -8,7 +8,8 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use guidetree::check::check_with;
 use guidetree::explore::{self, Options};
 use guidetree::load::MemoryFs;
-use guidetree::model::{HookOutput, HookRuntime, Model, Type, Value};
+use guidetree::model::{HookError, HookOutput, HookRuntime, Model, Type, Value};
+use guidetree::script::HookErrorKind;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
@@ -75,13 +76,13 @@ impl HookRuntime for Bump {
     fn call(
         &self,
         _model: &Model,
-        _name: &str,
+        name: &str,
         args: &[Value],
         _arg_types: &[Type],
         _ret: Type,
-    ) -> Result<HookOutput, String> {
+    ) -> Result<HookOutput, HookError> {
         let Some(Value::Int(n)) = args.first() else {
-            return Err("bump needs a number".into());
+            return Err(HookError::new(name, HookErrorKind::ArgumentMismatch(1)));
         };
         Ok(HookOutput {
             value: Value::Int(n + 1),

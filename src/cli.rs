@@ -1,22 +1,11 @@
 //! The command line: argument parsing and dispatch. Each subcommand lives in
-//! its own module under `cmd/`.
-//!
-//! Exit codes: 0 success, 1 the tree (or run, or test) failed, including a
-//! tree file that cannot be read, 2 usage errors and failures outside any
-//! tree (an output file that cannot be written). A closed stdout or stderr
-//! ends the output and never changes the code. See `docs/robustness.md`.
+//! its own module under `cmd/`, which also holds the exit codes.
 
 use crate::cmd;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 
-/// Exit code for success.
-pub const EXIT_OK: i32 = 0;
-/// Exit code when a tree has errors, a test fails, or a run cannot go on.
-pub const EXIT_FAIL: i32 = 1;
-/// Exit code for bad usage (unknown flags, bad values) and for failures
-/// outside any tree, such as an output file that cannot be written.
-pub const EXIT_USAGE: i32 = 2;
+pub use crate::cmd::{EXIT_FAIL, EXIT_OK, EXIT_USAGE};
 
 /// Check, run, explore and test guidance trees.
 #[derive(Debug, Parser)]
@@ -89,7 +78,12 @@ where
         Color::Never => anstream::ColorChoice::Never.write_global(),
         Color::Auto => {}
     }
-    let result = match cli.command {
+    exit_code(dispatch(cli.command))
+}
+
+/// Run one subcommand.
+fn dispatch(command: Command) -> anyhow::Result<i32> {
+    match command {
         Command::Check(args) => cmd::check::run(&args),
         Command::Run(args) => cmd::run::run(&args),
         Command::Paths(args) => cmd::paths::run(&args),
@@ -99,19 +93,25 @@ where
         Command::Diff(args) => cmd::diff::run(&args),
         Command::Fmt(args) => cmd::fmt::run(&args),
         Command::Lsp(args) => cmd::lsp::run(&args),
-        Command::Completions(args) => cmd::completions::run(&args),
-        Command::Man(args) => cmd::completions::man(&args),
+        Command::Completions(args) => cmd::completions::run(&args, Cli::command()),
+        Command::Man(args) => cmd::completions::man(&args, Cli::command()),
         Command::Serve(args) => crate::serve::run(&args),
-    };
+    }
+}
+
+/// A command's exit code; an error is printed and is a usage failure (2),
+/// except a closed stdout, which ends the output quietly.
+fn exit_code(result: anyhow::Result<i32>) -> i32 {
     match result {
         Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => EXIT_OK,
         Err(err) => {
-            if is_broken_pipe(&err) {
-                return EXIT_OK;
-            }
-            let mut stderr = anstream::stderr();
             let message = format!("{err:#}");
-            let _ = writeln!(stderr, "error: {}", crate::diag::visible(&message));
+            let _ = writeln!(
+                anstream::stderr(),
+                "error: {}",
+                crate::diag::visible(&message)
+            );
             EXIT_USAGE
         }
     }

@@ -35,26 +35,81 @@ pub trait Env {
         span: Span,
     ) -> Result<Value, EvalError> {
         let _ = (model, args, arg_types, ret);
-        Err(EvalError {
-            message: format!("hook `{name}` cannot run here: no script is loaded"),
-            span,
-        })
+        let hook = name.to_string();
+        Err(EvalError::new(EvalErrorKind::NoScriptHere { hook }, span))
     }
 }
 
-/// A failure while evaluating (division by zero, overflow, a hook error).
+/// A failure while evaluating (division by zero, overflow, a hook error),
+/// and where in the tree.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
+#[error("{kind}")]
 pub struct EvalError {
-    pub message: String,
+    /// What went wrong.
+    pub kind: EvalErrorKind,
+    /// The expression that failed.
     pub span: Span,
 }
 
-fn err(message: impl Into<String>, span: Span) -> EvalError {
-    EvalError {
-        message: message.into(),
-        span,
+impl EvalError {
+    /// An error of `kind` at `span`.
+    #[must_use]
+    pub fn new(kind: EvalErrorKind, span: Span) -> Self {
+        Self { kind, span }
     }
+
+    /// What went wrong, in words.
+    #[must_use]
+    pub fn message(&self) -> String {
+        self.kind.to_string()
+    }
+}
+
+/// What went wrong while evaluating. The checker rules most of these out;
+/// the rest depend on values (overflow, division by zero) or on a hook.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EvalErrorKind {
+    /// `count(x)` where `x` turned out not to be a set.
+    #[error("count() needs a set")]
+    CountNeedsSet,
+    /// `-x` that does not fit (`-(-9223372036854775808)`).
+    #[error("number too large")]
+    NegationOverflow,
+    /// `-x` where `x` is not a number.
+    #[error("`-` needs a number")]
+    NegationNeedsNumber,
+    /// `m in x` where `x` is not a set.
+    #[error("`in` needs a set")]
+    InNeedsSet,
+    /// `a + b`, `a - b`, `a * b` past the range of an int.
+    #[error("arithmetic overflow")]
+    Overflow,
+    /// Joining texts past [`MAX_TEXT_LEN`] bytes.
+    #[error("the joined text would be longer than {MAX_TEXT_LEN} bytes")]
+    TextTooLong,
+    /// `a / 0` or `a % 0`.
+    #[error("division by zero")]
+    DivisionByZero,
+    /// An operator given values it does not take.
+    #[error("`{op}` cannot combine these values")]
+    CannotCombine { op: &'static str },
+    /// A hook called where no script can run (the checker's constant
+    /// folding, for one).
+    #[error("hook `{hook}` cannot run here: no script is loaded")]
+    NoScriptHere { hook: String },
+    /// A hook called in a session whose tree has no loaded script.
+    #[error("hook `{hook}` cannot run: the tree's script is not loaded")]
+    ScriptNotLoaded { hook: String },
+    /// The hook itself failed.
+    #[error("in node `{node}`: {error}")]
+    Hook {
+        node: String,
+        error: Box<crate::script::HookError>,
+    },
+}
+
+fn err(kind: EvalErrorKind, span: Span) -> EvalError {
+    EvalError::new(kind, span)
 }
 
 /// Evaluate an expression. The checker guarantees types line up, so a type
@@ -85,15 +140,15 @@ pub fn eval(model: &Model, expr: &Expr, env: &mut dyn Env) -> Result<Value, Eval
         }
         ExprKind::Count(e) => match eval(model, e, env)? {
             Value::Set(bits) => Value::Int(i64::from(bits.count_ones())),
-            _ => return Err(err("count() needs a set", span)),
+            _ => return Err(err(EvalErrorKind::CountNeedsSet, span)),
         },
         ExprKind::Not(e) => Value::Bool(!eval(model, e, env)?.as_bool()),
         ExprKind::Neg(e) => match eval(model, e, env)? {
             Value::Int(n) => Value::Int(
                 n.checked_neg()
-                    .ok_or_else(|| err("number too large", span))?,
+                    .ok_or_else(|| err(EvalErrorKind::NegationOverflow, span))?,
             ),
-            _ => return Err(err("`-` needs a number", span)),
+            _ => return Err(err(EvalErrorKind::NegationNeedsNumber, span)),
         },
         ExprKind::In {
             member,
@@ -101,7 +156,7 @@ pub fn eval(model: &Model, expr: &Expr, env: &mut dyn Env) -> Result<Value, Eval
             negate,
         } => match eval(model, set, env)? {
             Value::Set(bits) => Value::Bool((bits & (1 << member) != 0) != *negate),
-            _ => return Err(err("`in` needs a set", span)),
+            _ => return Err(err(EvalErrorKind::InNeedsSet, span)),
         },
         ExprKind::Binary(op, lhs, rhs) => binary(model, *op, lhs, rhs, env, span)?,
     })
@@ -144,7 +199,7 @@ fn binary(
     }
     let l = eval(model, lhs, env)?;
     let r = eval(model, rhs, env)?;
-    let overflow = || err("arithmetic overflow", span);
+    let overflow = || err(EvalErrorKind::Overflow, span);
     Ok(match (op, &l, &r) {
         (BinOp::Eq, _, _) => Value::Bool(l == r),
         (BinOp::Ne, _, _) => Value::Bool(l != r),
@@ -157,10 +212,7 @@ fn binary(
         }
         (BinOp::Add, Value::Text(a), Value::Text(b)) => {
             if a.len() + b.len() > MAX_TEXT_LEN {
-                return Err(err(
-                    format!("the joined text would be longer than {MAX_TEXT_LEN} bytes"),
-                    span,
-                ));
+                return Err(err(EvalErrorKind::TextTooLong, span));
             }
             Value::Text(Arc::from(format!("{a}{b}")))
         }
@@ -171,7 +223,7 @@ fn binary(
             Value::Int(a.checked_mul(*b).ok_or_else(overflow)?)
         }
         (BinOp::Div | BinOp::Rem, Value::Int(_), Value::Int(0)) => {
-            return Err(err("division by zero", span))
+            return Err(err(EvalErrorKind::DivisionByZero, span))
         }
         (BinOp::Div, Value::Int(a), Value::Int(b)) => {
             Value::Int(a.checked_div(*b).ok_or_else(overflow)?)
@@ -180,10 +232,8 @@ fn binary(
             Value::Int(a.checked_rem(*b).ok_or_else(overflow)?)
         }
         _ => {
-            return Err(err(
-                format!("`{}` cannot combine these values", op.symbol()),
-                span,
-            ))
+            let op = op.symbol();
+            return Err(err(EvalErrorKind::CannotCombine { op }, span));
         }
     })
 }

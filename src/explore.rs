@@ -395,18 +395,7 @@ pub fn find_path(model: &Model, id: &str, options: &Options) -> Option<PathRecor
 /// ```
 #[must_use]
 pub fn path_id(key: &str) -> String {
-    format_id(fnv1a(FNV_OFFSET, key.as_bytes()))
-}
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
-
-fn fnv1a(mut hash: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(FNV_PRIME);
-    }
-    hash
+    format_id(crate::hash::fnv1a(key.as_bytes()))
 }
 
 fn format_id(hash: u64) -> String {

@@ -2,10 +2,11 @@
 //! near four billion of anything (the checker's limits see to that), so a
 //! count past `u32::MAX` saturates instead of wrapping.
 
-/// `n` as a `u32`, or `u32::MAX` if it does not fit.
+/// `n` as a `u32`, or `u32::MAX` if it does not fit (a negative number
+/// does not fit either).
 #[must_use]
-pub fn saturating_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
+pub fn saturating_u32<N: TryInto<u32>>(n: N) -> u32 {
+    n.try_into().unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
@@ -14,7 +15,9 @@ mod tests {
 
     #[test]
     fn fits_or_saturates() {
-        assert_eq!(saturating_u32(7), 7);
+        assert_eq!(saturating_u32(7usize), 7);
+        assert_eq!(saturating_u32(-1i64), u32::MAX);
+        assert_eq!(saturating_u32(u64::MAX), u32::MAX);
         assert_eq!(saturating_u32(u32::MAX as usize), u32::MAX);
         #[cfg(target_pointer_width = "64")]
         assert_eq!(saturating_u32(usize::MAX), u32::MAX);

@@ -6,7 +6,7 @@
 //! the last answer. No I/O, clock or randomness happens here: the terminal,
 //! a pipe, an answers file, the explorer and tests all drive this same code.
 
-use crate::eval::{self, Env, EvalError};
+use crate::eval::{self, Env, EvalError, EvalErrorKind};
 use crate::model::{Choice, HookRuntime, InputKind, Model, NodeId, NodeKind, Type, Value, VarId};
 use crate::source::Span;
 use std::sync::Arc;
@@ -548,17 +548,19 @@ impl Env for Session<'_> {
         span: Span,
     ) -> Result<Value, EvalError> {
         let Some(hooks) = self.hooks.or(model.hooks.as_deref()) else {
-            return Err(EvalError {
-                message: format!("hook `{name}` cannot run: the tree's script is not loaded"),
+            let hook = name.to_string();
+            return Err(EvalError::new(
+                EvalErrorKind::ScriptNotLoaded { hook },
                 span,
-            });
+            ));
         };
         let node = model.node(self.current).id.clone();
         let out = hooks
             .call(model, name, args, arg_types, ret)
-            .map_err(|message| EvalError {
-                message: format!("in node `{node}`: {message}"),
-                span,
+            .map_err(|error| {
+                let node = node.clone();
+                let error = Box::new(error);
+                EvalError::new(EvalErrorKind::Hook { node, error }, span)
             })?;
         self.reasons
             .extend(out.reasons.into_iter().map(|text| Reason {

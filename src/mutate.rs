@@ -15,15 +15,17 @@
 
 use crate::explore::asserts::{self, TestReport};
 use crate::explore::{Options, SpaceError};
+use crate::ids::saturating_u32;
 use crate::model::{
-    Effect, Expr, ExprKind, HookOutput, HookRuntime, Model, NodeId, NodeKind, Type, Value,
-    OUTCOME_KINDS,
+    Arm, Choice, Effect, Expr, ExprKind, HookError, HookOutput, HookRuntime, Item, Model, Node,
+    NodeId, NodeKind, Type, Value, OUTCOME_KINDS,
 };
 use crate::report::source_text;
 use crate::source::Span;
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::model::graph::Graph;
 pub use crate::model::graph::Via;
 
 /// Where a condition sits.
@@ -194,107 +196,151 @@ pub fn mutations(model: &Model) -> Vec<Mutation> {
     let endings = representative_outcomes(model);
     let mut out = Vec::new();
     for (i, node) in model.nodes.iter().enumerate() {
-        let id = NodeId(u32::try_from(i).unwrap_or(u32::MAX));
+        let id = NodeId::from_index(i);
         retargets(model, id, &endings, &mut out);
+        let at = At { model, id, node };
         match &node.kind {
-            NodeKind::Question { options } => {
-                for (o, choice) in options.iter().enumerate() {
-                    let what = format!("option `{}` of `{}`", choice.id, node.id);
-                    if let Some(cond) = &choice.cond {
-                        out.push(negate(model, id, CondSite::Option(o), cond, &what));
-                    }
-                    for (e, effect) in choice.effects.iter().enumerate() {
-                        out.push(Mutation {
-                            change: Change::DropEffect {
-                                node: id,
-                                site: EffectSite::Option(o),
-                                index: e,
-                            },
-                            span: choice.span,
-                            description: format!(
-                                "drop `{}` from {what}",
-                                effect_text(model, effect)
-                            ),
-                        });
-                    }
-                    if options.len() > 1 {
-                        out.push(Mutation {
-                            change: Change::RemoveOption {
-                                node: id,
-                                option: o,
-                            },
-                            span: choice.span,
-                            description: format!("remove {what}"),
-                        });
-                    }
-                }
-            }
-            NodeKind::Checklist { items, .. } => {
-                for (k, item) in items.iter().enumerate() {
-                    if let Some(cond) = &item.cond {
-                        let what = format!("item `{}` of `{}`", item.id, node.id);
-                        out.push(negate(model, id, CondSite::Item(k), cond, &what));
-                    }
-                }
-            }
-            NodeKind::Branch { arms, .. } => {
-                for (a, arm) in arms.iter().enumerate() {
-                    let what = format!("arm {} of `{}`", a + 1, node.id);
-                    out.push(negate(model, id, CondSite::Arm(a), &arm.cond, &what));
-                    if a + 1 < arms.len() {
-                        out.push(Mutation {
-                            change: Change::SwapArms { node: id, arm: a },
-                            span: arm.span,
-                            description: format!(
-                                "swap arms {} and {} of `{}` (`{}` checked after `{}`)",
-                                a + 1,
-                                a + 2,
-                                node.id,
-                                source_text(model, arm.cond.span),
-                                source_text(model, arms[a + 1].cond.span)
-                            ),
-                        });
-                    }
-                }
-            }
+            NodeKind::Question { options } => at.question(options, &mut out),
+            NodeKind::Checklist { items, .. } => at.checklist(items, &mut out),
+            NodeKind::Branch { arms, .. } => at.branch(arms, &mut out),
             NodeKind::Info { effects, .. } | NodeKind::Score { effects, .. } => {
+                let from = format!("`{}`", node.id);
                 for (e, effect) in effects.iter().enumerate() {
-                    out.push(Mutation {
-                        change: Change::DropEffect {
-                            node: id,
-                            site: EffectSite::Node,
-                            index: e,
-                        },
-                        span: node.id_span,
-                        description: format!(
-                            "drop `{}` from `{}`",
-                            effect_text(model, effect),
-                            node.id
-                        ),
-                    });
+                    let site = (EffectSite::Node, node.id_span);
+                    out.push(at.drop_effect(site, e, effect, &from));
                 }
             }
-            NodeKind::Outcome { kind, .. } => {
-                let kinds = &model.domains[OUTCOME_KINDS.0 as usize];
-                for (k, name) in kinds.iter().enumerate() {
-                    let k = u32::try_from(k).unwrap_or(u32::MAX);
-                    if k != *kind {
-                        out.push(Mutation {
-                            change: Change::OutcomeKind { node: id, kind: k },
-                            span: node.id_span,
-                            description: format!(
-                                "give `{}` the kind `{name}` instead of `{}`",
-                                node.id,
-                                model.kind_name(*kind)
-                            ),
-                        });
-                    }
-                }
-            }
+            NodeKind::Outcome { kind, .. } => at.outcome_kinds(*kind, &mut out),
             NodeKind::Input { .. } => {}
         }
     }
     out
+}
+
+/// The node whose parts are being mutated.
+struct At<'m> {
+    model: &'m Model,
+    id: NodeId,
+    node: &'m Node,
+}
+
+impl At<'_> {
+    /// Negate each option's condition, drop each of its effects, and remove
+    /// it when it is not the only one.
+    fn question(&self, options: &[Choice], out: &mut Vec<Mutation>) {
+        for (o, choice) in options.iter().enumerate() {
+            let what = format!("option `{}` of `{}`", choice.id, self.node.id);
+            if let Some(cond) = &choice.cond {
+                out.push(negate(
+                    self.model,
+                    self.id,
+                    CondSite::Option(o),
+                    cond,
+                    &what,
+                ));
+            }
+            for (e, effect) in choice.effects.iter().enumerate() {
+                let site = (EffectSite::Option(o), choice.span);
+                out.push(self.drop_effect(site, e, effect, &what));
+            }
+            if options.len() > 1 {
+                out.push(Mutation {
+                    change: Change::RemoveOption {
+                        node: self.id,
+                        option: o,
+                    },
+                    span: choice.span,
+                    description: format!("remove {what}"),
+                });
+            }
+        }
+    }
+
+    fn checklist(&self, items: &[Item], out: &mut Vec<Mutation>) {
+        for (k, item) in items.iter().enumerate() {
+            if let Some(cond) = &item.cond {
+                let what = format!("item `{}` of `{}`", item.id, self.node.id);
+                out.push(negate(self.model, self.id, CondSite::Item(k), cond, &what));
+            }
+        }
+    }
+
+    /// Negate each arm's condition and swap it with the next arm.
+    fn branch(&self, arms: &[Arm], out: &mut Vec<Mutation>) {
+        for (a, arm) in arms.iter().enumerate() {
+            let what = format!("arm {} of `{}`", a + 1, self.node.id);
+            out.push(negate(
+                self.model,
+                self.id,
+                CondSite::Arm(a),
+                &arm.cond,
+                &what,
+            ));
+            if let Some(next) = arms.get(a + 1) {
+                out.push(self.swap_arms(a, arm, next));
+            }
+        }
+    }
+
+    fn swap_arms(&self, a: usize, arm: &Arm, next: &Arm) -> Mutation {
+        let text = |arm: &Arm| source_text(self.model, arm.cond.span);
+        Mutation {
+            change: Change::SwapArms {
+                node: self.id,
+                arm: a,
+            },
+            span: arm.span,
+            description: format!(
+                "swap arms {} and {} of `{}` (`{}` checked after `{}`)",
+                a + 1,
+                a + 2,
+                self.node.id,
+                text(arm),
+                text(next)
+            ),
+        }
+    }
+
+    /// Leave out the `index`-th effect at `site`, described as from `from`.
+    fn drop_effect(
+        &self,
+        (site, span): (EffectSite, Span),
+        index: usize,
+        effect: &Effect,
+        from: &str,
+    ) -> Mutation {
+        Mutation {
+            change: Change::DropEffect {
+                node: self.id,
+                site,
+                index,
+            },
+            span,
+            description: format!("drop `{}` from {from}", effect_text(self.model, effect)),
+        }
+    }
+
+    /// Give an outcome each other kind.
+    fn outcome_kinds(&self, kind: u32, out: &mut Vec<Mutation>) {
+        let kinds = &self.model.domains[OUTCOME_KINDS.0 as usize];
+        for (k, name) in kinds.iter().enumerate() {
+            let k = saturating_u32(k);
+            if k != kind {
+                out.push(Mutation {
+                    change: Change::OutcomeKind {
+                        node: self.id,
+                        kind: k,
+                    },
+                    span: self.node.id_span,
+                    description: format!(
+                        "give `{}` the kind `{name}` instead of `{}`",
+                        self.node.id,
+                        self.model.kind_name(kind)
+                    ),
+                });
+            }
+        }
+    }
 }
 
 /// The first outcome of each distinct (kind, tags), in the tree's order.
@@ -306,7 +352,7 @@ fn representative_outcomes(model: &Model) -> Vec<NodeId> {
             let mut tags = node.tags.clone();
             tags.sort();
             if seen.insert((kind, tags)) {
-                out.push(NodeId(u32::try_from(i).unwrap_or(u32::MAX)));
+                out.push(NodeId::from_index(i));
             }
         }
     }
@@ -428,74 +474,84 @@ fn effect_text(model: &Model, effect: &Effect) -> String {
 #[must_use]
 pub fn apply(model: &Model, change: &Change) -> Model {
     let mut m = model.clone();
-    match *change {
-        Change::Retarget { node, exit, to } => retarget(&mut m.nodes[node.index()].kind, exit, to),
-        Change::DropEffect { node, site, index } => {
-            let effects = match (&mut m.nodes[node.index()].kind, site) {
-                (NodeKind::Question { options }, EffectSite::Option(o)) => {
-                    options.get_mut(o).map(|c| &mut c.effects)
-                }
-                (
-                    NodeKind::Info { effects, .. } | NodeKind::Score { effects, .. },
-                    EffectSite::Node,
-                ) => Some(effects),
-                _ => None,
-            };
-            if let Some(effects) = effects.filter(|e| index < e.len()) {
-                effects.remove(index);
-            }
-        }
-        Change::Negate { node, site } => {
-            let cond = match (&mut m.nodes[node.index()].kind, site) {
-                (NodeKind::Question { options }, CondSite::Option(o)) => {
-                    options.get_mut(o).and_then(|c| c.cond.as_mut())
-                }
-                (NodeKind::Branch { arms, .. }, CondSite::Arm(a)) => {
-                    arms.get_mut(a).map(|a| &mut a.cond)
-                }
-                (NodeKind::Checklist { items, .. }, CondSite::Item(k)) => {
-                    items.get_mut(k).and_then(|i| i.cond.as_mut())
-                }
-                _ => None,
-            };
-            if let Some(cond) = cond {
-                let span = cond.span;
-                let inner = std::mem::replace(
-                    cond,
-                    Expr {
-                        kind: ExprKind::Lit(crate::model::Value::Bool(false)),
-                        ty: Type::Bool,
-                        span,
-                    },
-                );
-                *cond = Expr {
-                    kind: ExprKind::Not(Box::new(inner)),
-                    ty: Type::Bool,
-                    span,
-                };
-            }
-        }
-        Change::SwapArms { node, arm } => {
-            if let NodeKind::Branch { arms, .. } = &mut m.nodes[node.index()].kind {
-                if arm + 1 < arms.len() {
-                    arms.swap(arm, arm + 1);
-                }
-            }
-        }
-        Change::OutcomeKind { node, kind: new } => {
-            if let NodeKind::Outcome { kind, .. } = &mut m.nodes[node.index()].kind {
-                *kind = new;
-            }
-        }
-        Change::RemoveOption { node, option } => {
-            if let NodeKind::Question { options } = &mut m.nodes[node.index()].kind {
-                if option < options.len() {
-                    options.remove(option);
-                }
-            }
-        }
-    }
+    let node = match *change {
+        Change::Retarget { node, .. }
+        | Change::DropEffect { node, .. }
+        | Change::Negate { node, .. }
+        | Change::SwapArms { node, .. }
+        | Change::OutcomeKind { node, .. }
+        | Change::RemoveOption { node, .. } => node,
+    };
+    change_node(&mut m.nodes[node.index()].kind, change);
     m
+}
+
+/// Make `change` in the node it is about.
+fn change_node(kind: &mut NodeKind, change: &Change) {
+    match (kind, *change) {
+        (kind, Change::Retarget { exit, to, .. }) => retarget(kind, exit, to),
+        (kind, Change::DropEffect { site, index, .. }) => drop_effect(kind, site, index),
+        (kind, Change::Negate { site, .. }) => {
+            if let Some(cond) = condition(kind, site) {
+                negate_in_place(cond);
+            }
+        }
+        (NodeKind::Branch { arms, .. }, Change::SwapArms { arm, .. }) if arm + 1 < arms.len() => {
+            arms.swap(arm, arm + 1);
+        }
+        (NodeKind::Outcome { kind, .. }, Change::OutcomeKind { kind: new, .. }) => *kind = new,
+        (NodeKind::Question { options }, Change::RemoveOption { option, .. })
+            if option < options.len() =>
+        {
+            options.remove(option);
+        }
+        _ => {}
+    }
+}
+
+fn drop_effect(kind: &mut NodeKind, site: EffectSite, index: usize) {
+    let effects = match (kind, site) {
+        (NodeKind::Question { options }, EffectSite::Option(o)) => {
+            options.get_mut(o).map(|c| &mut c.effects)
+        }
+        (NodeKind::Info { effects, .. } | NodeKind::Score { effects, .. }, EffectSite::Node) => {
+            Some(effects)
+        }
+        _ => None,
+    };
+    if let Some(effects) = effects.filter(|e| index < e.len()) {
+        effects.remove(index);
+    }
+}
+
+/// The condition at `site`, if it has one.
+fn condition(kind: &mut NodeKind, site: CondSite) -> Option<&mut Expr> {
+    match (kind, site) {
+        (NodeKind::Question { options }, CondSite::Option(o)) => {
+            options.get_mut(o).and_then(|c| c.cond.as_mut())
+        }
+        (NodeKind::Branch { arms, .. }, CondSite::Arm(a)) => arms.get_mut(a).map(|a| &mut a.cond),
+        (NodeKind::Checklist { items, .. }, CondSite::Item(k)) => {
+            items.get_mut(k).and_then(|i| i.cond.as_mut())
+        }
+        _ => None,
+    }
+}
+
+/// Turn `cond` into `not (cond)`.
+fn negate_in_place(cond: &mut Expr) {
+    let span = cond.span;
+    let placeholder = Expr {
+        kind: ExprKind::Lit(Value::Bool(false)),
+        ty: Type::Bool,
+        span,
+    };
+    let inner = std::mem::replace(cond, placeholder);
+    *cond = Expr {
+        kind: ExprKind::Not(Box::new(inner)),
+        ty: Type::Bool,
+        span,
+    };
 }
 
 fn retarget(kind: &mut NodeKind, exit: Via, to: NodeId) {
@@ -522,46 +578,17 @@ fn retarget(kind: &mut NodeKind, exit: Via, to: NodeId) {
 /// cause (unreachable nodes, W002) are warnings, so such mutants still run.
 #[must_use]
 pub fn refusal(model: &Model) -> Option<String> {
-    let n = model.nodes.len();
-    let succ: Vec<Vec<NodeId>> = model.nodes.iter().map(|n| n.kind.successors()).collect();
-    let mut reached = vec![false; n];
-    let mut queue = VecDeque::from([model.start]);
-    reached[model.start.index()] = true;
-    while let Some(at) = queue.pop_front() {
-        for &t in &succ[at.index()] {
-            if !reached[t.index()] {
-                reached[t.index()] = true;
-                queue.push_back(t);
-            }
-        }
-    }
-    let mut pred: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (from, targets) in succ.iter().enumerate() {
-        for t in targets {
-            pred[t.index()].push(from);
-        }
-    }
-    let mut finishes = vec![false; n];
-    let mut queue: VecDeque<usize> = (0..n)
-        .filter(|&i| matches!(model.nodes[i].kind, NodeKind::Outcome { .. }))
-        .collect();
-    for &i in &queue {
-        finishes[i] = true;
-    }
-    while let Some(i) = queue.pop_front() {
-        for &p in &pred[i] {
-            if !finishes[p] {
-                finishes[p] = true;
-                queue.push_back(p);
-            }
-        }
-    }
-    (0..n).find(|&i| reached[i] && !finishes[i]).map(|i| {
-        format!(
-            "check refuses it (E010): no path from `{}` leads to an outcome",
-            model.nodes[i].id
-        )
-    })
+    let graph = Graph::of(model);
+    let reached = graph.reachable_from(model.start);
+    let finishes = graph.reaches_outcome();
+    (0..model.nodes.len())
+        .find(|&i| reached[i] && !finishes[i])
+        .map(|i| {
+            format!(
+                "check refuses it (E010): no path from `{}` leads to an outcome",
+                model.nodes[i].id
+            )
+        })
 }
 
 /// The fate of one mutant, from `test`'s report on it.
@@ -605,7 +632,7 @@ pub fn judge(model: &Model, mutation: &Mutation, options: &Options) -> Fate {
 /// computed once.
 struct Memo {
     inner: Arc<dyn HookRuntime>,
-    cache: Mutex<HashMap<HookKey, Result<HookOutput, String>>>,
+    cache: Mutex<HashMap<HookKey, Result<HookOutput, HookError>>>,
 }
 
 /// A hook's name and arguments.
@@ -627,7 +654,7 @@ impl HookRuntime for Memo {
         args: &[Value],
         arg_types: &[Type],
         ret: Type,
-    ) -> Result<HookOutput, String> {
+    ) -> Result<HookOutput, HookError> {
         let key = (name.to_string(), args.to_vec());
         let cached = self
             .cache

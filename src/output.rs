@@ -127,11 +127,24 @@ pub fn write_file(
         path: path.display().to_string(),
         source,
     };
+    let (dir, mut tmp) = temp_beside(path).map_err(io)?;
+    set_mode(tmp.as_file(), path, mode).map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    // The target may have changed while the bytes were written.
+    check_target(path, inputs)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    sync_dir(&dir).map_err(io)
+}
+
+/// A new temporary file with a random name in `path`'s folder
+/// (`.NAME.XXXXXX.tmp`), and that folder.
+fn temp_beside(path: &Path) -> io::Result<(PathBuf, tempfile::NamedTempFile)> {
     let name = path.file_name().ok_or_else(|| {
-        io(io::Error::new(
+        io::Error::new(
             io::ErrorKind::InvalidInput,
             "the path does not end in a file name",
-        ))
+        )
     })?;
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -140,18 +153,11 @@ pub fn write_file(
     let mut prefix = std::ffi::OsString::from(".");
     prefix.push(name);
     prefix.push(".");
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(&prefix)
         .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(io)?;
-    set_mode(tmp.as_file(), path, mode).map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    // The target may have changed while the bytes were written.
-    check_target(path, inputs)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    sync_dir(&dir).map_err(io)
+        .tempfile_in(&dir)?;
+    Ok((dir, tmp))
 }
 
 #[cfg(unix)]

@@ -21,7 +21,7 @@ use std::fmt::Write as _;
 
 mod snapshot;
 
-pub use snapshot::{snapshot_file, snapshot_string, state_label, template, write_snapshot};
+pub use snapshot::{state_label, template, write_result, write_snapshot};
 
 /// Paths, and how they end: `528 paths, all reaching an outcome`.
 #[must_use]
@@ -174,7 +174,7 @@ pub fn show_state(model: &Model, vars: &[Value]) -> String {
 }
 
 fn var_id(i: usize) -> VarId {
-    VarId(u32::try_from(i).unwrap_or(u32::MAX))
+    VarId::from_index(i)
 }
 
 fn assignments(model: &Model, vars: impl Iterator<Item = VarId>, values: &[Value]) -> String {
@@ -397,7 +397,7 @@ pub fn write_record(out: &mut String, model: &Model, path: &PathRecord, indent: 
     if !path.log.is_empty() {
         let _ = writeln!(out, "{pad}hook output (print and debug):");
         for line in &path.log {
-            let _ = writeln!(out, "{pad}  {}", crate::prompt::report::log_line(line));
+            let _ = writeln!(out, "{pad}  {}", crate::prompt::views::log_line(line));
         }
     }
     let _ = writeln!(out, "{pad}end: {}", path.end.describe(model));

@@ -9,6 +9,7 @@
 
 use crate::answers::{self, AnswerValue, Misfit, Problem};
 use crate::diag::did_you_mean;
+use crate::ids::saturating_u32;
 use crate::interp::{AnswerError, Session};
 use crate::model::Model;
 use crate::output;
@@ -98,7 +99,7 @@ impl Start {
         }
         Session::from_node(model, node, vars).map_err(|e| {
             StartError::Failed(match e {
-                AnswerError::Eval(e) => crate::prompt::step::hook_failure(model, &e),
+                AnswerError::Eval(e) => crate::wording::hook_failure(model, &e),
                 other => other.to_string(),
             })
         })
@@ -214,7 +215,7 @@ pub fn parse(bytes: &[u8], shown: &str) -> Result<SaveFile, LoadError> {
     if found > u64::from(FORMAT_VERSION) {
         return Err(LoadError::Newer {
             path: shown,
-            found: u32::try_from(found).unwrap_or(u32::MAX),
+            found: saturating_u32(found),
         });
     }
     serde_json::from_value(value)

@@ -1,5 +1,6 @@
 //! Source files and spans: where every piece of a tree came from.
 
+use crate::ids::saturating_u32;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -33,8 +34,8 @@ impl Span {
     pub fn new(file: FileId, start: usize, end: usize) -> Self {
         Self {
             file,
-            start: u32::try_from(start).unwrap_or(u32::MAX),
-            end: u32::try_from(end).unwrap_or(u32::MAX),
+            start: saturating_u32(start),
+            end: saturating_u32(end),
         }
     }
 
@@ -104,7 +105,7 @@ impl SourceFile {
                 text.bytes()
                     .enumerate()
                     .filter(|&(_, b)| b == b'\n')
-                    .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+                    .map(|(i, _)| saturating_u32(i + 1)),
             )
             .collect();
         Self {
@@ -177,7 +178,7 @@ impl Sources {
 
     /// Add a file; returns its id.
     pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
-        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        let id = FileId(saturating_u32(self.files.len()));
         self.files.push(SourceFile::new(path, text));
         id
     }
@@ -195,7 +196,7 @@ impl Sources {
         self.files
             .iter()
             .position(|f| f.path == path)
-            .map(|i| FileId(u32::try_from(i).unwrap_or(u32::MAX)))
+            .map(|i| FileId(saturating_u32(i)))
     }
 
     /// Every file with its id, in the order added.
@@ -203,7 +204,7 @@ impl Sources {
         self.files
             .iter()
             .enumerate()
-            .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), f))
+            .map(|(i, f)| (FileId(saturating_u32(i)), f))
     }
 }
 

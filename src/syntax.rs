@@ -8,10 +8,10 @@
 //! input cannot exhaust the stack here or in later stages.
 
 use crate::ast::{
-    Assert, AssertRule, BinOp, Binding, Effect, Expr, ExprKind, Field, File, Header, Ident,
-    Include, ItemDef, Literal, Node, NodeKind, OptionDef, Spanned, Str, StrPart, TypeExpr, UnaryOp,
-    VarDecl,
+    Assert, AssertRule, Binding, Effect, Expr, Field, File, Header, Ident, Include, ItemDef,
+    Literal, Node, NodeKind, OptionDef, Spanned, TypeExpr, VarDecl,
 };
+use crate::diag::problem::Syntax;
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
 use pest::iterators::Pair;
@@ -19,7 +19,11 @@ use pest::Parser as _;
 use std::cell::RefCell;
 
 mod errors;
+mod expr;
+mod scan;
+mod strings;
 
+pub(crate) use errors::FIELD_KEYWORDS;
 pub use errors::RESERVED;
 
 /// The generated parser, kept private: its rule names never leave this
@@ -86,25 +90,12 @@ pub fn is_trivia(mut text: &str) -> bool {
 
 /// Refuse brackets nested deeper than [`MAX_NESTING`].
 fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
-    let at = errors::too_deep(text, MAX_NESTING)?;
-    Some(
-        Diagnostic::error(
-            "E017",
-            format!("brackets nested more than {MAX_NESTING} deep"),
-            Span::new(file, at, at + 1),
-        )
-        .label("this bracket is too deep")
-        .help("split the expression, or name parts of it with variables"),
-    )
+    let at = scan::too_deep(text, MAX_NESTING)?;
+    Some(Syntax::NestedTooDeep.at(Span::new(file, at, at + 1)))
 }
 
-fn internal(file: FileId, pos: usize, what: &str) -> Diagnostic {
-    Diagnostic::error(
-        "E001",
-        format!("could not read this {what}"),
-        Span::new(file, pos, pos),
-    )
-    .help("this is a bug in guidetree's parser; please report it with the file")
+fn internal(file: FileId, pos: usize, what: &'static str) -> Diagnostic {
+    Syntax::Internal { what }.at(Span::new(file, pos, pos))
 }
 
 /// The children of a pair.
@@ -187,7 +178,7 @@ impl Lower {
     }
 
     /// Report a pair whose shape the grammar should have ruled out.
-    fn bad<T>(&self, pair: &Pair<'_, Rule>, what: &str) -> Option<T> {
+    fn bad<T>(&self, pair: &Pair<'_, Rule>, what: &'static str) -> Option<T> {
         self.push(internal(self.file, pair.as_span().start(), what));
         None
     }
@@ -289,16 +280,8 @@ impl Lower {
     }
 
     fn twice(&self, span: Span, first: Span, keyword: &str) {
-        self.push(
-            Diagnostic::error(
-                "E002",
-                format!("`{keyword}` is given twice in the header"),
-                span,
-            )
-            .label("second one")
-            .with_secondary(first, "first one")
-            .help("keep one of them"),
-        );
+        let keyword = keyword.to_string();
+        self.push(Syntax::HeaderFieldTwice { keyword, first }.at(span));
     }
 
     fn var_decl(&self, pair: &Pair<'_, Rule>) -> Option<VarDecl> {
@@ -462,15 +445,13 @@ impl Lower {
     }
 
     fn example(&self, pair: &Pair<'_, Rule>) -> Option<Spanned<Literal>> {
+        let span = self.span(pair);
         let node = if pair.as_rule() == Rule::string {
             Literal::Text(self.string(pair)?.to_template())
         } else {
             Literal::Int(self.number(pair)?)
         };
-        Some(Spanned {
-            node,
-            span: self.span(pair),
-        })
+        Some(Spanned { node, span })
     }
 
     fn option(&self, pair: &Pair<'_, Rule>) -> Option<OptionDef> {
@@ -554,7 +535,8 @@ impl Lower {
         for word in name.split('.') {
             if RESERVED.contains(&word) {
                 let at = Span::new(self.file, offset, offset + word.len());
-                self.push(errors::reserved_word(at, word));
+                let word = word.to_string();
+                self.push(Syntax::ReservedWord { word }.at(at));
             }
             offset += word.len() + 1;
         }
@@ -573,15 +555,8 @@ impl Lower {
         if let Ok(n) = pair.as_str().parse() {
             return Some(n);
         }
-        self.push(
-            Diagnostic::error(
-                "E015",
-                format!("the number `{}` is too large", pair.as_str()),
-                self.span(pair),
-            )
-            .label("does not fit")
-            .help("numbers range from -9223372036854775808 to 9223372036854775807 (versions and limits from 0 to 4294967295)"),
-        );
+        let number = pair.as_str().to_string();
+        self.push(Syntax::NumberTooLarge { number }.at(self.span(pair)));
         None
     }
 
@@ -590,406 +565,5 @@ impl Lower {
             node: self.number(pair)?,
             span: self.span(pair),
         })
-    }
-
-    /// A string literal: unescape, dedent triple quotes, split out `{var}`.
-    fn string(&self, pair: &Pair<'_, Rule>) -> Option<Str> {
-        let span = self.span(pair);
-        let lit = match pair.as_rule() {
-            Rule::string => match pair.clone().into_inner().next() {
-                Some(p) => p,
-                None => return self.bad(pair, "string"),
-            },
-            _ => pair.clone(),
-        };
-        let raw = lit.as_str();
-        let start = lit.as_span().start();
-        let (body, body_start, triple) = if lit.as_rule() == Rule::triple_string {
-            (&raw[3..raw.len() - 3], start + 3, true)
-        } else {
-            (&raw[1..raw.len() - 1], start + 1, false)
-        };
-        let parts = self.string_parts(body, body_start, triple)?;
-        Some(Str { parts, span })
-    }
-
-    fn string_parts(&self, body: &str, offset: usize, triple: bool) -> Option<Vec<StrPart>> {
-        let mut parts = Vec::new();
-        let mut lit = String::new();
-        let mut chars = body.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            match c {
-                '\\' if !triple => match chars.next() {
-                    Some((_, 'n')) => lit.push('\n'),
-                    Some((_, 't')) => lit.push('\t'),
-                    Some((_, other)) => lit.push(other),
-                    None => {}
-                },
-                '{' if chars.peek().map(|&(_, c)| c) == Some('{') => {
-                    chars.next();
-                    lit.push('{');
-                }
-                '}' if chars.peek().map(|&(_, c)| c) == Some('}') => {
-                    chars.next();
-                    lit.push('}');
-                }
-                '{' => {
-                    let rest = &body[i + 1..];
-                    let Some(close) = rest.find('}') else {
-                        self.push(
-                            Diagnostic::error(
-                                "E001",
-                                "`{` opens an interpolation that is never closed",
-                                Span::new(self.file, offset + i, offset + i + 1),
-                            )
-                            .label("unclosed `{`")
-                            .help("write `{{` for a literal brace, or close it: `{name}`"),
-                        );
-                        return None;
-                    };
-                    let name = &rest[..close];
-                    let valid = !name.is_empty()
-                        && name.split('.').all(|p| {
-                            p.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-                                && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                        });
-                    let span = Span::new(self.file, offset + i, offset + i + close + 2);
-                    if !valid {
-                        self.push(
-                            Diagnostic::error(
-                                "E001",
-                                format!("`{{{name}}}` is not a variable interpolation"),
-                                span,
-                            )
-                            .label("expected a variable name inside the braces")
-                            .help("write `{{` and `}}` for literal braces"),
-                        );
-                        return None;
-                    }
-                    if !lit.is_empty() {
-                        parts.push(StrPart::Lit(std::mem::take(&mut lit)));
-                    }
-                    parts.push(StrPart::Var(Ident {
-                        name: name.to_string(),
-                        span: Span::new(self.file, offset + i + 1, offset + i + 1 + close),
-                    }));
-                    for _ in 0..=name.chars().count() {
-                        chars.next();
-                    }
-                }
-                c => lit.push(c),
-            }
-        }
-        if !lit.is_empty() {
-            parts.push(StrPart::Lit(lit));
-        }
-        if triple {
-            dedent(&mut parts);
-        }
-        Some(parts)
-    }
-
-    /// A whole expression: refuse one too large to handle safely, then
-    /// arrange its operators by precedence.
-    fn expr(&self, pair: &Pair<'_, Rule>) -> Option<Expr> {
-        let size = expression_size(pair);
-        if size > MAX_OPERATORS {
-            self.push(
-                Diagnostic::error(
-                    "E017",
-                    format!("this expression has {size} operators; the limit is {MAX_OPERATORS}"),
-                    self.span(pair),
-                )
-                .label("too long")
-                .help(
-                    "split it: compute parts in earlier nodes with `set`, or use fewer conditions",
-                ),
-            );
-            return None;
-        }
-        self.expr_tree(pair)
-    }
-
-    /// Arrange a flat `prefix* primary (infix prefix* primary)*` sequence by
-    /// precedence with a Pratt parser (binding powers, see [`Token`]). Its
-    /// recursion is bounded by [`MAX_OPERATORS`]; other recursion happens
-    /// only through parentheses and call arguments, which [`MAX_NESTING`]
-    /// bounds.
-    fn expr_tree(&self, pair: &Pair<'_, Rule>) -> Option<Expr> {
-        let mut tokens = Vec::new();
-        for part in pair.clone().into_inner() {
-            tokens.push(match part.as_rule() {
-                Rule::prefix_op => {
-                    self.refuse_glued(&part);
-                    let op = if part.as_str() == "-" {
-                        UnaryOp::Neg
-                    } else {
-                        UnaryOp::Not
-                    };
-                    Token::Prefix(op, part.as_span().start())
-                }
-                Rule::infix_op => match binop(part.as_str()) {
-                    Some(op) => Token::Infix(op),
-                    None => return self.bad(&part, "operator"),
-                },
-                _ => Token::Operand(self.primary(&part)?),
-            });
-        }
-        let mut tokens = tokens.into_iter().peekable();
-        let expr = self.pratt(&mut tokens, 0, pair)?;
-        match tokens.next() {
-            None => Some(expr),
-            Some(_) => self.bad(pair, "expression"),
-        }
-    }
-
-    /// Parse operands joined by infix operators that bind at least as
-    /// tightly as `min_power`.
-    fn pratt(
-        &self,
-        tokens: &mut std::iter::Peekable<std::vec::IntoIter<Token>>,
-        min_power: u8,
-        at: &Pair<'_, Rule>,
-    ) -> Option<Expr> {
-        let mut lhs = match tokens.next() {
-            Some(Token::Operand(e)) => e,
-            Some(Token::Prefix(op, start)) => {
-                let operand = self.pratt(tokens, prefix_power(op), at)?;
-                Spanned {
-                    span: Span::new(self.file, start, start).to(operand.span),
-                    node: ExprKind::Unary {
-                        op,
-                        expr: Box::new(operand),
-                    },
-                }
-            }
-            Some(Token::Infix(_)) | None => return self.bad(at, "expression"),
-        };
-        while let Some(&Token::Infix(op)) = tokens.peek() {
-            let (left, right) = infix_power(op);
-            if left < min_power {
-                break;
-            }
-            tokens.next();
-            let rhs = self.pratt(tokens, right, at)?;
-            lhs = Spanned {
-                span: lhs.span.to(rhs.span),
-                node: ExprKind::Binary {
-                    op,
-                    lhs: Box::new(lhs),
-                    rhs: Box::new(rhs),
-                },
-            };
-        }
-        Some(lhs)
-    }
-
-    fn primary(&self, pair: &Pair<'_, Rule>) -> Option<Expr> {
-        let span = self.span(pair);
-        let mut parts = children(pair);
-        let node = match pair.as_rule() {
-            Rule::paren => {
-                let inner = self.expr_tree(&self.take(&mut parts, pair)?)?;
-                return Some(Spanned {
-                    node: inner.node,
-                    span,
-                });
-            }
-            Rule::int => ExprKind::Int(self.number(pair)?),
-            Rule::string => ExprKind::Str(self.string(pair)?),
-            Rule::set_lit => ExprKind::SetLit(parts.map(|m| self.ident(&m)).collect()),
-            Rule::hook_call => {
-                let name = self.ident(&self.take(&mut parts, pair)?);
-                let args = self.args(&self.take(&mut parts, pair)?)?;
-                ExprKind::Hook { name, args }
-            }
-            Rule::name => {
-                let path = self.take(&mut parts, pair)?;
-                match (path.as_str(), parts.next()) {
-                    ("true" | "false", None) => {
-                        self.refuse_glued(&path);
-                        ExprKind::Bool(path.as_str() == "true")
-                    }
-                    ("visited", Some(args)) => {
-                        self.refuse_glued(&path);
-                        ExprKind::Visited(self.visited_node(&args)?)
-                    }
-                    (_, Some(args)) => ExprKind::Call {
-                        name: self.ident(&path),
-                        args: self.args(&args)?,
-                    },
-                    (_, None) => ExprKind::Name(self.ident(&path)),
-                }
-            }
-            _ => return self.bad(pair, "expression"),
-        };
-        Some(Spanned { node, span })
-    }
-
-    /// The one node id inside `visited(...)`.
-    fn visited_node(&self, args: &Pair<'_, Rule>) -> Option<Ident> {
-        let mut list = self.args(args)?.into_iter();
-        match (list.next(), list.next()) {
-            (
-                Some(Spanned {
-                    node: ExprKind::Name(id),
-                    ..
-                }),
-                None,
-            ) => Some(id),
-            _ => {
-                self.push(
-                    Diagnostic::error(
-                        "E001",
-                        "`visited` takes the id of one node",
-                        self.span(args),
-                    )
-                    .label("expected a node id")
-                    .help("write visited(node_id), for example visited(safety)"),
-                );
-                None
-            }
-        }
-    }
-
-    fn args(&self, pair: &Pair<'_, Rule>) -> Option<Vec<Expr>> {
-        children(pair).map(|a| self.expr_tree(&a)).collect()
-    }
-}
-
-/// One piece of an expression's flat operator sequence.
-enum Token {
-    /// A prefix operator and where it starts.
-    Prefix(UnaryOp, usize),
-    Infix(BinOp),
-    Operand(Expr),
-}
-
-/// Left and right binding powers of an infix operator: left-associative
-/// operators bind a little tighter on the right, `implies` on the left.
-fn infix_power(op: BinOp) -> (u8, u8) {
-    let (level, right_assoc) = precedence(op);
-    if right_assoc {
-        (level * 2 + 1, level * 2)
-    } else {
-        (level * 2, level * 2 + 1)
-    }
-}
-
-/// The binding power of a prefix operator's operand: `not` takes a whole
-/// comparison (`not a == b` is `not (a == b)`), unary minus one factor.
-fn prefix_power(op: UnaryOp) -> u8 {
-    match op {
-        UnaryOp::Not => 4 * 2,
-        UnaryOp::Neg => 8 * 2,
-    }
-}
-
-/// Binding strength (higher binds tighter) and right-associativity:
-/// implies < or < and < not < comparisons and `in` < + - < * / % < unary
-/// minus. `not` (4) and unary minus (8) sit between these levels.
-fn precedence(op: BinOp) -> (u8, bool) {
-    match op {
-        BinOp::Implies => (1, true),
-        BinOp::Or => (2, false),
-        BinOp::And => (3, false),
-        BinOp::Eq
-        | BinOp::Ne
-        | BinOp::Lt
-        | BinOp::Le
-        | BinOp::Gt
-        | BinOp::Ge
-        | BinOp::In
-        | BinOp::NotIn => (5, false),
-        BinOp::Add | BinOp::Sub => (6, false),
-        BinOp::Mul | BinOp::Div | BinOp::Rem => (7, false),
-    }
-}
-
-/// The operator spelled `text` (`not in` with any spaces between).
-fn binop(text: &str) -> Option<BinOp> {
-    Some(match text {
-        "implies" => BinOp::Implies,
-        "or" => BinOp::Or,
-        "and" => BinOp::And,
-        "==" => BinOp::Eq,
-        "!=" => BinOp::Ne,
-        "<" => BinOp::Lt,
-        "<=" => BinOp::Le,
-        ">" => BinOp::Gt,
-        ">=" => BinOp::Ge,
-        "in" => BinOp::In,
-        "+" => BinOp::Add,
-        "-" => BinOp::Sub,
-        "*" => BinOp::Mul,
-        "/" => BinOp::Div,
-        "%" => BinOp::Rem,
-        t if t.starts_with("not") && t.ends_with("in") => BinOp::NotIn,
-        _ => return None,
-    })
-}
-
-/// Operators and calls anywhere inside an expression, parentheses
-/// included: a bound on the depth of its tree.
-fn expression_size(pair: &Pair<'_, Rule>) -> usize {
-    pair.clone()
-        .into_inner()
-        .flatten()
-        .filter(|p| {
-            matches!(
-                p.as_rule(),
-                Rule::prefix_op | Rule::infix_op | Rule::hook_call | Rule::args
-            )
-        })
-        .count()
-}
-
-/// Remove the indentation common to all lines of a triple-quoted string, a
-/// first line that is empty, and trailing whitespace.
-fn dedent(parts: &mut Vec<StrPart>) {
-    // Work on the literal text with interpolations as placeholders so that
-    // line structure is seen whole.
-    const MARK: char = '\u{0}';
-    let mut joined = String::new();
-    let mut vars = Vec::new();
-    for p in parts.drain(..) {
-        match p {
-            StrPart::Lit(s) => joined.push_str(&s),
-            StrPart::Var(v) => {
-                joined.push(MARK);
-                vars.push(v);
-            }
-        }
-    }
-    let body = joined.strip_prefix('\n').unwrap_or(&joined);
-    let body = body.strip_prefix("\r\n").unwrap_or(body);
-    let indent = body
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start().len())
-        .min()
-        .unwrap_or(0);
-    let text: Vec<&str> = body
-        .lines()
-        .map(|l| l.get(indent..).unwrap_or_else(|| l.trim_start()).trim_end())
-        .collect();
-    let text = text.join("\n");
-    let text = text.trim_end();
-    let mut vars = vars.into_iter();
-    let mut lit = String::new();
-    for c in text.chars() {
-        if c == MARK {
-            if !lit.is_empty() {
-                parts.push(StrPart::Lit(std::mem::take(&mut lit)));
-            }
-            if let Some(v) = vars.next() {
-                parts.push(StrPart::Var(v));
-            }
-        } else {
-            lit.push(c);
-        }
-    }
-    if !lit.is_empty() {
-        parts.push(StrPart::Lit(lit));
     }
 }

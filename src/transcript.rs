@@ -5,7 +5,7 @@
 use crate::answers::{from_answer, AnswerValue};
 use crate::interp::{LogLine, Reason, Session};
 use crate::model::{Model, NodeKind, Type, Value};
-use crate::prompt::step::answer_label;
+use crate::wording::answer_label;
 use serde::Serialize;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
@@ -106,57 +106,9 @@ impl Transcript {
     #[must_use]
     pub fn of(session: &Session<'_>, status: Status) -> Self {
         let model = session.model();
-        let history = session.history();
         let path = session.path();
-        let steps = history
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let (before, after) = session.vars_around(i);
-                let node = model.node(r.node);
-                let end = history
-                    .get(i + 1)
-                    .map_or(path.len(), |next| next.path_len())
-                    .saturating_sub(1);
-                let reasons_end = history
-                    .get(i + 1)
-                    .map_or(session.reasons().len(), |next| next.reasons_len());
-                let reasons = session
-                    .reasons()
-                    .get(r.reasons_len()..reasons_end)
-                    .unwrap_or_default()
-                    .to_vec();
-                let log_end = history
-                    .get(i + 1)
-                    .map_or(session.log().len(), |next| next.log_len());
-                let log = session
-                    .log()
-                    .get(r.log_len()..log_end)
-                    .unwrap_or_default()
-                    .to_vec();
-                let passed = path
-                    .get(r.path_len()..end)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|n| model.node(*n).id.clone())
-                    .collect();
-                StepEntry {
-                    node: node.id.clone(),
-                    kind: node.kind.keyword(),
-                    tags: node.tags.clone(),
-                    text: node
-                        .text
-                        .as_ref()
-                        .map(|t| model.render_text(t, before))
-                        .unwrap_or_default(),
-                    answer: from_answer(model, r.node, &r.answer),
-                    label: answer_label(model, r.node, &r.answer, before),
-                    effects: changes(model, before, after),
-                    passed,
-                    reasons,
-                    log,
-                }
-            })
+        let steps = (0..session.history().len())
+            .map(|i| step_entry(session, i))
             .collect();
         Transcript {
             tree: model.id.clone(),
@@ -174,6 +126,49 @@ impl Transcript {
             log: session.log().to_vec(),
         }
     }
+}
+
+/// The `i`-th answered step: what was shown, the answer, what it changed,
+/// the nodes passed on the way to the next step, and the reasons and log
+/// lines hooks gave meanwhile.
+fn step_entry(session: &Session<'_>, i: usize) -> StepEntry {
+    let model = session.model();
+    let history = session.history();
+    let r = &history[i];
+    let next = history.get(i + 1);
+    let (before, after) = session.vars_around(i);
+    let node = model.node(r.node);
+    let path_end = next.map_or(session.path().len(), |n| n.path_len());
+    let passed = session
+        .path()
+        .get(r.path_len()..path_end.saturating_sub(1))
+        .unwrap_or_default()
+        .iter()
+        .map(|n| model.node(*n).id.clone())
+        .collect();
+    let reasons_end = next.map_or(session.reasons().len(), |n| n.reasons_len());
+    let log_end = next.map_or(session.log().len(), |n| n.log_len());
+    StepEntry {
+        node: node.id.clone(),
+        kind: node.kind.keyword(),
+        tags: node.tags.clone(),
+        text: node
+            .text
+            .as_ref()
+            .map(|t| model.render_text(t, before))
+            .unwrap_or_default(),
+        answer: from_answer(model, r.node, &r.answer),
+        label: answer_label(model, r.node, &r.answer, before),
+        effects: changes(model, before, after),
+        passed,
+        reasons: slice_of(session.reasons(), r.reasons_len()..reasons_end),
+        log: slice_of(session.log(), r.log_len()..log_end),
+    }
+}
+
+/// The part of a list between two recorded lengths (empty if out of range).
+fn slice_of<T: Clone>(all: &[T], range: std::ops::Range<usize>) -> Vec<T> {
+    all.get(range).unwrap_or_default().to_vec()
 }
 
 fn outcome(session: &Session<'_>) -> Option<OutcomeEntry> {
@@ -202,16 +197,18 @@ fn outcome(session: &Session<'_>) -> Option<OutcomeEntry> {
         sources: node
             .sources
             .iter()
-            .map(|tag| SourceEntry {
-                tag: tag.clone(),
-                name: model
-                    .citations
-                    .iter()
-                    .find(|(t, _)| t == tag)
-                    .map(|(_, name)| name.clone()),
-            })
+            .map(|t| source_entry(model, t))
             .collect(),
     })
+}
+
+/// A cited source tag, with the name the tree gives it.
+fn source_entry(model: &Model, tag: &str) -> SourceEntry {
+    let name = model.citations.iter().find(|(t, _)| t == tag);
+    SourceEntry {
+        tag: tag.to_string(),
+        name: name.map(|(_, name)| name.clone()),
+    }
 }
 
 fn changes(model: &Model, before: &[Value], after: &[Value]) -> Vec<Change> {

@@ -9,8 +9,9 @@ use guidetree::cmd::test::write_report;
 use guidetree::explore::asserts::{self, Verdict};
 use guidetree::explore::diff::{diff, ChangeKind};
 use guidetree::explore::{self, Options};
-use guidetree::model::{HookOutput, HookRuntime, Model, Type, Value};
+use guidetree::model::{HookError, HookOutput, HookRuntime, Model, Type, Value};
 use guidetree::report::write_snapshot;
+use guidetree::script::HookErrorKind;
 use insta_cmd::assert_cmd_snapshot;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -213,9 +214,9 @@ impl HookRuntime for Readiness {
         args: &[Value],
         arg_types: &[Type],
         _ret: Type,
-    ) -> Result<HookOutput, String> {
+    ) -> Result<HookOutput, HookError> {
         let ([Value::Set(bits)], [Type::Set(domain)]) = (args, arg_types) else {
-            return Err(format!("{name} takes one set"));
+            return Err(HookError::new(name, HookErrorKind::ArgumentMismatch(1)));
         };
         let members = &model.domains[domain.0 as usize];
         let reasons = members

@@ -612,7 +612,7 @@ fn runtime_failures_name_hook_node_and_script_position() {
             "{}: {}:{line}:{col}: {}\n",
             o.id,
             file.path.display(),
-            e.message
+            e.kind
         );
     }
     insta::assert_snapshot!(report);

@@ -268,10 +268,27 @@ fn the_outside_includes_flag_reaches_the_loader() {
     let out = run(&["check", file]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("E030"));
-    for cmd in ["check", "graph"] {
+    for cmd in ["check", "graph", "paths", "test", "snapshot"] {
+        let refused = run(&[cmd, file]);
+        assert_eq!(
+            refused.status.code(),
+            Some(1),
+            "{cmd}: {}",
+            stderr(&refused)
+        );
         let out = run(&[cmd, "--allow-outside-includes", file]);
         assert_eq!(out.status.code(), Some(0), "{cmd}: {}", stderr(&out));
     }
+    let out = run(&["diff", "--allow-outside-includes", file, file]);
+    assert_eq!(out.status.code(), Some(0), "diff: {}", stderr(&out));
+    let out = run(&[
+        "run",
+        "--allow-outside-includes",
+        "--answers",
+        "/dev/null",
+        file,
+    ]);
+    assert!(!stderr(&out).contains("E030"), "run: {}", stderr(&out));
 }
 
 // ─── Every subcommand ──────────────────────────────────────────────────────

@@ -6,8 +6,8 @@
 //! `cargo insta test` (or `INSTA_UPDATE=always cargo test --test integration trees::`),
 //! then review the new `.snap` file. See `docs/testing.md`.
 
+use guidetree::cmd::snapshot::snapshot_string;
 use guidetree::explore::Options;
-use guidetree::report::snapshot_string;
 use std::path::Path;
 
 use crate::common::{relative, ROOT as MANIFEST};

@@ -4,12 +4,8 @@
 //! `--deny-warnings`), 1 when a tree has errors or a file cannot be read as
 //! a tree (missing, a directory, not UTF-8: error E016), 2 for usage errors.
 
-use crate::check::check_with_options;
-use crate::cli::{EXIT_FAIL, EXIT_OK};
-use crate::cmd::closed_is_fine;
-use crate::diag::{self, Diagnostic, Palette};
-use crate::load::Disk;
-use crate::load::LoadOptions;
+use crate::cmd::{check_file, closed_is_fine, report_diagnostics, LoadArgs, EXIT_FAIL, EXIT_OK};
+use crate::diag::{self, Diagnostic};
 use crate::source::Sources;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -27,7 +23,7 @@ pub struct Args {
     #[arg(long)]
     pub deny_warnings: bool,
     #[command(flatten)]
-    pub load: crate::cmd::LoadArgs,
+    pub load: LoadArgs,
 }
 
 /// How `check` reports.
@@ -47,8 +43,8 @@ struct Report {
 }
 
 impl Report {
-    fn of(path: &Path, options: LoadOptions) -> Self {
-        let (diagnostics, sources) = match check_with_options(&Disk, path, options) {
+    fn of(path: &Path, load: LoadArgs) -> Self {
+        let (diagnostics, sources) = match check_file(path, load) {
             Ok(checked) => (checked.warnings, checked.model.sources),
             Err(failure) => (failure.diagnostics, failure.sources),
         };
@@ -77,8 +73,11 @@ impl Report {
 /// # Errors
 /// Only when writing the report fails.
 pub fn run(args: &Args) -> anyhow::Result<i32> {
-    let options = args.load.options();
-    let reports: Vec<Report> = args.files.iter().map(|p| Report::of(p, options)).collect();
+    let reports: Vec<Report> = args
+        .files
+        .iter()
+        .map(|p| Report::of(p, args.load))
+        .collect();
     // A reader that stops early must not change the verdict: the exit code
     // below carries it.
     closed_is_fine(match args.format {
@@ -95,26 +94,13 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
 /// rustc-style text on stderr (coloured on a terminal unless `NO_COLOR`),
 /// and one verdict line per file.
 fn human(reports: &[Report], deny_warnings: bool) -> std::io::Result<()> {
-    let mut out = anstream::stderr();
     for report in reports {
-        for d in &report.diagnostics {
-            writeln!(
-                out,
-                "{}",
-                diag::render(d, &report.sources, Palette::colored())
-            )?;
-        }
         let verdict = match (report.failed(deny_warnings), report.errors()) {
             (false, _) => "ok",
             (true, 0) => "failed (warnings are denied)",
             (true, _) => "failed",
         };
-        writeln!(
-            out,
-            "{}: {verdict} ({})",
-            report.path.display(),
-            diag::summary(&report.diagnostics)
-        )?;
+        report_diagnostics(&report.path, &report.diagnostics, &report.sources, verdict)?;
     }
     Ok(())
 }

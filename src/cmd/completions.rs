@@ -2,8 +2,7 @@
 //! script and the manual page, both generated from the same clap
 //! definitions as the command line itself, so they never fall behind it.
 
-use crate::cli::{Cli, EXIT_OK};
-use clap::CommandFactory as _;
+use crate::cmd::EXIT_OK;
 use std::io::Write;
 
 /// Arguments of `guidetree completions`.
@@ -48,13 +47,14 @@ _guidetree_with_node_ids() {
 complete -F _guidetree_with_node_ids -o bashdefault -o default guidetree
 "#;
 
-/// Print the completion script for a shell.
+/// Print the completion script for a shell, for the command line `cli`
+/// (`Cli::command()`, passed in so that `cmd` need not know `cli`).
 ///
 /// # Errors
 /// When stdout cannot be written.
-pub fn run(args: &Args) -> anyhow::Result<i32> {
+pub fn run(args: &Args, mut cli: clap::Command) -> anyhow::Result<i32> {
     let mut out = Vec::new();
-    clap_complete::generate(args.shell, &mut Cli::command(), "guidetree", &mut out);
+    clap_complete::generate(args.shell, &mut cli, "guidetree", &mut out);
     if args.shell == clap_complete::Shell::Bash {
         out.extend_from_slice(BASH_NODE_IDS.as_bytes());
     }
@@ -67,20 +67,19 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
 ///
 /// # Errors
 /// When the subcommand does not exist, or stdout cannot be written.
-pub fn man(args: &ManArgs) -> anyhow::Result<i32> {
-    let page = man_page(args.command.as_deref())?;
+pub fn man(args: &ManArgs, cli: clap::Command) -> anyhow::Result<i32> {
+    let page = man_page(cli, args.command.as_deref())?;
     let mut stdout = std::io::stdout().lock();
     crate::cmd::closed_is_fine(stdout.write_all(&page))?;
     Ok(EXIT_OK)
 }
 
-/// The roff source of the main manual page, or of one subcommand's page
-/// (`guidetree-run(1)`).
+/// The roff source of the main manual page of `cli`, or of one
+/// subcommand's page (`guidetree-run(1)`).
 ///
 /// # Errors
 /// When `command` names no subcommand.
-pub fn man_page(command: Option<&str>) -> anyhow::Result<Vec<u8>> {
-    let mut cli = Cli::command();
+pub fn man_page(mut cli: clap::Command, command: Option<&str>) -> anyhow::Result<Vec<u8>> {
     cli.build();
     let page = match command {
         None => cli,

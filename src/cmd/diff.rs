@@ -1,8 +1,9 @@
 //! `guidetree diff OLD NEW`: two versions of a tree compared on their
 //! states, each difference reported once with a witness and path counts.
 
-use super::paths::{load, ExploreArgs, Format};
-use crate::cli::{EXIT_FAIL, EXIT_OK};
+use super::paths::{ExploreArgs, Format};
+use crate::cmd::load_model;
+use crate::cmd::{EXIT_FAIL, EXIT_OK};
 use crate::explore::diff::{diff, Change, ChangeKind, TreeDiff};
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -27,6 +28,8 @@ pub struct Args {
     pub exit_code: bool,
     #[command(flatten)]
     pub explore: ExploreArgs,
+    #[command(flatten)]
+    pub load: crate::cmd::LoadArgs,
 }
 
 /// Compare the two versions and print each difference once.
@@ -34,7 +37,10 @@ pub struct Args {
 /// # Errors
 /// When writing the output fails.
 pub fn run(args: &Args) -> anyhow::Result<i32> {
-    let (Some(old), Some(new)) = (load(&args.old)?, load(&args.new)?) else {
+    let (Some(old), Some(new)) = (
+        load_model(&args.old, args.load)?,
+        load_model(&args.new, args.load)?,
+    ) else {
         return Ok(EXIT_FAIL);
     };
     let d = match diff(&old, &new, &args.explore.options()) {

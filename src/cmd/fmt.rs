@@ -6,10 +6,11 @@
 //! that cannot be written. `-` reads a tree from stdin and writes the
 //! formatted tree to stdout.
 
-use crate::cli::{EXIT_FAIL, EXIT_OK};
+use crate::cmd::{EXIT_FAIL, EXIT_OK};
 use crate::diag::{self, Palette};
 use crate::format::{format_source, FormatError};
 use crate::load::{Disk, FileSystem};
+use crate::output;
 use crate::source::Sources;
 use anyhow::Context as _;
 use std::io::{Read as _, Write};
@@ -74,8 +75,7 @@ fn file(path: &Path, check: bool) -> anyhow::Result<Outcome> {
         let mut stdout = anstream::stdout();
         crate::cmd::closed_is_fine(write!(stdout, "{}", diff(path, &text, &formatted)))?;
     } else {
-        write_atomically(path, &formatted)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        write_in_place(path, &formatted)?;
     }
     Ok(Outcome::Changed)
 }
@@ -138,22 +138,16 @@ pub fn diff(path: &Path, old: &str, new: &str) -> String {
         .to_string()
 }
 
-/// Replace a file by writing a sibling first and renaming it over, so that
-/// a crash never leaves half a tree behind.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+/// Replace a tree file with its formatted text, through the one atomic
+/// writer ([`output::write_file`]: flushed to disk, then renamed over), so
+/// that a crash never leaves half a tree behind. The file was only read
+/// to be rewritten, so it is no protected input here.
+fn write_in_place(path: &Path, text: &str) -> Result<(), output::OutputError> {
     // Through a symbolic link, replace the file it points to, not the link.
-    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let path = real.as_path();
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir
-        .unwrap_or(Path::new("."))
-        .join(format!(".{name}.fmt-{}", std::process::id()));
-    std::fs::write(&tmp, text)?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(&tmp, meta.permissions());
-    }
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let real = match std::fs::canonicalize(path) {
+        Ok(real) if is_link => real,
+        _ => path.to_path_buf(),
+    };
+    output::write_file(&real, text.as_bytes(), &output::Inputs::default(), 0o644)
 }

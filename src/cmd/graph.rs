@@ -1,11 +1,9 @@
 //! `guidetree graph FILE [--format dot|mermaid] [-o OUT]`
 
-use crate::check::check_with_options;
-use crate::cli::EXIT_FAIL;
-use crate::cmd::closed_is_fine;
+use crate::cmd::{load_checked, EXIT_FAIL};
 use crate::explore;
 use crate::graph::{self, Marks, Overlay};
-use crate::load::Disk;
+use crate::ids::saturating_u32;
 use crate::model::{Model, NodeId, NodeKind};
 use crate::output;
 use anyhow::Context;
@@ -47,17 +45,11 @@ pub enum Format {
 /// # Errors
 /// When an overlay cannot be built or the picture cannot be written.
 pub fn run(args: &Args) -> anyhow::Result<i32> {
-    let model = match check_with_options(&Disk, &args.file, args.load.options()) {
-        Ok(checked) => checked.model,
-        Err(failure) => {
-            closed_is_fine(crate::cmd::report_failure(
-                &args.file,
-                &failure,
-                "cannot draw a tree with errors",
-            ))?;
-            return Ok(EXIT_FAIL);
-        }
+    let Some(checked) = load_checked(&args.file, args.load, "cannot draw a tree with errors")?
+    else {
+        return Ok(EXIT_FAIL);
     };
+    let model = checked.model;
     let inputs = output::Inputs::of_model(&model);
     let target = args.output.as_deref().filter(|p| !output::is_stdout(p));
     if let Some(path) = target {
@@ -73,7 +65,7 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
             stdout.flush()?;
         }
     }
-    Ok(crate::cli::EXIT_OK)
+    Ok(crate::cmd::EXIT_OK)
 }
 
 fn format(args: &Args) -> graph::Format {
@@ -110,7 +102,7 @@ fn overlay(args: &Args, model: &Model) -> anyhow::Result<Overlay> {
         let mut marks = Marks::new();
         mark_path(model, &mut marks, space.start_passed(), &[]);
         for (i, state) in space.states.iter().enumerate() {
-            let id = u32::try_from(i).unwrap_or(u32::MAX);
+            let id = saturating_u32(i);
             for edge in space.edges_of(id) {
                 let mut nodes = vec![state.node];
                 nodes.extend_from_slice(space.passed(edge));

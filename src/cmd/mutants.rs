@@ -3,9 +3,9 @@
 //! The mutants themselves are made and judged in [`crate::mutate`]; this
 //! file runs that for one tree and prints the result as text or JSON.
 
-use super::paths::{load, Format};
+use super::paths::Format;
 use super::test::Args;
-use crate::cli::{EXIT_FAIL, EXIT_OK};
+use crate::cmd::{load_model, EXIT_FAIL, EXIT_OK};
 use crate::explore::Options;
 use crate::model::Model;
 use crate::mutate::{self, Fate, Kill, MutantResult, Report, Unmutable};
@@ -26,20 +26,14 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
     let mut json_reports = Vec::new();
     let mut stdout = std::io::stdout().lock();
     for path in &args.files {
-        let (passed, report) = match load(path)? {
+        let (passed, report) = match load_model(path, args.load)? {
             Some(model) => report_file(&model, path, &args.explore.options(), args.format),
             None => (
                 false,
-                Rendered::Json(json!({
-                    "file": path.display().to_string(),
-                    "passed": false,
-                    "error": "the tree does not check",
-                })),
+                Rendered::Json(error_json(path, "the tree does not check")),
             ),
         };
-        if !passed {
-            failed += 1;
-        }
+        failed += usize::from(!passed);
         match report {
             Rendered::Text(text) => {
                 stdout.write_all(text.as_bytes())?;
@@ -48,10 +42,23 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
             Rendered::Json(value) => json_reports.push(value),
         }
     }
+    write_summary(&mut stdout, args, failed, json_reports)?;
+    stdout.flush()?;
+    Ok(if failed == 0 { EXIT_OK } else { EXIT_FAIL })
+}
+
+/// What ends the output: the JSON document of every file, or a verdict
+/// line when text covers several files.
+fn write_summary(
+    out: &mut impl std::io::Write,
+    args: &Args,
+    failed: usize,
+    json_reports: Vec<Value>,
+) -> anyhow::Result<()> {
     match args.format {
         Format::Json => {
             let all = json!({ "passed": failed == 0, "files": json_reports });
-            writeln!(stdout, "{}", serde_json::to_string_pretty(&all)?)?;
+            writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
         }
         Format::Text if args.files.len() > 1 => {
             let verdict = if failed == 0 {
@@ -59,16 +66,16 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
             } else {
                 format!("{failed} failed")
             };
-            writeln!(
-                stdout,
-                "mutation-tested {} files: {verdict}",
-                args.files.len()
-            )?;
+            let n = args.files.len();
+            writeln!(out, "mutation-tested {n} files: {verdict}")?;
         }
         Format::Text => {}
     }
-    stdout.flush()?;
-    Ok(if failed == 0 { EXIT_OK } else { EXIT_FAIL })
+    Ok(())
+}
+
+fn error_json(path: &Path, error: &str) -> Value {
+    json!({ "file": path.display().to_string(), "passed": false, "error": error })
 }
 
 /// One file's report, as text to print or a JSON value to collect.
@@ -98,34 +105,38 @@ pub fn report_file(
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    match result {
+        Ok(report) => (true, render(model, path, &report, format)),
+        Err(unmutable) => (false, render_unmutable(model, path, &unmutable, format)),
+    }
+}
+
+fn render(model: &Model, path: &Path, report: &Report, format: Format) -> Rendered {
+    match format {
+        Format::Text => Rendered::Text(text(model, path, report)),
+        Format::Json => Rendered::Json(json_value(model, path, report)),
+    }
+}
+
+/// Why a tree could not be mutation-tested.
+fn render_unmutable(model: &Model, path: &Path, why: &Unmutable, format: Format) -> Rendered {
     let file = path.display().to_string();
-    match (result, format) {
-        (Ok(report), Format::Text) => (true, Rendered::Text(text(model, path, &report))),
-        (Ok(report), Format::Json) => (true, Rendered::Json(json_value(model, path, &report))),
-        (Err(Unmutable::Explore(e)), Format::Text) => {
-            (false, Rendered::Text(format!("{file}: FAILED: {e}\n")))
-        }
-        (Err(Unmutable::Explore(e)), Format::Json) => (
-            false,
-            Rendered::Json(json!({ "file": file, "passed": false, "error": e.to_string() })),
-        ),
-        (Err(Unmutable::Fails(own)), Format::Text) => {
+    match (why, format) {
+        (Unmutable::Explore(e), Format::Text) => Rendered::Text(format!("{file}: FAILED: {e}\n")),
+        (Unmutable::Explore(e), Format::Json) => Rendered::Json(error_json(path, &e.to_string())),
+        (Unmutable::Fails(own), Format::Text) => {
             let mut out = String::new();
             let _ = writeln!(
                 out,
                 "{file}: the tree's own asserts must pass before its mutants can tell anything; its report:"
             );
-            let _ = super::test::write_report(&mut out, model, path, &own, None);
-            (false, Rendered::Text(out))
+            let _ = super::test::write_report(&mut out, model, path, own, None);
+            Rendered::Text(out)
         }
-        (Err(Unmutable::Fails(_)), Format::Json) => (
-            false,
-            Rendered::Json(json!({
-                "file": file,
-                "passed": false,
-                "error": "the tree fails its own test; run `guidetree test` on it first",
-            })),
-        ),
+        (Unmutable::Fails(_), Format::Json) => Rendered::Json(error_json(
+            path,
+            "the tree fails its own test; run `guidetree test` on it first",
+        )),
     }
 }
 
@@ -145,22 +156,31 @@ fn progress(total: usize) -> Option<ProgressBar> {
 #[must_use]
 pub fn text(model: &Model, path: &Path, report: &Report) -> String {
     let mut out = String::new();
+    write_score(&mut out, path, report);
+    write_survivors(&mut out, model, report);
+    write_refused(&mut out, model, report);
+    write_kills(&mut out, model, report);
+    out
+}
+
+fn write_score(out: &mut String, path: &Path, report: &Report) {
+    let (killed, survived) = (report.killed(), report.survived());
     let _ = writeln!(
         out,
-        "{}: {} mutants: {} killed, {} survived, {} refused by check",
+        "{}: {} mutants: {killed} killed, {survived} survived, {} refused by check",
         path.display(),
         report.results.len(),
-        report.killed(),
-        report.survived(),
         report.invalid()
     );
     let _ = writeln!(
         out,
-        "  mutation score {:.1}% ({} of {} mutants that check are killed)",
+        "  mutation score {:.1}% ({killed} of {} mutants that check are killed)",
         report.score(),
-        report.killed(),
-        report.killed() + report.survived()
+        killed + survived
     );
+}
+
+fn write_survivors(out: &mut String, model: &Model, report: &Report) {
     let survivors: Vec<&MutantResult> = report.survivors().collect();
     if !survivors.is_empty() {
         let _ = writeln!(
@@ -168,47 +188,47 @@ pub fn text(model: &Model, path: &Path, report: &Report) -> String {
             "  survived (a rule no assert states yet, or a change that does not matter):"
         );
         for r in survivors {
-            write_mutant(&mut out, model, r);
+            write_mutant(out, model, r);
         }
     }
-    let refused: Vec<&MutantResult> = report
-        .results
-        .iter()
-        .filter(|r| matches!(r.fate, Fate::Invalid(_)))
-        .collect();
-    if !refused.is_empty() {
-        let _ = writeln!(out, "  refused by check (not run, not scored):");
-        for r in refused {
-            write_mutant(&mut out, model, r);
-            if let Fate::Invalid(why) = &r.fate {
-                let _ = writeln!(out, "        {why}");
-            }
+}
+
+fn write_refused(out: &mut String, model: &Model, report: &Report) {
+    let refused = report.results.iter().filter_map(|r| match &r.fate {
+        Fate::Invalid(why) => Some((r, why)),
+        _ => None,
+    });
+    for (i, (r, why)) in refused.enumerate() {
+        if i == 0 {
+            let _ = writeln!(out, "  refused by check (not run, not scored):");
         }
+        write_mutant(out, model, r);
+        let _ = writeln!(out, "        {why}");
+    }
+}
+
+/// How many mutants each assert kills, and how many no assert does.
+fn write_kills(out: &mut String, model: &Model, report: &Report) {
+    let _ = writeln!(
+        out,
+        "  mutants killed by each assert (alone or with others):"
+    );
+    let kills = report.kills_per_assert(model.asserts.len());
+    for (i, n) in kills.into_iter().enumerate() {
+        let flag = if n == 0 { "  <- kills none" } else { "" };
+        let _ = writeln!(out, "    {n:>5}  {}{flag}", report::assert_text(model, i));
     }
     let others = report
         .results
         .iter()
         .filter(|r| matches!(&r.fate, Fate::Killed(k) if k.asserts.is_empty()))
         .count();
-    let _ = writeln!(
-        out,
-        "  mutants killed by each assert (alone or with others):"
-    );
-    for (i, n) in report
-        .kills_per_assert(model.asserts.len())
-        .into_iter()
-        .enumerate()
-    {
-        let flag = if n == 0 { "  <- kills none" } else { "" };
-        let _ = writeln!(out, "    {n:>5}  {}{flag}", report::assert_text(model, i));
-    }
     if others > 0 {
         let _ = writeln!(
             out,
             "    {others:>5}  (no assert: a path gets stuck or fails while running)"
         );
     }
-    out
 }
 
 fn write_mutant(out: &mut String, model: &Model, r: &MutantResult) {

@@ -2,13 +2,13 @@
 //! how it ends; or exact counts (`--count`), the shortest answers to a node
 //! (`--to`), or paths drawn uniformly at random (`--sample`).
 
-use crate::check::check_path;
-use crate::cli::{EXIT_FAIL, EXIT_OK};
+use crate::cmd::{load_model, EXIT_FAIL, EXIT_OK};
 use crate::explore::sample::Sampler;
 use crate::explore::space::Passing;
 use crate::explore::{
     self, End, Options, PathView, Space, Summary, DEFAULT_MAX_STATES, DEFAULT_MAX_VISITS,
 };
+use crate::ids::saturating_u32;
 use crate::model::{Model, NodeId};
 use crate::report;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -16,7 +16,7 @@ use serde_json::json;
 use std::cell::Cell;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::ops::ControlFlow;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -49,6 +49,8 @@ pub struct Args {
     pub limit: u64,
     #[command(flatten)]
     pub explore: ExploreArgs,
+    #[command(flatten)]
+    pub load: crate::cmd::LoadArgs,
 }
 
 /// Paths listed by default, so that no tree writes gigabytes by accident.
@@ -113,7 +115,7 @@ pub enum Format {
 /// # Errors
 /// When writing the output fails.
 pub fn run(args: &Args) -> anyhow::Result<i32> {
-    let Some(model) = load(&args.file)? else {
+    let Some(model) = load_model(&args.file, args.load)? else {
         return Ok(EXIT_FAIL);
     };
     let options = args.explore.options();
@@ -250,7 +252,7 @@ impl Counts {
         let zero = explore::Count::ZERO;
         let (mut outcomes, mut cut, mut stuck, mut errors) = (zero, zero, zero, zero);
         for (i, s) in space.states.iter().enumerate() {
-            let n = p.ending_in(u32::try_from(i).unwrap_or(u32::MAX));
+            let n = p.ending_in(saturating_u32(i));
             let slot = match s.end {
                 Some(End::Outcome { .. }) => &mut outcomes,
                 Some(End::Cut { .. }) => &mut cut,
@@ -353,7 +355,7 @@ fn write_to(
             "error: {}: there is no node `{node}`{hint}",
             args.file.display()
         );
-        return Ok(crate::cli::EXIT_USAGE);
+        return Ok(crate::cmd::EXIT_USAGE);
     };
     let found = space
         .states
@@ -368,7 +370,7 @@ fn write_to(
                     })
                 )
         })
-        .map(|i| u32::try_from(i).unwrap_or(u32::MAX));
+        .map(saturating_u32);
     let witness = match found {
         Some(state) => space.witness(state),
         None => {
@@ -379,7 +381,7 @@ fn write_to(
                 .iter()
                 .enumerate()
                 .flat_map(|(i, _)| {
-                    let id = u32::try_from(i).unwrap_or(u32::MAX);
+                    let id = saturating_u32(i);
                     space.edges_of(id).iter().map(move |e| (id, e))
                 })
                 .filter(|(_, e)| space.passed(e).contains(&target))
@@ -479,21 +481,6 @@ fn write_sample(
         writeln!(out, "\n]}}")?;
     }
     Ok(EXIT_OK)
-}
-
-/// Check a tree file. On failure, print its diagnostics to stderr and
-/// return `None`.
-///
-/// # Errors
-/// When writing to stderr fails.
-pub fn load(path: &Path) -> anyhow::Result<Option<Model>> {
-    match check_path(path) {
-        Ok(checked) => Ok(Some(checked.model)),
-        Err(failure) => {
-            crate::cmd::report_failure(path, &failure, "failed")?;
-            Ok(None)
-        }
-    }
 }
 
 fn summary_json(s: &Summary) -> serde_json::Value {

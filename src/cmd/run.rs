@@ -13,8 +13,7 @@
 mod driver;
 
 use crate::answers::{self, AnswerValue, Presets};
-use crate::check::check_path;
-use crate::cli::{EXIT_FAIL, EXIT_OK};
+use crate::cmd::{load_checked, EXIT_FAIL, EXIT_OK};
 use crate::model::Model;
 use crate::prompt::line::LinePrompter;
 use crate::prompt::tty::TtyPrompter;
@@ -75,6 +74,8 @@ pub struct Args {
     /// Turn off private mode for a tree whose header asks for it.
     #[arg(long, conflicts_with = "private")]
     pub no_private: bool,
+    #[command(flatten)]
+    pub load: crate::cmd::LoadArgs,
 }
 
 impl Args {
@@ -92,28 +93,14 @@ impl Args {
 /// Bad answers, a bad save file, bad `--from`/`--set`, or failing output;
 /// the CLI reports these with exit code 2.
 pub fn run(args: &Args) -> anyhow::Result<i32> {
-    let model = match check_path(&args.file) {
-        Ok(checked) => checked.model,
-        Err(failure) => {
-            crate::cmd::report_failure(&args.file, &failure, "cannot run this tree")?;
-            return Ok(EXIT_FAIL);
-        }
+    let Some(checked) = load_checked(&args.file, args.load, "cannot run this tree")? else {
+        return Ok(EXIT_FAIL);
     };
+    let model = checked.model;
     let inputs = inputs(&model, args);
-    if let Some(path) = &args.save {
-        if crate::output::is_stdout(path) {
-            bail!("--save needs a file: standard output carries the conversation");
-        }
-        crate::output::check_target(path, &inputs)?;
-    }
+    check_save_target(args, &inputs)?;
     let presets = presets(&model, args)?;
-    let resumed = match &args.resume {
-        Some(path) => Some(save::load(path).and_then(|saved| {
-            save::check_tree(path, &saved, &model)?;
-            Ok(saved)
-        })?),
-        None => None,
-    };
+    let resumed = resumed(args, &model)?;
     let start = match &resumed {
         Some(saved) => saved.start.clone(),
         None => start(args)?,
@@ -148,6 +135,27 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
         clear_terminal();
     }
     finish(args, &driver, end, private)
+}
+
+/// `--save` must name a regular file that is none of the run's inputs.
+fn check_save_target(args: &Args, inputs: &crate::output::Inputs) -> anyhow::Result<()> {
+    if let Some(path) = &args.save {
+        if crate::output::is_stdout(path) {
+            bail!("--save needs a file: standard output carries the conversation");
+        }
+        crate::output::check_target(path, inputs)?;
+    }
+    Ok(())
+}
+
+/// The saved session `--resume` names, checked against the tree.
+fn resumed(args: &Args, model: &Model) -> anyhow::Result<Option<save::SaveFile>> {
+    let Some(path) = &args.resume else {
+        return Ok(None);
+    };
+    let saved = save::load(path)?;
+    save::check_tree(path, &saved, model)?;
+    Ok(Some(saved))
 }
 
 /// Wipe what a run showed from the terminal: the screen and, where the
@@ -194,8 +202,6 @@ fn with_prompter(
 /// Say how the run ended, print the transcript, pick the exit code.
 fn finish(args: &Args, driver: &Driver<'_>, end: End, private: bool) -> anyhow::Result<i32> {
     let session = driver.session();
-    let model = session.model();
-    let here = model.node(session.current()).id.as_str();
     // A private run says nothing on the way out: the screen was just
     // cleared, and the exit code tells how it ended.
     let mut err: Box<dyn Write> = if private {
@@ -203,33 +209,7 @@ fn finish(args: &Args, driver: &Driver<'_>, end: End, private: bool) -> anyhow::
     } else {
         Box::new(anstream::stderr())
     };
-    let saved = driver.saved_to().map_or_else(
-        || " Nothing was saved.".to_string(),
-        |path| {
-            format!(
-                "\nYour answers are saved. To go on: {}",
-                resume_hint(&args.file, path)
-            )
-        },
-    );
-    let (status, code) = match end {
-        End::Outcome => (Status::Finished, EXIT_OK),
-        End::Quit => {
-            writeln!(err, "Stopped at `{here}`, before an outcome.{saved}")?;
-            (Status::Quit, EXIT_STOPPED)
-        }
-        End::Eof => {
-            writeln!(
-                err,
-                "The input ended at `{here}`, before an outcome.{saved}"
-            )?;
-            (Status::Eof, EXIT_STOPPED)
-        }
-        End::Interrupted => {
-            writeln!(err, "Stopped.{saved}")?;
-            (Status::Interrupted, EXIT_INTERRUPTED)
-        }
-    };
+    let (status, code) = say_end(&mut err, args, driver, end)?;
     let unused = driver.unused_presets();
     if !unused.is_empty() {
         writeln!(
@@ -246,6 +226,41 @@ fn finish(args: &Args, driver: &Driver<'_>, end: End, private: bool) -> anyhow::
         crate::cmd::closed_is_fine(writeln!(out, "{json}").and_then(|()| out.flush()))?;
     }
     Ok(code)
+}
+
+/// Say how a run that stopped short ended, and whether it was saved; the
+/// transcript status and exit code that go with the end.
+fn say_end(
+    err: &mut dyn Write,
+    args: &Args,
+    driver: &Driver<'_>,
+    end: End,
+) -> io::Result<(Status, i32)> {
+    let session = driver.session();
+    let here = session.model().node(session.current()).id.as_str();
+    let saved = driver.saved_to().map_or_else(
+        || " Nothing was saved.".to_string(),
+        |path| {
+            let hint = resume_hint(&args.file, path);
+            format!("\nYour answers are saved. To go on: {hint}")
+        },
+    );
+    Ok(match end {
+        End::Outcome => (Status::Finished, EXIT_OK),
+        End::Quit => {
+            writeln!(err, "Stopped at `{here}`, before an outcome.{saved}")?;
+            (Status::Quit, EXIT_STOPPED)
+        }
+        End::Eof => {
+            let ended = format!("The input ended at `{here}`, before an outcome.");
+            writeln!(err, "{ended}{saved}")?;
+            (Status::Eof, EXIT_STOPPED)
+        }
+        End::Interrupted => {
+            writeln!(err, "Stopped.{saved}")?;
+            (Status::Interrupted, EXIT_INTERRUPTED)
+        }
+    })
 }
 
 /// `guidetree run TREE --resume FILE`, for messages.

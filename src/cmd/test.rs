@@ -1,8 +1,9 @@
 //! `guidetree test FILE...`: every assert, decided on the tree's distinct
 //! states, with coverage and whether each verdict is a proof.
 
-use super::paths::{load, ExploreArgs, Format, Progress};
-use crate::cli::{EXIT_FAIL, EXIT_OK};
+use super::paths::{ExploreArgs, Format, Progress};
+use crate::cmd::load_model;
+use crate::cmd::{EXIT_FAIL, EXIT_OK};
 use crate::explore::asserts::{self, TestReport, Verdict};
 use crate::explore::coverage::{Coverage, Site, Tally};
 use crate::explore::Space;
@@ -32,6 +33,8 @@ pub struct Args {
     pub mutants: bool,
     #[command(flatten)]
     pub explore: ExploreArgs,
+    #[command(flatten)]
+    pub load: crate::cmd::LoadArgs,
 }
 
 fn percent(s: &str) -> Result<f64, String> {
@@ -87,7 +90,7 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
 /// Test one file and print its report (text), or return it (json); true
 /// when it passed.
 fn test_file(args: &Args, path: &Path) -> anyhow::Result<(bool, Option<serde_json::Value>)> {
-    let Some(model) = load(path)? else {
+    let Some(model) = load_model(path, args.load)? else {
         let json = json!({ "file": path.display().to_string(), "passed": false, "error": "the tree does not check" });
         return Ok((false, Some(json)));
     };
@@ -381,7 +384,7 @@ fn tally_json(t: Tally) -> serde_json::Value {
     json!({ "covered": t.covered, "total": t.total, "percent": t.percent() })
 }
 
-/// One file's report as JSON (see `docs/json.md`); true when it passed.
+/// One file's report as JSON (its shape is `docs/schemas/test.schema.json`); true when it passed.
 #[must_use]
 pub fn report_json(
     model: &Model,

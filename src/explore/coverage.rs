@@ -85,7 +85,7 @@ impl Coverage {
             slots: Vec::new(),
         };
         for (i, node) in model.nodes.iter().enumerate() {
-            let node_id = NodeId(u32::try_from(i).unwrap_or(u32::MAX));
+            let node_id = NodeId::from_index(i);
             cov.first_slot.push(cov.slots.len());
             let conds: Vec<(Site, Option<Span>)> = match &node.kind {
                 NodeKind::Question { options } => {
@@ -213,7 +213,7 @@ impl Coverage {
             if !self.nodes[n] {
                 continue;
             }
-            let node = NodeId(u32::try_from(n).unwrap_or(u32::MAX));
+            let node = NodeId::from_index(n);
             out.extend(
                 options
                     .iter()

@@ -17,6 +17,7 @@
 //! runs that differ only in what is dead are explored once. This is classic
 //! backward liveness, computed to a fixed point over the node graph.
 
+use crate::ids::saturating_u32;
 use crate::model::{Effect, Expr, ExprKind, Model, NodeId, NodeKind, Text, TextPart, VarId};
 
 /// A set of slots: a bit per variable, then a bit per node that some
@@ -142,7 +143,7 @@ impl Liveness {
 }
 
 fn to_u32(i: usize) -> u32 {
-    u32::try_from(i).unwrap_or(u32::MAX)
+    saturating_u32(i)
 }
 
 fn has(bits: &[u64], i: usize) -> bool {

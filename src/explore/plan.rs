@@ -89,7 +89,7 @@ impl Plan {
             .iter()
             .enumerate()
             .map(|(i, node)| {
-                let id = crate::model::NodeId(u32::try_from(i).unwrap_or(u32::MAX));
+                let id = crate::model::NodeId::from_index(i);
                 match &node.kind {
                     NodeKind::Input {
                         var,

@@ -1,7 +1,8 @@
 use super::*;
 use crate::check::check_with;
 use crate::load::MemoryFs;
-use crate::model::{HookOutput, HookRuntime, Type};
+use crate::model::{HookError, HookOutput, HookRuntime, Type};
+use crate::script::HookErrorKind;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -18,7 +19,7 @@ impl HookRuntime for TestHooks {
         args: &[Value],
         _arg_types: &[Type],
         _ret: Type,
-    ) -> Result<HookOutput, String> {
+    ) -> Result<HookOutput, HookError> {
         match (name, args) {
             ("double", [Value::Int(n)]) => Ok(HookOutput {
                 value: Value::Int(n * 2),
@@ -30,8 +31,14 @@ impl HookRuntime for TestHooks {
                 reasons: Vec::new(),
                 log: Vec::new(),
             }),
-            ("boom", _) => Err("boom went the hook".into()),
-            _ => Err(format!("no hook {name}")),
+            ("boom", _) => Err(HookError::new(
+                name,
+                HookErrorKind::Runtime("boom went the hook".into()),
+            )),
+            _ => Err(HookError::new(
+                name,
+                HookErrorKind::NotDefined { arity: args.len() },
+            )),
         }
     }
 }

@@ -10,6 +10,7 @@ use super::{
     kind_colors, Card, Edge, Group, Mark, Overlay, Shape, View, GREY_FILL, GREY_LINE, GREY_TEXT,
     LEGEND_PATH, LEGEND_UNREACHED, PATH_COLOR,
 };
+use crate::ids::saturating_u32;
 use crate::model::Model;
 use std::fmt::Write;
 
@@ -229,37 +230,44 @@ fn legend(out: &mut String, view: &View) {
         "    graph [label=<{}>, style=rounded, color=\"#cccccc\", fontsize=11];",
         html(view.legend_title())
     );
-    let mut ids = Vec::new();
-    for (i, kind) in view.kinds.iter().enumerate() {
-        let shape = Shape::Outcome(u32::try_from(i).unwrap_or(u32::MAX));
-        let id = quote(&format!("#kind {i}"));
-        let mut attrs = shape_attrs(shape);
-        attrs.set("label", html(kind));
-        let _ = writeln!(out, "    {id} [{}];", attrs.render());
-        ids.push(id);
-    }
-    if view.highlight {
-        let id = quote("#path");
-        let mut attrs = Attrs::default();
-        attrs.set("label", html(LEGEND_PATH)).mark(Mark::Path, "");
-        let _ = writeln!(out, "    {id} [{}];", attrs.render());
-        ids.push(id);
-    }
-    if view.coverage {
-        let id = quote("#unreached");
-        let mut attrs = Attrs::default();
-        attrs
-            .set("label", html(LEGEND_UNREACHED))
-            .mark(Mark::Unreached, grey_style(Shape::Ask));
-        let _ = writeln!(out, "    {id} [{}];", attrs.render());
-        ids.push(id);
-    }
+    let ids: Vec<String> = legend_entries(view)
+        .into_iter()
+        .map(|(id, attrs)| {
+            let id = quote(&id);
+            let _ = writeln!(out, "    {id} [{}];", attrs.render());
+            id
+        })
+        .collect();
     let _ = writeln!(out, "    {{ rank=same; {} }}", ids.join("; "));
     // Invisible edges keep the entries in order, left to right.
     if ids.len() > 1 {
         let _ = writeln!(out, "    {} [style=invis];", ids.join(" -> "));
     }
     let _ = writeln!(out, "  }}");
+}
+
+/// The legend's entries, left to right, as (id, attributes): each outcome
+/// kind, then the highlighted path and the unreached style when shown.
+fn legend_entries(view: &View) -> Vec<(String, Attrs)> {
+    let mut entries = Vec::new();
+    for (i, kind) in view.kinds.iter().enumerate() {
+        let mut attrs = shape_attrs(Shape::Outcome(saturating_u32(i)));
+        attrs.set("label", html(kind));
+        entries.push((format!("#kind {i}"), attrs));
+    }
+    if view.highlight {
+        let mut attrs = Attrs::default();
+        attrs.set("label", html(LEGEND_PATH)).mark(Mark::Path, "");
+        entries.push(("#path".to_string(), attrs));
+    }
+    if view.coverage {
+        let mut attrs = Attrs::default();
+        attrs
+            .set("label", html(LEGEND_UNREACHED))
+            .mark(Mark::Unreached, grey_style(Shape::Ask));
+        entries.push(("#unreached".to_string(), attrs));
+    }
+    entries
 }
 
 /// The DOT id of a tree node: its own id, with one more `#` in front when it

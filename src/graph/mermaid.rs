@@ -12,6 +12,7 @@ use super::{
     kind_colors, Card, Group, Mark, Overlay, Shape, View, GREY_FILL, GREY_LINE, GREY_TEXT,
     LEGEND_PATH, LEGEND_UNREACHED, PATH_COLOR,
 };
+use crate::ids::saturating_u32;
 use crate::model::Model;
 use std::collections::HashSet;
 use std::fmt::Write;
@@ -236,7 +237,7 @@ fn styles(out: &mut String, view: &View, ids: &Ids, links: &Links) {
     let _ = writeln!(out, "  classDef start fill:#333333,stroke:#333333");
     let _ = writeln!(out, "  class _start start");
     for i in 0..view.kinds.len() {
-        let kind = u32::try_from(i).unwrap_or(u32::MAX);
+        let kind = saturating_u32(i);
         let (fill, border) = kind_colors(kind);
         let _ = writeln!(
             out,

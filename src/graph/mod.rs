@@ -265,15 +265,31 @@ fn exit_mark(overlay: &Overlay, exit: Exit, single: bool) -> Mark {
 
 fn node_card<'m>(model: &'m Model, overlay: &Overlay, id: NodeId) -> Card<'m> {
     let node = model.node(id);
-    let text = node
-        .text
-        .as_ref()
-        .map(|t| plain(model, t))
-        .unwrap_or_default();
-    let mut lines = text::wrap(&text, NODE_WIDTH, NODE_LINES);
+    let (shape, lines, detail) = card_body(model, &node.kind, node.text.as_ref());
+    Card {
+        id: &node.id,
+        strong: matches!(shape, Shape::Outcome(_)),
+        shape,
+        header: format!("{} · {}", node.kind.keyword(), text::fold(&node.id)),
+        lines,
+        detail,
+        mark: node_mark(overlay, id),
+        tags: &node.tags,
+    }
+}
+
+/// A card's shape, its lines (the text, then a checklist's items or a
+/// score's effects; an outcome's title instead of its text) and its detail
+/// lines.
+fn card_body(
+    model: &Model,
+    kind: &NodeKind,
+    text: Option<&Text>,
+) -> (Shape, Vec<String>, Vec<String>) {
+    let wrap = |t: &Text| text::wrap(&plain(model, t), NODE_WIDTH, NODE_LINES);
+    let mut lines = text.map_or_else(Vec::new, wrap);
     let mut detail = Vec::new();
-    let mut strong = false;
-    let shape = match &node.kind {
+    let shape = match kind {
         NodeKind::Question { .. } => Shape::Ask,
         NodeKind::Checklist { var, items, .. } => {
             let labels: Vec<String> = items.iter().map(|i| plain(model, &i.label)).collect();
@@ -295,21 +311,11 @@ fn node_card<'m>(model: &'m Model, overlay: &Overlay, id: NodeId) -> Card<'m> {
             Shape::Info
         }
         NodeKind::Outcome { kind, title, .. } => {
-            lines = text::wrap(&plain(model, title), NODE_WIDTH, NODE_LINES);
-            strong = true;
+            lines = wrap(title);
             Shape::Outcome(*kind)
         }
     };
-    Card {
-        id: &node.id,
-        shape,
-        header: format!("{} · {}", node.kind.keyword(), text::fold(&node.id)),
-        lines,
-        detail,
-        strong,
-        mark: node_mark(overlay, id),
-        tags: &node.tags,
-    }
+    (shape, lines, detail)
 }
 
 fn item_lines(labels: &[String]) -> Vec<String> {

@@ -59,38 +59,22 @@ pub fn shorten(text: &str, max: usize) -> String {
 /// ```
 #[must_use]
 pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let mut words = fold(text)
+    let words: Vec<String> = fold(text)
         .split(' ')
         .filter(|w| !w.is_empty())
         .map(|w| shorten(w, width))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .peekable();
-    while let Some(word) = words.next() {
-        let fits = current.is_empty() || len(&current) + 1 + len(&word) <= width;
-        if !fits {
-            lines.push(std::mem::take(&mut current));
-            if lines.len() >= max_lines.max(1) {
-                let last = lines.pop().unwrap_or_default();
-                lines.push(shorten(&format!("{last} {word}"), width));
-                return lines;
-            }
-        }
-        if !current.is_empty() {
-            current.push(' ');
-        }
-        current.push_str(&word);
-        if words.peek().is_none() {
-            lines.push(std::mem::take(&mut current));
-        }
+        .collect();
+    let mut lines = crate::wrap::greedy(words.iter().map(String::as_str), width, "");
+    let max = max_lines.max(1);
+    if lines.len() > max {
+        // The last kept line takes the next word, so that it is shortened
+        // with its "…" rather than cut silently.
+        let next = lines[max].split(' ').next().unwrap_or_default().to_string();
+        lines.truncate(max);
+        let last = lines.pop().unwrap_or_default();
+        lines.push(shorten(&format!("{last} {next}"), width));
     }
     lines
-}
-
-fn len(s: &str) -> usize {
-    s.chars().count()
 }
 
 #[cfg(test)]

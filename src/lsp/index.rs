@@ -8,6 +8,7 @@
 use crate::ast::{
     AssertRule, BinOp, Effect, Expr, ExprKind, Field, File, Ident, Node, Str, StrPart, TypeExpr,
 };
+use crate::ids::saturating_u32;
 use crate::source::Span;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -91,7 +92,7 @@ impl FileIndex {
     /// cursor just after a name finds it).
     #[must_use]
     pub fn at(&self, offset: usize) -> Option<&Occurrence> {
-        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+        let offset = saturating_u32(offset);
         self.occurrences
             .iter()
             .find(|o| o.span.start <= offset && offset <= o.span.end)
@@ -179,7 +180,7 @@ impl Indexer<'_> {
         if let Some((ns, rest)) = id.name.split_once('.') {
             if let Some(file) = self.out.includes.get(ns).cloned() {
                 let ns_span = Span {
-                    end: id.span.start + ns.len() as u32,
+                    end: id.span.start + saturating_u32(ns.len()),
                     ..id.span
                 };
                 let symbol = self.local(SymKind::Namespace, ns, "");

@@ -1,6 +1,7 @@
 //! Byte offsets to LSP positions and back. LSP counts columns in UTF-16
 //! code units; the checker counts bytes.
 
+use crate::ids::saturating_u32;
 use lsp_types::{Position, Range};
 
 /// Line starts of one text, for converting positions.
@@ -26,10 +27,7 @@ impl LineIndex {
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
         let character = text[start..offset].encode_utf16().count();
-        Position::new(
-            u32::try_from(line).unwrap_or(u32::MAX),
-            u32::try_from(character).unwrap_or(u32::MAX),
-        )
+        Position::new(saturating_u32(line), saturating_u32(character))
     }
 
     /// The range of a byte span.

@@ -1,6 +1,7 @@
 //! The hook interface: what the model knows about a hook script.
 
 use super::{Model, Type, Value};
+use crate::script::HookError;
 use crate::source::Span;
 use std::fmt;
 
@@ -20,8 +21,8 @@ pub trait HookRuntime: Send + Sync + fmt::Debug {
     /// Call hook `name` with typed arguments, expecting a value of `ret`.
     ///
     /// # Errors
-    /// A message naming what went wrong (runtime error, budget, bad type),
-    /// with the script position where known.
+    /// What went wrong (runtime error, budget, bad type), with the
+    /// script position where known.
     fn call(
         &self,
         model: &Model,
@@ -29,7 +30,7 @@ pub trait HookRuntime: Send + Sync + fmt::Debug {
         args: &[Value],
         arg_types: &[Type],
         ret: Type,
-    ) -> Result<HookOutput, String>;
+    ) -> Result<HookOutput, HookError>;
 }
 
 /// Where the hook script is.

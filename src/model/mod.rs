@@ -9,6 +9,7 @@ mod node;
 mod value;
 
 pub use crate::ops::BinOp;
+pub use crate::script::HookError;
 pub use expr::{Expr, ExprKind};
 pub use hooks::{HookCall, HookOutput, HookRuntime, ScriptRef};
 pub use node::{Arm, Assert, AssertRule, Choice, Effect, InputKind, Item, Node, NodeKind};

@@ -6,6 +6,7 @@ use serde::Serialize;
 use std::fmt;
 use std::sync::Arc;
 
+/// A declared variable (`var name: type = default`).
 #[derive(Debug, Clone)]
 pub struct Var {
     pub name: String,
@@ -102,6 +103,7 @@ pub struct Text {
     pub parts: Vec<TextPart>,
 }
 
+/// A piece of a [`Text`]: written words or a variable to show.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TextPart {
     Lit(String),

@@ -9,10 +9,10 @@
 pub mod edit;
 pub mod line;
 pub mod progress;
-pub mod report;
 pub mod screen;
 pub mod step;
 pub mod tty;
+pub mod views;
 
 pub use progress::Progress;
 pub use screen::{Block, Doc};

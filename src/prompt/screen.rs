@@ -100,15 +100,6 @@ impl Doc {
     }
 
     fn render(&self, styled: bool, width: usize) -> String {
-        let paint = |style: Style, text: &str| {
-            if styled {
-                format!("{style}{text}{style:#}")
-            } else {
-                text.to_string()
-            }
-        };
-        let bold = Style::new().effects(Effects::BOLD);
-        let dim = Style::new().effects(Effects::DIMMED);
         let mut out = String::new();
         let mut previous: Option<&Block> = None;
         for block in &self.blocks {
@@ -117,52 +108,58 @@ impl Doc {
             if previous.is_some_and(|p| !matches!(p, Block::Heading(_))) {
                 out.push('\n');
             }
-            match block {
-                Block::Title(t) => {
-                    out.push_str(&paint(bold, t));
-                    out.push('\n');
-                    out.push_str(&"─".repeat(t.chars().count().min(width)));
-                    out.push('\n');
-                }
-                Block::Heading(h) => {
-                    out.push_str(&paint(bold, h));
-                    out.push('\n');
-                }
-                Block::Para(p) => {
-                    for line in reflow(p, width) {
-                        out.push_str(&line);
-                        out.push('\n');
-                    }
-                }
-                Block::Bullets(items) => {
-                    for item in items {
-                        for (i, line) in reflow(item, width - 4).into_iter().enumerate() {
-                            out.push_str(if i == 0 { "  • " } else { "    " });
-                            out.push_str(&line);
-                            out.push('\n');
-                        }
-                    }
-                }
-                Block::Lines(lines) => {
-                    for line in lines {
-                        for l in wrap(line, width - 2, "    ") {
-                            out.push_str("  ");
-                            out.push_str(&l);
-                            out.push('\n');
-                        }
-                    }
-                }
-                Block::Note(n) => {
-                    for line in wrap(n, width, "") {
-                        out.push_str(&paint(dim, &line));
-                        out.push('\n');
-                    }
-                }
-            }
+            block.render_into(&mut out, styled, width);
             previous = Some(block);
         }
         out
     }
+}
+
+impl Block {
+    /// Append this block's lines, `width` columns wide, in bold and dim
+    /// where `styled`.
+    fn render_into(&self, out: &mut String, styled: bool, width: usize) {
+        let paint = |style: Style, text: &str| {
+            if styled {
+                format!("{style}{text}{style:#}")
+            } else {
+                text.to_string()
+            }
+        };
+        let bold = Style::new().effects(Effects::BOLD);
+        match self {
+            Block::Title(t) => {
+                push_line(out, "", &paint(bold, t));
+                push_line(out, "", &"─".repeat(t.chars().count().min(width)));
+            }
+            Block::Heading(h) => push_line(out, "", &paint(bold, h)),
+            Block::Para(p) => reflow(p, width).iter().for_each(|l| push_line(out, "", l)),
+            Block::Bullets(items) => {
+                for item in items {
+                    for (i, line) in reflow(item, width - 4).iter().enumerate() {
+                        push_line(out, if i == 0 { "  • " } else { "    " }, line);
+                    }
+                }
+            }
+            Block::Lines(lines) => {
+                let wrapped = lines.iter().flat_map(|line| wrap(line, width - 2, "    "));
+                wrapped.for_each(|l| push_line(out, "  ", &l));
+            }
+            Block::Note(n) => {
+                let dim = Style::new().effects(Effects::DIMMED);
+                let lines = wrap(n, width, "");
+                lines
+                    .iter()
+                    .for_each(|l| push_line(out, "", &paint(dim, l)));
+            }
+        }
+    }
+}
+
+fn push_line(out: &mut String, lead: &str, line: &str) {
+    out.push_str(lead);
+    out.push_str(line);
+    out.push('\n');
 }
 
 /// Wrap text at `width` characters on spaces, keeping its own line breaks.
@@ -170,29 +167,11 @@ impl Doc {
 /// stays whole.
 #[must_use]
 pub fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for raw in text.lines() {
-        let mut line = String::new();
-        let mut len = 0;
-        let mut fresh = true;
-        for word in raw.split(' ') {
-            let wlen = word.chars().count();
-            if !fresh && len + 1 + wlen > width {
-                out.push(std::mem::take(&mut line).trim_end().to_string());
-                line.push_str(indent);
-                len = indent.chars().count();
-                fresh = true;
-            }
-            if !fresh {
-                line.push(' ');
-                len += 1;
-            }
-            line.push_str(word);
-            len += wlen;
-            fresh = false;
-        }
-        out.push(line.trim_end().to_string());
-    }
+    let mut out: Vec<String> = text
+        .lines()
+        .flat_map(|raw| crate::wrap::greedy(raw.split(' '), width, indent))
+        .map(|line| line.trim_end().to_string())
+        .collect();
     if out.is_empty() {
         out.push(String::new());
     }

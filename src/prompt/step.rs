@@ -4,7 +4,8 @@
 use super::progress::{asks, Progress};
 use crate::eval::{self, EvalError};
 use crate::interp::{Answer, Session};
-use crate::model::{Choice, InputKind, Model, NodeId, NodeKind, Text, Value};
+use crate::model::{Choice, InputKind, NodeId, NodeKind, Text};
+use crate::wording::{hook_failure, source_text};
 
 /// The current step, ready to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,12 +75,7 @@ impl Step {
         let node_id = session.current();
         let node = model.node(node_id);
         let vars = session.vars().to_vec();
-        let answered = session
-            .history()
-            .iter()
-            .filter(|r| asks(&model.node(r.node).kind))
-            .count();
-        let hint = asks(&node.kind).then(|| progress.hint(node_id, answered));
+        let hint = progress_hint(session, progress);
         let (kind, hidden) = match shown(session) {
             Ok(parts) => parts,
             Err(e) => (
@@ -179,6 +175,16 @@ impl Step {
         }
         Invalid(format!("\"{word}\" is not one of the choices.\n{expected}"))
     }
+}
+
+/// "Question 2 of 4" for a step that asks, counting the questions
+/// answered so far.
+fn progress_hint(session: &Session<'_>, progress: &Progress) -> Option<String> {
+    let model = session.model();
+    let node = session.current();
+    let asked = |r: &&crate::interp::Record| asks(&model.node(r.node).kind);
+    let answered = session.history().iter().filter(asked).count();
+    asks(&model.node(node).kind).then(|| progress.hint(node, answered))
 }
 
 /// The option or item a word names: its number as shown, or its id.
@@ -300,56 +306,11 @@ fn split<'a>(
     Ok((shown, hidden))
 }
 
-/// The exact text of a span, as written in the tree.
-#[must_use]
-pub fn source_text(model: &Model, span: crate::source::Span) -> String {
-    model.sources.get(span.file).slice(span).to_string()
-}
-
-/// A hook failure in words, with the place in the tree it came from.
-#[must_use]
-pub fn hook_failure(model: &Model, e: &EvalError) -> String {
-    let file = model.sources.get(e.span.file);
-    let (line, col) = file.line_col(e.span.start);
-    format!(
-        "Something went wrong while working out this step: {} (at {}:{line}:{col}).",
-        e.message,
-        file.path.display()
-    )
-}
-
-/// An answer in words: the option's label, the ticked items, the number.
-#[must_use]
-pub fn answer_label(model: &Model, node: NodeId, answer: &Answer, vars: &[Value]) -> String {
-    let label = |t: &Text| model.render_text(t, vars);
-    match (&model.node(node).kind, answer) {
-        (NodeKind::Question { options }, Answer::Choose(i)) => options
-            .get(*i)
-            .map_or_else(String::new, |o| label(&o.label)),
-        (NodeKind::Checklist { items, .. }, Answer::Check(mask)) => {
-            let ticked: Vec<String> = items
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| mask & (1 << i) != 0)
-                .map(|(_, item)| label(&item.label))
-                .collect();
-            if ticked.is_empty() {
-                "(none)".into()
-            } else {
-                ticked.join(", ")
-            }
-        }
-        (_, Answer::Number(n)) => n.to_string(),
-        (_, Answer::Text(t)) => format!("\"{t}\""),
-        (_, Answer::Continue) => "(read)".into(),
-        _ => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::check::check_str;
+    use crate::model::Model;
     use std::path::Path;
 
     const TREE: &str = r#"
@@ -436,19 +397,5 @@ outcome end { kind done title "Done" }
             .unwrap_err()
             .0
             .contains("not a whole number"));
-    }
-
-    #[test]
-    fn answers_are_described_in_words() {
-        let m = model();
-        let c = m.find_node("c").unwrap();
-        assert_eq!(
-            answer_label(&m, c, &Answer::Check(0b110), &m.defaults()),
-            "B, C"
-        );
-        assert_eq!(
-            answer_label(&m, c, &Answer::Check(0), &m.defaults()),
-            "(none)"
-        );
     }
 }

@@ -3,7 +3,7 @@
 //! each outcome.
 
 use super::{assert_text, plural_usize, source_text, totals_summary, write_transcript};
-use crate::check::check_path;
+use crate::check::CheckResult;
 use crate::diag::{self, Diagnostic, Palette};
 use crate::explore::asserts::{self, TestReport, Verdict};
 use crate::explore::space::{Space, StateId};
@@ -12,18 +12,21 @@ use crate::model::{Effect, Model, NodeId, NodeKind, Text, TextPart, Type, Value,
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io;
-use std::path::Path;
 
-/// Check the tree at `path` and write its snapshot report (or its
-/// diagnostics, when it does not pass the checker) to `out`.
+/// Write the snapshot report of a checked tree, or the diagnostics of a
+/// tree that did not pass the checker, to `out`.
 ///
 /// Returns false when the tree fails the checker or fails before its first
 /// step.
 ///
 /// # Errors
 /// Only when writing fails.
-pub fn snapshot_file(out: &mut dyn io::Write, path: &Path, options: &Options) -> io::Result<bool> {
-    match check_path(path) {
+pub fn write_result(
+    out: &mut dyn io::Write,
+    result: &CheckResult,
+    options: &Options,
+) -> io::Result<bool> {
+    match result {
         Ok(checked) => write_snapshot(out, &checked.model, &checked.warnings, options),
         Err(failure) => {
             let mut text = String::new();
@@ -43,15 +46,6 @@ pub fn snapshot_file(out: &mut dyn io::Write, path: &Path, options: &Options) ->
             Ok(false)
         }
     }
-}
-
-/// The snapshot report of the tree file at `path`, as text.
-#[must_use]
-pub fn snapshot_string(path: &Path, options: &Options) -> String {
-    let mut out = Vec::new();
-    // Writing into a Vec cannot fail.
-    let _ = snapshot_file(&mut out, path, options);
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Write the snapshot report of a checked tree (see the module docs).

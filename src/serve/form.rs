@@ -200,7 +200,7 @@ pub fn replay<'m>(model: &'m Model, answers: &[SavedAnswer]) -> Result<Session<'
 pub fn start(model: &Model) -> Result<Session<'_>, ReplayError> {
     Session::new(model).map_err(|e| {
         ReplayError::Start(match e {
-            AnswerError::Eval(e) => crate::prompt::step::hook_failure(model, &e),
+            AnswerError::Eval(e) => crate::wording::hook_failure(model, &e),
             other => other.to_string(),
         })
     })

@@ -17,8 +17,8 @@ pub mod app;
 pub mod form;
 pub mod page;
 
-use crate::check::check_path;
-use crate::cli::EXIT_FAIL;
+use crate::cmd::load_checked;
+use crate::cmd::EXIT_FAIL;
 use crate::model::Model;
 use crate::prompt::Progress;
 use anyhow::{bail, Context};
@@ -55,6 +55,8 @@ pub struct Args {
     /// Worker threads for the server.
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub threads: usize,
+    #[command(flatten)]
+    pub load: crate::cmd::LoadArgs,
 }
 
 /// A tree being served.
@@ -92,13 +94,10 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
     check_exit_url(&args.exit_url)?;
     let mut trees: Vec<Tree> = Vec::new();
     for file in &args.files {
-        let model = match check_path(file) {
-            Ok(checked) => checked.model,
-            Err(failure) => {
-                crate::cmd::report_failure(file, &failure, "cannot serve this tree")?;
-                return Ok(EXIT_FAIL);
-            }
+        let Some(checked) = load_checked(file, args.load, "cannot serve this tree")? else {
+            return Ok(EXIT_FAIL);
         };
+        let model = checked.model;
         if trees.iter().any(|t| t.model.id == model.id) {
             bail!(
                 "two trees have the id `{}` ({}); each served tree needs its own id",
@@ -126,7 +125,7 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
         .build()
         .context("cannot start the server's runtime")?;
     runtime.block_on(serve(site, args.addr))?;
-    Ok(crate::cli::EXIT_OK)
+    Ok(crate::cmd::EXIT_OK)
 }
 
 async fn serve(site: Arc<Site>, addr: SocketAddr) -> anyhow::Result<()> {

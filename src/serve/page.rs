@@ -1,13 +1,14 @@
 //! The HTML pages, as maud templates (checked when the crate compiles, and
 //! escaped by default). The words come from the same modules the terminal
-//! uses: [`Step`] for questions, [`report`](crate::prompt::report) for the
+//! uses: [`Step`] for questions, [`views`](crate::prompt::views) for the
 //! outcome and `why` screens, rendered from their [`Doc`] blocks.
 
 use super::form::{write_answers, Action};
 use super::{Site, Tree};
 use crate::interp::{Answer, Session};
 use crate::model::{Model, NodeKind};
-use crate::prompt::{report, Block, Doc, Step, StepKind};
+use crate::prompt::step::Shown;
+use crate::prompt::{views, Block, Doc, Step, StepKind};
 use maud::{html, Markup, DOCTYPE};
 
 /// What the person entered, shown again: after going back, or with an
@@ -152,7 +153,7 @@ pub fn outcome_page(
     session: &Session<'_>,
     notice: Option<&Notice>,
 ) -> String {
-    let doc = report::outcome(session);
+    let doc = views::outcome(session);
     let body = html! {
         (notice_html(notice))
         article class="outcome" data-outcome=(session.model().node(session.current()).id) {
@@ -175,7 +176,7 @@ pub fn outcome_page(
 #[must_use]
 pub fn why_page(site: &Site, tree: &Tree, session: &mut Session<'_>) -> String {
     let step = Step::current(session, &tree.progress);
-    let doc = report::why(session, &step);
+    let doc = views::why(session, &step);
     let body = html! {
         article class="why" { (doc_html(&doc, true)) }
         form method="post" action=(action(tree)) {
@@ -271,71 +272,35 @@ fn notice_html(notice: Option<&Notice>) -> Markup {
 fn step_fields(step: &Step, fill: &Prefill, error: Option<(&str, &str)>, focus: bool) -> Markup {
     let (heading, rest) = split_heading(&step.text);
     let described = describedby(step.help.is_some(), error.is_some());
-    let extra = html! {
-        @for para in &rest { (para_html(para)) }
-        @if let Some(help) = &step.help {
-            div class="help" id="help" { (para_html(help)) }
-        }
-        @if let Some((message, _)) = error {
-            p class="error-message" id="answer-error" {
-                span class="visually-hidden" { "Error: " }
-                (message)
-            }
-        }
-    };
+    let extra = step_extra(&rest, step.help.as_deref(), error.map(|(m, _)| m));
+    let legend = html! { legend { (heading_html(&heading, focus)) } };
+    let (described, invalid) = (described.as_deref(), error.is_some());
     match &step.kind {
         StepKind::Choose(options) => html! {
-            fieldset aria-describedby=[described.as_deref()] {
-                legend { (heading_html(&heading, focus)) }
-                (extra)
-                div class="choices" {
-                    @for (i, o) in options.iter().enumerate() {
-                        div class="choice" {
-                            input type="radio" name="choice" id=(format!("choice-{i}")) value=(o.id)
-                                checked[fill.choice.as_deref() == Some(o.id.as_str())]
-                                aria-invalid=[error.map(|_| "true")];
-                            label for=(format!("choice-{i}")) { (o.label) }
-                        }
-                    }
-                }
+            fieldset aria-describedby=[described] {
+                (legend) (extra) (choose_fields(options, fill, invalid))
             }
         },
         StepKind::Check(items) => html! {
-            fieldset aria-describedby=(describedby_with(described.as_deref(), "check-hint")) {
-                legend { (heading_html(&heading, focus)) }
+            fieldset aria-describedby=(describedby_with(described, "check-hint")) {
+                (legend)
                 (extra)
                 p class="field-hint" id="check-hint" { "Tick all that apply, or none." }
-                div class="choices" {
-                    @for (i, item) in items.iter().enumerate() {
-                        div class="choice" {
-                            input type="checkbox" name="item" id=(format!("item-{i}")) value=(item.id)
-                                checked[fill.items.contains(&item.id)];
-                            label for=(format!("item-{i}")) { (item.label) }
-                        }
-                    }
-                }
+                (check_fields(items, fill))
             }
         },
-        StepKind::Number { min, max } => input_fields(
-            &heading,
-            focus,
-            &extra,
-            &format!("Enter a whole number from {min} to {max}."),
-            described.as_deref(),
-            fill,
-            error.is_some(),
-            true,
-        ),
-        StepKind::Text { max_len } => input_fields(
-            &heading,
-            focus,
-            &extra,
-            &format!("At most {max_len} characters."),
-            described.as_deref(),
-            fill,
-            error.is_some(),
-            false,
-        ),
+        StepKind::Number { min, max } => {
+            let hint = format!("Enter a whole number from {min} to {max}.");
+            input_fields(
+                &heading, focus, &extra, &hint, described, fill, invalid, true,
+            )
+        }
+        StepKind::Text { max_len } => {
+            let hint = format!("At most {max_len} characters.");
+            input_fields(
+                &heading, focus, &extra, &hint, described, fill, invalid, false,
+            )
+        }
         StepKind::Info { advice } => html! {
             (heading_html(&heading, focus))
             (extra)
@@ -346,11 +311,60 @@ fn step_fields(step: &Step, fill: &Prefill, error: Option<(&str, &str)>, focus: 
         StepKind::Blocked { message } => html! {
             (heading_html(&heading, focus))
             (extra)
-            p class="error-message" id="answer-error" {
-                span class="visually-hidden" { "Error: " }
-                (message)
-            }
+            (error_message(message))
         },
+    }
+}
+
+/// What follows a step's heading: the rest of its text, its help and the
+/// error from the last try.
+fn step_extra(rest: &[String], help: Option<&str>, error: Option<&str>) -> Markup {
+    html! {
+        @for para in rest { (para_html(para)) }
+        @if let Some(help) = help {
+            div class="help" id="help" { (para_html(help)) }
+        }
+        @if let Some(message) = error { (error_message(message)) }
+    }
+}
+
+fn error_message(message: &str) -> Markup {
+    html! {
+        p class="error-message" id="answer-error" {
+            span class="visually-hidden" { "Error: " }
+            (message)
+        }
+    }
+}
+
+/// One radio button per shown option.
+fn choose_fields(options: &[Shown], fill: &Prefill, invalid: bool) -> Markup {
+    html! {
+        div class="choices" {
+            @for (i, o) in options.iter().enumerate() {
+                div class="choice" {
+                    input type="radio" name="choice" id=(format!("choice-{i}")) value=(o.id)
+                        checked[fill.choice.as_deref() == Some(o.id.as_str())]
+                        aria-invalid=[invalid.then_some("true")];
+                    label for=(format!("choice-{i}")) { (o.label) }
+                }
+            }
+        }
+    }
+}
+
+/// One checkbox per shown item.
+fn check_fields(items: &[Shown], fill: &Prefill) -> Markup {
+    html! {
+        div class="choices" {
+            @for (i, item) in items.iter().enumerate() {
+                div class="choice" {
+                    input type="checkbox" name="item" id=(format!("item-{i}")) value=(item.id)
+                        checked[fill.items.contains(&item.id)];
+                    label for=(format!("item-{i}")) { (item.label) }
+                }
+            }
+        }
     }
 }
 

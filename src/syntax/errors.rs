@@ -7,7 +7,9 @@
 //! quotes, a reserved word used as a name, a misspelled field) and otherwise
 //! says what was expected in plain words. No rule name ever reaches a user.
 
+use super::scan::{string_spans, OpenString, Scan};
 use super::{Grammar, Rule};
+use crate::diag::problem::{Syntax, SyntaxHint};
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::source::{FileId, Span};
 use pest::error::{Error, ErrorVariant, InputLocation};
@@ -55,7 +57,7 @@ const OTHER_KEYWORDS: &[&str] = &[
 ];
 
 /// The keywords that start a field inside a node.
-const FIELD_KEYWORDS: &[&str] = &[
+pub(crate) const FIELD_KEYWORDS: &[&str] = &[
     "text", "help", "title", "source", "tags", "advice", "kind", "into", "number", "examples",
     "option", "item", "when", "else", "set", "add", "remove",
 ];
@@ -146,184 +148,9 @@ fn resume_point(text: &str, from: usize) -> Option<usize> {
     None
 }
 
-/// Where the file's strings are, as `(start, end)` byte offsets.
-fn string_spans(text: &str) -> Vec<(usize, usize)> {
-    let mut lexer = Lexer::new(text, 0);
-    let mut spans = Vec::new();
-    while lexer.next_token().is_some() {}
-    spans.append(&mut lexer.strings);
-    spans
-}
-
-/// A string whose closing quote is missing: where it opens, and whether it
-/// is triple-quoted.
-#[derive(Debug, Clone, Copy)]
-struct OpenString {
-    start: usize,
-    triple: bool,
-}
-
-/// What a lexical pass (strings, comments, brackets) sees up to the error.
-#[derive(Debug, Default)]
-struct Scan {
-    /// The brackets (`{` or `(`) still open at the error, innermost last.
-    open: Vec<(usize, u8)>,
-    /// The first string (anywhere before the error) that is never closed.
-    unclosed_string: Option<OpenString>,
-}
-
-impl Scan {
-    /// Scan `text[start..until]` (offsets stay those of the whole text).
-    fn new(text: &str, start: usize, until: usize) -> Self {
-        let mut scan = Scan::default();
-        let mut lexer = Lexer::new(text, start);
-        while let Some(token) = lexer.next_token() {
-            match token {
-                // A string that opens where parsing stopped is the culprit.
-                Token::UnclosedString(s) if s.start <= until => {
-                    scan.unclosed_string = Some(s);
-                    break;
-                }
-                _ if token.start() >= until => break,
-                Token::Open(i, b) => scan.open.push((i, b)),
-                Token::Close(..) => {
-                    scan.open.pop();
-                }
-                Token::UnclosedString(_) => {}
-            }
-        }
-        scan
-    }
-
-    /// The innermost open bracket, if it is `bracket`.
-    fn innermost(&self, bracket: u8) -> Option<usize> {
-        match self.open.last() {
-            Some(&(at, b)) if b == bracket => Some(at),
-            _ => None,
-        }
-    }
-}
-
-/// The bits of a file that matter for bracket and string checks.
-#[derive(Debug, Clone, Copy)]
-enum Token {
-    Open(usize, u8),
-    Close(usize),
-    UnclosedString(OpenString),
-}
-
-impl Token {
-    fn start(self) -> usize {
-        match self {
-            Token::Open(i, _) | Token::Close(i) => i,
-            Token::UnclosedString(s) => s.start,
-        }
-    }
-}
-
-/// A small lexer that skips comments and strings and yields brackets.
-struct Lexer<'a> {
-    bytes: &'a [u8],
-    i: usize,
-    /// The strings skipped so far, as `(start, end)`.
-    strings: Vec<(usize, usize)>,
-}
-
-impl<'a> Lexer<'a> {
-    /// A lexer over `text`, starting at byte `start`.
-    fn new(text: &'a str, start: usize) -> Self {
-        Self {
-            bytes: text.as_bytes(),
-            i: start,
-            strings: Vec::new(),
-        }
-    }
-
-    fn next_token(&mut self) -> Option<Token> {
-        while self.i < self.bytes.len() {
-            let at = self.i;
-            match self.bytes[at] {
-                b'#' => self.skip_comment(),
-                b'"' => {
-                    let triple = self.bytes[at..].starts_with(b"\"\"\"");
-                    let closed = if triple {
-                        self.skip_triple()
-                    } else {
-                        self.skip_plain()
-                    };
-                    self.strings.push((at, self.i));
-                    if !closed {
-                        return Some(Token::UnclosedString(OpenString { start: at, triple }));
-                    }
-                }
-                b @ (b'(' | b'{') => {
-                    self.i += 1;
-                    return Some(Token::Open(at, b));
-                }
-                b')' | b'}' => {
-                    self.i += 1;
-                    return Some(Token::Close(at));
-                }
-                _ => self.i += 1,
-            }
-        }
-        None
-    }
-
-    fn skip_comment(&mut self) {
-        while self.i < self.bytes.len() && self.bytes[self.i] != b'\n' {
-            self.i += 1;
-        }
-    }
-
-    /// Skip a `"""…"""` string; false (and the rest of the file skipped)
-    /// when it never closes.
-    fn skip_triple(&mut self) -> bool {
-        self.i += 3;
-        while self.i < self.bytes.len() {
-            if self.bytes[self.i..].starts_with(b"\"\"\"") {
-                self.i += 3;
-                return true;
-            }
-            self.i += 1;
-        }
-        false
-    }
-
-    /// Skip a `"…"` string; false when the line or file ends first.
-    fn skip_plain(&mut self) -> bool {
-        self.i += 1;
-        while self.i < self.bytes.len() {
-            match self.bytes[self.i] {
-                b'"' => {
-                    self.i += 1;
-                    return true;
-                }
-                b'\n' => return false,
-                b'\\' => self.i = (self.i + 2).min(self.bytes.len()),
-                _ => self.i += 1,
-            }
-        }
-        false
-    }
-}
-
 fn unclosed_string(file: FileId, s: OpenString) -> Diagnostic {
-    let (len, help) = if s.triple {
-        (3, "end it with `\"\"\"`")
-    } else {
-        (
-            1,
-            "end it with `\"` on the same line; for text over several lines use triple quotes: \"\"\"...\"\"\"",
-        )
-    };
-    Diagnostic::error(
-        "E001",
-        "this string is never closed",
-        Span::new(file, s.start, s.start + len),
-    )
-    .label("the string starts here")
-    .help(help)
+    let len = if s.triple { 3 } else { 1 };
+    Syntax::UnclosedString { triple: s.triple }.at(Span::new(file, s.start, s.start + len))
 }
 
 /// A `"""` left open swallows text up to the next `"""`, which usually
@@ -348,17 +175,8 @@ fn misclosed_triple(file: FileId, text: &str, pos: usize) -> Option<(Diagnostic,
     if !(opens_again || swallowed_brace) {
         return None;
     }
-    let diag = Diagnostic::error(
-        "E001",
-        "this string is never closed",
-        Span::new(file, start, start + 3),
-    )
-    .label("the string starts here")
-    .with_secondary(
-        Span::new(file, closing, end),
-        "these quotes end it, but they look like the start of another string",
-    )
-    .help("end the text with `\"\"\"` on its own line");
+    let closing = Span::new(file, closing, end);
+    let diag = Syntax::MisclosedTriple { closing }.at(Span::new(file, start, start + 3));
     Some((diag, start))
 }
 
@@ -465,8 +283,8 @@ impl<'a> Site<'a> {
             .unwrap_or("")
     }
 
-    fn error(&self, message: impl Into<String>, label: impl Into<String>) -> Diagnostic {
-        Diagnostic::error("E001", message, self.span()).label(label)
+    fn error(&self, problem: Syntax) -> Diagnostic {
+        problem.at(self.span())
     }
 
     /// Try each known slip in turn; fall back to "expected X, found Y".
@@ -494,13 +312,8 @@ impl<'a> Site<'a> {
             "!" => "not",
             _ => return None,
         };
-        Some(
-            self.error(
-                format!("`{}` is not an operator here", self.found),
-                format!("write `{word}`"),
-            )
-            .help("logic is spelled out: `and`, `or`, `not`, `implies`"),
-        )
+        let found = self.found.to_string();
+        Some(self.error(Syntax::WrongOperator { found, word }))
     }
 
     /// `when months = 3`: a comparison written with one `=`.
@@ -508,10 +321,7 @@ impl<'a> Site<'a> {
         if !(self.found == "=" && self.expects_operator()) {
             return None;
         }
-        Some(
-            self.error("`=` does not compare values", "write `==`")
-                .help("compare with `==`; change a variable with `set name = value`"),
-        )
+        Some(self.error(Syntax::SingleEquals))
     }
 
     fn single_quotes(&self) -> Option<Diagnostic> {
@@ -520,27 +330,15 @@ impl<'a> Site<'a> {
         }
         let rest = &self.text[self.pos + 1..];
         let line = rest.split('\n').next().unwrap_or("");
-        let help = match line.find('\'') {
-            Some(end) => format!("write \"{}\"", &line[..end]),
-            None => "write strings in double quotes: \"like this\"".to_string(),
-        };
-        Some(
-            self.error(
-                "strings are written in double quotes, not single quotes",
-                "single quote",
-            )
-            .help(help),
-        )
+        let quoted = line.find('\'').map(|end| line[..end].to_string());
+        Some(self.error(Syntax::SingleQuotes { quoted }))
     }
 
     fn fat_arrow(&self) -> Option<Diagnostic> {
         if !(self.found == "=>" && self.expects(Rule::goto)) {
             return None;
         }
-        Some(
-            self.error("expected `->`, found `=>`", "write `->`")
-                .help("a target is written with a thin arrow: -> next_node"),
-        )
+        Some(self.error(Syntax::FatArrow))
     }
 
     /// A block that is still open when the next item (or the end of the
@@ -551,55 +349,41 @@ impl<'a> Site<'a> {
         if !(self.expects_token("}") && next_item) {
             return None;
         }
-        let message = match block_owner(self.text, brace) {
-            Some(owner) => format!("missing `}}` at the end of `{owner}`"),
-            None => "missing `}`: a block is never closed".to_string(),
-        };
         let brace_span = Span::new(self.file, brace, brace + 1);
-        let help = "add `}` where the block ends";
+        let problem = Syntax::MissingBrace {
+            owner: block_owner(self.text, brace),
+            before: (!self.found.is_empty()).then(|| self.found.to_string()),
+            brace: brace_span,
+        };
         if self.found.is_empty() {
-            return Some(
-                Diagnostic::error("E001", message, brace_span)
-                    .label("this `{` is never closed")
-                    .help(help),
-            );
+            return Some(problem.at(brace_span));
         }
-        Some(
-            self.error(message, format!("expected `}}` before `{}`", self.found))
-                .with_secondary(brace_span, "this `{` is never closed")
-                .help(help),
-        )
+        Some(self.error(problem))
     }
 
     fn stray_brace(&self, scan: &Scan) -> Option<Diagnostic> {
         if self.found != "}" || !scan.open.is_empty() {
             return None;
         }
-        Some(
-            self.error("unexpected `}`: no block is open here", "nothing to close")
-                .help("remove it, or look above for a block that was closed too early"),
-        )
+        Some(self.error(Syntax::StrayBrace))
     }
 
     fn reserved_name(&self) -> Option<Diagnostic> {
-        (self.expects_name() && RESERVED.contains(&self.found))
-            .then(|| reserved_word(self.span(), self.found))
+        (self.expects_name() && RESERVED.contains(&self.found)).then(|| {
+            self.error(Syntax::ReservedWord {
+                word: self.found.to_string(),
+            })
+        })
     }
 
     /// `{ set a = 1, set b = 2 }`: effects are not separated by commas.
     fn comma_between_effects(&self, scan: &Scan) -> Option<Diagnostic> {
         let brace = scan.innermost(b'{')?;
         let inside = self.text[brace + 1..self.pos].trim_start();
-        let in_effects = ["set ", "add ", "remove "]
-            .iter()
-            .any(|k| inside.starts_with(k));
-        if self.found != "," || !in_effects {
+        if self.found != "," || !starts_with_effect(inside) {
             return None;
         }
-        Some(
-            self.error("effects are not separated by commas", "remove this comma")
-                .help("separate effects with spaces or new lines: { set a = 1 set b = 2 }"),
-        )
+        Some(self.error(Syntax::CommaBetweenEffects))
     }
 
     /// An option that ends without `-> target`: the parser only notices at
@@ -611,13 +395,8 @@ impl<'a> Site<'a> {
         }
         let (at, id) = last_option(self.text, self.pos)?;
         let span = Span::new(self.file, at, at + id.len());
-        Some(
-            Diagnostic::error("E001", format!("the option `{id}` has no target"), span)
-                .label("needs `-> target`")
-                .help(format!(
-                    "end the option with where it leads: option {id} \"...\" -> next_node"
-                )),
-        )
+        let option = id.to_string();
+        Some(Syntax::OptionWithoutTarget { option }.at(span))
     }
 
     /// `option yes "Yes" next` or `else next`: the `->` is missing.
@@ -630,13 +409,8 @@ impl<'a> Site<'a> {
         if !only_target_fits {
             return None;
         }
-        Some(
-            self.error(
-                format!("expected `->` before `{}`", self.found),
-                "the `->` is missing",
-            )
-            .help(format!("write `-> {}`", self.found)),
-        )
+        let found = self.found.to_string();
+        Some(self.error(Syntax::MissingArrow { found }))
     }
 
     /// A name where a field keyword belongs: a misspelling, most likely.
@@ -644,24 +418,11 @@ impl<'a> Site<'a> {
         if !(self.expects_field() && self.found_is_name()) || ITEM_KEYWORDS.contains(&self.found) {
             return None;
         }
-        let help = did_you_mean(self.found, FIELD_KEYWORDS.iter().copied()).unwrap_or_else(|| {
-            format!(
-                "a field starts with one of: {}; or it is `-> next_node`",
-                FIELD_KEYWORDS.join(", ")
-            )
-        });
-        let closes = if self.expects_token("}") {
-            " or `}`"
-        } else {
-            ""
-        };
-        Some(
-            self.error(
-                format!("expected a field{closes}, found `{}`", self.found),
-                "not a field",
-            )
-            .help(help),
-        )
+        Some(self.error(Syntax::UnknownField {
+            found: self.found.to_string(),
+            closes: self.expects_token("}"),
+            suggestion: did_you_mean(self.found, FIELD_KEYWORDS.iter().copied()),
+        }))
     }
 
     /// A name where a node, `var`, `include` or `assert` belongs.
@@ -669,22 +430,10 @@ impl<'a> Site<'a> {
         if !(self.expects_item() && self.found_is_name()) {
             return None;
         }
-        let help = did_you_mean(self.found, ITEM_KEYWORDS[1..].iter().copied()).unwrap_or_else(
-            || {
-                "after the header come nodes (such as `question my_id { ... }`), `var`, `include` and `assert`"
-                    .to_string()
-            },
-        );
-        Some(
-            self.error(
-                format!(
-                    "expected a node, `var`, `include` or `assert`, found `{}`",
-                    self.found
-                ),
-                "not a kind of node",
-            )
-            .help(help),
-        )
+        Some(self.error(Syntax::UnknownItem {
+            found: self.found.to_string(),
+            suggestion: did_you_mean(self.found, ITEM_KEYWORDS[1..].iter().copied()),
+        }))
     }
 
     /// The general case: what would have fitted here.
@@ -695,30 +444,14 @@ impl<'a> Site<'a> {
             words.insert(0, "`)`".to_string());
         }
         let brace = scan.innermost(b'{').filter(|_| self.expects_token("}"));
-        let diag = if words.is_empty() {
-            self.error(
-                format!("unexpected {}", describe_found(self.found)),
-                "not expected here",
-            )
-        } else {
-            let list = join_or(&words);
-            self.error(
-                format!("expected {list}, found {}", describe_found(self.found)),
-                format!("expected {list}"),
-            )
-        };
-        let diag = diag.maybe_help(self.general_help());
-        match (paren, brace) {
-            (Some(at), _) => diag.with_secondary(
-                Span::new(self.file, at, at + 1),
-                "this `(` is not closed yet",
-            ),
-            (None, Some(at)) => diag.with_secondary(
-                Span::new(self.file, at, at + 1),
-                "the block opened here is not closed yet",
-            ),
-            (None, None) => diag,
-        }
+        let bracket = |at: usize| Span::new(self.file, at, at + 1);
+        self.error(Syntax::Expected {
+            expected: words,
+            found: self.found.to_string(),
+            hint: self.general_hint(),
+            open_paren: paren.map(bracket),
+            open_brace: brace.map(bracket),
+        })
     }
 
     /// Plain words for the rules and tokens that would have fitted, most
@@ -745,27 +478,22 @@ impl<'a> Site<'a> {
         words
     }
 
-    fn general_help(&self) -> Option<String> {
-        if self.expects(Rule::header) {
-            return Some(
-                "a tree file starts with its header: tree my_tree \"Title\" { start first_node outcomes done }"
-                    .into(),
-            );
-        }
+    /// The shape of what is being written, when it is clear.
+    fn general_hint(&self) -> Option<SyntaxHint> {
         match self.line_head() {
-            "var" => Some(
-                "a variable is declared with a type: var months: int = 0 (types: bool, int, text, one_of(a, b), set(a, b))"
-                    .into(),
-            ),
-            "option" if self.expects(Rule::string) => {
-                Some("an option has an id and a label: option yes \"Yes\" -> next_node".into())
-            }
-            "item" if self.expects(Rule::string) => {
-                Some("an item has an id and a label: item calm \"I feel calm\"".into())
-            }
+            _ if self.expects(Rule::header) => Some(SyntaxHint::Header),
+            "var" => Some(SyntaxHint::Var),
+            "option" if self.expects(Rule::string) => Some(SyntaxHint::Option),
+            "item" if self.expects(Rule::string) => Some(SyntaxHint::Item),
             _ => None,
         }
     }
+}
+
+/// Whether `text` starts with an effect (`set`, `add` or `remove`).
+fn starts_with_effect(text: &str) -> bool {
+    let effects = ["set ", "add ", "remove "];
+    effects.iter().any(|k| text.starts_with(k))
 }
 
 /// Separators and closers worth naming when the parser expected them.
@@ -785,26 +513,12 @@ pub(super) fn glued_word(span: Span, word: &str, keyword: &str) -> Diagnostic {
         .chain(FIELD_KEYWORDS)
         .chain(OTHER_KEYWORDS)
         .copied();
-    let help = did_you_mean(word, known).unwrap_or_else(|| {
-        format!("if `{keyword}` is meant as a keyword, put a space after it; otherwise check the spelling")
-    });
-    Diagnostic::error("E001", format!("`{word}` is not a keyword"), span)
-        .label("unknown word")
-        .help(help)
-}
-
-/// A reserved word where a name belongs.
-pub(super) fn reserved_word(span: Span, word: &str) -> Diagnostic {
-    Diagnostic::error(
-        "E001",
-        format!("`{word}` is a reserved word and cannot be used as a name"),
-        span,
-    )
-    .label("reserved word")
-    .help(format!(
-        "choose another name, such as `{word}_`; the reserved words are {}",
-        RESERVED.join(", ")
-    ))
+    Syntax::GluedWord {
+        word: word.to_string(),
+        keyword: keyword.to_string(),
+        suggestion: did_you_mean(word, known),
+    }
+    .at(span)
 }
 
 /// The id of the last option started before `pos` in the same node, and
@@ -867,31 +581,6 @@ fn found_at(text: &str, pos: usize) -> &str {
         Some(c) => c.len_utf8(),
     };
     &rest[..len]
-}
-
-fn describe_found(found: &str) -> String {
-    let mut chars = found.chars();
-    match (found, chars.next(), chars.next()) {
-        ("", ..) => "the end of the file".to_string(),
-        ("\n" | "\r", ..) => "the end of the line".to_string(),
-        (_, Some(c), None) if is_invisible(c) => {
-            let name = match c {
-                '\u{feff}' => " (a byte-order mark)",
-                '\u{200b}' => " (a zero-width space)",
-                '\u{a0}' => " (a no-break space)",
-                _ => "",
-            };
-            format!("the invisible character U+{:04X}{name}", u32::from(c))
-        }
-        (s, ..) => format!("`{s}`"),
-    }
-}
-
-/// A character that shows as nothing, or as plain space, in a message.
-fn is_invisible(c: char) -> bool {
-    c.is_control()
-        || (c.is_whitespace() && c != ' ')
-        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
 }
 
 /// Whether an expected token says something: not whitespace, a comment,
@@ -974,32 +663,4 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::int | Rule::signed_int => NUMBER,
         _ => return None,
     })
-}
-
-fn join_or(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-    }
-}
-
-/// The first bracket that opens deeper than `limit`, skipping strings and
-/// comments.
-pub(super) fn too_deep(text: &str, limit: usize) -> Option<usize> {
-    let mut lexer = Lexer::new(text, 0);
-    let mut depth = 0usize;
-    while let Some(token) = lexer.next_token() {
-        match token {
-            Token::Open(i, _) => {
-                depth += 1;
-                if depth > limit {
-                    return Some(i);
-                }
-            }
-            Token::Close(..) => depth = depth.saturating_sub(1),
-            Token::UnclosedString(_) => return None,
-        }
-    }
-    None
 }

@@ -6,9 +6,9 @@ use crate::answers::{misfit_of, AnswerValue, Presets, Problem};
 use crate::interp::{Answer, AnswerError, Session};
 use crate::model::{NodeId, NodeKind};
 use crate::output;
-use crate::prompt::step::{answer_label, hook_failure};
-use crate::prompt::{report, Block, Command, Doc, Progress, Prompter, Reply, Step, Tone};
+use crate::prompt::{views, Block, Command, Doc, Progress, Prompter, Reply, Step, Tone};
 use crate::save::{self, SaveFile, Start};
+use crate::wording::{answer_label, hook_failure};
 use anyhow::bail;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -160,7 +160,7 @@ impl<'m> Driver<'m> {
         }
         let lines: Vec<String> = log[self.log_shown..]
             .iter()
-            .map(|l| format!("debug: {}", report::log_line(l)))
+            .map(|l| format!("debug: {}", views::log_line(l)))
             .collect();
         self.log_shown = log.len();
         Ok(p.notify(Tone::Info, &lines.join("\n"))?)
@@ -168,7 +168,7 @@ impl<'m> Driver<'m> {
 
     /// Show the outcome; a terminal may then go back, start over or save.
     fn outcome(&mut self, p: &mut dyn Prompter) -> anyhow::Result<Option<End>> {
-        p.show_outcome(&report::outcome(&self.session))?;
+        p.show_outcome(&views::outcome(&self.session))?;
         loop {
             match p.after_outcome()? {
                 Reply::Command(Command::Back) => {
@@ -237,7 +237,7 @@ impl<'m> Driver<'m> {
         match command {
             Command::Back => self.back(p)?,
             Command::Restart => self.restart(p)?,
-            Command::Why => p.show(&report::why(&self.session, step))?,
+            Command::Why => p.show(&views::why(&self.session, step))?,
             Command::Help => p.show(&self.help(step, p.uses_keys()))?,
             Command::Save(path) => self.save(p, path)?,
             Command::Quit => return self.quit(p),
@@ -247,7 +247,7 @@ impl<'m> Driver<'m> {
 
     /// The help screen; a private run does not list saving.
     fn help(&self, step: &Step, keys: bool) -> Doc {
-        let mut doc = report::help(step, keys);
+        let mut doc = views::help(step, keys);
         if self.private {
             for block in &mut doc.blocks {
                 if let Block::Lines(lines) = block {

@@ -19,6 +19,7 @@ use crate::eval;
 use crate::explore::live::Liveness;
 use crate::explore::plan::Plan;
 use crate::explore::{candidates, cover_entered, Coverage, End, Options};
+use crate::ids::saturating_u32;
 use crate::interp::{Answer, Session};
 use crate::model::{AssertRule, HookRuntime, Model, NodeId, NodeKind};
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
@@ -361,7 +362,7 @@ impl<'m> Builder<'m> {
             for (i, n) in live.iter().enumerate() {
                 if let Some(j) = before.iter().position(|b| b == n) {
                     let c = self.keys.get(offset + j, 1)[0];
-                    self.counts[i] = u32::try_from(c).unwrap_or(u32::MAX);
+                    self.counts[i] = saturating_u32(c);
                 }
             }
         }
@@ -569,5 +570,5 @@ fn number(
 }
 
 fn to_u32(i: usize) -> u32 {
-    u32::try_from(i).unwrap_or(u32::MAX)
+    saturating_u32(i)
 }

@@ -8,6 +8,7 @@
 //! exactly when their values are, so states stay keyed exactly, and a key
 //! costs a third of the memory of the values themselves.
 
+use crate::ids::saturating_u32;
 use crate::model::{Type, Value};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
@@ -78,7 +79,7 @@ impl Keys {
             Type::Bool => Value::Bool(word != 0),
             Type::Int => Value::Int(i64::from_ne_bytes(word.to_ne_bytes())),
             Type::Enum(_) if word == NO_MEMBER => Value::Enum(None),
-            Type::Enum(_) => Value::Enum(Some(u32::try_from(word).unwrap_or(u32::MAX))),
+            Type::Enum(_) => Value::Enum(Some(saturating_u32(word))),
             Type::Set(_) => Value::Set(word),
             Type::Text => Value::Text(
                 usize::try_from(word)

@@ -1,6 +1,6 @@
 //! Hook calls answered from memory: hooks are pure inside the sandbox.
 
-use crate::model::{HookOutput, HookRuntime, Model, Type, Value};
+use crate::model::{HookError, HookOutput, HookRuntime, Model, Type, Value};
 use rustc_hash::FxHashMap;
 use std::sync::{Arc, Mutex};
 
@@ -14,7 +14,7 @@ pub(super) struct Memo {
 /// Results by hook name, then arguments, then declared return type (looked
 /// up without building a key).
 type MemoResults =
-    FxHashMap<String, FxHashMap<Vec<Value>, Vec<(Type, Result<HookOutput, String>)>>>;
+    FxHashMap<String, FxHashMap<Vec<Value>, Vec<(Type, Result<HookOutput, HookError>)>>>;
 
 #[derive(Debug, Default)]
 struct MemoCache {
@@ -49,7 +49,7 @@ impl HookRuntime for Memo {
         args: &[Value],
         arg_types: &[Type],
         ret: Type,
-    ) -> Result<HookOutput, String> {
+    ) -> Result<HookOutput, HookError> {
         let lock = || {
             self.cache
                 .lock()

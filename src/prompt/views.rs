@@ -1,11 +1,12 @@
-//! The screens built from a session: the outcome, `why`, and help. Every
+//! The views built from a session: the outcome, `why`, and help. Every
 //! front end shows these same documents.
 
 use super::progress::asks;
 use super::screen::{short_form, Block, Doc};
-use super::step::{answer_label, source_text, Step, StepKind};
+use super::step::{Step, StepKind};
 use crate::interp::Session;
 use crate::model::{Expr, ExprKind, Model, NodeKind, TextPart, Type, Value, VarId};
+use crate::wording::{answer_label, source_text};
 
 /// The outcome screen: title, text, advice, sources, how the person got
 /// here, the values that mattered and any reasons from hooks.
@@ -54,7 +55,7 @@ pub fn why(session: &Session<'_>, step: &Step) -> Doc {
             .collect(),
     );
     let values = (0..model.vars.len())
-        .map(|i| value_line(model, var_id(i), &session.vars()[i]))
+        .map(|i| value_line(model, VarId::from_index(i), &session.vars()[i]))
         .collect();
     doc.section("Values now", values);
     doc.bullets("Reasons", reasons(session));
@@ -175,7 +176,7 @@ pub fn mattered(session: &Session<'_>) -> Vec<String> {
     let defaults = model.defaults();
     (0..model.vars.len())
         .filter(|&i| used[i] || session.vars()[i] != defaults[i])
-        .map(|i| value_line(model, var_id(i), &session.vars()[i]))
+        .map(|i| value_line(model, VarId::from_index(i), &session.vars()[i]))
         .collect()
 }
 
@@ -228,17 +229,14 @@ fn reasons(session: &Session<'_>) -> Vec<String> {
 /// How long a question may be in "How you got here" and `why`.
 const SHORT: usize = 60;
 
-fn var_id(i: usize) -> VarId {
-    VarId(u32::try_from(i).unwrap_or(u32::MAX))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::check::check_path;
     use crate::interp::Answer;
-    use crate::model::{HookOutput, HookRuntime, Type};
+    use crate::model::{HookError, HookOutput, HookRuntime, Type};
     use crate::prompt::Progress;
+    use crate::script::HookErrorKind;
     use std::sync::Arc;
 
     /// Stands in for the script: `nudge(n)` is `n + 1`, with a reason.
@@ -253,14 +251,17 @@ mod tests {
             args: &[Value],
             _: &[Type],
             _: Type,
-        ) -> Result<HookOutput, String> {
+        ) -> Result<HookOutput, HookError> {
             match (name, args) {
                 ("nudge", [Value::Int(n)]) => Ok(HookOutput {
                     value: Value::Int(n + 1),
                     reasons: vec![format!("one was added to {n}")],
                     log: Vec::new(),
                 }),
-                _ => Err(format!("no hook {name}")),
+                _ => Err(HookError::new(
+                    name,
+                    HookErrorKind::NotDefined { arity: args.len() },
+                )),
             }
         }
     }

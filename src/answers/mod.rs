@@ -12,14 +12,20 @@
 //! Every entry is checked against the tree before the run starts, and every
 //! problem is reported at once with the valid values.
 
+mod file;
+mod set;
+
+use set::set_words;
+
+pub use file::{load_file, parse_text, FileError};
+pub use set::{parse_set, split_assignment};
+
 use crate::diag::did_you_mean;
 use crate::interp::{Answer, AnswerError};
-use crate::model::{InputKind, Model, NodeId, NodeKind, Type, Value, VarId};
+use crate::model::{Choice, InputKind, Item, Model, NodeId, NodeKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
-use std::path::Path;
-use std::sync::Arc;
 
 /// An answer written by ids. Read from JSON or TOML as a whole number, a
 /// string or a list of strings; anything else is refused with a message
@@ -213,52 +219,54 @@ impl fmt::Display for Problem {
 /// When the node takes no answer or the value does not fit it.
 pub fn to_answer(model: &Model, node: NodeId, value: &AnswerValue) -> Result<Answer, Misfit> {
     match &model.node(node).kind {
-        NodeKind::Question { options } => {
-            let AnswerValue::Text(id) = value else {
-                return Err(Misfit::WrongShape {
-                    expected: "an option id (in quotes)",
-                });
-            };
-            let ids = options.iter().map(|o| o.id.as_str());
-            match options.iter().position(|o| &o.id == id) {
-                Some(i) => Ok(Answer::Choose(i)),
-                None => Err(Misfit::UnknownOption {
-                    valid: join(ids.clone()),
-                    suggestion: did_you_mean(id, ids),
-                }),
-            }
-        }
-        NodeKind::Checklist { items, .. } => {
-            let words: Vec<&str> = match value {
-                AnswerValue::Items(list) => list.iter().map(String::as_str).collect(),
-                AnswerValue::Text(t) => set_words(t),
-                AnswerValue::Number(_) => {
-                    return Err(Misfit::WrongShape {
-                        expected: "a list of item ids",
-                    })
-                }
-            };
-            let mut mask = 0u64;
-            for word in words {
-                let ids = items.iter().map(|i| i.id.as_str());
-                match items.iter().position(|i| i.id == word) {
-                    Some(i) => mask |= 1 << i,
-                    None => {
-                        return Err(Misfit::UnknownItem {
-                            item: word.to_string(),
-                            valid: join(ids.clone()),
-                            suggestion: did_you_mean(word, ids),
-                        })
-                    }
-                }
-            }
-            Ok(Answer::Check(mask))
-        }
+        NodeKind::Question { options } => option_answer(options, value),
+        NodeKind::Checklist { items, .. } => checklist_answer(items, value),
         NodeKind::Input { input, .. } => input_answer(input, value),
         kind => Err(Misfit::NoAnswer {
             kind: kind.keyword(),
         }),
     }
+}
+
+fn option_answer(options: &[Choice], value: &AnswerValue) -> Result<Answer, Misfit> {
+    let AnswerValue::Text(id) = value else {
+        return Err(Misfit::WrongShape {
+            expected: "an option id (in quotes)",
+        });
+    };
+    let ids = options.iter().map(|o| o.id.as_str());
+    match options.iter().position(|o| &o.id == id) {
+        Some(i) => Ok(Answer::Choose(i)),
+        None => Err(Misfit::UnknownOption {
+            valid: join(ids.clone()),
+            suggestion: did_you_mean(id, ids),
+        }),
+    }
+}
+
+fn checklist_answer(items: &[Item], value: &AnswerValue) -> Result<Answer, Misfit> {
+    let words: Vec<&str> = match value {
+        AnswerValue::Items(list) => list.iter().map(String::as_str).collect(),
+        AnswerValue::Text(t) => set_words(t),
+        AnswerValue::Number(_) => {
+            return Err(Misfit::WrongShape {
+                expected: "a list of item ids",
+            })
+        }
+    };
+    let mut mask = 0u64;
+    for word in words {
+        let Some(i) = items.iter().position(|i| i.id == word) else {
+            let ids = items.iter().map(|i| i.id.as_str());
+            return Err(Misfit::UnknownItem {
+                item: word.to_string(),
+                valid: join(ids.clone()),
+                suggestion: did_you_mean(word, ids),
+            });
+        };
+        mask |= 1 << i;
+    }
+    Ok(Answer::Check(mask))
 }
 
 fn input_answer(input: &InputKind, value: &AnswerValue) -> Result<Answer, Misfit> {
@@ -442,7 +450,7 @@ pub fn unknown_step(model: &Model, id: &str) -> Misfit {
     let names: Vec<&str> = model
         .nodes
         .iter()
-        .filter(|n| takes_answer(&n.kind))
+        .filter(|n| crate::model::graph::asks(&n.kind))
         .map(|n| n.id.as_str())
         .collect();
     Misfit::UnknownNode {
@@ -451,287 +459,12 @@ pub fn unknown_step(model: &Model, id: &str) -> Misfit {
     }
 }
 
-/// Does this kind of node take an answer from a person?
-fn takes_answer(kind: &NodeKind) -> bool {
-    matches!(
-        kind,
-        NodeKind::Question { .. } | NodeKind::Checklist { .. } | NodeKind::Input { .. }
-    )
-}
-
-/// Why an answers file could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum FileError {
-    #[error("cannot read the answers file {path}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("the answers file {path} is not valid {format}: {message}")]
-    Syntax {
-        path: String,
-        format: &'static str,
-        message: String,
-    },
-    #[error(
-        "the answers file {path} must map step ids to answers, like {{\"how_tired\": \"bit\"}}"
-    )]
-    NotAMap { path: String },
-    #[error("the answers file {path}: `{node}` = {value}: {reason}")]
-    BadValue {
-        path: String,
-        node: String,
-        /// The value as written, shortened.
-        value: String,
-        /// Why it is no answer, and what would be.
-        reason: String,
-    },
-}
-
-/// Read an answers file: TOML when the name ends in `.toml`, JSON otherwise.
-/// Nested tables stand for dotted ids (`[silence]` `no_reply = "x"` is
-/// `silence.no_reply`).
-///
-/// # Errors
-/// When the file cannot be read or parsed, or holds a value that is no
-/// kind of answer.
-pub fn load_file(path: &Path) -> Result<Vec<(String, AnswerValue)>, FileError> {
-    let shown = path.display().to_string();
-    let bytes =
-        crate::load::read_capped(path, crate::load::MAX_DATA_FILE_SIZE).map_err(|source| {
-            FileError::Io {
-                path: shown.clone(),
-                source,
-            }
-        })?;
-    let text = String::from_utf8(bytes).map_err(|e| FileError::Io {
-        path: shown.clone(),
-        source: std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()),
-        ),
-    })?;
-    let is_toml = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
-    parse_text(&text, &shown, is_toml)
-}
-
-/// Parse the text of an answers file (TOML or JSON); `shown` names the file
-/// in errors.
-///
-/// # Errors
-/// When the text cannot be parsed, or holds a value that is no kind of
-/// answer.
-pub fn parse_text(
-    text: &str,
-    shown: &str,
-    is_toml: bool,
-) -> Result<Vec<(String, AnswerValue)>, FileError> {
-    let shown = shown.to_string();
-    let json = if is_toml {
-        let table: toml::Table = toml::from_str(text).map_err(|e| FileError::Syntax {
-            path: shown.clone(),
-            format: "TOML",
-            message: format!("{}{}", e.message(), toml_place(text, e.span())),
-        })?;
-        toml_to_json(&shown, "", toml::Value::Table(table))?
-    } else {
-        serde_json::from_str::<serde_json::Value>(text).map_err(|e| FileError::Syntax {
-            path: shown.clone(),
-            format: "JSON",
-            message: e.to_string(),
-        })?
-    };
-    let serde_json::Value::Object(map) = json else {
-        return Err(FileError::NotAMap { path: shown });
-    };
-    let mut out = Vec::new();
-    flatten(&shown, "", map, &mut out)?;
-    Ok(out)
-}
-
-/// A TOML value as JSON, refusing what JSON would lose or garble: a date
-/// and time (which would become a private table), and a float (`inf` would
-/// become `null`).
-fn toml_to_json(path: &str, id: &str, value: toml::Value) -> Result<serde_json::Value, FileError> {
-    let bad = |value: String, reason: &str| FileError::BadValue {
-        path: path.to_string(),
-        node: crate::diag::shorten(id).into_owned(),
-        value: crate::diag::shorten(&value).into_owned(),
-        reason: reason.to_string(),
-    };
-    Ok(match value {
-        toml::Value::String(s) => serde_json::Value::String(s),
-        toml::Value::Integer(n) => serde_json::Value::from(n),
-        toml::Value::Boolean(b) => serde_json::Value::Bool(b),
-        toml::Value::Float(f) => {
-            return Err(bad(
-                format!("{f:?}"),
-                "not a whole number; write whole numbers like 45 (not 45.0, 4.5e1 or inf)",
-            ))
-        }
-        toml::Value::Datetime(d) => {
-            return Err(bad(
-                d.to_string(),
-                "a date and time is no kind of answer; put it in quotes to give it as a text",
-            ))
-        }
-        toml::Value::Array(items) => serde_json::Value::Array(
-            items
-                .into_iter()
-                .map(|v| toml_to_json(path, id, v))
-                .collect::<Result<_, _>>()?,
-        ),
-        toml::Value::Table(table) => {
-            let mut map = serde_json::Map::new();
-            for (key, v) in table {
-                let inner = if id.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{id}.{key}")
-                };
-                map.insert(key, toml_to_json(path, &inner, v)?);
-            }
-            serde_json::Value::Object(map)
-        }
-    })
-}
-
-fn toml_place(text: &str, span: Option<std::ops::Range<usize>>) -> String {
-    span.map_or_else(String::new, |s| {
-        let before = &text[..s.start.min(text.len())];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        format!(" (line {line}, column {col})")
-    })
-}
-
-fn flatten(
-    path: &str,
-    prefix: &str,
-    map: serde_json::Map<String, serde_json::Value>,
-    out: &mut Vec<(String, AnswerValue)>,
-) -> Result<(), FileError> {
-    for (key, value) in map {
-        let id = format!("{prefix}{key}");
-        if let serde_json::Value::Object(inner) = value {
-            flatten(path, &format!("{id}."), inner, out)?;
-            continue;
-        }
-        let answer = serde_json::from_value::<AnswerValue>(value.clone()).map_err(|e| {
-            FileError::BadValue {
-                path: path.to_string(),
-                node: crate::diag::shorten(&id).into_owned(),
-                value: crate::diag::shorten(&value.to_string()).into_owned(),
-                reason: bad_value_reason(&e.to_string()),
-            }
-        })?;
-        out.push((id, answer));
-    }
-    Ok(())
-}
-
-/// The deserializer's words for a value that is no answer; its generic
-/// "invalid type: X, expected Y" becomes "expected Y".
-fn bad_value_reason(message: &str) -> String {
-    match message.split_once(", expected ") {
-        Some((_, expected)) if message.starts_with("invalid type") => {
-            format!("expected {expected}")
-        }
-        _ => message.to_string(),
-    }
-}
-
-/// Split `NAME=VALUE` (for `--answer` and `--set`).
-///
-/// # Errors
-/// When there is no `=` or no name.
-pub fn split_assignment(text: &str) -> Result<(String, String), String> {
-    match text.split_once('=') {
-        Some((name, value)) if !name.trim().is_empty() => {
-            Ok((name.trim().to_string(), value.to_string()))
-        }
-        _ => Err(format!("`{text}` should look like NAME=VALUE")),
-    }
-}
-
-/// Read `--set VAR=VALUE`: the variable and its value, checked against the
-/// variable's type.
-///
-/// # Errors
-/// An unknown variable (with a did-you-mean) or a value of the wrong type.
-pub fn parse_set(model: &Model, name: &str, text: &str) -> Result<(VarId, Value), String> {
-    let Some(var) = model.find_var(name) else {
-        let names = model.vars.iter().map(|v| v.name.as_str());
-        return Err(format!(
-            "there is no variable `{name}`{}",
-            hint(&did_you_mean(name, names))
-        ));
-    };
-    let ty = model.var(var).ty;
-    let value = parse_value(model, ty, text.trim())
-        .map_err(|expected| format!("`{name}` = {text:?}: expected {expected}"))?;
-    Ok((var, value))
-}
-
-/// Read a value of a type from text: `true`, `42`, `calm`, `outside,music`.
-fn parse_value(model: &Model, ty: Type, text: &str) -> Result<Value, String> {
-    let member = |d: crate::model::DomainId, word: &str| {
-        let members = &model.domains[d.0 as usize];
-        members
-            .iter()
-            .position(|m| m == word)
-            .and_then(|i| u32::try_from(i).ok())
-            .ok_or_else(|| {
-                format!(
-                    "one of {}{}",
-                    members.join(", "),
-                    hint(&did_you_mean(word, members.iter().map(String::as_str)))
-                )
-            })
-    };
-    match ty {
-        Type::Bool => match text {
-            "true" => Ok(Value::Bool(true)),
-            "false" => Ok(Value::Bool(false)),
-            _ => Err("true or false".into()),
-        },
-        Type::Int => text
-            .parse()
-            .map(Value::Int)
-            .map_err(|_| "a whole number".into()),
-        Type::Text => Ok(Value::Text(Arc::from(text))),
-        Type::Enum(d) => member(d, text).map(|m| Value::Enum(Some(m))),
-        Type::Set(d) => {
-            let mut bits = 0u64;
-            for word in set_words(text) {
-                bits |= 1 << member(d, word)?;
-            }
-            Ok(Value::Set(bits))
-        }
-    }
-}
-
-/// The members of a set written as text: `a, b`, or the set literal `{a, b}`
-/// (`{}` and the empty text are the empty set).
-fn set_words(text: &str) -> Vec<&str> {
-    let text = text.trim();
-    let inner = text
-        .strip_prefix('{')
-        .and_then(|t| t.strip_suffix('}'))
-        .unwrap_or(text);
-    inner
-        .split(',')
-        .map(str::trim)
-        .filter(|w| !w.is_empty())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::check::check_str;
+    use crate::model::Value;
+    use std::path::Path;
 
     fn model() -> Model {
         let src = std::fs::read_to_string("trees/hello.tree").unwrap();
