@@ -16,14 +16,15 @@
 use crate::explore::asserts::{self, TestReport};
 use crate::explore::{Options, SpaceError};
 use crate::ids::saturating_u32;
+use crate::model::memo::Memo;
 use crate::model::{
-    Arm, Choice, Effect, Expr, ExprKind, HookError, HookOutput, HookRuntime, Item, Model, Node,
-    NodeId, NodeKind, Type, Value, OUTCOME_KINDS,
+    Arm, Choice, Effect, Expr, ExprKind, HookRuntime, Item, Model, Node, NodeId, NodeKind, Type,
+    Value, OUTCOME_KINDS,
 };
 use crate::report::source_text;
 use crate::source::Span;
-use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use crate::model::graph::Graph;
 pub use crate::model::graph::Via;
@@ -626,65 +627,15 @@ pub fn judge(model: &Model, mutation: &Mutation, options: &Options) -> Fate {
     }
 }
 
-/// Hook results shared by every mutant of one tree. A mutation never
-/// touches the script, and hooks are pure in the sandbox, so a hook called
-/// with the same arguments gives the same result in every mutant; each is
-/// computed once.
-struct Memo {
-    inner: Arc<dyn HookRuntime>,
-    cache: Mutex<HashMap<HookKey, Result<HookOutput, HookError>>>,
-}
-
-/// A hook's name and arguments.
-type HookKey = (String, Vec<Value>);
-
-impl std::fmt::Debug for Memo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Memo")
-            .field("inner", &self.inner)
-            .finish_non_exhaustive()
-    }
-}
-
-impl HookRuntime for Memo {
-    fn call(
-        &self,
-        model: &Model,
-        name: &str,
-        args: &[Value],
-        arg_types: &[Type],
-        ret: Type,
-    ) -> Result<HookOutput, HookError> {
-        let key = (name.to_string(), args.to_vec());
-        let cached = self
-            .cache
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-            .cloned();
-        if let Some(result) = cached {
-            return result;
-        }
-        let result = self.inner.call(model, name, args, arg_types, ret);
-        self.cache
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(key, result.clone());
-        result
-    }
-}
-
 /// A copy of `model` whose hook calls are remembered across all the
 /// mutants made from it (see [`run`]); use it as the base for [`judge`].
 #[must_use]
 pub fn memoised(model: &Model) -> Model {
     let mut base = model.clone();
-    base.hooks = model.hooks.as_ref().map(|h| {
-        Arc::new(Memo {
-            inner: Arc::clone(h),
-            cache: Mutex::new(HashMap::new()),
-        }) as Arc<dyn HookRuntime>
-    });
+    base.hooks = model
+        .hooks
+        .as_ref()
+        .map(|h| Arc::new(Memo::new(Arc::clone(h))) as Arc<dyn HookRuntime>);
     base
 }
 

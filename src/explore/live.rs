@@ -17,7 +17,7 @@
 //! runs that differ only in what is dead are explored once. This is classic
 //! backward liveness, computed to a fixed point over the node graph.
 
-use crate::ids::saturating_u32;
+use crate::model::graph::Graph;
 use crate::model::{Effect, Expr, ExprKind, Model, NodeId, NodeKind, Text, TextPart, VarId};
 
 /// A set of slots: a bit per variable, then a bit per node that some
@@ -47,17 +47,17 @@ impl Liveness {
     #[must_use]
     pub fn new(model: &Model) -> Self {
         let slots = Slots::new(model);
-        let live = slots.solve(model);
-        let sccs = components(model);
+        let graph = Graph::of(model);
+        let live = slots.solve(model, &graph);
         let mut counts = vec![Vec::new(); model.nodes.len()];
         let mut cyclic = vec![false; model.nodes.len()];
-        for members in sccs.iter().filter(|c| is_cycle(model, c)) {
+        for members in graph.cycles() {
             let waiting: Vec<NodeId> = members
                 .iter()
                 .copied()
                 .filter(|&n| waits(model, n))
                 .collect();
-            for &n in members {
+            for &n in &members {
                 cyclic[n.index()] = true;
                 counts[n.index()].clone_from(&waiting);
             }
@@ -71,7 +71,7 @@ impl Liveness {
             for i in 0..var_count {
                 let mask = slots.live_mask(bits, i);
                 if mask != 0 {
-                    node_vars.push(VarId(to_u32(i)));
+                    node_vars.push(VarId::from_index(i));
                     node_masks.push(mask);
                 }
             }
@@ -142,10 +142,6 @@ impl Liveness {
     }
 }
 
-fn to_u32(i: usize) -> u32 {
-    saturating_u32(i)
-}
-
 fn has(bits: &[u64], i: usize) -> bool {
     bits[i / 64] & (1 << (i % 64)) != 0
 }
@@ -189,7 +185,7 @@ impl Slots {
             .iter()
             .enumerate()
             .filter(|(_, r)| **r)
-            .map(|(i, _)| NodeId(to_u32(i)))
+            .map(|(i, _)| NodeId::from_index(i))
             .collect();
         let mut next = model.vars.len();
         let members = set_masks(model)
@@ -239,14 +235,8 @@ impl Slots {
     }
 
     /// Live slots on entry to every node, to a fixed point.
-    fn solve(&self, model: &Model) -> Vec<Bits> {
+    fn solve(&self, model: &Model, graph: &Graph) -> Vec<Bits> {
         let n = model.nodes.len();
-        let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for (i, node) in model.nodes.iter().enumerate() {
-            for s in node.kind.successors() {
-                preds[s.index()].push(i);
-            }
-        }
         let mut assert_reads = vec![0; self.words];
         for a in &model.asserts {
             if let crate::model::AssertRule::Always(e) | crate::model::AssertRule::Never(e) =
@@ -263,7 +253,11 @@ impl Slots {
             let next = self.transfer(model, i, &live, &assert_reads);
             if next != live[i] {
                 live[i] = next;
-                for &p in &preds[i] {
+                for p in graph
+                    .predecessors(NodeId::from_index(i))
+                    .iter()
+                    .map(|e| e.node.index())
+                {
                     if !queued[p] {
                         queued[p] = true;
                         work.push(p);
@@ -615,72 +609,6 @@ pub(crate) fn for_each_expr(model: &Model, f: &mut dyn FnMut(&Expr)) {
             crate::model::AssertRule::Reachable(_) => {}
         }
     }
-}
-
-/// Does this component hold a cycle (more than one node, or a node that
-/// leads to itself)?
-fn is_cycle(model: &Model, members: &[NodeId]) -> bool {
-    match members {
-        [one] => model.node(*one).kind.successors().contains(one),
-        _ => members.len() > 1,
-    }
-}
-
-/// The strongly connected components of the node graph (Tarjan's
-/// algorithm, iterative so deep trees cannot overflow the stack).
-fn components(model: &Model) -> Vec<Vec<NodeId>> {
-    let n = model.nodes.len();
-    let succ: Vec<Vec<NodeId>> = model.nodes.iter().map(|x| x.kind.successors()).collect();
-    let mut index = vec![usize::MAX; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut stack = Vec::new();
-    let mut out = Vec::new();
-    let mut counter = 0;
-    for root in 0..n {
-        if index[root] != usize::MAX {
-            continue;
-        }
-        let mut calls: Vec<(usize, usize)> = vec![(root, 0)];
-        index[root] = counter;
-        low[root] = counter;
-        counter += 1;
-        stack.push(root);
-        on_stack[root] = true;
-        while let Some(&mut (v, ref mut next)) = calls.last_mut() {
-            if let Some(w) = succ[v].get(*next).map(|w| w.index()) {
-                *next += 1;
-                if index[w] == usize::MAX {
-                    index[w] = counter;
-                    low[w] = counter;
-                    counter += 1;
-                    stack.push(w);
-                    on_stack[w] = true;
-                    calls.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-                continue;
-            }
-            calls.pop();
-            if let Some(&(parent, _)) = calls.last() {
-                low[parent] = low[parent].min(low[v]);
-            }
-            if low[v] == index[v] {
-                let mut members = Vec::new();
-                while let Some(w) = stack.pop() {
-                    on_stack[w] = false;
-                    members.push(NodeId(to_u32(w)));
-                    if w == v {
-                        break;
-                    }
-                }
-                members.sort_unstable();
-                out.push(members);
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]

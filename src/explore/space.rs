@@ -22,7 +22,6 @@
 mod build;
 mod count;
 mod keys;
-mod memo;
 mod passing;
 
 use super::live::Liveness;

@@ -196,6 +196,20 @@ impl Graph {
         None
     }
 
+    /// The groups of nodes that lead round to each other: each strongly
+    /// connected component with more than one node, or with one node that
+    /// leads to itself. Members are sorted; groups come in the order
+    /// Tarjan's algorithm finishes them.
+    #[must_use]
+    pub fn cycles(&self) -> Vec<Vec<NodeId>> {
+        let mut cycles = Tarjan::run(self);
+        cycles.retain(|members| match members.as_slice() {
+            [one] => self.successors(*one).contains(one),
+            _ => true,
+        });
+        cycles
+    }
+
     fn outcomes(&self) -> impl Iterator<Item = usize> + '_ {
         (0..self.len()).filter(|&i| self.outcome[i])
     }
@@ -318,6 +332,87 @@ impl Longest {
     }
 }
 
+/// Strongly connected components, by Tarjan's algorithm, iterative so that
+/// deep trees cannot overflow the stack.
+struct Tarjan<'g> {
+    graph: &'g Graph,
+    /// Discovery order of each node; `usize::MAX` before it is seen.
+    index: Vec<usize>,
+    low: Vec<usize>,
+    on_stack: Vec<bool>,
+    stack: Vec<usize>,
+    counter: usize,
+    components: Vec<Vec<NodeId>>,
+}
+
+impl<'g> Tarjan<'g> {
+    fn run(graph: &'g Graph) -> Vec<Vec<NodeId>> {
+        let n = graph.len();
+        let mut tarjan = Tarjan {
+            graph,
+            index: vec![usize::MAX; n],
+            low: vec![0; n],
+            on_stack: vec![false; n],
+            stack: Vec::new(),
+            counter: 0,
+            components: Vec::new(),
+        };
+        for root in 0..n {
+            if tarjan.index[root] == usize::MAX {
+                tarjan.visit_from(root);
+            }
+        }
+        tarjan.components
+    }
+
+    fn discover(&mut self, node: usize) {
+        self.index[node] = self.counter;
+        self.low[node] = self.counter;
+        self.counter += 1;
+        self.stack.push(node);
+        self.on_stack[node] = true;
+    }
+
+    /// Depth-first from `root`, with an explicit stack of (node, next edge).
+    fn visit_from(&mut self, root: usize) {
+        self.discover(root);
+        let mut calls: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&mut (node, ref mut next)) = calls.last_mut() {
+            let succ = self.graph.successors(NodeId::from_index(node));
+            if let Some(to) = succ.get(*next).map(|to| to.index()) {
+                *next += 1;
+                if self.index[to] == usize::MAX {
+                    self.discover(to);
+                    calls.push((to, 0));
+                } else if self.on_stack[to] {
+                    self.low[node] = self.low[node].min(self.index[to]);
+                }
+                continue;
+            }
+            calls.pop();
+            if let Some(&(parent, _)) = calls.last() {
+                self.low[parent] = self.low[parent].min(self.low[node]);
+            }
+            if self.low[node] == self.index[node] {
+                self.pop_component(node);
+            }
+        }
+    }
+
+    fn pop_component(&mut self, root: usize) {
+        let mut members = Vec::new();
+        while let Some(node) = self.stack.pop() {
+            self.on_stack[node] = false;
+            members.push(NodeId::from_index(node));
+            if node == root {
+                break;
+            }
+        }
+        members.sort_unstable();
+        self.components.push(members);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,6 +457,22 @@ outcome end { kind done title "E" }
             ]
         );
         assert!(g.successors(NodeId(99)).is_empty());
+    }
+
+    #[test]
+    fn cycles_are_components_that_lead_round() {
+        let (m, g) = graph(TREE);
+        assert_eq!(g.cycles(), vec![vec![m.find_node("a").unwrap()]]);
+        let (m, g) = graph(
+            r#"
+tree t "T" { start a outcomes done }
+question a { text "A" option x "X" -> b option y "Y" -> end }
+question b { text "B" option x "X" -> a option y "Y" -> end }
+outcome end { kind done title "E" }
+"#,
+        );
+        let (a, b) = (m.find_node("a").unwrap(), m.find_node("b").unwrap());
+        assert_eq!(g.cycles(), vec![vec![a.min(b), a.max(b)]]);
     }
 
     #[test]

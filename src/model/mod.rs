@@ -5,6 +5,7 @@
 mod expr;
 pub mod graph;
 mod hooks;
+pub mod memo;
 mod node;
 mod value;
 

@@ -13,7 +13,6 @@
 //! answers), exactly as if the states had been found breadth-first.
 
 use super::keys::Keys;
-use super::memo::Memo;
 use super::{AssertFailure, Edge, Space, SpaceError, State, StateId};
 use crate::eval;
 use crate::explore::live::Liveness;
@@ -21,6 +20,7 @@ use crate::explore::plan::Plan;
 use crate::explore::{candidates, cover_entered, Coverage, End, Options};
 use crate::ids::saturating_u32;
 use crate::interp::{Answer, Session};
+use crate::model::memo::Memo;
 use crate::model::{AssertRule, HookRuntime, Model, NodeId, NodeKind};
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::hash::{Hash, Hasher};

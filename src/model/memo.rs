@@ -1,12 +1,15 @@
-//! Hook calls answered from memory: hooks are pure inside the sandbox.
+//! Hook calls answered from memory: hooks are pure inside the sandbox, so
+//! a hook called again with the same arguments (and return type) gives the
+//! same result. The explorer memoises per exploration; `test --mutants`
+//! shares one memo across every mutant of a tree.
 
-use crate::model::{HookError, HookOutput, HookRuntime, Model, Type, Value};
+use super::{HookError, HookOutput, HookRuntime, Model, Type, Value};
 use rustc_hash::FxHashMap;
 use std::sync::{Arc, Mutex};
 
 /// A hook runtime that answers repeated calls from memory.
 #[derive(Debug)]
-pub(super) struct Memo {
+pub struct Memo {
     inner: Arc<dyn HookRuntime>,
     cache: Mutex<MemoCache>,
 }
@@ -24,7 +27,7 @@ struct MemoCache {
 }
 
 impl Memo {
-    pub(super) fn new(inner: Arc<dyn HookRuntime>) -> Self {
+    pub fn new(inner: Arc<dyn HookRuntime>) -> Self {
         Memo {
             inner,
             cache: Mutex::new(MemoCache::default()),
@@ -32,7 +35,7 @@ impl Memo {
     }
 
     /// Calls made, and calls answered from memory.
-    pub(super) fn stats(&self) -> (u64, u64) {
+    pub fn stats(&self) -> (u64, u64) {
         let cache = self
             .cache
             .lock()
