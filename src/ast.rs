@@ -178,6 +178,25 @@ pub enum TypeExpr {
     Set(Vec<Ident>),
 }
 
+/// A declared type as written in a tree: `one_of(a, b)`.
+impl fmt::Display for TypeExpr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let members = |m: &[Ident]| {
+            m.iter()
+                .map(|i| i.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            TypeExpr::Bool => f.write_str("bool"),
+            TypeExpr::Int => f.write_str("int"),
+            TypeExpr::Text => f.write_str("text"),
+            TypeExpr::OneOf(m) => write!(f, "one_of({})", members(m)),
+            TypeExpr::Set(m) => write!(f, "set({})", members(m)),
+        }
+    }
+}
+
 /// `include "file.tree" as ns`
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Include {

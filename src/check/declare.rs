@@ -218,7 +218,7 @@ impl Checker {
             let problem = Declare::ParameterType {
                 param: decl.name.name.clone(),
                 var: source.name.clone(),
-                want: type_expr_name(&decl.ty.node),
+                want: decl.ty.node.to_string(),
                 have: self.type_name(have),
                 type_at: decl.ty.span,
             };
@@ -423,23 +423,6 @@ impl Checker {
             hash: String::new(),
             sources: Sources::new(),
         }
-    }
-}
-
-/// A declared type as the checker names types: `one_of(a, b)`.
-fn type_expr_name(ty: &TypeExpr) -> String {
-    let list = |m: &[Ident]| {
-        m.iter()
-            .map(|i| i.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    match ty {
-        TypeExpr::Bool => "bool".into(),
-        TypeExpr::Int => "int".into(),
-        TypeExpr::Text => "text".into(),
-        TypeExpr::OneOf(m) => format!("one_of({})", list(m)),
-        TypeExpr::Set(m) => format!("set({})", list(m)),
     }
 }
 

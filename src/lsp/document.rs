@@ -1,6 +1,5 @@
 //! Whole-document requests: the outline, formatting and quick fixes.
 
-use super::hover::type_name;
 use super::{path_of, Doc, Server};
 use crate::ast::{self, Field, NodeKind, Spanned};
 use crate::source::Span;
@@ -117,7 +116,7 @@ impl Outline<'_> {
     }
 
     fn var(&self, v: &ast::VarDecl) -> lsp::DocumentSymbol {
-        let detail = Some(type_name(&v.ty.node));
+        let detail = Some(v.ty.node.to_string());
         let spans = (v.span, v.name.span);
         self.symbol(
             v.name.name.clone(),

@@ -127,24 +127,8 @@ pub(super) fn var_summary(ty: &TypeExpr, has_default: bool) -> String {
         TypeExpr::Set(_) => "empty",
     };
     if has_default {
-        format!("variable of type `{}`", type_name(ty))
+        format!("variable of type `{ty}`")
     } else {
-        format!("variable of type `{}`; starts as {default}", type_name(ty))
-    }
-}
-
-pub(super) fn type_name(ty: &TypeExpr) -> String {
-    let list = |l: &[ast::Ident]| {
-        l.iter()
-            .map(|i| i.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    match ty {
-        TypeExpr::Bool => "bool".into(),
-        TypeExpr::Int => "int".into(),
-        TypeExpr::Text => "text".into(),
-        TypeExpr::OneOf(l) => format!("one_of({})", list(l)),
-        TypeExpr::Set(l) => format!("set({})", list(l)),
+        format!("variable of type `{ty}`; starts as {default}")
     }
 }
