@@ -2,6 +2,7 @@
 //! `docs/schemas/`, on real runs of the binary: the schemas are the
 //! contract tools rely on, so output and schema must not drift apart.
 
+use crate::common::chain_tree;
 use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
@@ -81,30 +82,6 @@ fn strings_at(doc: &Value, field: &str, found: &mut Vec<String>) {
         Value::Array(items) => items.iter().for_each(|v| strings_at(v, field, found)),
         _ => {}
     }
-}
-
-/// A chain of N yes/no questions: 2^N paths.
-fn chain(n: usize) -> String {
-    use std::fmt::Write as _;
-    let mut src = String::from(
-        "tree chain \"Chain\" { start q0 outcomes yes, no }\nvar last: bool = false\n",
-    );
-    for i in 0..n {
-        let next = if i + 1 == n {
-            "end".to_string()
-        } else {
-            format!("q{}", i + 1)
-        };
-        let _ = writeln!(
-            src,
-            "question q{i} {{ text \"Q{i}?\" option y \"Yes\" {{ set last = true }} -> {next} option n \"No\" {{ set last = false }} -> {next} }}"
-        );
-    }
-    src += "branch end { when last -> done_yes else -> done_no }\n";
-    src +=
-        "outcome done_yes { kind yes title \"Yes\" }\noutcome done_no { kind no title \"No\" }\n";
-    src += "assert always(last implies outcome == yes)\n";
-    src
 }
 
 #[test]
@@ -468,8 +445,8 @@ fn paths_count_json_matches_its_schema_even_past_u128() {
     }
     let dir = tempfile::tempdir().unwrap();
     let (big, huge) = (dir.path().join("big.tree"), dir.path().join("huge.tree"));
-    std::fs::write(&big, chain(60)).unwrap();
-    std::fs::write(&huge, chain(130)).unwrap();
+    std::fs::write(&big, chain_tree(60)).unwrap();
+    std::fs::write(&huge, chain_tree(130)).unwrap();
     let doc = valid_run(
         &validator,
         &[

@@ -6,6 +6,7 @@
 //! what any enumeration reaches, uniform samples, shortest answers to a
 //! node, and a clear error at the state limit.
 
+use crate::common::chain_tree;
 use guidetree::check::{check_path, check_with};
 use guidetree::explore::asserts::{self, Verdict};
 use guidetree::explore::sample::Sampler;
@@ -261,30 +262,6 @@ fn states_and_paths_agree_on_every_tree_and_fixture() {
     assert!(checked >= 8, "only {checked} trees were compared");
 }
 
-/// A chain of yes/no questions: 2^n paths and about 2n states.
-fn chain(n: usize) -> String {
-    let mut src = String::from(
-        "tree chain \"Chain\" { start q0 outcomes yes, no }\nvar last: bool = false\n",
-    );
-    for i in 0..n {
-        let next = if i + 1 == n {
-            "end".to_string()
-        } else {
-            format!("q{}", i + 1)
-        };
-        let _ = writeln!(
-            src,
-            "question q{i} {{ text \"Q{i}?\" option y \"Yes\" {{ set last = true }} -> {next} option n \"No\" {{ set last = false }} -> {next} }}"
-        );
-    }
-    src += "branch end { when last -> done_yes else -> done_no }\n";
-    src +=
-        "outcome done_yes { kind yes title \"Yes\" }\noutcome done_no { kind no title \"No\" }\n";
-    src +=
-        "assert always(last implies outcome == yes)\nassert never(outcome == yes and not last)\n";
-    src
-}
-
 fn model_of(src: &str) -> Model {
     let fs = MemoryFs::new().with("t.tree", src);
     match check_with(&fs, Path::new("t.tree")) {
@@ -295,7 +272,7 @@ fn model_of(src: &str) -> Model {
 
 #[test]
 fn two_to_the_seventy_paths_are_counted_exactly_and_proven() {
-    let model = model_of(&chain(70));
+    let model = model_of(&chain_tree(70));
     let report = asserts::check(&model, &Options::default()).unwrap();
     assert_eq!(
         report.totals.paths,
@@ -314,7 +291,7 @@ fn two_to_the_seventy_paths_are_counted_exactly_and_proven() {
 
 #[test]
 fn counts_past_u128_say_so() {
-    let model = model_of(&chain(130));
+    let model = model_of(&chain_tree(130));
     let report = asserts::check(&model, &Options::default()).unwrap();
     assert_eq!(report.totals.paths.exact(), None);
     assert!(report.totals.paths.to_string().starts_with("more than "));
@@ -324,7 +301,7 @@ fn counts_past_u128_say_so() {
 fn small_chains_agree_with_the_oracle() {
     for n in [1, 2, 5, 12] {
         let count = agree(
-            &model_of(&chain(n)),
+            &model_of(&chain_tree(n)),
             &Options::default(),
             &format!("chain {n}"),
         );

@@ -156,3 +156,29 @@ pub fn runs(program: &str, args: &[&str]) -> bool {
         .status()
         .is_ok_and(|s| s.success())
 }
+
+/// A chain of `n` yes/no questions: 2^n paths and about 2n states, with
+/// two asserts that hold on every path.
+pub fn chain_tree(n: usize) -> String {
+    use std::fmt::Write as _;
+    let mut src = String::from(
+        "tree chain \"Chain\" { start q0 outcomes yes, no }\nvar last: bool = false\n",
+    );
+    for i in 0..n {
+        let next = if i + 1 == n {
+            "end".to_string()
+        } else {
+            format!("q{}", i + 1)
+        };
+        let _ = writeln!(
+            src,
+            "question q{i} {{ text \"Q{i}?\" option y \"Yes\" {{ set last = true }} -> {next} option n \"No\" {{ set last = false }} -> {next} }}"
+        );
+    }
+    src += "branch end { when last -> done_yes else -> done_no }\n";
+    src +=
+        "outcome done_yes { kind yes title \"Yes\" }\noutcome done_no { kind no title \"No\" }\n";
+    src +=
+        "assert always(last implies outcome == yes)\nassert never(outcome == yes and not last)\n";
+    src
+}
