@@ -176,15 +176,15 @@ fn agree_passing(model: &Model, options: &Options, what: &str) {
     for ((name, marked), want) in marks.into_iter().zip(oracle) {
         let p = Passing::new(&space, marked);
         let mut ends = [0u64; 4];
-        for (i, s) in space.states.iter().enumerate() {
-            let slot = match s.end {
+        for id in space.ids() {
+            let slot = match space.end(id) {
                 Some(End::Outcome { .. }) => 0,
                 Some(End::Cut { .. }) => 1,
                 Some(End::Stuck { .. }) => 2,
                 Some(End::Error { .. }) => 3,
                 None => continue,
             };
-            ends[slot] += exact(p.ending_in(u32::try_from(i).unwrap()));
+            ends[slot] += exact(p.ending_in(id));
         }
         let mut options = std::collections::BTreeMap::new();
         for (node, counts) in p.per_option(model).iter().enumerate() {

@@ -251,9 +251,9 @@ impl Counts {
         let space = p.space();
         let zero = explore::Count::ZERO;
         let (mut outcomes, mut cut, mut stuck, mut errors) = (zero, zero, zero, zero);
-        for (i, s) in space.states.iter().enumerate() {
-            let n = p.ending_in(saturating_u32(i));
-            let slot = match s.end {
+        for id in space.ids() {
+            let n = p.ending_in(id);
+            let slot = match space.end(id) {
                 Some(End::Outcome { .. }) => &mut outcomes,
                 Some(End::Cut { .. }) => &mut cut,
                 Some(End::Stuck { .. }) => &mut stuck,
@@ -357,20 +357,16 @@ fn write_to(
         );
         return Ok(crate::cmd::EXIT_USAGE);
     };
-    let found = space
-        .states
-        .iter()
-        .position(|s| {
-            s.node == target
-                && !matches!(
-                    s.end,
-                    Some(End::Error {
-                        answer: Some(_),
-                        ..
-                    })
-                )
-        })
-        .map(saturating_u32);
+    let found = space.ids().find(|&id| {
+        space.state(id).node == target
+            && !matches!(
+                space.end(id),
+                Some(End::Error {
+                    answer: Some(_),
+                    ..
+                })
+            )
+    });
     let witness = match found {
         Some(state) => space.witness(state),
         None => {

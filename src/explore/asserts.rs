@@ -245,9 +245,9 @@ impl Totals {
             edges: space.edges.len(),
             depth: space.states.iter().map(|s| s.depth).max().unwrap_or(0),
         };
-        for (i, s) in space.states.iter().enumerate() {
-            let n = space.paths_to(to_id(i));
-            match &s.end {
+        for id in space.ids() {
+            let n = space.paths_to(id);
+            match space.end(id) {
                 Some(End::Outcome { node, .. }) => {
                     t.outcomes = t.outcomes.plus(n);
                     t.endings[node.index()] = t.endings[node.index()].plus(n);
@@ -314,15 +314,15 @@ pub fn report(model: &Model, space: &Space) -> TestReport {
     let (mut stuck, mut error, mut cut) = (None, None, None);
     // States are in breadth-first order: the first of each kind is the
     // shortest.
-    for (i, s) in space.states.iter().enumerate() {
-        let slot = match &s.end {
+    for id in space.ids() {
+        let slot = match space.end(id) {
             Some(End::Stuck { .. }) => &mut stuck,
             Some(End::Error { .. }) => &mut error,
             Some(End::Cut { .. }) => &mut cut,
             Some(End::Outcome { .. }) | None => continue,
         };
         if slot.is_none() {
-            *slot = Some(record(model, space, to_id(i)));
+            *slot = Some(record(model, space, id));
         }
     }
     for f in space.assert_failures() {
@@ -363,10 +363,6 @@ pub fn report(model: &Model, space: &Space) -> TestReport {
     }
 }
 
-fn to_id(i: usize) -> StateId {
-    StateId::try_from(i).unwrap_or(StateId::MAX)
-}
-
 /// Replay answers from the start.
 ///
 /// # Errors
@@ -387,13 +383,16 @@ pub fn replay<'m>(
 pub fn record(model: &Model, space: &Space, id: StateId) -> PathRecord {
     let witness = space.witness(id);
     let state = space.state(id);
-    let replay_upto = match &state.end {
+    let replay_upto = match space.end(id) {
         Some(End::Error {
             answer: Some(_), ..
         }) => &witness[..witness.len().saturating_sub(1)],
         _ => &witness[..],
     };
-    let end = state.end.clone().unwrap_or(End::Stuck { node: state.node });
+    let end = space
+        .end(id)
+        .cloned()
+        .unwrap_or(End::Stuck { node: state.node });
     match replay(model, replay_upto) {
         Ok(session) => path_record(
             model,

@@ -126,10 +126,10 @@ fn outcome_counts(
 ) -> Vec<(String, Count, Count)> {
     let mut rows: std::collections::BTreeMap<String, (Count, Count)> = Default::default();
     for (model, space, new_side) in [(old, old_space, false), (new, new_space, true)] {
-        for (i, s) in space.states.iter().enumerate() {
-            if let Some(End::Outcome { node, .. }) = s.end {
+        for id in space.ids() {
+            if let Some(&End::Outcome { node, .. }) = space.end(id) {
                 let row = rows.entry(model.node(node).id.clone()).or_default();
-                let n = space.paths_to(to_id(i));
+                let n = space.paths_to(id);
                 if new_side {
                     row.1 = row.1.plus(n);
                 } else {
@@ -139,10 +139,6 @@ fn outcome_counts(
         }
     }
     rows.into_iter().map(|(k, (a, b))| (k, a, b)).collect()
-}
-
-fn to_id(i: usize) -> StateId {
-    StateId::try_from(i).unwrap_or(StateId::MAX)
 }
 
 /// One version: its model and explored states.
@@ -230,7 +226,7 @@ impl<'a> Side<'a> {
             node: &node.id,
             words: self.words(state.node),
             offered: self.offered(s),
-            ending: match &state.end {
+            ending: match self.space.end(s) {
                 Some(End::Outcome { .. }) | None => None,
                 Some(end) => Some(end.describe(model)),
             },

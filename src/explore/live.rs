@@ -99,22 +99,13 @@ impl Liveness {
         }
     }
 
-    /// The part of the `i`th live variable's value at `node` that can
-    /// matter: for a set only ever tested member by member, the members
-    /// still tested from there on; the whole value otherwise.
+    /// Per live variable at `node` (parallel to [`Liveness::vars`]): the
+    /// bits of its value that can matter. For a set only ever tested
+    /// member by member, the members still tested from there on; all bits
+    /// otherwise.
     #[must_use]
-    pub fn project(
-        &self,
-        node: NodeId,
-        i: usize,
-        value: &crate::model::Value,
-    ) -> crate::model::Value {
-        match value {
-            crate::model::Value::Set(bits) => {
-                crate::model::Value::Set(bits & self.masks[node.index()][i])
-            }
-            other => other.clone(),
-        }
+    pub fn masks(&self, node: NodeId) -> &[u64] {
+        &self.masks[node.index()]
     }
 
     /// The variables live when the run waits at (or arrives at) `node`.

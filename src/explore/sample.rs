@@ -75,7 +75,7 @@ impl<'s> Sampler<'s> {
         };
         loop {
             let state = space.state(at);
-            if let Some(end) = &state.end {
+            if let Some(end) = space.end(at) {
                 drawn.end = end;
                 return drawn;
             }

@@ -44,8 +44,9 @@ pub type StateId = u32;
 #[derive(Debug, Clone)]
 pub struct State {
     pub node: NodeId,
-    /// How the run ends here, for terminal states.
-    pub end: Option<End>,
+    /// How the run ends here, for terminal states: an index into
+    /// [`Space`]'s ends, or [`NO_END`] (see [`Space::end`]).
+    end: u32,
     /// Answers on the shortest way here.
     pub depth: u32,
     /// The state before the last answer on the shortest way here, and that
@@ -56,11 +57,14 @@ pub struct State {
     pub edge_count: u32,
     /// At a checklist, the items shown, a bit each.
     items: u64,
-    /// Where the live values are in [`Space`]'s key arena (start, length),
-    /// in the order [`Liveness`] lists them: variables, `visited(..)`
-    /// facts, visit counts.
-    key: (usize, u32),
+    /// Where the live values start in [`Space`]'s key arena, laid out for
+    /// the node: variables, `visited(..)` facts, visit counts, in the order
+    /// [`Liveness`] lists them.
+    key: usize,
 }
+
+/// [`State::end`] of a state that does not end a run.
+pub(super) const NO_END: u32 = u32::MAX;
 
 /// One answer from a state, and where it leads.
 #[derive(Debug, Clone)]
@@ -71,16 +75,6 @@ pub struct Edge {
     /// `to`): `passed[first_passed..first_passed + passed_count]`.
     first_passed: u32,
     passed_count: u32,
-}
-
-impl Edge {
-    /// Nothing: what is left behind when an edge is moved out.
-    pub(crate) const PLACEHOLDER: Edge = Edge {
-        answer: Answer::Continue,
-        to: 0,
-        first_passed: 0,
-        passed_count: 0,
-    };
 }
 
 /// An `always`/`never` assert that failed at an outcome state: it gave the
@@ -132,11 +126,15 @@ fn limit_message(limit: usize, growth: &[(String, usize, String)]) -> String {
 pub struct Space {
     pub states: Vec<State>,
     pub edges: Vec<Edge>,
+    /// How runs end, for the states that end one.
+    ends: Vec<End>,
     /// Every state's live values, back to back (see [`State`]).
     keys: keys::Keys,
     passed: Vec<NodeId>,
     /// The nodes entered from the start to the first state.
     start_passed: Vec<NodeId>,
+    /// States in an order where every edge goes forward.
+    topological: Vec<StateId>,
     pub coverage: Coverage,
     /// Inputs and checklists where only a sample of the answers was tried,
     /// among those some state reaches.
@@ -204,6 +202,17 @@ impl Space {
     #[must_use]
     pub fn start_passed(&self) -> &[NodeId] {
         &self.start_passed
+    }
+
+    /// Every state's id, in order (breadth-first).
+    pub fn ids(&self) -> impl DoubleEndedIterator<Item = StateId> + ExactSizeIterator {
+        0..to_id(self.states.len())
+    }
+
+    /// How the run ends in a state, if it does.
+    #[must_use]
+    pub fn end(&self, id: StateId) -> Option<&End> {
+        self.ends.get(self.state(id).end as usize)
     }
 
     /// Paths from the start that arrive at this state.
@@ -305,8 +314,8 @@ impl Space {
         let state = self.state(id);
         match self.live.vars(state.node).iter().position(|&v| v == var) {
             Some(i) => {
-                let word = self.keys.get(state.key.0 + i, 1)[0];
-                self.keys.value(model.var(var).ty, word)
+                let code = self.keys.code(state.key, state.node, i);
+                self.keys.value(model.var(var).ty, code)
             }
             None => model.var(var).default.clone(),
         }
@@ -346,10 +355,9 @@ impl Space {
             .map(|v| model.var(*v).ty)
             .chain(self.live.visited(node).iter().map(|_| Type::Bool))
             .chain(self.live.counts(node).iter().map(|_| Type::Int));
-        let (start, len) = state.key;
         types
-            .zip(self.keys.get(start, len))
-            .map(|(ty, &word)| self.keys.value(ty, word))
+            .enumerate()
+            .map(|(slot, ty)| self.keys.value(ty, self.keys.code(state.key, node, slot)))
             .collect()
     }
 
@@ -381,10 +389,10 @@ impl Space {
     #[must_use]
     pub fn paths_per_kind(&self, kinds: usize) -> Vec<Count> {
         let mut out = vec![Count::ZERO; kinds];
-        for (i, s) in self.states.iter().enumerate() {
-            if let Some(End::Outcome { kind, .. }) = s.end {
+        for id in self.ids() {
+            if let Some(&End::Outcome { kind, .. }) = self.end(id) {
                 if let Some(slot) = out.get_mut(kind as usize) {
-                    *slot = slot.plus(self.to[i]);
+                    *slot = slot.plus(self.to[id as usize]);
                 }
             }
         }
@@ -437,37 +445,18 @@ impl Space {
 
     /// States in an order where every edge goes forward.
     #[must_use]
-    pub fn topological(&self) -> Vec<StateId> {
-        let mut indegree = vec![0u32; self.states.len()];
-        for e in &self.edges {
-            indegree[e.to as usize] += 1;
-        }
-        let mut order = Vec::with_capacity(self.states.len());
-        let mut ready: Vec<StateId> = (0..self.states.len())
-            .filter(|&i| indegree[i] == 0)
-            .map(to_id)
-            .collect();
-        ready.reverse();
-        while let Some(s) = ready.pop() {
-            order.push(s);
-            for e in self.edges_of(s).iter().rev() {
-                indegree[e.to as usize] -= 1;
-                if indegree[e.to as usize] == 0 {
-                    ready.push(e.to);
-                }
-            }
-        }
-        order
+    pub fn topological(&self) -> &[StateId] {
+        &self.topological
     }
 
     fn count_paths(&mut self) {
-        let order = self.topological();
+        let order = &self.topological;
         let n = self.states.len();
         let mut to = vec![Count::ZERO; n];
         if n > 0 {
             to[0] = Count::ONE;
         }
-        for &s in &order {
+        for &s in order {
             let here = to[s as usize];
             for e in self.edges_of(s) {
                 let t = e.to as usize;
@@ -476,8 +465,7 @@ impl Space {
         }
         let mut from = vec![Count::ZERO; n];
         for &s in order.iter().rev() {
-            let state = self.state(s);
-            from[s as usize] = if state.end.is_some() {
+            from[s as usize] = if self.end(s).is_some() {
                 Count::ONE
             } else {
                 self.edges_of(s)

@@ -363,7 +363,7 @@ pub fn state_label(model: &Model, space: &Space, id: StateId) -> String {
         let values: Vec<String> = values.iter().map(|(k, v)| format!("{k}={v}")).collect();
         format!("{node} {{{}}}", values.join(", "))
     };
-    match &state.end {
+    match space.end(id) {
         Some(End::Cut { .. }) => label.push_str(" (cut at the visit limit)"),
         Some(End::Stuck { .. }) => label.push_str(" (stuck: no option is shown)"),
         Some(End::Error {
@@ -396,10 +396,9 @@ fn write_states(out: &mut String, model: &Model, space: &Space) {
     // node id -> situations: the values read, and each answer with where it
     // leads, in first-seen order.
     let mut situations: BTreeMap<String, BTreeMap<Label, Vec<(String, String)>>> = BTreeMap::new();
-    for i in 0..space.states.len() {
-        let id = StateId::try_from(i).unwrap_or(StateId::MAX);
+    for id in space.ids() {
         let state = space.state(id);
-        match state.end {
+        match space.end(id) {
             None | Some(End::Stuck { .. } | End::Error { answer: None, .. }) => {}
             _ => continue,
         }
@@ -554,7 +553,7 @@ fn join_answers(answers: &[&str]) -> String {
 fn edge_target(model: &Model, space: &Space, edge: &crate::explore::space::Edge) -> String {
     let target = space.state(edge.to);
     let id = &model.node(target.node).id;
-    match &target.end {
+    match space.end(edge.to) {
         Some(End::Error {
             answer: Some(_),
             error,
@@ -594,11 +593,9 @@ fn number_runs(numbers: &[i64]) -> String {
 fn write_shortest(out: &mut String, model: &Model, space: &Space) {
     let _ = writeln!(out, "\n== shortest path to each outcome ==");
     let mut first: BTreeMap<&str, StateId> = BTreeMap::new();
-    for (i, s) in space.states.iter().enumerate() {
-        if let Some(End::Outcome { node, .. }) = s.end {
-            first
-                .entry(model.node(node).id.as_str())
-                .or_insert(StateId::try_from(i).unwrap_or(StateId::MAX));
+    for id in space.ids() {
+        if let Some(&End::Outcome { node, .. }) = space.end(id) {
+            first.entry(model.node(node).id.as_str()).or_insert(id);
         }
     }
     for (_, id) in first {

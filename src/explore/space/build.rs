@@ -7,13 +7,17 @@
 //! already known, or an end). No state is ever rebuilt from its key, and a
 //! key is stored once, in one flat arena, when its state is new.
 //!
+//! Each state's edges are kept together as it is explored and laid down
+//! side by side when it is finished; the order states finish in (children
+//! before parents) gives the topological order path counting needs.
+//!
 //! Once every state is known, a breadth-first walk over the finished graph
 //! numbers the states and picks each one's parent: the first state to reach
 //! it in breadth-first order, so witnesses are shortest paths (fewest
 //! answers), exactly as if the states had been found breadth-first.
 
 use super::keys::Keys;
-use super::{AssertFailure, Edge, Space, SpaceError, State, StateId};
+use super::{AssertFailure, Edge, Space, SpaceError, State, StateId, NO_END};
 use crate::eval;
 use crate::explore::live::Liveness;
 use crate::explore::plan::Plan;
@@ -22,10 +26,11 @@ use crate::ids::saturating_u32;
 use crate::interp::{Answer, Session};
 use crate::model::memo::Memo;
 use crate::model::{AssertRule, HookRuntime, Model, NodeId, NodeKind};
+use hashbrown::hash_table::{Entry, HashTable};
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::hash::{Hash, Hasher};
 
-/// No state: the end of a chain of states whose keys hash alike.
+/// No state (yet): a found state not numbered so far.
 const NONE: StateId = StateId::MAX;
 
 /// Explore every state reachable from the start, then number them.
@@ -43,23 +48,24 @@ pub(super) fn explore(model: &Model, plan: &Plan, options: &Options) -> Result<S
 #[derive(Clone, Copy)]
 struct Found {
     node: NodeId,
-    /// Index in [`Builder::ends`], or [`NONE`] while the run goes on.
+    /// Index in [`Builder::ends`], or [`NO_END`] while the run goes on.
     end: StateId,
     items: u64,
-    key: (usize, u32),
+    /// Where its key starts in [`Keys`].
+    key: usize,
+    /// Its edges, `edges[first_edge..first_edge + edge_count]`, once it is
+    /// finished.
+    first_edge: u32,
+    edge_count: u32,
 }
 
-/// An edge as found, before the states are numbered.
-struct RawEdge {
-    from: StateId,
-    edge: Edge,
-}
-
-/// The answers still to try in one state on the way down.
+/// One state on the way down: the answers still to try, and the edges
+/// found so far.
 struct Frame {
     state: StateId,
     answers: Vec<Answer>,
     next: usize,
+    edges: Vec<Edge>,
 }
 
 /// Depth-first exploration over one live session.
@@ -73,14 +79,19 @@ struct Builder<'m> {
     max_states: usize,
     /// States in the order found, with their keys in `keys`.
     states: Vec<Found>,
-    /// How runs end, for the states that end one.
+    /// How runs end, for the states that end one (see [`Builder::set_end`]).
     ends: Vec<End>,
+    /// The ends shared by every state that ends one way at one node: by
+    /// node and way (outcome, cut, stuck), their index in `ends`.
+    shared_ends: FxHashMap<(NodeId, u8), u32>,
     keys: Keys,
-    /// Key hash -> the last state found with it; `chain` links each state
-    /// to the one found before it with the same hash.
-    index: FxHashMap<u64, StateId>,
-    chain: Vec<StateId>,
-    edges: Vec<RawEdge>,
+    /// Every state, by the hash of its node and key.
+    index: HashTable<StateId>,
+    /// Each finished state's edges, side by side (targets in found ids
+    /// until the states are numbered).
+    edges: Vec<Edge>,
+    /// States as they finish: every state after all the states it leads to.
+    finished: Vec<StateId>,
     passed: Vec<NodeId>,
     start_passed: Vec<NodeId>,
     coverage: Coverage,
@@ -89,25 +100,28 @@ struct Builder<'m> {
     failures: Vec<AssertFailure>,
     /// The live visit counts on arriving at the state being keyed.
     counts: Vec<u32>,
-    /// Answer buffers of finished frames, for reuse.
-    spare: Vec<Vec<Answer>>,
+    /// Buffers of finished frames, for reuse.
+    spare: Vec<(Vec<Answer>, Vec<Edge>)>,
 }
 
 impl<'m> Builder<'m> {
     fn new(model: &'m Model, plan: &'m Plan, options: &Options, memo: Option<&'m Memo>) -> Self {
+        let live = Liveness::new(model);
+        let keys = Keys::new(model, &live);
         Builder {
             model,
             plan,
             memo,
-            live: Liveness::new(model),
+            live,
             max_visits: options.max_visits.max(1),
             max_states: options.max_states.max(1),
             states: Vec::new(),
             ends: Vec::new(),
-            keys: Keys::default(),
-            index: FxHashMap::default(),
-            chain: Vec::new(),
+            shared_ends: FxHashMap::default(),
+            keys,
+            index: HashTable::new(),
             edges: Vec::new(),
+            finished: Vec::new(),
             passed: Vec::new(),
             start_passed: Vec::new(),
             coverage: Coverage::new(model),
@@ -137,11 +151,14 @@ impl<'m> Builder<'m> {
         self.arrival_counts(None, session.current());
         let (root, _) = self.intern(&mut session)?;
         let mut stack: Vec<Frame> = Vec::new();
-        stack.extend(self.open(root, &mut session));
+        match self.open(root, &mut session) {
+            Some(frame) => stack.push(frame),
+            None => self.finished.push(root),
+        }
         while let Some(top) = stack.last_mut() {
             let Some(answer) = top.answers.get(top.next).cloned() else {
                 if let Some(frame) = stack.pop() {
-                    self.spare.push(frame.answers);
+                    self.close(frame);
                 }
                 if !stack.is_empty() {
                     session.back();
@@ -150,10 +167,11 @@ impl<'m> Builder<'m> {
             };
             top.next += 1;
             let from = top.state;
-            if let Some(to) = self.step(from, &mut session, answer)? {
+            if let Some(to) = self.step(from, &mut session, answer, &mut top.edges)? {
                 match self.open(to, &mut session) {
                     Some(frame) => stack.push(frame),
                     None => {
+                        self.finished.push(to);
                         session.back();
                     }
                 }
@@ -162,19 +180,30 @@ impl<'m> Builder<'m> {
         Ok(())
     }
 
+    /// A state is finished: lay down its edges and keep its buffers.
+    fn close(&mut self, mut frame: Frame) {
+        let found = &mut self.states[frame.state as usize];
+        found.first_edge = to_u32(self.edges.len());
+        found.edge_count = to_u32(frame.edges.len());
+        self.edges.append(&mut frame.edges);
+        self.finished.push(frame.state);
+        self.spare.push((frame.answers, frame.edges));
+    }
+
     /// The answers to try in a state that does not end the run, or `None`
     /// when it ends there (an outcome, a cut, no option shown, a failure).
     fn open(&mut self, id: StateId, session: &mut Session<'m>) -> Option<Frame> {
         let node = {
             let s = &self.states[id as usize];
-            if s.end != NONE {
+            if s.end != NO_END {
                 return None;
             }
             s.node
         };
         self.reached_sample[node.index()] = true;
-        let mut answers = self.spare.pop().unwrap_or_default();
+        let (mut answers, mut edges) = self.spare.pop().unwrap_or_default();
         answers.clear();
+        edges.clear();
         let found = candidates(
             self.model,
             self.plan,
@@ -195,24 +224,27 @@ impl<'m> Builder<'m> {
         };
         if let Some(end) = end {
             self.set_end(id, end);
-            self.spare.push(answers);
+            self.spare.push((answers, edges));
             return None;
         }
         Some(Frame {
             state: id,
             answers,
             next: 0,
+            edges,
         })
     }
 
-    /// Give one answer in state `from` and record the edge it makes. When it
-    /// leads to a new state, the session stays there and its id is
-    /// returned; otherwise the session is back in `from`.
+    /// Give one answer in state `from` and add the edge it makes to
+    /// `edges`. When it leads to a new state that goes on, the session
+    /// stays there and its id is returned; otherwise the session is back in
+    /// `from`.
     fn step(
         &mut self,
         from: StateId,
         session: &mut Session<'m>,
         answer: Answer,
+        edges: &mut Vec<Edge>,
     ) -> Result<Option<StateId>, SpaceError> {
         let (path_len, arms_len) = (session.path().len(), session.decisions().len());
         let from_node = session.current();
@@ -223,15 +255,20 @@ impl<'m> Builder<'m> {
                 self.passed.extend_from_slice(&session.path()[path_len..]);
                 self.arrival_counts(Some(from), session.current());
                 let (to, new) = self.intern(session)?;
-                let stay = new && self.states[to as usize].end == NONE;
+                let stay = new && self.states[to as usize].end == NO_END;
+                if new && !stay {
+                    self.finished.push(to);
+                }
                 if !stay {
                     session.back();
                 }
                 (to, stay)
             }
             Err(error) => {
-                // A failure is an end of its own, never merged.
+                // A failure is an end of its own, never merged. The
+                // session did not move: its key is `from`'s.
                 let to = to_u32(self.states.len());
+                let key = self.states[from as usize].key;
                 self.push_state(
                     from_node,
                     Some(End::Error {
@@ -239,20 +276,18 @@ impl<'m> Builder<'m> {
                         answer: Some(answer.clone()),
                         error,
                     }),
-                    (self.keys.len(), 0),
+                    key,
                 );
+                self.finished.push(to);
                 (to, false)
             }
         };
         let passed_count = to_u32(self.passed.len()) - first_passed;
-        self.edges.push(RawEdge {
-            from,
-            edge: Edge {
-                answer,
-                to,
-                first_passed,
-                passed_count,
-            },
+        edges.push(Edge {
+            answer,
+            to,
+            first_passed,
+            passed_count,
         });
         Ok(stay.then_some(to))
     }
@@ -262,32 +297,33 @@ impl<'m> Builder<'m> {
     /// on the live session.
     fn intern(&mut self, session: &mut Session<'m>) -> Result<(StateId, bool), SpaceError> {
         let node = session.current();
-        let start = self.keys.len();
-        self.push_key(session);
-        let hash = {
-            let mut h = FxHasher::default();
-            node.0.hash(&mut h);
-            self.keys.tail(start).hash(&mut h);
-            h.finish()
+        let start = self.keys.push(&self.live, session, &self.counts);
+        let key = self.keys.tail(start);
+        let (states, keys) = (&self.states, &self.keys);
+        let same = |&id: &StateId| {
+            let s = &states[id as usize];
+            s.node == node && keys.key(s.key, s.node) == key
         };
-        let head = self.index.get(&hash).copied().unwrap_or(NONE);
-        let mut at = head;
-        while at != NONE {
-            let s = &self.states[at as usize];
-            if s.node == node && self.keys.get(s.key.0, s.key.1) == self.keys.tail(start) {
+        let rehash = |&id: &StateId| {
+            let s = &states[id as usize];
+            key_hash(s.node, keys.key(s.key, s.node))
+        };
+        // One probe finds the state or the place for a new one.
+        let vacant = match self.index.entry(key_hash(node, key), same, rehash) {
+            Entry::Occupied(known) => {
+                let id = *known.get();
                 self.keys.truncate(start);
-                return Ok((at, false));
+                return Ok((id, false));
             }
-            at = self.chain[at as usize];
-        }
+            Entry::Vacant(vacant) => vacant,
+        };
         if self.states.len() >= self.max_states {
             return Err(self.too_many());
         }
         let id = to_u32(self.states.len());
-        self.index.insert(hash, id);
+        vacant.insert(id);
         let end = self.end_on_arrival(node);
-        self.push_state(node, end, (start, to_u32(self.keys.len() - start)));
-        self.chain[id as usize] = head;
+        self.push_state(node, end, start);
         if let NodeKind::Outcome { kind, .. } = self.model.node(node).kind {
             self.coverage.kinds[kind as usize] = true;
             self.check_asserts(id, session);
@@ -295,22 +331,40 @@ impl<'m> Builder<'m> {
         Ok((id, true))
     }
 
-    fn push_state(&mut self, node: NodeId, end: Option<End>, key: (usize, u32)) {
+    fn push_state(&mut self, node: NodeId, end: Option<End>, key: usize) {
         self.states.push(Found {
             node,
-            end: NONE,
+            end: NO_END,
             items: 0,
             key,
+            first_edge: 0,
+            edge_count: 0,
         });
-        self.chain.push(NONE);
         if let Some(end) = end {
             self.set_end(to_u32(self.states.len() - 1), end);
         }
     }
 
+    /// Record how the run ends in a state. Ends that carry nothing but
+    /// their node (an outcome, a cut, being stuck) are stored once per node
+    /// and shared; a failure is stored for its state.
     fn set_end(&mut self, id: StateId, end: End) {
-        self.states[id as usize].end = to_u32(self.ends.len());
-        self.ends.push(end);
+        let shared = match end {
+            End::Outcome { node, .. } => Some((node, 0)),
+            End::Cut { node } => Some((node, 1)),
+            End::Stuck { node } => Some((node, 2)),
+            End::Error { .. } => None,
+        };
+        let ends = &mut self.ends;
+        let mut push = |end| {
+            ends.push(end);
+            to_u32(ends.len() - 1)
+        };
+        let index = match shared {
+            Some(slot) => *self.shared_ends.entry(slot).or_insert_with(|| push(end)),
+            None => push(end),
+        };
+        self.states[id as usize].end = index;
     }
 
     /// How a run ends on arriving at `node` (with `self.counts`), if it does.
@@ -331,22 +385,6 @@ impl<'m> Builder<'m> {
         }
     }
 
-    /// Append the live key of the session's current node to `keys`: the
-    /// live variables, `visited(..)` facts, then `self.counts`.
-    fn push_key(&mut self, session: &Session<'_>) {
-        let node = session.current();
-        let live = &self.live;
-        for (i, v) in live.vars(node).iter().enumerate() {
-            self.keys.push(&live.project(node, i, session.var(*v)));
-        }
-        for n in live.visited(node) {
-            self.keys.push_count(u32::from(session.path().contains(n)));
-        }
-        for &c in &self.counts {
-            self.keys.push_count(c);
-        }
-    }
-
     /// Work out into `self.counts` the live visit counts on arriving at
     /// `node`, from the counts of the state the answer was given in.
     fn arrival_counts(&mut self, from: Option<StateId>, node: NodeId) {
@@ -356,12 +394,10 @@ impl<'m> Builder<'m> {
         if let Some(from) = from {
             let state = &self.states[from as usize];
             let before = self.live.counts(state.node);
-            let offset = state.key.0
-                + self.live.vars(state.node).len()
-                + self.live.visited(state.node).len();
+            let offset = self.live.vars(state.node).len() + self.live.visited(state.node).len();
             for (i, n) in live.iter().enumerate() {
                 if let Some(j) = before.iter().position(|b| b == n) {
-                    let c = self.keys.get(offset + j, 1)[0];
+                    let c = self.keys.code(state.key, state.node, offset + j);
                     self.counts[i] = saturating_u32(c);
                 }
             }
@@ -403,12 +439,17 @@ impl<'m> Builder<'m> {
             .filter(|s| self.reached_sample[s.node.index()])
             .cloned()
             .collect();
-        let (states, edges, mut failures) =
-            number(&self.states, self.ends, self.edges, self.failures);
+        let numbered = number(&self.states, self.edges, self.finished);
+        let mut failures = self.failures;
+        for f in &mut failures {
+            f.state = numbered.new_of[f.state as usize];
+        }
         failures.sort_by_key(|f| (f.state, f.assert));
         let mut space = Space {
-            states,
-            edges,
+            states: numbered.states,
+            edges: numbered.edges,
+            ends: self.ends,
+            topological: numbered.topological,
             keys: self.keys,
             passed: self.passed,
             start_passed: self.start_passed,
@@ -431,9 +472,9 @@ impl<'m> Builder<'m> {
         let model = self.model;
         let mut distinct: FxHashMap<(NodeId, usize), FxHashSet<u64>> = FxHashMap::default();
         for s in &self.states {
-            let key = self.keys.get(s.key.0, s.key.1);
-            for (slot, &value) in key.iter().enumerate() {
-                distinct.entry((s.node, slot)).or_default().insert(value);
+            for slot in 0..self.keys.slots(s.node) {
+                let code = self.keys.code(s.key, s.node, slot);
+                distinct.entry((s.node, slot)).or_default().insert(code);
             }
         }
         let mut best: FxHashMap<String, (usize, NodeId)> = FxHashMap::default();
@@ -477,58 +518,42 @@ impl<'m> Builder<'m> {
     }
 }
 
+/// The states numbered breadth-first, with their edges.
+struct Numbered {
+    states: Vec<State>,
+    edges: Vec<Edge>,
+    /// New ids in an order where every edge goes forward.
+    topological: Vec<StateId>,
+    /// Per found id: the new id.
+    new_of: Vec<StateId>,
+}
+
 /// Renumber states in breadth-first order from the first one, giving each
-/// its depth, its parent (the first state to reach it in that order, so
-/// parent links make shortest paths) and its edges, contiguous and in the
-/// order they were tried. Each state's record is written once, in place.
-fn number(
-    found: &[Found],
-    ends: Vec<End>,
-    mut raw: Vec<RawEdge>,
-    mut failures: Vec<AssertFailure>,
-) -> (Vec<State>, Vec<Edge>, Vec<AssertFailure>) {
+/// its depth and its parent (the first state to reach it in that order, so
+/// parent links make shortest paths). Each state's record is written once,
+/// in place; the edges stay where they are, with their targets renumbered.
+fn number(found: &[Found], mut edges: Vec<Edge>, finished: Vec<StateId>) -> Numbered {
     let n = found.len();
-    let mut ends: Vec<Option<End>> = ends.into_iter().map(Some).collect();
-    // The edges of each state (old ids), in the order they were tried:
-    // `by_from[start[s]..start[s + 1]]` index into `raw`.
-    let mut start = vec![0u32; n + 1];
-    for e in &raw {
-        start[e.from as usize + 1] += 1;
-    }
-    for i in 0..n {
-        start[i + 1] += start[i];
-    }
-    let mut by_from = vec![0u32; raw.len()];
-    {
-        let mut fill = start.clone();
-        for (i, e) in raw.iter().enumerate() {
-            let slot = &mut fill[e.from as usize];
-            by_from[*slot as usize] = to_u32(i);
-            *slot += 1;
-        }
-    }
     let mut new_of = vec![NONE; n];
-    // Old ids in breadth-first order: `order[new id]`.
+    // Found ids in breadth-first order: `order[new id]`.
     let mut order: Vec<StateId> = Vec::with_capacity(n);
     let mut states: Vec<State> = Vec::with_capacity(n);
-    let mut edges: Vec<Edge> = Vec::with_capacity(raw.len());
-    let mut discover = |old: StateId,
-                        parent: Option<(StateId, u32)>,
-                        depth: u32,
-                        new_of: &mut [StateId],
-                        order: &mut Vec<StateId>,
-                        states: &mut Vec<State>| {
+    let discover = |old: StateId,
+                    parent: Option<(StateId, u32)>,
+                    depth: u32,
+                    new_of: &mut [StateId],
+                    order: &mut Vec<StateId>,
+                    states: &mut Vec<State>| {
         let f = &found[old as usize];
-        let end = ends.get_mut(f.end as usize).and_then(std::mem::take);
         new_of[old as usize] = to_u32(order.len());
         order.push(old);
         states.push(State {
             node: f.node,
-            end,
+            end: f.end,
             depth,
             parent,
-            first_edge: 0,
-            edge_count: 0,
+            first_edge: f.first_edge,
+            edge_count: f.edge_count,
             items: f.items,
             key: f.key,
         });
@@ -538,14 +563,16 @@ fn number(
     }
     let mut next = 0;
     while next < order.len() {
-        let old = order[next] as usize;
-        let first_edge = to_u32(edges.len());
+        let f = &found[order[next] as usize];
         let depth = states[next].depth;
-        for &r in &by_from[start[old] as usize..start[old + 1] as usize] {
-            let mut edge = std::mem::replace(&mut raw[r as usize].edge, Edge::PLACEHOLDER);
+        let first = f.first_edge as usize;
+        for (i, edge) in edges[first..first + f.edge_count as usize]
+            .iter()
+            .enumerate()
+        {
             let target = edge.to;
             if new_of[target as usize] == NONE {
-                let parent = Some((to_u32(next), to_u32(edges.len())));
+                let parent = Some((to_u32(next), to_u32(first + i)));
                 discover(
                     target,
                     parent,
@@ -555,18 +582,31 @@ fn number(
                     &mut states,
                 );
             }
-            edge.to = new_of[target as usize];
-            edges.push(edge);
         }
-        let s = &mut states[next];
-        s.first_edge = first_edge;
-        s.edge_count = to_u32(edges.len()) - first_edge;
         next += 1;
     }
-    for f in &mut failures {
-        f.state = new_of[f.state as usize];
+    for edge in &mut edges {
+        edge.to = new_of[edge.to as usize];
     }
-    (states, edges, failures)
+    let mut topological = finished;
+    topological.reverse();
+    for id in &mut topological {
+        *id = new_of[*id as usize];
+    }
+    Numbered {
+        states,
+        edges,
+        topological,
+        new_of,
+    }
+}
+
+/// The hash a state is indexed by.
+fn key_hash(node: NodeId, key: &[u64]) -> u64 {
+    let mut h = FxHasher::default();
+    node.0.hash(&mut h);
+    key.hash(&mut h);
+    h.finish()
 }
 
 fn to_u32(i: usize) -> u32 {

@@ -53,7 +53,7 @@ impl<'s> Passing<'s> {
             p.to_unseen[0] = Count::ONE;
         }
         let order = space.topological();
-        for &s in &order {
+        for &s in order {
             let (seen, unseen) = (p.to_seen[s as usize], p.to_unseen[s as usize]);
             for e in space.edges_of(s) {
                 let t = e.to as usize;
@@ -66,7 +66,7 @@ impl<'s> Passing<'s> {
             }
         }
         for &s in order.iter().rev() {
-            if space.state(s).end.is_some() {
+            if space.end(s).is_some() {
                 continue;
             }
             let later = space
@@ -149,10 +149,10 @@ impl<'s> Passing<'s> {
     #[must_use]
     pub fn per_kind(&self, kinds: usize) -> Vec<Count> {
         let mut out = vec![Count::ZERO; kinds];
-        for (i, s) in self.space.states.iter().enumerate() {
-            if let Some(End::Outcome { kind, .. }) = s.end {
+        for id in self.space.ids() {
+            if let Some(&End::Outcome { kind, .. }) = self.space.end(id) {
                 if let Some(slot) = out.get_mut(kind as usize) {
-                    *slot = slot.plus(self.to_seen[i]);
+                    *slot = slot.plus(self.to_seen[id as usize]);
                 }
             }
         }
