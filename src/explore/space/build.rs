@@ -42,30 +42,17 @@ pub(super) fn explore(model: &Model, plan: &Plan, options: &Options) -> Result<S
     Ok(builder.finish(calls, hits))
 }
 
-/// A state as found, before the states are numbered: only what exploring
-/// needs, kept small (the full [`State`] record is written once, in its
-/// final place, by [`number`]).
-#[derive(Clone, Copy)]
-struct Found {
-    node: NodeId,
-    /// Index in [`Builder::ends`], or [`NO_END`] while the run goes on.
-    end: StateId,
-    items: u64,
-    /// Where its key starts in [`Keys`].
-    key: usize,
-    /// Its edges, `edges[first_edge..first_edge + edge_count]`, once it is
-    /// finished.
-    first_edge: u32,
-    edge_count: u32,
-}
-
-/// One state on the way down: the answers still to try, and the edges
-/// found so far.
+/// One state on the way down: its answers are
+/// `Builder::answers[answers_at..end]`, of which `next..end` are still to
+/// try, and its edges so far are `Builder::pending[edges_at..]`. Both are
+/// stacks: a state's answers and edges lie above those of the states
+/// below it on the way down.
 struct Frame {
     state: StateId,
-    answers: Vec<Answer>,
+    answers_at: usize,
     next: usize,
-    edges: Vec<Edge>,
+    end: usize,
+    edges_at: usize,
 }
 
 /// Depth-first exploration over one live session.
@@ -77,16 +64,18 @@ struct Builder<'m> {
     live: Liveness,
     max_visits: u32,
     max_states: usize,
-    /// States in the order found, with their keys in `keys`.
-    states: Vec<Found>,
+    /// States in the order found, with their keys in `keys`; depth,
+    /// parent and edges are filled in as they become known.
+    states: Vec<State>,
     /// How runs end, for the states that end one (see [`Builder::set_end`]).
     ends: Vec<End>,
-    /// The ends shared by every state that ends one way at one node: by
-    /// node and way (outcome, cut, stuck), their index in `ends`.
-    shared_ends: FxHashMap<(NodeId, u8), u32>,
+    /// The ends shared by every state that ends one way at one node: per
+    /// node and way (outcome, cut, stuck), its index in `ends`.
+    shared_ends: Vec<[u32; 3]>,
     keys: Keys,
-    /// Every state, by the hash of its node and key.
-    index: HashTable<StateId>,
+    /// Every state with the hash of its node and key (kept, so that growing
+    /// the table never reads a key again).
+    index: HashTable<(StateId, u32)>,
     /// Each finished state's edges, side by side (targets in found ids
     /// until the states are numbered).
     edges: Vec<Edge>,
@@ -100,8 +89,10 @@ struct Builder<'m> {
     failures: Vec<AssertFailure>,
     /// The live visit counts on arriving at the state being keyed.
     counts: Vec<u32>,
-    /// Buffers of finished frames, for reuse.
-    spare: Vec<(Vec<Answer>, Vec<Edge>)>,
+    /// The answers to try of the states on the way down (see [`Frame`]).
+    answers: Vec<Answer>,
+    /// The edges found so far of the states on the way down.
+    pending: Vec<Edge>,
 }
 
 impl<'m> Builder<'m> {
@@ -117,7 +108,7 @@ impl<'m> Builder<'m> {
             max_states: options.max_states.max(1),
             states: Vec::new(),
             ends: Vec::new(),
-            shared_ends: FxHashMap::default(),
+            shared_ends: vec![[NO_END; 3]; model.nodes.len()],
             keys,
             index: HashTable::new(),
             edges: Vec::new(),
@@ -128,7 +119,8 @@ impl<'m> Builder<'m> {
             reached_sample: vec![false; model.nodes.len()],
             failures: Vec::new(),
             counts: Vec::new(),
-            spare: Vec::new(),
+            answers: Vec::new(),
+            pending: Vec::new(),
         }
     }
 
@@ -156,18 +148,19 @@ impl<'m> Builder<'m> {
             None => self.finished.push(root),
         }
         while let Some(top) = stack.last_mut() {
-            let Some(answer) = top.answers.get(top.next).cloned() else {
+            if top.next == top.end {
                 if let Some(frame) = stack.pop() {
-                    self.close(frame);
+                    self.close(&frame);
                 }
                 if !stack.is_empty() {
                     session.back();
                 }
                 continue;
-            };
+            }
+            let answer = self.answers[top.next].clone();
             top.next += 1;
             let from = top.state;
-            if let Some(to) = self.step(from, &mut session, answer, &mut top.edges)? {
+            if let Some(to) = self.step(from, &mut session, answer)? {
                 match self.open(to, &mut session) {
                     Some(frame) => stack.push(frame),
                     None => {
@@ -180,14 +173,14 @@ impl<'m> Builder<'m> {
         Ok(())
     }
 
-    /// A state is finished: lay down its edges and keep its buffers.
-    fn close(&mut self, mut frame: Frame) {
-        let found = &mut self.states[frame.state as usize];
-        found.first_edge = to_u32(self.edges.len());
-        found.edge_count = to_u32(frame.edges.len());
-        self.edges.append(&mut frame.edges);
+    /// A state is finished: lay down its edges, off the stacks.
+    fn close(&mut self, frame: &Frame) {
+        let state = &mut self.states[frame.state as usize];
+        state.first_edge = to_u32(self.edges.len());
+        state.edge_count = to_u32(self.pending.len() - frame.edges_at);
+        self.edges.extend(self.pending.drain(frame.edges_at..));
+        self.answers.truncate(frame.answers_at);
         self.finished.push(frame.state);
-        self.spare.push((frame.answers, frame.edges));
     }
 
     /// The answers to try in a state that does not end the run, or `None`
@@ -201,15 +194,13 @@ impl<'m> Builder<'m> {
             s.node
         };
         self.reached_sample[node.index()] = true;
-        let (mut answers, mut edges) = self.spare.pop().unwrap_or_default();
-        answers.clear();
-        edges.clear();
+        let start = self.answers.len();
         let found = candidates(
             self.model,
             self.plan,
             session,
             &mut self.coverage,
-            &mut answers,
+            &mut self.answers,
         );
         let end = match found {
             Err(error) => Some(End::Error {
@@ -219,32 +210,32 @@ impl<'m> Builder<'m> {
             }),
             Ok(items) => {
                 self.states[id as usize].items = items;
-                answers.is_empty().then_some(End::Stuck { node })
+                (self.answers.len() == start).then_some(End::Stuck { node })
             }
         };
         if let Some(end) = end {
+            self.answers.truncate(start);
             self.set_end(id, end);
-            self.spare.push((answers, edges));
             return None;
         }
         Some(Frame {
             state: id,
-            answers,
-            next: 0,
-            edges,
+            answers_at: start,
+            next: start,
+            end: self.answers.len(),
+            edges_at: self.pending.len(),
         })
     }
 
-    /// Give one answer in state `from` and add the edge it makes to
-    /// `edges`. When it leads to a new state that goes on, the session
-    /// stays there and its id is returned; otherwise the session is back in
-    /// `from`.
+    /// Give one answer in state `from` (the state on top of the way down)
+    /// and keep the edge it makes. When it leads to a new state that goes
+    /// on, the session stays there and its id is returned; otherwise the
+    /// session is back in `from`.
     fn step(
         &mut self,
         from: StateId,
         session: &mut Session<'m>,
         answer: Answer,
-        edges: &mut Vec<Edge>,
     ) -> Result<Option<StateId>, SpaceError> {
         let (path_len, arms_len) = (session.path().len(), session.decisions().len());
         let from_node = session.current();
@@ -283,7 +274,7 @@ impl<'m> Builder<'m> {
             }
         };
         let passed_count = to_u32(self.passed.len()) - first_passed;
-        edges.push(Edge {
+        self.pending.push(Edge {
             answer,
             to,
             first_passed,
@@ -299,19 +290,16 @@ impl<'m> Builder<'m> {
         let node = session.current();
         let start = self.keys.push(&self.live, session, &self.counts);
         let key = self.keys.tail(start);
+        let hash = key_hash(node, key);
         let (states, keys) = (&self.states, &self.keys);
-        let same = |&id: &StateId| {
+        let same = |&(id, h): &(StateId, u32)| {
             let s = &states[id as usize];
-            s.node == node && keys.key(s.key, s.node) == key
-        };
-        let rehash = |&id: &StateId| {
-            let s = &states[id as usize];
-            key_hash(s.node, keys.key(s.key, s.node))
+            h == hash && s.node == node && keys.key(s.key, s.node) == key
         };
         // One probe finds the state or the place for a new one.
-        let vacant = match self.index.entry(key_hash(node, key), same, rehash) {
+        let vacant = match self.index.entry(widen(hash), same, |&(_, h)| widen(h)) {
             Entry::Occupied(known) => {
-                let id = *known.get();
+                let (id, _) = *known.get();
                 self.keys.truncate(start);
                 return Ok((id, false));
             }
@@ -321,7 +309,7 @@ impl<'m> Builder<'m> {
             return Err(self.too_many());
         }
         let id = to_u32(self.states.len());
-        vacant.insert(id);
+        vacant.insert((id, hash));
         let end = self.end_on_arrival(node);
         self.push_state(node, end, start);
         if let NodeKind::Outcome { kind, .. } = self.model.node(node).kind {
@@ -332,13 +320,15 @@ impl<'m> Builder<'m> {
     }
 
     fn push_state(&mut self, node: NodeId, end: Option<End>, key: usize) {
-        self.states.push(Found {
+        self.states.push(State {
             node,
             end: NO_END,
-            items: 0,
-            key,
+            depth: 0,
+            parent: None,
             first_edge: 0,
             edge_count: 0,
+            items: 0,
+            key,
         });
         if let Some(end) = end {
             self.set_end(to_u32(self.states.len() - 1), end);
@@ -361,7 +351,13 @@ impl<'m> Builder<'m> {
             to_u32(ends.len() - 1)
         };
         let index = match shared {
-            Some(slot) => *self.shared_ends.entry(slot).or_insert_with(|| push(end)),
+            Some((node, way)) => {
+                let slot = &mut self.shared_ends[node.index()][way];
+                if *slot == NO_END {
+                    *slot = push(end);
+                }
+                *slot
+            }
             None => push(end),
         };
         self.states[id as usize].end = index;
@@ -439,7 +435,7 @@ impl<'m> Builder<'m> {
             .filter(|s| self.reached_sample[s.node.index()])
             .cloned()
             .collect();
-        let numbered = number(&self.states, self.edges, self.finished);
+        let numbered = number(self.states, self.edges, self.finished);
         let mut failures = self.failures;
         for f in &mut failures {
             f.state = numbered.new_of[f.state as usize];
@@ -530,61 +526,46 @@ struct Numbered {
 
 /// Renumber states in breadth-first order from the first one, giving each
 /// its depth and its parent (the first state to reach it in that order, so
-/// parent links make shortest paths). Each state's record is written once,
-/// in place; the edges stay where they are, with their targets renumbered.
-fn number(found: &[Found], mut edges: Vec<Edge>, finished: Vec<StateId>) -> Numbered {
-    let n = found.len();
+/// parent links make shortest paths). The states are moved to their new
+/// places in place; the edges stay where they are, with their targets
+/// renumbered.
+fn number(mut states: Vec<State>, mut edges: Vec<Edge>, finished: Vec<StateId>) -> Numbered {
+    let n = states.len();
     let mut new_of = vec![NONE; n];
     // Found ids in breadth-first order: `order[new id]`.
     let mut order: Vec<StateId> = Vec::with_capacity(n);
-    let mut states: Vec<State> = Vec::with_capacity(n);
-    let discover = |old: StateId,
-                    parent: Option<(StateId, u32)>,
-                    depth: u32,
-                    new_of: &mut [StateId],
-                    order: &mut Vec<StateId>,
-                    states: &mut Vec<State>| {
-        let f = &found[old as usize];
-        new_of[old as usize] = to_u32(order.len());
-        order.push(old);
-        states.push(State {
-            node: f.node,
-            end: f.end,
-            depth,
-            parent,
-            first_edge: f.first_edge,
-            edge_count: f.edge_count,
-            items: f.items,
-            key: f.key,
-        });
-    };
     if n > 0 {
-        discover(0, None, 0, &mut new_of, &mut order, &mut states);
+        new_of[0] = 0;
+        order.push(0);
     }
     let mut next = 0;
     while next < order.len() {
-        let f = &found[order[next] as usize];
-        let depth = states[next].depth;
-        let first = f.first_edge as usize;
-        for (i, edge) in edges[first..first + f.edge_count as usize]
-            .iter()
-            .enumerate()
-        {
-            let target = edge.to;
-            if new_of[target as usize] == NONE {
-                let parent = Some((to_u32(next), to_u32(first + i)));
-                discover(
-                    target,
-                    parent,
-                    depth + 1,
-                    &mut new_of,
-                    &mut order,
-                    &mut states,
-                );
+        let old = order[next] as usize;
+        let (first, count, depth) = {
+            let s = &states[old];
+            (s.first_edge as usize, s.edge_count as usize, s.depth)
+        };
+        for (i, edge) in edges[first..first + count].iter().enumerate() {
+            let target = edge.to as usize;
+            if new_of[target] == NONE {
+                new_of[target] = to_u32(order.len());
+                order.push(edge.to);
+                let t = &mut states[target];
+                t.depth = depth + 1;
+                t.parent = Some((to_u32(next), to_u32(first + i)));
             }
         }
         next += 1;
     }
+    // Every state was found from the first, so the walk reaches them all;
+    // should one be missed, it keeps a place at the end.
+    for (old, new) in new_of.iter_mut().enumerate() {
+        if *new == NONE {
+            *new = to_u32(order.len());
+            order.push(to_u32(old));
+        }
+    }
+    permute(&mut states, &order);
     for edge in &mut edges {
         edge.to = new_of[edge.to as usize];
     }
@@ -601,14 +582,67 @@ fn number(found: &[Found], mut edges: Vec<Edge>, finished: Vec<StateId>) -> Numb
     }
 }
 
-/// The hash a state is indexed by.
-fn key_hash(node: NodeId, key: &[u64]) -> u64 {
+/// Put `items[order[i]]` at `i`, for every `i`, in place, following each
+/// cycle of the permutation once. `order` must be a permutation of the
+/// indices of `items`.
+fn permute<T>(items: &mut [T], order: &[StateId]) {
+    let mut placed = vec![false; items.len()];
+    for start in 0..items.len() {
+        if placed[start] {
+            continue;
+        }
+        // Walk the cycle through `start`, swapping each item into place.
+        let mut at = start;
+        loop {
+            placed[at] = true;
+            let from = order[at] as usize;
+            if from == start {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
+    }
+}
+
+/// The hash a state is indexed by: 32 bits of a hash of its node and key.
+fn key_hash(node: NodeId, key: &[u64]) -> u32 {
     let mut h = FxHasher::default();
     node.0.hash(&mut h);
     key.hash(&mut h);
-    h.finish()
+    // The high bits of an Fx hash are its best mixed.
+    (h.finish() >> 32) as u32
+}
+
+/// A 32-bit hash as the table wants it: its top bits (the table's tag)
+/// and its low bits (the bucket) both taken from the hash.
+fn widen(hash: u32) -> u64 {
+    (u64::from(hash) << 32) | u64::from(hash)
 }
 
 fn to_u32(i: usize) -> u32 {
     saturating_u32(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+
+    #[test]
+    fn permute_puts_each_item_where_the_order_says() {
+        for order in [
+            vec![],
+            vec![0],
+            vec![2, 0, 1],
+            vec![1, 0, 3, 2],
+            vec![4, 3, 2, 1, 0],
+            vec![0, 2, 3, 1, 5, 4],
+        ] {
+            let items: Vec<u32> = (0..order.len() as u32).map(|i| i * 10).collect();
+            let mut moved = items.clone();
+            permute(&mut moved, &order);
+            let want: Vec<u32> = order.iter().map(|&o| items[o as usize]).collect();
+            assert_eq!(moved, want, "order {order:?}");
+        }
+    }
 }

@@ -25,28 +25,31 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy)]
 struct Place {
     word: u32,
-    shift: u8,
-    bits: u8,
+    shift: u32,
+    /// The slot's bits, before shifting: as many as its type's codes
+    /// take, and for a set only the members that can matter.
+    mask: u64,
 }
 
 impl Place {
-    /// Put a code in this (empty) place of a key.
+    fn new(word: usize, shift: u8, bits: u8) -> Place {
+        Place {
+            word: saturating_u32(word),
+            shift: u32::from(shift),
+            mask: u64::MAX >> (64 - u32::from(bits.clamp(1, 64))),
+        }
+    }
+
+    /// Put a code in this (empty) place of a key, keeping the bits of
+    /// its mask.
+    #[inline]
     fn put(self, key: &mut [u64], code: u64) {
-        debug_assert!(code & !self.mask() == 0, "a code wider than its slot");
-        key[self.word as usize] |= (code & self.mask()) << self.shift;
+        key[self.word as usize] |= (code & self.mask) << self.shift;
     }
 
     /// The code in this place of a key.
     fn get(self, key: &[u64]) -> u64 {
-        (key[self.word as usize] >> self.shift) & self.mask()
-    }
-
-    fn mask(self) -> u64 {
-        if self.bits >= 64 {
-            u64::MAX
-        } else {
-            (1u64 << self.bits) - 1
-        }
+        (key[self.word as usize] >> self.shift) & self.mask
     }
 }
 
@@ -66,14 +69,7 @@ impl Layout {
         let mut order: Vec<usize> = (0..widths.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(widths[i]));
         let mut used: Vec<u8> = Vec::new();
-        let mut places = vec![
-            Place {
-                word: 0,
-                shift: 0,
-                bits: 0
-            };
-            widths.len()
-        ];
+        let mut places = vec![Place::new(0, 0, 1); widths.len()];
         for i in order {
             let bits = widths[i].clamp(1, 64);
             let word = match used
@@ -86,11 +82,7 @@ impl Layout {
                     used.len() - 1
                 }
             };
-            places[i] = Place {
-                word: saturating_u32(word),
-                shift: used[word],
-                bits,
-            };
+            places[i] = Place::new(word, used[word], bits);
             used[word] += bits;
         }
         Layout {
@@ -118,6 +110,7 @@ struct Texts {
 
 impl Texts {
     /// The code of a value.
+    #[inline]
     fn code(&mut self, value: &Value) -> u64 {
         match value {
             Value::Bool(b) => u64::from(*b),
@@ -125,16 +118,18 @@ impl Texts {
             Value::Enum(None) => 0,
             Value::Enum(Some(m)) => u64::from(*m) + 1,
             Value::Set(bits) => *bits,
-            Value::Text(t) => {
-                if let Some(&id) = self.ids.get(t) {
-                    return id;
-                }
-                let id = self.list.len() as u64;
-                self.list.push(t.clone());
-                self.ids.insert(t.clone(), id);
-                id
-            }
+            Value::Text(t) => self.id(t),
         }
+    }
+
+    fn id(&mut self, t: &Arc<str>) -> u64 {
+        if let Some(&id) = self.ids.get(t) {
+            return id;
+        }
+        let id = self.list.len() as u64;
+        self.list.push(t.clone());
+        self.ids.insert(t.clone(), id);
+        id
     }
 }
 
@@ -154,7 +149,12 @@ impl Keys {
                 let visited = live.visited(node).iter().map(|_| 1);
                 let counts = live.counts(node).iter().map(|_| COUNT_BITS);
                 let widths: Vec<u8> = vars.chain(visited).chain(counts).collect();
-                Layout::new(&widths)
+                let mut layout = Layout::new(&widths);
+                // A variable's slot keeps only the bits that can matter.
+                for (place, mask) in layout.places.iter_mut().zip(live.masks(node)) {
+                    place.mask &= mask;
+                }
+                layout
             })
             .collect();
         Keys {
@@ -199,18 +199,9 @@ impl Keys {
         words.resize(start + layout.words as usize, 0);
         let key = &mut words[start..];
         let mut places = layout.places.iter();
-        let path = session.path();
-        for ((&v, &mask), place) in live
-            .vars(node)
-            .iter()
-            .zip(live.masks(node))
-            .zip(&mut places)
-        {
-            let code = match session.var(v) {
-                Value::Set(bits) => bits & mask,
-                value => texts.code(value),
-            };
-            place.put(key, code);
+        let (path, values) = (session.path(), session.vars());
+        for (&v, place) in live.vars(node).iter().zip(&mut places) {
+            place.put(key, texts.code(&values[v.index()]));
         }
         for (n, place) in live.visited(node).iter().zip(&mut places) {
             place.put(key, u64::from(path.contains(n)));
@@ -323,6 +314,6 @@ mod tests {
     fn a_sixty_four_member_set_takes_a_whole_word() {
         let layout = Layout::new(&[1, 64, 1]);
         assert_eq!(layout.words, 2);
-        assert_eq!(layout.places[1].mask(), u64::MAX);
+        assert_eq!(layout.places[1].mask, u64::MAX);
     }
 }
