@@ -5,7 +5,8 @@
 //!   checklists, a number input, a hook, an include; about 1.6 million
 //!   paths): `test`, `snapshot` and `diff` each, with the snapshot's size
 //!   printed; and the same on every tree in `trees/` with a million paths
-//!   or more;
+//!   or more, whose `diff` compares the tree with itself (explored once)
+//!   and with a copy with one sentence reworded (`diff_reworded`);
 //! - `chain`: 64 and 100 yes/no questions in a row (2^64 and 2^100 paths),
 //!   counted exactly and proven;
 //! - `worst`: every answer stays live to the end, so states equal paths:
@@ -15,7 +16,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use guidetree::check::{check_path, check_with};
 use guidetree::explore::{self, asserts, diff, Options, Space};
 use guidetree::load::MemoryFs;
-use guidetree::model::Model;
+use guidetree::model::{Model, TextPart};
 use guidetree::report::write_snapshot;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -176,7 +177,33 @@ fn three_commands(c: &mut Criterion, name: &str, old: &Model, new: &Model) {
     group.bench_function("diff", |b| {
         b.iter(|| diff::diff(old, new, &options).expect("compares"));
     });
+    if std::ptr::eq(old, new) {
+        // Against itself, a tree is explored once; a reworded copy is a
+        // second version that must be explored too.
+        let reworded = reworded(old);
+        group.bench_function("diff_reworded", |b| {
+            b.iter(|| diff::diff(old, &reworded, &options).expect("compares"));
+        });
+    }
     group.finish();
+}
+
+/// The tree with one sentence of its first text changed.
+fn reworded(model: &Model) -> Model {
+    let mut new = model.clone();
+    let part = new
+        .nodes
+        .iter_mut()
+        .filter_map(|n| n.text.as_mut())
+        .flat_map(|t| t.parts.iter_mut())
+        .find_map(|p| match p {
+            TextPart::Lit(lit) => Some(lit),
+            TextPart::Var(_) => None,
+        });
+    if let Some(lit) = part {
+        lit.push_str(" (reworded)");
+    }
+    new
 }
 
 fn bench_wide(c: &mut Criterion) {
