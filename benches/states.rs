@@ -6,7 +6,9 @@
 //!   paths): `test`, `snapshot` and `diff` each, with the snapshot's size
 //!   printed; and the same on every tree in `trees/` with a million paths
 //!   or more, whose `diff` compares the tree with itself (explored once)
-//!   and with a copy with one sentence reworded (`diff_reworded`);
+//!   and with a copy with one sentence reworded (`diff_reworded`); on
+//!   every one, `diff_rerouted` compares with a copy where one answer
+//!   leads elsewhere, so both versions are explored;
 //! - `chain`: 64 and 100 yes/no questions in a row (2^64 and 2^100 paths),
 //!   counted exactly and proven;
 //! - `worst`: every answer stays live to the end, so states equal paths:
@@ -16,7 +18,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use guidetree::check::{check_path, check_with};
 use guidetree::explore::{self, asserts, diff, Options, Space};
 use guidetree::load::MemoryFs;
-use guidetree::model::{Model, TextPart};
+use guidetree::model::{Model, NodeKind, TextPart};
 use guidetree::report::write_snapshot;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -185,7 +187,28 @@ fn three_commands(c: &mut Criterion, name: &str, old: &Model, new: &Model) {
             b.iter(|| diff::diff(old, &reworded, &options).expect("compares"));
         });
     }
+    let rerouted = rerouted(old);
+    group.bench_function("diff_rerouted", |b| {
+        b.iter(|| diff::diff(old, &rerouted, &options).expect("compares"));
+    });
     group.finish();
+}
+
+/// The tree with the first option of its first question whose first two
+/// options lead to different places sent where the second one leads.
+fn rerouted(model: &Model) -> Model {
+    let mut new = model.clone();
+    let options = new.nodes.iter_mut().find_map(|n| match &mut n.kind {
+        NodeKind::Question { options }
+            if options.len() > 1 && options[0].next != options[1].next =>
+        {
+            Some(options)
+        }
+        _ => None,
+    });
+    let options = options.expect("a question whose options lead to different places");
+    options[0].next = options[1].next;
+    new
 }
 
 /// The tree with one sentence of its first text changed.
