@@ -34,6 +34,16 @@ use crate::model::{Model, NodeId, NodeKind, Type, Value};
 pub use count::Count;
 pub use passing::Passing;
 
+/// Whether exploring checks the tree's `always`/`never` asserts at each
+/// outcome state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asserts {
+    Check,
+    /// Leave them: [`Space::assert_failures`] is empty whatever they say
+    /// (for `diff`, which compares what people see, not verdicts).
+    Skip,
+}
+
 /// Most distinct states explored by default (`--max-states`).
 pub const DEFAULT_MAX_STATES: usize = 2_000_000;
 
@@ -158,11 +168,12 @@ impl Space {
     /// When the tree fails before its first step, or has more states than
     /// `options.max_states`.
     pub fn explore(model: &Model, options: &Options) -> Result<Space, SpaceError> {
-        Self::explore_with(model, &Plan::new(model), options)
+        build::explore(model, &Plan::new(model), options, Asserts::Check)
     }
 
     /// As [`Space::explore`], with a plan of answers worked out elsewhere
-    /// (`diff` merges the plans of two versions).
+    /// (`diff` merges the plans of two versions), checking the tree's
+    /// `always`/`never` asserts or not.
     ///
     /// # Errors
     /// As [`Space::explore`].
@@ -170,8 +181,9 @@ impl Space {
         model: &Model,
         plan: &Plan,
         options: &Options,
+        asserts: Asserts,
     ) -> Result<Space, SpaceError> {
-        build::explore(model, plan, options)
+        build::explore(model, plan, options, asserts)
     }
 
     /// The first state: where a run starts waiting.
@@ -362,7 +374,8 @@ impl Space {
     }
 
     /// The `always`/`never` asserts that failed at outcome states, by
-    /// state (breadth-first, so shortest first) then assert.
+    /// state (breadth-first, so shortest first) then assert. Empty when
+    /// explored with [`Asserts::Skip`].
     #[must_use]
     pub fn assert_failures(&self) -> &[AssertFailure] {
         &self.failures
