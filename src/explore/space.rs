@@ -5,10 +5,12 @@
 //! live part of the run's state there (see [`live`](super::live)): the live
 //! variables, the live `visited(..)` facts and, on cycles, the live visit
 //! counts. States are keyed exactly by those values (no hashing shortcuts:
-//! two states are merged only when their keys are equal) and explored
-//! breadth-first, so the parent link of each state gives a shortest way to
-//! it, in answers. Hook calls are memoised by hook, arguments and declared
-//! return type: hooks are pure inside the sandbox.
+//! two states are merged only when their keys are equal), each in as few
+//! bits as its values need. They are explored depth-first over one live
+//! session and then numbered breadth-first, so the parent link of each
+//! state gives a shortest way to it, in answers (see `build`). Hook calls
+//! are memoised by hook, arguments and declared return type: hooks are
+//! pure inside the sandbox.
 //!
 //! Because a state's key includes the visit counts of the nodes on its
 //! cycle, and `--max-visits` bounds them, the state graph has no cycles:

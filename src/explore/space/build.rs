@@ -437,7 +437,7 @@ impl<'m> Builder<'m> {
         }
     }
 
-    /// Number the states breadth-first and lay out their edges.
+    /// Number the states breadth-first and count the paths through them.
     fn finish(self, hook_calls: u64, hook_hits: u64) -> Space {
         let samples = self
             .plan
