@@ -403,41 +403,74 @@ impl Space {
     /// Per outcome kind: paths ending there.
     #[must_use]
     pub fn paths_per_kind(&self, kinds: usize) -> Vec<Count> {
-        let mut out = vec![Count::ZERO; kinds];
-        for id in self.ids() {
-            if let Some(&End::Outcome { kind, .. }) = self.end(id) {
-                if let Some(slot) = out.get_mut(kind as usize) {
-                    *slot = slot.plus(self.to[id as usize]);
-                }
-            }
-        }
-        out
+        self.tally_kinds(kinds, |id| self.to[id as usize])
     }
 
     /// Per node: how many paths enter it (a path that enters a node twice,
     /// round a loop, counts twice).
     #[must_use]
     pub fn paths_per_node(&self, nodes: usize) -> Vec<Count> {
-        let mut out = vec![Count::ZERO; nodes];
-        let root_paths = self.from[0];
-        for n in &self.start_passed {
-            out[n.index()] = out[n.index()].plus(root_paths);
-        }
-        for (i, s) in self.states.iter().enumerate() {
-            for e in self.edges_of(to_id(i)) {
-                let through = self.to[i].times(self.from[e.to as usize]);
-                for n in self.passed(e) {
-                    out[n.index()] = out[n.index()].plus(through);
-                }
-            }
-            let _ = s;
-        }
-        out
+        self.tally_nodes(nodes, self.total_paths(), |id, e| self.through(id, e))
     }
 
     /// Per question and option (model order): how many paths take it.
     #[must_use]
     pub fn paths_per_option(&self, model: &Model) -> Vec<Vec<Count>> {
+        self.tally_options(model, |id, e| self.through(id, e))
+    }
+
+    /// Paths that take an edge out of a state.
+    fn through(&self, id: StateId, edge: &Edge) -> Count {
+        self.to[id as usize].times(self.from[edge.to as usize])
+    }
+
+    /// Per outcome kind: the paths `arriving` at each outcome state, summed.
+    pub(super) fn tally_kinds(
+        &self,
+        kinds: usize,
+        arriving: impl Fn(StateId) -> Count,
+    ) -> Vec<Count> {
+        let mut out = vec![Count::ZERO; kinds];
+        for id in self.ids() {
+            if let Some(&End::Outcome { kind, .. }) = self.end(id) {
+                if let Some(slot) = out.get_mut(kind as usize) {
+                    *slot = slot.plus(arriving(id));
+                }
+            }
+        }
+        out
+    }
+
+    /// Per node: `start` paths for each node entered before the first
+    /// state, plus the paths `through` each edge for each node it enters.
+    pub(super) fn tally_nodes(
+        &self,
+        nodes: usize,
+        start: Count,
+        through: impl Fn(StateId, &Edge) -> Count,
+    ) -> Vec<Count> {
+        let mut out = vec![Count::ZERO; nodes];
+        for n in &self.start_passed {
+            out[n.index()] = out[n.index()].plus(start);
+        }
+        for id in self.ids() {
+            for e in self.edges_of(id) {
+                let paths = through(id, e);
+                for n in self.passed(e) {
+                    out[n.index()] = out[n.index()].plus(paths);
+                }
+            }
+        }
+        out
+    }
+
+    /// Per question and option (model order): the paths `through` each
+    /// edge that picks the option, summed.
+    pub(super) fn tally_options(
+        &self,
+        model: &Model,
+        through: impl Fn(StateId, &Edge) -> Count,
+    ) -> Vec<Vec<Count>> {
         let mut out: Vec<Vec<Count>> = model
             .nodes
             .iter()
@@ -446,11 +479,12 @@ impl Space {
                 _ => Vec::new(),
             })
             .collect();
-        for (i, s) in self.states.iter().enumerate() {
-            for e in self.edges_of(to_id(i)) {
+        for id in self.ids() {
+            let node = self.state(id).node;
+            for e in self.edges_of(id) {
                 if let Answer::Choose(o) = e.answer {
-                    if let Some(slot) = out[s.node.index()].get_mut(o) {
-                        *slot = slot.plus(self.to[i].times(self.from[e.to as usize]));
+                    if let Some(slot) = out[node.index()].get_mut(o) {
+                        *slot = slot.plus(through(id, e));
                     }
                 }
             }

@@ -8,9 +8,7 @@
 //! enumerating a single path.
 
 use super::{Count, Edge, Space, StateId};
-use crate::explore::End;
-use crate::interp::Answer;
-use crate::model::{Model, NodeKind};
+use crate::model::Model;
 
 /// Path counts restricted to the paths that enter at least one marked node.
 #[derive(Debug, Clone)]
@@ -148,64 +146,22 @@ impl<'s> Passing<'s> {
     /// Per outcome kind: counted paths ending there.
     #[must_use]
     pub fn per_kind(&self, kinds: usize) -> Vec<Count> {
-        let mut out = vec![Count::ZERO; kinds];
-        for id in self.space.ids() {
-            if let Some(&End::Outcome { kind, .. }) = self.space.end(id) {
-                if let Some(slot) = out.get_mut(kind as usize) {
-                    *slot = slot.plus(self.to_seen[id as usize]);
-                }
-            }
-        }
-        out
+        self.space
+            .tally_kinds(kinds, |id| self.to_seen[id as usize])
     }
 
     /// Per node: how many counted paths enter it (twice round a loop counts
     /// twice).
     #[must_use]
     pub fn per_node(&self, nodes: usize) -> Vec<Count> {
-        let mut out = vec![Count::ZERO; nodes];
-        let total = self.total();
-        for n in self.space.start_passed() {
-            out[n.index()] = out[n.index()].plus(total);
-        }
-        for s in 0..self.space.states.len() {
-            let id = to_id(s);
-            for e in self.space.edges_of(id) {
-                let through = self.through(id, e);
-                for n in self.space.passed(e) {
-                    out[n.index()] = out[n.index()].plus(through);
-                }
-            }
-        }
-        out
+        self.space
+            .tally_nodes(nodes, self.total(), |id, e| self.through(id, e))
     }
 
     /// Per question and option (model order): how many counted paths take
     /// it.
     #[must_use]
     pub fn per_option(&self, model: &Model) -> Vec<Vec<Count>> {
-        let mut out: Vec<Vec<Count>> = model
-            .nodes
-            .iter()
-            .map(|n| match &n.kind {
-                NodeKind::Question { options } => vec![Count::ZERO; options.len()],
-                _ => Vec::new(),
-            })
-            .collect();
-        for (s, state) in self.space.states.iter().enumerate() {
-            let id = to_id(s);
-            for e in self.space.edges_of(id) {
-                if let Answer::Choose(o) = e.answer {
-                    if let Some(slot) = out[state.node.index()].get_mut(o) {
-                        *slot = slot.plus(self.through(id, e));
-                    }
-                }
-            }
-        }
-        out
+        self.space.tally_options(model, |id, e| self.through(id, e))
     }
-}
-
-fn to_id(i: usize) -> StateId {
-    StateId::try_from(i).unwrap_or(StateId::MAX)
 }
