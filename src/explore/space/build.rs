@@ -41,8 +41,7 @@ pub(super) fn explore(
     asserts: Asserts,
 ) -> Result<Space, SpaceError> {
     let memo = model.hooks.clone().map(Memo::new);
-    let mut builder = Builder::new(model, plan, options, memo.as_ref());
-    builder.asserts = asserts;
+    let mut builder = Builder::new(model, plan, options, memo.as_ref(), asserts);
     builder.run()?;
     let (calls, hits) = memo.as_ref().map_or((0, 0), Memo::stats);
     Ok(builder.finish(calls, hits))
@@ -104,7 +103,13 @@ struct Builder<'m> {
 }
 
 impl<'m> Builder<'m> {
-    fn new(model: &'m Model, plan: &'m Plan, options: &Options, memo: Option<&'m Memo>) -> Self {
+    fn new(
+        model: &'m Model,
+        plan: &'m Plan,
+        options: &Options,
+        memo: Option<&'m Memo>,
+        asserts: Asserts,
+    ) -> Self {
         let live = Liveness::new(model);
         let keys = Keys::new(model, &live);
         Builder {
@@ -127,7 +132,7 @@ impl<'m> Builder<'m> {
             reached_sample: vec![false; model.nodes.len()],
             failures: Vec::new(),
             counts: Vec::new(),
-            asserts: Asserts::Check,
+            asserts,
             answers: Vec::new(),
             pending: Vec::new(),
         }
