@@ -34,6 +34,7 @@ use crate::interp::{Answer, AnswerError, Session};
 use crate::model::{Model, NodeId, NodeKind, Type, Value};
 
 pub use count::Count;
+use count::Counts;
 pub use passing::Passing;
 
 /// Whether exploring checks the tree's `always`/`never` asserts at each
@@ -61,19 +62,32 @@ pub struct State {
     end: u32,
     /// Answers on the shortest way here.
     pub depth: u32,
-    /// The state before the last answer on the shortest way here, and that
-    /// edge's index in [`Space::edges`].
-    pub parent: Option<(StateId, u32)>,
+    /// The state before the last answer on the shortest way here
+    /// ([`NO_STATE`] for the first state), and that edge's index in
+    /// [`Space::edges`] (see [`State::parent`]).
+    parent: StateId,
+    parent_edge: u32,
     /// This state's edges: `edges[first_edge..first_edge + edge_count]`.
     pub first_edge: u32,
     pub edge_count: u32,
-    /// At a checklist, the items shown, a bit each.
-    items: u64,
     /// Where the live values start in [`Space`]'s key arena, laid out for
     /// the node: variables, `visited(..)` facts, visit counts, in the order
-    /// [`Liveness`] lists them.
-    key: usize,
+    /// [`Liveness`] lists them (at a checklist, then the items shown).
+    key: u32,
 }
+
+impl State {
+    /// The state before the last answer on the shortest way here, and the
+    /// index of that answer's edge in [`Space::edges`]; `None` for the
+    /// first state.
+    #[must_use]
+    pub fn parent(&self) -> Option<(StateId, u32)> {
+        (self.parent != NO_STATE).then_some((self.parent, self.parent_edge))
+    }
+}
+
+/// No state: the parent of the first one.
+pub(super) const NO_STATE: StateId = StateId::MAX;
 
 /// [`State::end`] of a state that does not end a run.
 pub(super) const NO_END: u32 = u32::MAX;
@@ -159,8 +173,8 @@ pub struct Space {
     live: Liveness,
     max_visits: u32,
     /// Paths from the start to each state, and from each state to an end.
-    to: Vec<Count>,
-    from: Vec<Count>,
+    to: Counts,
+    from: Counts,
 }
 
 impl Space {
@@ -232,19 +246,19 @@ impl Space {
     /// Paths from the start that arrive at this state.
     #[must_use]
     pub fn paths_to(&self, id: StateId) -> Count {
-        self.to[id as usize]
+        self.to.get(id as usize)
     }
 
     /// Paths from this state to an end.
     #[must_use]
     pub fn paths_from(&self, id: StateId) -> Count {
-        self.from[id as usize]
+        self.from.get(id as usize)
     }
 
     /// Every path, however it ends.
     #[must_use]
     pub fn total_paths(&self) -> Count {
-        self.from[0]
+        self.from.get(0)
     }
 
     /// Was exploration exhaustive: every class of answers tried everywhere?
@@ -328,7 +342,7 @@ impl Space {
         let state = self.state(id);
         match self.live.vars(state.node).iter().position(|&v| v == var) {
             Some(i) => {
-                let code = self.keys.code(state.key, state.node, i);
+                let code = self.keys.code(state.key as usize, state.node, i);
                 self.keys.value(model.var(var).ty, code)
             }
             None => model.var(var).default.clone(),
@@ -352,7 +366,7 @@ impl Space {
                 })
                 .collect(),
             NodeKind::Checklist { items, .. } => (0..items.len().min(64))
-                .filter(|i| state.items & (1 << i) != 0)
+                .filter(|i| self.keys.items(state.key as usize, state.node) & (1 << i) != 0)
                 .collect(),
             _ => Vec::new(),
         }
@@ -371,7 +385,10 @@ impl Space {
             .chain(self.live.counts(node).iter().map(|_| Type::Int));
         types
             .enumerate()
-            .map(|(slot, ty)| self.keys.value(ty, self.keys.code(state.key, node, slot)))
+            .map(|(slot, ty)| {
+                self.keys
+                    .value(ty, self.keys.code(state.key as usize, node, slot))
+            })
             .collect()
     }
 
@@ -389,7 +406,7 @@ impl Space {
     pub fn witness(&self, id: StateId) -> Vec<(NodeId, Answer)> {
         let mut out = Vec::new();
         let mut at = id;
-        while let Some((parent, edge)) = self.state(at).parent {
+        while let Some((parent, edge)) = self.state(at).parent() {
             out.push((
                 self.state(parent).node,
                 self.edges[edge as usize].answer.clone(),
@@ -403,7 +420,7 @@ impl Space {
     /// Per outcome kind: paths ending there.
     #[must_use]
     pub fn paths_per_kind(&self, kinds: usize) -> Vec<Count> {
-        self.tally_kinds(kinds, |id| self.to[id as usize])
+        self.tally_kinds(kinds, |id| self.to.get(id as usize))
     }
 
     /// Per node: how many paths enter it (a path that enters a node twice,
@@ -421,7 +438,9 @@ impl Space {
 
     /// Paths that take an edge out of a state.
     fn through(&self, id: StateId, edge: &Edge) -> Count {
-        self.to[id as usize].times(self.from[edge.to as usize])
+        self.to
+            .get(id as usize)
+            .times(self.from.get(edge.to as usize))
     }
 
     /// Per outcome kind: the paths `arriving` at each outcome state, summed.
@@ -501,26 +520,26 @@ impl Space {
     fn count_paths(&mut self) {
         let order = &self.topological;
         let n = self.states.len();
-        let mut to = vec![Count::ZERO; n];
+        let mut to = Counts::zeros(n);
         if n > 0 {
-            to[0] = Count::ONE;
+            to.set(0, Count::ONE);
         }
         for &s in order {
-            let here = to[s as usize];
+            let here = to.get(s as usize);
             for e in self.edges_of(s) {
-                let t = e.to as usize;
-                to[t] = to[t].plus(here);
+                to.add(e.to as usize, here);
             }
         }
-        let mut from = vec![Count::ZERO; n];
+        let mut from = Counts::zeros(n);
         for &s in order.iter().rev() {
-            from[s as usize] = if self.end(s).is_some() {
+            let paths = if self.end(s).is_some() {
                 Count::ONE
             } else {
                 self.edges_of(s)
                     .iter()
-                    .fold(Count::ZERO, |acc, e| acc.plus(from[e.to as usize]))
+                    .fold(Count::ZERO, |acc, e| acc.plus(from.get(e.to as usize)))
             };
+            from.set(s as usize, paths);
         }
         self.to = to;
         self.from = from;

@@ -16,8 +16,9 @@
 //! it in breadth-first order, so witnesses are shortest paths (fewest
 //! answers), exactly as if the states had been found breadth-first.
 
+use super::count::Counts;
 use super::keys::Keys;
-use super::{AssertFailure, Asserts, Edge, Space, SpaceError, State, StateId, NO_END};
+use super::{AssertFailure, Asserts, Edge, Space, SpaceError, State, StateId, NO_END, NO_STATE};
 use crate::eval;
 use crate::explore::live::Liveness;
 use crate::explore::plan::Plan;
@@ -54,10 +55,10 @@ pub(super) fn explore(
 /// below it on the way down.
 struct Frame {
     state: StateId,
-    answers_at: usize,
-    next: usize,
-    end: usize,
-    edges_at: usize,
+    answers_at: u32,
+    next: u32,
+    end: u32,
+    edges_at: u32,
 }
 
 /// Depth-first exploration over one live session.
@@ -96,6 +97,8 @@ struct Builder<'m> {
     counts: Vec<u32>,
     /// Whether to check asserts at outcome states.
     asserts: Asserts,
+    /// The states on the way down, the last one deepest.
+    frames: Vec<Frame>,
     /// The answers to try of the states on the way down (see [`Frame`]).
     answers: Vec<Answer>,
     /// The edges found so far of the states on the way down.
@@ -133,6 +136,7 @@ impl<'m> Builder<'m> {
             failures: Vec::new(),
             counts: Vec::new(),
             asserts,
+            frames: Vec::new(),
             answers: Vec::new(),
             pending: Vec::new(),
         }
@@ -156,31 +160,27 @@ impl<'m> Builder<'m> {
         cover_entered(model, &mut self.coverage, &session, 0, 0);
         self.arrival_counts(None, session.current());
         let (root, _) = self.intern(&mut session)?;
-        let mut stack: Vec<Frame> = Vec::new();
-        match self.open(root, &mut session) {
-            Some(frame) => stack.push(frame),
-            None => self.finished.push(root),
+        if !self.open(root, &mut session) {
+            self.finished.push(root);
         }
-        while let Some(top) = stack.last_mut() {
+        while let Some(top) = self.frames.last_mut() {
             if top.next == top.end {
-                if let Some(frame) = stack.pop() {
+                if let Some(frame) = self.frames.pop() {
                     self.close(&frame);
                 }
-                if !stack.is_empty() {
+                if !self.frames.is_empty() {
                     session.back();
                 }
                 continue;
             }
-            let answer = self.answers[top.next].clone();
+            // Each answer is tried once: take it rather than copy it.
+            let answer = std::mem::replace(&mut self.answers[top.next as usize], Answer::Continue);
             top.next += 1;
             let from = top.state;
             if let Some(to) = self.step(from, &mut session, answer)? {
-                match self.open(to, &mut session) {
-                    Some(frame) => stack.push(frame),
-                    None => {
-                        self.finished.push(to);
-                        session.back();
-                    }
+                if !self.open(to, &mut session) {
+                    self.finished.push(to);
+                    session.back();
                 }
             }
         }
@@ -191,19 +191,21 @@ impl<'m> Builder<'m> {
     fn close(&mut self, frame: &Frame) {
         let state = &mut self.states[frame.state as usize];
         state.first_edge = to_u32(self.edges.len());
-        state.edge_count = to_u32(self.pending.len() - frame.edges_at);
-        self.edges.extend(self.pending.drain(frame.edges_at..));
-        self.answers.truncate(frame.answers_at);
+        let edges_at = frame.edges_at as usize;
+        state.edge_count = to_u32(self.pending.len() - edges_at);
+        self.edges.extend(self.pending.drain(edges_at..));
+        self.answers.truncate(frame.answers_at as usize);
         self.finished.push(frame.state);
     }
 
-    /// The answers to try in a state that does not end the run, or `None`
-    /// when it ends there (an outcome, a cut, no option shown, a failure).
-    fn open(&mut self, id: StateId, session: &mut Session<'m>) -> Option<Frame> {
+    /// Go on from a state that does not end the run: put its answers to
+    /// try on the way down. False when it ends there (an outcome, a cut, no
+    /// option shown, a failure).
+    fn open(&mut self, id: StateId, session: &mut Session<'m>) -> bool {
         let node = {
             let s = &self.states[id as usize];
             if s.end != NO_END {
-                return None;
+                return false;
             }
             s.node
         };
@@ -223,22 +225,25 @@ impl<'m> Builder<'m> {
                 error: error.into(),
             }),
             Ok(items) => {
-                self.states[id as usize].items = items;
+                let key = self.states[id as usize].key as usize;
+                self.keys.set_items(key, node, items);
                 (self.answers.len() == start).then_some(End::Stuck { node })
             }
         };
         if let Some(end) = end {
             self.answers.truncate(start);
             self.set_end(id, end);
-            return None;
+            return false;
         }
-        Some(Frame {
+        let start = to_u32(start);
+        self.frames.push(Frame {
             state: id,
             answers_at: start,
             next: start,
-            end: self.answers.len(),
-            edges_at: self.pending.len(),
-        })
+            end: to_u32(self.answers.len()),
+            edges_at: to_u32(self.pending.len()),
+        });
+        true
     }
 
     /// Give one answer in state `from` (the state on top of the way down)
@@ -303,12 +308,12 @@ impl<'m> Builder<'m> {
     fn intern(&mut self, session: &mut Session<'m>) -> Result<(StateId, bool), SpaceError> {
         let node = session.current();
         let start = self.keys.push(&self.live, session, &self.counts);
-        let key = self.keys.tail(start);
+        let key = self.keys.key(start, node);
         let hash = key_hash(node, key);
         let (states, keys) = (&self.states, &self.keys);
         let same = |&(id, h): &(StateId, u32)| {
             let s = &states[id as usize];
-            h == hash && s.node == node && keys.key(s.key, s.node) == key
+            h == hash && s.node == node && keys.key(s.key as usize, s.node) == key
         };
         // One probe finds the state or the place for a new one.
         let vacant = match self.index.entry(widen(hash), same, |&(_, h)| widen(h)) {
@@ -318,6 +323,11 @@ impl<'m> Builder<'m> {
                 return Ok((id, false));
             }
             Entry::Vacant(vacant) => vacant,
+        };
+        // A key's place is kept in 32 bits: past that, memory would have
+        // run out long before.
+        let Ok(start) = u32::try_from(start) else {
+            return Err(self.too_many());
         };
         if self.states.len() >= self.max_states {
             return Err(self.too_many());
@@ -335,15 +345,15 @@ impl<'m> Builder<'m> {
         Ok((id, true))
     }
 
-    fn push_state(&mut self, node: NodeId, end: Option<End>, key: usize) {
+    fn push_state(&mut self, node: NodeId, end: Option<End>, key: u32) {
         self.states.push(State {
             node,
             end: NO_END,
             depth: 0,
-            parent: None,
+            parent: NO_STATE,
+            parent_edge: 0,
             first_edge: 0,
             edge_count: 0,
-            items: 0,
             key,
         });
         if let Some(end) = end {
@@ -409,7 +419,7 @@ impl<'m> Builder<'m> {
             let offset = self.live.vars(state.node).len() + self.live.visited(state.node).len();
             for (i, n) in live.iter().enumerate() {
                 if let Some(j) = before.iter().position(|b| b == n) {
-                    let c = self.keys.code(state.key, state.node, offset + j);
+                    let c = self.keys.code(state.key as usize, state.node, offset + j);
                     self.counts[i] = saturating_u32(c);
                 }
             }
@@ -472,8 +482,8 @@ impl<'m> Builder<'m> {
             failures,
             live: self.live,
             max_visits: self.max_visits,
-            to: Vec::new(),
-            from: Vec::new(),
+            to: Counts::default(),
+            from: Counts::default(),
         };
         space.count_paths();
         space
@@ -485,7 +495,7 @@ impl<'m> Builder<'m> {
         let mut distinct: FxHashMap<(NodeId, usize), FxHashSet<u64>> = FxHashMap::default();
         for s in &self.states {
             for slot in 0..self.keys.slots(s.node) {
-                let code = self.keys.code(s.key, s.node, slot);
+                let code = self.keys.code(s.key as usize, s.node, slot);
                 distinct.entry((s.node, slot)).or_default().insert(code);
             }
         }
@@ -568,7 +578,8 @@ fn number(mut states: Vec<State>, mut edges: Vec<Edge>, finished: Vec<StateId>) 
                 order.push(edge.to);
                 let t = &mut states[target];
                 t.depth = depth + 1;
-                t.parent = Some((to_u32(next), to_u32(first + i)));
+                t.parent = to_u32(next);
+                t.parent_edge = to_u32(first + i);
             }
         }
         next += 1;

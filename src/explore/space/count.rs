@@ -43,6 +43,53 @@ impl Count {
     }
 }
 
+/// One [`Count`] per state, kept compactly: a `u128` each (16 bytes,
+/// where `Option<u128>` takes 32) and a bit each for "more than `u128`
+/// can hold".
+#[derive(Debug, Clone, Default)]
+pub(super) struct Counts {
+    values: Vec<u128>,
+    /// A bit per state: its count overflowed.
+    over: Vec<u64>,
+}
+
+impl Counts {
+    /// `n` zeros.
+    pub(super) fn zeros(n: usize) -> Counts {
+        Counts {
+            values: vec![0; n],
+            over: vec![0; n.div_ceil(64)],
+        }
+    }
+
+    #[inline]
+    pub(super) fn get(&self, i: usize) -> Count {
+        if self.over[i / 64] & (1 << (i % 64)) != 0 {
+            Count(None)
+        } else {
+            Count(Some(self.values[i]))
+        }
+    }
+
+    #[inline]
+    pub(super) fn set(&mut self, i: usize, count: Count) {
+        match count.0 {
+            Some(n) => {
+                self.values[i] = n;
+                self.over[i / 64] &= !(1 << (i % 64));
+            }
+            None => self.over[i / 64] |= 1 << (i % 64),
+        }
+    }
+
+    /// Add `count` to the `i`th count.
+    #[inline]
+    pub(super) fn add(&mut self, i: usize, count: Count) {
+        let sum = self.get(i).plus(count);
+        self.set(i, sum);
+    }
+}
+
 impl From<u64> for Count {
     fn from(n: u64) -> Self {
         Count(Some(u128::from(n)))
@@ -66,5 +113,34 @@ impl serde::Serialize for Count {
             Some(n) if n < (1 << 53) => s.serialize_u64(n),
             _ => s.serialize_str(&self.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Count, Counts};
+
+    #[test]
+    fn counts_keep_exact_values_and_overflow_apart() {
+        let mut counts = Counts::zeros(130);
+        assert_eq!(counts.get(129), Count::ZERO);
+        counts.set(0, Count::from(7));
+        counts.add(0, Count::ONE);
+        assert_eq!(counts.get(0).exact(), Some(8));
+        counts.set(64, Count(Some(u128::MAX)));
+        assert_eq!(
+            counts.get(64).exact(),
+            Some(u128::MAX),
+            "the largest exact count"
+        );
+        counts.add(64, Count::ONE);
+        assert_eq!(counts.get(64).exact(), None, "past u128 it says so");
+        assert_eq!(counts.get(65), Count::ZERO, "a neighbour is untouched");
+        counts.set(64, Count::ONE);
+        assert_eq!(
+            counts.get(64),
+            Count::ONE,
+            "setting an exact count clears the overflow"
+        );
     }
 }

@@ -17,7 +17,7 @@
 use super::super::live::Liveness;
 use crate::ids::saturating_u32;
 use crate::interp::Session;
-use crate::model::{Model, NodeId, Type, Value};
+use crate::model::{Model, NodeId, NodeKind, Type, Value};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
@@ -60,6 +60,10 @@ impl Place {
 struct Layout {
     places: Vec<Place>,
     words: u32,
+    /// A checklist's keys are followed by one more word, not part of the
+    /// key: the items shown there (a function of the key, known only once
+    /// the state is opened).
+    items: bool,
 }
 
 impl Layout {
@@ -88,6 +92,7 @@ impl Layout {
         Layout {
             places,
             words: saturating_u32(used.len()),
+            items: false,
         }
     }
 }
@@ -154,6 +159,7 @@ impl Keys {
                 for (place, mask) in layout.places.iter_mut().zip(live.masks(node)) {
                     place.mask &= mask;
                 }
+                layout.items = matches!(model.node(node).kind, NodeKind::Checklist { .. });
                 layout
             })
             .collect();
@@ -178,9 +184,23 @@ impl Keys {
         self.get(start, self.layouts[node.index()].words as usize)
     }
 
-    /// The words from `start` to the end.
-    pub(super) fn tail(&self, start: usize) -> &[u64] {
-        &self.words[start..]
+    /// The items shown at the checklist state whose key is at `start`
+    /// (none before [`Keys::set_items`], or at other nodes).
+    pub(super) fn items(&self, start: usize, node: NodeId) -> u64 {
+        let layout = &self.layouts[node.index()];
+        if layout.items {
+            self.words[start + layout.words as usize]
+        } else {
+            0
+        }
+    }
+
+    /// Keep the items shown at the checklist state whose key is at `start`.
+    pub(super) fn set_items(&mut self, start: usize, node: NodeId, items: u64) {
+        let layout = &self.layouts[node.index()];
+        if layout.items {
+            self.words[start + layout.words as usize] = items;
+        }
     }
 
     /// Append the key of the state `session` waits in: the live
@@ -196,7 +216,7 @@ impl Keys {
         } = self;
         let layout = &layouts[node.index()];
         let start = words.len();
-        words.resize(start + layout.words as usize, 0);
+        words.resize(start + layout.words as usize + usize::from(layout.items), 0);
         let key = &mut words[start..];
         let mut places = layout.places.iter();
         let (path, values) = (session.path(), session.vars());
