@@ -121,7 +121,8 @@ impl<'m> Builder<'m> {
             memo,
             live,
             max_visits: options.max_visits.max(1),
-            max_states: options.max_states.max(1),
+            // State ids are 32 bits, and the largest is kept for "none".
+            max_states: options.max_states.clamp(1, NONE as usize - 1),
             states: Vec::new(),
             ends: Vec::new(),
             shared_ends: vec![[NO_END; 3]; model.nodes.len()],
