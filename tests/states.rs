@@ -10,7 +10,7 @@ use crate::common::chain_tree;
 use guidetree::check::{check_path, check_with};
 use guidetree::explore::asserts::{self, Verdict};
 use guidetree::explore::sample::Sampler;
-use guidetree::explore::space::Passing;
+use guidetree::explore::space::{Passing, ANSWERS_PER_STATE};
 use guidetree::explore::{Count, End, Options, PathView, Space, SpaceError};
 use guidetree::interp::Answer;
 use guidetree::load::MemoryFs;
@@ -351,6 +351,47 @@ fn the_state_limit_names_what_multiplies_the_states() {
     // With room, every path is its own state and the count is exact.
     let report = asserts::check(&model, &Options::default()).unwrap();
     assert_eq!(report.totals.paths.exact(), Some(1 << 16));
+}
+
+#[test]
+fn answers_between_states_are_bounded_too() {
+    // Arithmetic sees each number, so each of the 1,000 values is its own
+    // answer, though they lead to few states.
+    let src = r#"tree many "Many" { start q outcomes low, high }
+var x: int = 0
+var y: int = 0
+input q { text "A number?" number into x range 0..=999 -> calc }
+score calc { set y = x * 2 -> pick }
+branch pick { when y > 1000 -> hi else -> lo }
+outcome hi { kind high title "High" }
+outcome lo { kind low title "Low" }
+"#;
+    let model = model_of(src);
+    let options = Options {
+        max_states: 50,
+        ..Options::default()
+    };
+    let err = Space::explore(&model, &options).unwrap_err();
+    let SpaceError::TooManyAnswers {
+        limit,
+        max_states,
+        widest,
+    } = &err
+    else {
+        panic!("{err}");
+    };
+    assert_eq!((*limit, *max_states), (50 * ANSWERS_PER_STATE, 50));
+    assert_eq!(widest, &[("q".to_string(), 1000)]);
+    let message = err.to_string();
+    assert!(
+        message.contains("more than 400 answers between its states"),
+        "{message}"
+    );
+    assert!(message.contains("`q`: 1000 answers"), "{message}");
+    assert!(message.contains("--max-states"), "{message}");
+    // With room, every value is tried and counted.
+    let space = Space::explore(&model, &Options::default()).unwrap();
+    assert_eq!(space.total_paths().exact(), Some(1000));
 }
 
 #[test]

@@ -127,6 +127,41 @@ pub enum SpaceError {
         /// it took at one node, that node).
         growth: Vec<(String, usize, String)>,
     },
+    /// More answers between states than `--max-states` allows (see
+    /// [`ANSWERS_PER_STATE`]): each answer is kept, so they bound memory
+    /// as states do.
+    #[error("{}", answers_message(*.limit, *.max_states, .widest))]
+    TooManyAnswers {
+        limit: usize,
+        max_states: usize,
+        /// The steps with the most answers from one state: (node, answers).
+        widest: Vec<(String, usize)>,
+    },
+}
+
+/// On average, at most this many answers a state are explored: with
+/// `--max-states N`, exploration stops past `N` times this many answers
+/// between states, as it does past `N` states.
+pub const ANSWERS_PER_STATE: usize = 8;
+
+fn answers_message(limit: usize, max_states: usize, widest: &[(String, usize)]) -> String {
+    let mut out = format!(
+        "the tree has more than {limit} answers between its states \
+         (--max-states {max_states} allows {ANSWERS_PER_STATE} a state on average); \
+         exploring further could exhaust memory"
+    );
+    if !widest.is_empty() {
+        out.push_str("\nthe steps with the most answers from one state:");
+        for (node, n) in widest {
+            out.push_str(&format!("\n  `{node}`: {n} answers"));
+        }
+    }
+    out.push_str(
+        "\nhelp: an input takes every value in its range when a hook or arithmetic \
+         sees the number; compare it with constants instead, narrow its range, \
+         or raise --max-states",
+    );
+    out
 }
 
 fn limit_message(limit: usize, growth: &[(String, usize, String)]) -> String {

@@ -18,7 +18,10 @@
 
 use super::count::Counts;
 use super::keys::Keys;
-use super::{AssertFailure, Asserts, Edge, Space, SpaceError, State, StateId, NO_END, NO_STATE};
+use super::{
+    AssertFailure, Asserts, Edge, Space, SpaceError, State, StateId, ANSWERS_PER_STATE, NO_END,
+    NO_STATE,
+};
 use crate::eval;
 use crate::explore::live::Liveness;
 use crate::explore::plan::Plan;
@@ -70,6 +73,8 @@ struct Builder<'m> {
     live: Liveness,
     max_visits: u32,
     max_states: usize,
+    /// Most answers between states kept (see [`ANSWERS_PER_STATE`]).
+    max_answers: usize,
     /// States in the order found, with their keys in `keys`; depth,
     /// parent and edges are filled in as they become known.
     states: Vec<State>,
@@ -123,6 +128,10 @@ impl<'m> Builder<'m> {
             max_visits: options.max_visits.max(1),
             // State ids are 32 bits, and the largest is kept for "none".
             max_states: options.max_states.clamp(1, NONE as usize - 1),
+            max_answers: options
+                .max_states
+                .clamp(1, NONE as usize - 1)
+                .saturating_mul(ANSWERS_PER_STATE),
             states: Vec::new(),
             ends: Vec::new(),
             shared_ends: vec![[NO_END; 3]; model.nodes.len()],
@@ -257,6 +266,9 @@ impl<'m> Builder<'m> {
         session: &mut Session<'m>,
         answer: Answer,
     ) -> Result<Option<StateId>, SpaceError> {
+        if self.edges.len() + self.pending.len() >= self.max_answers {
+            return Err(self.too_many_answers());
+        }
         let (path_len, arms_len) = (session.path().len(), session.decisions().len());
         let from_node = session.current();
         let first_passed = to_u32(self.passed.len());
@@ -488,6 +500,33 @@ impl<'m> Builder<'m> {
         };
         space.count_paths();
         space
+    }
+
+    /// The error for too many answers, naming the steps with the most
+    /// answers from one state (found so far, and on the way down).
+    fn too_many_answers(&self) -> SpaceError {
+        let mut widest: FxHashMap<NodeId, usize> = FxHashMap::default();
+        let closed = self.states.iter().map(|s| (s.node, s.edge_count as usize));
+        let open = self.frames.iter().map(|f| {
+            let n = (f.end - f.answers_at) as usize;
+            (self.states[f.state as usize].node, n)
+        });
+        for (node, n) in closed.chain(open) {
+            let most = widest.entry(node).or_default();
+            *most = (*most).max(n);
+        }
+        let mut widest: Vec<(String, usize)> = widest
+            .into_iter()
+            .filter(|&(_, n)| n > 1)
+            .map(|(node, n)| (self.model.node(node).id.clone(), n))
+            .collect();
+        widest.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        widest.truncate(3);
+        SpaceError::TooManyAnswers {
+            limit: self.max_answers,
+            max_states: self.max_states,
+            widest,
+        }
     }
 
     /// The error for too many states, naming what multiplies them.
