@@ -410,9 +410,34 @@ pub fn write_record(out: &mut String, model: &Model, path: &PathRecord, indent: 
     }
 }
 
-/// Why an unreached node is not reached, from the nearest reached point.
+/// What an unreached `reachable(..)` assert says: a fact when exploration
+/// was exhaustive, else only of the answers tried.
 #[must_use]
-pub fn explain_nearest(model: &Model, nearest: &Nearest, coverage: &Coverage) -> String {
+pub fn unreached(proven: bool) -> &'static str {
+    if proven {
+        "no path reaches it"
+    } else {
+        "no path explored reaches it; exploration was bounded or sampled (see above), so a value not tried or a longer loop might"
+    }
+}
+
+/// Why an unreached node is not reached, from the nearest reached point.
+/// Unless exploration was exhaustive (`proven`), what was never seen is
+/// said of the answers tried, not as a fact.
+#[must_use]
+pub fn explain_nearest(
+    model: &Model,
+    nearest: &Nearest,
+    coverage: &Coverage,
+    proven: bool,
+) -> String {
+    let never = |what: &str| {
+        if proven {
+            format!("is never {what}")
+        } else {
+            format!("was never {what} on the answers tried")
+        }
+    };
     let from = model.node(nearest.node);
     let to = &model.node(nearest.to).id;
     let at = location(&model.sources, from.id_span);
@@ -421,14 +446,18 @@ pub fn explain_nearest(model: &Model, nearest: &Nearest, coverage: &Coverage) ->
             let o = &options[i];
             match &o.cond {
                 Some(c) => format!(
-                    "nearest reached point: question `{}` ({at}); its option `{}` (-> {to}) is never shown: `{}` is never true",
+                    "nearest reached point: question `{}` ({at}); its option `{}` (-> {to}) {}: `{}` {}",
                     from.id,
                     o.id,
-                    source_text(model, c.span)
+                    never("shown"),
+                    source_text(model, c.span),
+                    never("true"),
                 ),
                 None => format!(
-                    "nearest reached point: question `{}` ({at}); no path gets past it through option `{}` (-> {to})",
-                    from.id, o.id
+                    "nearest reached point: question `{}` ({at}); no path {}gets past it through option `{}` (-> {to})",
+                    from.id,
+                    if proven { "" } else { "explored " },
+                    o.id
                 ),
             }
         }
@@ -442,9 +471,9 @@ pub fn explain_nearest(model: &Model, nearest: &Nearest, coverage: &Coverage) ->
                 .iter()
                 .any(|c| c.site == site && c.seen_false);
             let why = if tested {
-                "is never true"
+                never("true")
             } else {
-                "is never tested: an earlier arm always matches"
+                format!("{}: an earlier arm always matches", never("tested"))
             };
             format!(
                 "nearest reached point: branch `{}` ({at}); its arm `when {}` (-> {to}) {why}",
@@ -453,13 +482,15 @@ pub fn explain_nearest(model: &Model, nearest: &Nearest, coverage: &Coverage) ->
             )
         }
         (NodeKind::Branch { .. }, Via::Else) => format!(
-            "nearest reached point: branch `{}` ({at}); its `else` (-> {to}) is never taken: an arm always matches",
-            from.id
+            "nearest reached point: branch `{}` ({at}); its `else` (-> {to}) {}: an arm always matches",
+            from.id,
+            never("taken"),
         ),
         _ => format!(
-            "nearest reached point: {} `{}` ({at}); no path gets past it to `{to}`",
+            "nearest reached point: {} `{}` ({at}); no path {}gets past it to `{to}`",
             from.kind.keyword(),
-            from.id
+            from.id,
+            if proven { "" } else { "explored " },
         ),
     }
 }

@@ -466,3 +466,50 @@ assert reachable(three)
         "{report}"
     );
 }
+
+#[test]
+fn cli_paths_to_refuses_a_way_an_answers_file_cannot_hold() {
+    let tree = format!("{FIXTURES}/loop_to.tree");
+    // A way that answers each step once is written as an answers file.
+    let out = cli().args(["paths", "--to", "ox", &tree]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let file: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(file, serde_json::json!({"a": "p", "b": "s"}));
+    // The only ways to `oy` go round `a` first: an answers file holds one
+    // answer a step, so the command says so rather than drop an answer.
+    let out = cli().args(["paths", "--to", "oy", &tree]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("the shortest way found to `oy` answers `a` twice (a=r > a=q > b=t)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn cli_unreached_is_said_of_the_answers_tried_when_exploration_sampled() {
+    // x = 4115 reaches `oa`, but x is only sampled: the verdict fails, and
+    // says no more than that no value tried reaches it.
+    let tree = format!("{FIXTURES}/err_sampled_reach.tree");
+    let out = cli().args(["test", &tree]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("SAMPLED"), "{text}");
+    assert!(text.contains("no path explored reaches it"), "{text}");
+    assert!(
+        text.contains("`when y == 12345` (-> oa) was never true on the answers tried"),
+        "{text}"
+    );
+    assert!(!text.contains("no path reaches it"), "{text}");
+    let out = cli().args(["paths", "--to", "oa", &tree]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no path explored reaches `oa`"), "{err}");
+    // Where exploration is exhaustive, it is a fact.
+    let out = cli()
+        .args(["test", &format!("{FIXTURES}/err_reachable.tree")])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no path reaches it"));
+}

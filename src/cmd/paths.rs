@@ -4,11 +4,11 @@
 
 use crate::cmd::{load_model, EXIT_FAIL, EXIT_OK};
 use crate::explore::sample::Sampler;
-use crate::explore::space::Passing;
+use crate::explore::space::{Edge, Passing, StateId};
 use crate::explore::{
     self, End, Options, PathView, Space, Summary, DEFAULT_MAX_STATES, DEFAULT_MAX_VISITS,
 };
-use crate::ids::saturating_u32;
+use crate::interp::Answer;
 use crate::model::{Model, NodeId};
 use crate::report;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -357,7 +357,40 @@ fn write_to(
         );
         return Ok(crate::cmd::EXIT_USAGE);
     };
-    let found = space.ids().find(|&id| {
+    let mut shortest = None;
+    for witness in ways_to(space, target) {
+        if answers_each_step_once(&witness) {
+            let file = crate::answers::answers_file(model, &witness);
+            writeln!(out, "{}", serde_json::to_string_pretty(&file)?)?;
+            return Ok(EXIT_OK);
+        }
+        shortest.get_or_insert(witness);
+    }
+    let file = args.file.display();
+    match shortest {
+        // An answers file holds one answer a step: a way round a loop that
+        // answers a step twice cannot be written as one.
+        Some(witness) => eprintln!(
+            "error: {file}: the shortest way found to `{node}` answers `{}` twice \
+             ({}); an answers file holds one answer a step, so it cannot be written as one",
+            repeated_step(model, &witness),
+            witness_text(model, &witness)
+        ),
+        None if space.exhaustive() && !has_cut(space) => {
+            eprintln!("error: {file}: no path reaches `{node}` (`guidetree test` explains why)")
+        }
+        None => eprintln!(
+            "error: {file}: no path explored reaches `{node}`; exploration was bounded or \
+             sampled, so a value not tried or a longer loop might (`guidetree test` says which)"
+        ),
+    }
+    Ok(EXIT_FAIL)
+}
+
+/// The ways found to a node, shortest first: to each state waiting there
+/// (breadth-first order), then through each answer that passes it.
+fn ways_to(space: &Space, target: NodeId) -> impl Iterator<Item = Vec<(NodeId, Answer)>> + '_ {
+    let waiting = space.ids().filter(move |&id| {
         space.state(id).node == target
             && !matches!(
                 space.end(id),
@@ -367,44 +400,60 @@ fn write_to(
                 })
             )
     });
-    let witness = match found {
-        Some(state) => space.witness(state),
-        None => {
-            // The node may be passed through (a branch or score) rather
-            // than waited at: find the shortest answer that enters it.
-            let entering = space
-                .states
-                .iter()
-                .enumerate()
-                .flat_map(|(i, _)| {
-                    let id = saturating_u32(i);
-                    space.edges_of(id).iter().map(move |e| (id, e))
-                })
-                .filter(|(_, e)| space.passed(e).contains(&target))
-                .min_by_key(|(from, _)| space.state(*from).depth);
-            let start = space.start_passed().contains(&target);
-            match entering {
-                _ if start => Vec::new(),
-                Some((from, e)) => {
-                    let mut w = space.witness(from);
-                    w.push((space.state(from).node, e.answer.clone()));
-                    w
-                }
-                None => {
-                    eprintln!(
-                        "error: {}: no path reaches `{node}` (`guidetree test` explains why)",
-                        args.file.display()
-                    );
-                    return Ok(EXIT_FAIL);
-                }
-            }
-        }
-    };
-    let file = crate::answers::answers_file(model, &witness);
-    match args.format {
-        Format::Json | Format::Text => writeln!(out, "{}", serde_json::to_string_pretty(&file)?)?,
-    }
-    Ok(EXIT_OK)
+    let at_start = space.start_passed().contains(&target);
+    let mut entering: Vec<(StateId, &Edge)> = space
+        .ids()
+        .flat_map(|id| space.edges_of(id).iter().map(move |e| (id, e)))
+        .filter(|(_, e)| space.passed(e).contains(&target))
+        .collect();
+    entering.sort_by_key(|(from, _)| space.state(*from).depth);
+    let start = at_start.then(Vec::new);
+    start
+        .into_iter()
+        .chain(waiting.map(|id| space.witness(id)))
+        .chain(entering.into_iter().map(|(from, e)| {
+            let mut w = space.witness(from);
+            w.push((space.state(from).node, e.answer.clone()));
+            w
+        }))
+}
+
+/// Does a way answer each step at most once (so an answers file holds it)?
+fn answers_each_step_once(witness: &[(NodeId, Answer)]) -> bool {
+    first_repeat(witness).is_none()
+}
+
+/// The first step a way answers a second time.
+fn first_repeat(witness: &[(NodeId, Answer)]) -> Option<NodeId> {
+    let mut seen = std::collections::HashSet::new();
+    witness
+        .iter()
+        .find(|(node, _)| !seen.insert(*node))
+        .map(|(node, _)| *node)
+}
+
+/// The id of the first step a way answers twice.
+fn repeated_step<'m>(model: &'m Model, witness: &[(NodeId, Answer)]) -> &'m str {
+    first_repeat(witness).map_or("", |n| model.node(n).id.as_str())
+}
+
+/// A way as `step=answer > ...`, for people.
+fn witness_text(model: &Model, witness: &[(NodeId, Answer)]) -> String {
+    let parts: Vec<String> = witness
+        .iter()
+        .map(|(node, answer)| {
+            let text = crate::explore::answer_text(model, *node, answer).unwrap_or_default();
+            format!("{}={text}", model.node(*node).id)
+        })
+        .collect();
+    parts.join(" > ")
+}
+
+/// Were some paths cut at the visit limit?
+fn has_cut(space: &Space) -> bool {
+    space
+        .ids()
+        .any(|id| matches!(space.end(id), Some(End::Cut { .. })))
 }
 
 /// N paths drawn uniformly at random over all paths.

@@ -257,10 +257,10 @@ fn write_verdict(
         }
         Verdict::Unreached(nearest) => {
             let _ = writeln!(out, "  FAILED  {text}\n          at {at}");
-            let _ = writeln!(out, "          no path reaches it");
+            let _ = writeln!(out, "          {}", report::unreached(report.proven()));
             let why = nearest.as_ref().map_or_else(
                 || "no node that paths reach leads to it".to_string(),
-                |n| report::explain_nearest(model, n, &report.coverage),
+                |n| report::explain_nearest(model, n, &report.coverage, report.proven()),
             );
             let _ = writeln!(out, "          {why}");
         }
@@ -421,7 +421,8 @@ pub fn report_json(
                 Verdict::Unreached(nearest) => {
                     entry["verdict"] = "unreached".into();
                     if let Some(n) = nearest {
-                        entry["nearest"] = report::explain_nearest(model, n, cov).into();
+                        entry["nearest"] =
+                            report::explain_nearest(model, n, cov, report.proven()).into();
                     }
                 }
             }

@@ -156,9 +156,11 @@ fn write_header(out: &mut String, model: &Model, report: &TestReport) {
                     if cx.failures == Count::ONE { "" } else { "s" },
                     cx.path.key
                 ),
-                Verdict::Unreached(_) => {
-                    writeln!(out, "  FAILED  {text}\n          no path reaches it")
-                }
+                Verdict::Unreached(_) => writeln!(
+                    out,
+                    "  FAILED  {text}\n          {}",
+                    super::unreached(report.proven())
+                ),
             };
         }
     }
