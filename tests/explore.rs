@@ -513,3 +513,38 @@ fn cli_unreached_is_said_of_the_answers_tried_when_exploration_sampled() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("no path reaches it"));
 }
+
+#[test]
+fn cli_a_limited_listing_reports_the_paths_it_lists() {
+    let tree = format!("{FIXTURES}/err_stuck.tree");
+    // The first path is stuck: listed, counted, and the exit code says so.
+    let out = cli()
+        .args(["paths", "--limit", "1", "--format", "json", &tree])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["limited"], true);
+    assert_eq!(doc["paths"].as_array().map(Vec::len), Some(1));
+    assert_eq!(doc["summary"]["paths"], 1);
+    assert_eq!(doc["summary"]["stuck"], 1);
+    assert_eq!(doc["summary"]["errors"], 0);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1 of 1 paths get stuck or fail"), "{err}");
+    // Two listed paths: one stuck, one reaching `done`; the failing third
+    // is not listed, so not counted.
+    let out = cli()
+        .args(["paths", "--limit", "2", &tree])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1 of 2 paths get stuck or fail"), "{err}");
+    // `--limit` is about listing: with a sample it is a usage error.
+    let out = cli()
+        .args(["paths", "--sample", "5", "--limit", "2", &tree])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be used with"));
+}

@@ -44,8 +44,14 @@ pub struct Args {
     /// `--sample`, `--format json`).
     #[arg(long, value_name = "TAG", conflicts_with = "to")]
     pub tag: Option<String>,
-    /// List at most N paths (0: no limit).
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_LIMIT)]
+    /// List at most N paths (0: no limit); the summary and the exit code
+    /// are then about the paths listed.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = DEFAULT_LIMIT,
+        conflicts_with_all = ["count", "to", "sample"]
+    )]
     pub limit: u64,
     #[command(flatten)]
     pub explore: ExploreArgs,
@@ -553,6 +559,8 @@ fn list(
     let mut written = Ok(());
     let mut listed = 0u64;
     let mut limited = false;
+    // How the listed paths end: what a limited listing reports.
+    let mut tally = Tally::default();
     if format == Format::Json {
         written = write!(out, "{{\"tree\":{},\"paths\":[", json!(model.id));
     }
@@ -575,6 +583,7 @@ fn list(
             }
         };
         listed += 1;
+        tally.add(p.end());
         if written.is_ok() {
             ControlFlow::Continue(())
         } else {
@@ -582,7 +591,10 @@ fn list(
         }
     });
     progress.finish();
-    let summary = summary?;
+    let mut summary = summary?;
+    if limited {
+        tally.put(&mut summary);
+    }
     if written.is_ok() {
         let note = limited.then(|| {
             format!(
@@ -614,6 +626,37 @@ fn list(
         };
     }
     Ok((written, summary))
+}
+
+/// How many listed paths end each way.
+#[derive(Debug, Default)]
+struct Tally {
+    outcomes: u64,
+    cut: u64,
+    stuck: u64,
+    errors: u64,
+}
+
+impl Tally {
+    fn add(&mut self, end: &End) {
+        let slot = match end {
+            End::Outcome { .. } => &mut self.outcomes,
+            End::Cut { .. } => &mut self.cut,
+            End::Stuck { .. } => &mut self.stuck,
+            End::Error { .. } => &mut self.errors,
+        };
+        *slot += 1;
+    }
+
+    /// Make a summary say what these paths, rather than every path
+    /// explored, did.
+    fn put(self, summary: &mut Summary) {
+        summary.outcomes = self.outcomes;
+        summary.cut = self.cut;
+        summary.stuck = self.stuck;
+        summary.errors = self.errors;
+        summary.paths = self.outcomes + self.cut + self.stuck + self.errors;
+    }
 }
 
 /// `p1a2b3c4d how_tired=very > feeling=calm → rest_break (rest)`
