@@ -416,11 +416,29 @@ pub fn key_of<'a>(
         }
         key.push_str(&model.node(node).id);
         key.push('=');
-        if !write_answer(model, node, answer, &mut key) {
-            key.truncate(start);
+        match answer {
+            // Quoted where the text could be read as more of the key (or
+            // break a line), so that two paths never share a key.
+            Answer::Text(t) if needs_quotes(t) => {
+                let _ = write!(key, "{t:?}");
+            }
+            _ => {
+                if !write_answer(model, node, answer, &mut key) {
+                    key.truncate(start);
+                }
+            }
         }
     }
     key
+}
+
+/// Would a text answer be misread in a path key as it stands: empty,
+/// padded, or holding a separator, a quote or a control character?
+fn needs_quotes(text: &str) -> bool {
+    text.is_empty()
+        || text.trim() != text
+        || text.contains(['>', '"', '\\'])
+        || text.chars().any(char::is_control)
 }
 
 /// An answer as written in a path key: the option id, ticked items joined

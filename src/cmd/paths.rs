@@ -443,16 +443,9 @@ fn repeated_step<'m>(model: &'m Model, witness: &[(NodeId, Answer)]) -> &'m str 
     first_repeat(witness).map_or("", |n| model.node(n).id.as_str())
 }
 
-/// A way as `step=answer > ...`, for people.
+/// A way as its path key: `step=answer > ...`.
 fn witness_text(model: &Model, witness: &[(NodeId, Answer)]) -> String {
-    let parts: Vec<String> = witness
-        .iter()
-        .map(|(node, answer)| {
-            let text = crate::explore::answer_text(model, *node, answer).unwrap_or_default();
-            format!("{}={text}", model.node(*node).id)
-        })
-        .collect();
-    parts.join(" > ")
+    explore::key_of(model, witness.iter().map(|(n, a)| (*n, a)))
 }
 
 /// Were some paths cut at the visit limit?

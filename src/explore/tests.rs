@@ -129,6 +129,39 @@ fn path_ids_hash_the_key() {
 }
 
 #[test]
+fn text_answers_that_could_be_misread_are_quoted_in_keys() {
+    let m = model(
+        r#"
+tree t "Texts" { start a outcomes done }
+var x: text = ""
+var y: text = ""
+input a { text "A" text into x -> b }
+input b { text "B" text into y -> end }
+outcome end { kind done title "Done" }
+"#,
+    );
+    let (a, b) = (m.find_node("a").unwrap(), m.find_node("b").unwrap());
+    let key = |x: &str, y: &str| {
+        let answers = [(a, Answer::Text(x.into())), (b, Answer::Text(y.into()))];
+        key_of(&m, answers.iter().map(|(n, t)| (*n, t)))
+    };
+    // Plain words stay as they are, so existing keys and ids do not move.
+    assert_eq!(key("yes", "C++ = fine"), "a=yes > b=C++ = fine");
+    // Without quotes these two keys would both read `a=p > b=q > b=r`.
+    let one = key("p > b=q", "r");
+    let two = key("p", "q > b=r");
+    assert_eq!(one, r#"a="p > b=q" > b=r"#);
+    assert_eq!(two, r#"a=p > b="q > b=r""#);
+    assert_ne!(path_id(&one), path_id(&two));
+    // A line break, a quote, padding or nothing at all are quoted too.
+    assert_eq!(key("two\nlines", ""), r#"a="two\nlines" > b="""#);
+    assert_eq!(
+        key(" padded", "say \"hi\""),
+        r#"a=" padded" > b="say \"hi\"""#
+    );
+}
+
+#[test]
 fn path_ids_survive_reordering_and_text_edits() {
     let reordered = r#"
 tree t "Another title" { start a outcomes done }
