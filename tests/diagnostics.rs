@@ -98,3 +98,64 @@ fn every_code_has_a_fixture_named_for_it() {
         );
     }
 }
+
+/// The codes of the errors a tree gets, or none when it checks.
+fn error_codes(src: &str) -> Vec<String> {
+    let fs = guidetree::load::MemoryFs::new().with("t.tree", src);
+    match guidetree::check::check_with(&fs, Path::new("t.tree")) {
+        Ok(_) => Vec::new(),
+        Err(failure) => failure
+            .diagnostics
+            .iter()
+            .map(|d| d.code.to_string())
+            .collect(),
+    }
+}
+
+#[test]
+fn the_smallest_int_is_a_literal_anywhere() {
+    let tree = |literal: &str| {
+        format!(
+            "tree t \"T\" {{ start q outcomes done }}\n\
+             var n: int = -9223372036854775808\n\
+             question q {{ text \"Q\" option x \"X\" if n == {literal} -> end option y \"Y\" -> end }}\n\
+             outcome end {{ kind done title \"Done\" }}\n"
+        )
+    };
+    assert_eq!(
+        error_codes(&tree("-9223372036854775808")),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        error_codes(&tree("- 9223372036854775808 * 1")),
+        Vec::<String>::new()
+    );
+    // One past the largest int, without a minus, is too large.
+    assert_eq!(error_codes(&tree("9223372036854775808")), ["E015"]);
+    assert_eq!(error_codes(&tree("1 - 9223372036854775808")), ["E015"]);
+}
+
+#[test]
+fn choices_declared_alike_are_one_type() {
+    let tree = |second: &str| {
+        format!(
+            "tree t \"T\" {{ start q outcomes done }}\n\
+             var goal: one_of(closure, rekindle)\n\
+             var hope: {second}\n\
+             question q {{ text \"Q\" option x \"X\" {{ set hope = goal }} -> end option y \"Y\" if hope == goal -> end }}\n\
+             outcome end {{ kind done title \"Done\" }}\n"
+        )
+    };
+    assert_eq!(
+        error_codes(&tree("one_of(closure, rekindle)")),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        error_codes(&tree("one_of(rekindle, closure)")),
+        ["E005", "E005"]
+    );
+    assert_eq!(
+        error_codes(&tree("set(closure, rekindle)")),
+        ["E005", "E005"]
+    );
+}

@@ -307,7 +307,14 @@ impl Checker {
                 self.report(Declare::TooManyMembers, m.span);
             }
         }
+        // The same members in the same order make the same type, so two
+        // variables declared alike can be compared and given to each other.
+        // (The outcome kinds are not declared here: they stay their own.)
+        if let Some(&d) = self.domain_index.get(&list) {
+            return d;
+        }
         let id = DomainId(saturating_u32(self.domains.len()));
+        self.domain_index.insert(list.clone(), id);
         self.domains.push(list);
         id
     }

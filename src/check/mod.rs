@@ -8,7 +8,9 @@
 use crate::ast::{self};
 use crate::diag::{self, Diagnostic, Problem};
 use crate::load::{Disk, FileSystem, LoadOptions, ReadError};
-use crate::model::{Assert, HookCall, HookRuntime, Model, Node, NodeId, ScriptRef, Var, VarId};
+use crate::model::{
+    Assert, DomainId, HookCall, HookRuntime, Model, Node, NodeId, ScriptRef, Var, VarId,
+};
 use crate::source::{FileId, Sources, Span};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -159,6 +161,9 @@ struct Checker {
     var_index: HashMap<String, VarId>,
     var_read: Vec<bool>,
     domains: Vec<Vec<String>>,
+    /// Each declared member list once: the same members in the same order
+    /// are the same type.
+    domain_index: HashMap<Vec<String>, DomainId>,
     kind_index: HashMap<String, u32>,
     kind_spans: Vec<Span>,
     kind_used: Vec<bool>,

@@ -21,6 +21,17 @@ impl Checker {
         }
     }
 
+    /// As [`Self::type_name`], with every member.
+    fn type_name_whole(&self, ty: Type) -> String {
+        match ty {
+            Type::Enum(d) if d != OUTCOME_KINDS => {
+                format!("one_of({})", self.domains[d.0 as usize].join(", "))
+            }
+            Type::Set(d) => format!("set({})", self.domains[d.0 as usize].join(", ")),
+            _ => self.type_name(ty),
+        }
+    }
+
     pub(super) fn type_name_of_domain(&self, d: DomainId) -> String {
         if d == OUTCOME_KINDS {
             "the outcome kinds".into()
@@ -83,12 +94,25 @@ impl Checker {
 
     /// E005 for a value of type `got` where `want` is expected.
     fn type_mismatch(&self, want: Type, got: Type, literal: bool) -> TypeProblem {
+        let reordered = match (want, got) {
+            (Type::Enum(a), Type::Enum(b)) | (Type::Set(a), Type::Set(b)) => {
+                let (a, b) = (&self.domains[a.0 as usize], &self.domains[b.0 as usize]);
+                a != b && a.len() == b.len() && a.iter().all(|m| b.contains(m))
+            }
+            _ => false,
+        };
+        let (mut want_name, mut got_name) = (self.type_name(want), self.type_name(got));
+        if want_name == got_name {
+            // Two long member lists that start alike: show them whole.
+            (want_name, got_name) = (self.type_name_whole(want), self.type_name_whole(got));
+        }
         TypeProblem::Mismatch {
-            want: self.type_name(want),
-            got: self.type_name(got),
+            want: want_name,
+            got: got_name,
             want_type: want,
             got_type: got,
             literal,
+            reordered,
         }
     }
 

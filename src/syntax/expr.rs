@@ -7,6 +7,9 @@ use crate::diag::problem::Syntax;
 use crate::source::Span;
 use pest::iterators::Pair;
 
+/// The digits of the smallest int, `-9223372036854775808`, without its minus.
+const SMALLEST_INT_DIGITS: &str = "9223372036854775808";
+
 impl Lower {
     /// A whole expression: refuse one too large to handle safely, then
     /// arrange its operators by precedence.
@@ -27,7 +30,7 @@ impl Lower {
     fn expr_tree(&self, pair: &Pair<'_, Rule>) -> Option<Expr> {
         let mut tokens = Vec::new();
         for part in pair.clone().into_inner() {
-            tokens.push(match part.as_rule() {
+            let token = match part.as_rule() {
                 Rule::prefix_op => {
                     self.refuse_glued(&part);
                     let op = if part.as_str() == "-" {
@@ -41,8 +44,21 @@ impl Lower {
                     Some(op) => Token::Infix(op),
                     None => return self.bad(&part, "operator"),
                 },
+                // The smallest int is written as a minus and a number one
+                // past the largest: read the two as one literal.
+                Rule::int if part.as_str() == SMALLEST_INT_DIGITS => match tokens.pop() {
+                    Some(Token::Prefix(UnaryOp::Neg, start)) => Token::Operand(Spanned {
+                        node: ExprKind::Int(i64::MIN),
+                        span: Span::new(self.file, start, start).to(self.span(&part)),
+                    }),
+                    other => {
+                        tokens.extend(other);
+                        Token::Operand(self.primary(&part)?)
+                    }
+                },
                 _ => Token::Operand(self.primary(&part)?),
-            });
+            };
+            tokens.push(token);
         }
         let mut tokens = tokens.into_iter().peekable();
         let expr = self.pratt(&mut tokens, 0, pair)?;

@@ -54,6 +54,7 @@ fn bool_mismatch(literal: bool) -> TypeProblem {
         want_type: Type::Bool,
         got_type: Type::Int,
         literal,
+        reordered: false,
     }
 }
 

@@ -16,6 +16,9 @@ pub enum TypeProblem {
         want_type: Type,
         got_type: Type,
         literal: bool,
+        /// Both are `one_of` (or both `set`) types with the same members,
+        /// listed in another order.
+        reordered: bool,
     },
     /// `{a, b}` where something else is expected.
     SetNotExpected { want: String },
@@ -90,9 +93,16 @@ impl TypeProblem {
                 want_type,
                 got_type,
                 literal,
+                reordered,
             } => {
                 let help = if *want_type == Type::Bool && *literal {
                     Some("a bool is `true` or `false`".to_string())
+                } else if *reordered {
+                    Some(
+                        "the same members in another order make another type: \
+                         list them in the same order in both declarations"
+                            .to_string(),
+                    )
                 } else {
                     conversion_help(*want_type, *got_type).map(str::to_string)
                 };
