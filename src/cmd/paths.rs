@@ -406,22 +406,27 @@ fn ways_to(space: &Space, target: NodeId) -> impl Iterator<Item = Vec<(NodeId, A
                 })
             )
     });
-    let at_start = space.start_passed().contains(&target);
+    let start = space.start_passed().contains(&target).then(Vec::new);
+    start
+        .into_iter()
+        .chain(waiting.map(|id| space.witness(id)))
+        // Worked out only when no way to a state waiting there will do.
+        .chain(std::iter::once(()).flat_map(move |()| entering(space, target)))
+}
+
+/// The ways through each answer that passes a node, shortest first.
+fn entering(space: &Space, target: NodeId) -> impl Iterator<Item = Vec<(NodeId, Answer)>> + '_ {
     let mut entering: Vec<(StateId, &Edge)> = space
         .ids()
         .flat_map(|id| space.edges_of(id).iter().map(move |e| (id, e)))
         .filter(|(_, e)| space.passed(e).contains(&target))
         .collect();
     entering.sort_by_key(|(from, _)| space.state(*from).depth);
-    let start = at_start.then(Vec::new);
-    start
-        .into_iter()
-        .chain(waiting.map(|id| space.witness(id)))
-        .chain(entering.into_iter().map(|(from, e)| {
-            let mut w = space.witness(from);
-            w.push((space.state(from).node, e.answer.clone()));
-            w
-        }))
+    entering.into_iter().map(|(from, e)| {
+        let mut w = space.witness(from);
+        w.push((space.state(from).node, e.answer.clone()));
+        w
+    })
 }
 
 /// Does a way answer each step at most once (so an answers file holds it)?

@@ -34,9 +34,6 @@ use hashbrown::hash_table::{Entry, HashTable};
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::hash::{Hash, Hasher};
 
-/// No state (yet): a found state not numbered so far.
-const NONE: StateId = StateId::MAX;
-
 /// Explore every state reachable from the start, then number them.
 pub(super) fn explore(
     model: &Model,
@@ -120,18 +117,16 @@ impl<'m> Builder<'m> {
     ) -> Self {
         let live = Liveness::new(model);
         let keys = Keys::new(model, &live);
+        // State ids are 32 bits, and the largest means "no state".
+        let max_states = options.max_states.clamp(1, NO_STATE as usize - 1);
         Builder {
             model,
             plan,
             memo,
             live,
             max_visits: options.max_visits.max(1),
-            // State ids are 32 bits, and the largest is kept for "none".
-            max_states: options.max_states.clamp(1, NONE as usize - 1),
-            max_answers: options
-                .max_states
-                .clamp(1, NONE as usize - 1)
-                .saturating_mul(ANSWERS_PER_STATE),
+            max_states,
+            max_answers: max_states.saturating_mul(ANSWERS_PER_STATE),
             states: Vec::new(),
             ends: Vec::new(),
             shared_ends: vec![[NO_END; 3]; model.nodes.len()],
@@ -597,7 +592,8 @@ struct Numbered {
 /// renumbered.
 fn number(mut states: Vec<State>, mut edges: Vec<Edge>, finished: Vec<StateId>) -> Numbered {
     let n = states.len();
-    let mut new_of = vec![NONE; n];
+    // Per found id: its new id, or `NO_STATE` while it is not numbered.
+    let mut new_of = vec![NO_STATE; n];
     // Found ids in breadth-first order: `order[new id]`.
     let mut order: Vec<StateId> = Vec::with_capacity(n);
     if n > 0 {
@@ -613,7 +609,7 @@ fn number(mut states: Vec<State>, mut edges: Vec<Edge>, finished: Vec<StateId>) 
         };
         for (i, edge) in edges[first..first + count].iter().enumerate() {
             let target = edge.to as usize;
-            if new_of[target] == NONE {
+            if new_of[target] == NO_STATE {
                 new_of[target] = to_u32(order.len());
                 order.push(edge.to);
                 let t = &mut states[target];
@@ -627,7 +623,7 @@ fn number(mut states: Vec<State>, mut edges: Vec<Edge>, finished: Vec<StateId>) 
     // Every state was found from the first, so the walk reaches them all;
     // should one be missed, it keeps a place at the end.
     for (old, new) in new_of.iter_mut().enumerate() {
-        if *new == NONE {
+        if *new == NO_STATE {
             *new = to_u32(order.len());
             order.push(to_u32(old));
         }
