@@ -74,9 +74,9 @@ pub struct Decision {
 pub struct Record {
     pub node: NodeId,
     pub answer: Answer,
-    /// Where the variables as they were just before the answer start in
-    /// the session's `saved` stack.
-    vars_at: usize,
+    /// How long the session's undo log was just before the answer: the
+    /// variables the answer changed are the entries from there on.
+    undo_len: usize,
     /// Lengths of `path`, `reasons`, `log` and `decisions` before the answer.
     path_len: usize,
     reasons_len: usize,
@@ -126,9 +126,9 @@ pub struct Session<'m> {
     /// The node waiting for an answer (or the outcome reached).
     current: NodeId,
     history: Vec<Record>,
-    /// The variables before each answer in `history`, back to back, so an
-    /// answer saves state without allocating.
-    saved: Vec<Value>,
+    /// Every change to a variable, oldest first: the variable and the value
+    /// it had before. Taking an answer back undoes only what it changed.
+    undo: Vec<(VarId, Value)>,
     reasons: Vec<Reason>,
     log: Vec<LogLine>,
     decisions: Vec<Decision>,
@@ -203,7 +203,7 @@ impl<'m> Session<'m> {
             path: entered,
             current: node,
             history: Vec::new(),
-            saved: Vec::new(),
+            undo: Vec::new(),
             reasons: Vec::new(),
             log: Vec::new(),
             decisions: Vec::new(),
@@ -285,19 +285,28 @@ impl<'m> Session<'m> {
 
     /// Variable values just before answer `i`, and just after it.
     #[must_use]
-    pub fn vars_around(&self, i: usize) -> (&[Value], &[Value]) {
-        let before = self.saved_vars(&self.history[i]);
+    pub fn vars_around(&self, i: usize) -> (Vec<Value>, Vec<Value>) {
+        let before = self.vars_when(self.history[i].undo_len);
         let after = self
             .history
             .get(i + 1)
-            .map_or(&self.vars[..], |r| self.saved_vars(r));
+            .map_or_else(|| self.vars.clone(), |r| self.vars_when(r.undo_len));
         (before, after)
     }
 
-    /// The variables saved for a record.
-    fn saved_vars(&self, record: &Record) -> &[Value] {
-        let saved = self.saved.get(record.vars_at..).unwrap_or(&[]);
-        &saved[..self.vars.len().min(saved.len())]
+    /// The variables as they were when the undo log was `undo_len` long.
+    fn vars_when(&self, undo_len: usize) -> Vec<Value> {
+        let mut vars = self.vars.clone();
+        for (var, old) in self.undo.get(undo_len..).unwrap_or(&[]).iter().rev() {
+            vars[var.index()].clone_from(old);
+        }
+        vars
+    }
+
+    /// Give a variable a value, keeping the one it had in the undo log.
+    fn assign(&mut self, var: VarId, value: Value) {
+        let old = std::mem::replace(&mut self.vars[var.index()], value);
+        self.undo.push((var, old));
     }
 
     /// Is option `choice` of the current question shown?
@@ -355,12 +364,10 @@ impl<'m> Session<'m> {
     /// # Errors
     /// A refused answer leaves the session exactly as it was.
     pub fn answer(&mut self, answer: Answer) -> Result<(), AnswerError> {
-        let vars_at = self.saved.len();
-        self.saved.extend_from_slice(&self.vars);
         let record = Record {
             node: self.current,
             answer: answer.clone(),
-            vars_at,
+            undo_len: self.undo.len(),
             path_len: self.path.len(),
             reasons_len: self.reasons.len(),
             log_len: self.log.len(),
@@ -399,11 +406,11 @@ impl<'m> Session<'m> {
     }
 
     fn restore(&mut self, record: Record) {
-        let saved = self.saved.get(record.vars_at..).unwrap_or(&[]);
-        for (var, value) in self.vars.iter_mut().zip(saved) {
-            var.clone_from(value);
+        while self.undo.len() > record.undo_len {
+            if let Some((var, old)) = self.undo.pop() {
+                self.vars[var.index()] = old;
+            }
         }
-        self.saved.truncate(record.vars_at);
         self.path.truncate(record.path_len);
         self.reasons.truncate(record.reasons_len);
         self.log.truncate(record.log_len);
@@ -440,7 +447,7 @@ impl<'m> Session<'m> {
                         64 - mask.leading_zeros() as usize,
                     ));
                 }
-                self.vars[var.index()] = Value::Set(bits);
+                self.assign(*var, Value::Set(bits));
                 *next
             }
             (
@@ -459,7 +466,7 @@ impl<'m> Session<'m> {
                         max: *max,
                     });
                 }
-                self.vars[var.index()] = Value::Int(*n);
+                self.assign(*var, Value::Int(*n));
                 *next
             }
             (
@@ -475,7 +482,7 @@ impl<'m> Session<'m> {
                 if len > *max_len as usize {
                     return Err(AnswerError::TooLong { len, max: *max_len });
                 }
-                self.vars[var.index()] = Value::Text(Arc::from(t.as_str()));
+                self.assign(*var, Value::Text(Arc::from(t.as_str())));
                 *next
             }
             (NodeKind::Info { effects, next, .. }, Answer::Continue) => {
@@ -523,7 +530,7 @@ impl Env for Session<'_> {
     }
 
     fn set_var(&mut self, id: VarId, value: Value) {
-        self.vars[id.index()] = value;
+        self.assign(id, value);
     }
 
     fn visited(&self, node: NodeId) -> bool {

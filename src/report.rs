@@ -238,11 +238,11 @@ pub fn write_transcript(out: &mut String, session: &Session<'_>, end: &End, id: 
     let first_reasons = history.first().map_or(reasons.len(), |r| r.reasons_len());
     let start_vars = history
         .first()
-        .map_or(session.vars(), |_| session.vars_around(0).0);
+        .map_or_else(|| session.vars().to_vec(), |_| session.vars_around(0).0);
     let step = Step {
         nodes: &path[..first],
         before: &defaults,
-        after: start_vars,
+        after: &start_vars,
         reasons: &reasons[..first_reasons],
     };
     write_step(out, model, &step);
@@ -257,8 +257,8 @@ pub fn write_transcript(out: &mut String, session: &Session<'_>, end: &End, id: 
         let _ = writeln!(out, "  {node} → {answer}");
         let step = Step {
             nodes: &path[record.path_len()..next.map_or(path.len(), |r| r.path_len())],
-            before,
-            after,
+            before: &before,
+            after: &after,
             reasons: &reasons
                 [record.reasons_len()..next.map_or(reasons.len(), |r| r.reasons_len())],
         };

@@ -155,11 +155,11 @@ fn step_entry(session: &Session<'_>, i: usize) -> StepEntry {
         text: node
             .text
             .as_ref()
-            .map(|t| model.render_text(t, before))
+            .map(|t| model.render_text(t, &before))
             .unwrap_or_default(),
         answer: from_answer(model, r.node, &r.answer),
-        label: answer_label(model, r.node, &r.answer, before),
-        effects: changes(model, before, after),
+        label: answer_label(model, r.node, &r.answer, &before),
+        effects: changes(model, &before, &after),
         passed,
         reasons: slice_of(session.reasons(), r.reasons_len()..reasons_end),
         log: slice_of(session.log(), r.log_len()..log_end),

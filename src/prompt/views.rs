@@ -148,9 +148,9 @@ pub fn path_lines(session: &Session<'_>) -> Vec<String> {
             let before = session.vars_around(i).0;
             let question = n.text.as_ref().map_or_else(
                 || n.id.clone(),
-                |t| short_form(&model.render_text(t, before), SHORT),
+                |t| short_form(&model.render_text(t, &before), SHORT),
             );
-            let answer = answer_label(model, r.node, &r.answer, before);
+            let answer = answer_label(model, r.node, &r.answer, &before);
             lines.push(format!("{question} → {answer}"));
         }
     }
