@@ -587,35 +587,34 @@ struct Numbered {
 
 /// Renumber states in breadth-first order from the first one, giving each
 /// its depth and its parent (the first state to reach it in that order, so
-/// parent links make shortest paths). The states are moved to their new
-/// places in place; the edges stay where they are, with their targets
-/// renumbered.
-fn number(mut states: Vec<State>, mut edges: Vec<Edge>, finished: Vec<StateId>) -> Numbered {
+/// parent links make shortest paths). Each state is copied to its new
+/// place as the walk finds it, so the walk reads the states it numbered in
+/// order; the edges stay where they are, with their targets renumbered.
+fn number(states: Vec<State>, mut edges: Vec<Edge>, finished: Vec<StateId>) -> Numbered {
     let n = states.len();
     // Per found id: its new id, or `NO_STATE` while it is not numbered.
     let mut new_of = vec![NO_STATE; n];
-    // Found ids in breadth-first order: `order[new id]`.
-    let mut order: Vec<StateId> = Vec::with_capacity(n);
-    if n > 0 {
+    let mut numbered: Vec<State> = Vec::with_capacity(n);
+    if let Some(first) = states.first() {
         new_of[0] = 0;
-        order.push(0);
+        numbered.push(first.clone());
     }
     let mut next = 0;
-    while next < order.len() {
-        let old = order[next] as usize;
+    while next < numbered.len() {
         let (first, count, depth) = {
-            let s = &states[old];
+            let s = &numbered[next];
             (s.first_edge as usize, s.edge_count as usize, s.depth)
         };
         for (i, edge) in edges[first..first + count].iter().enumerate() {
             let target = edge.to as usize;
             if new_of[target] == NO_STATE {
-                new_of[target] = to_u32(order.len());
-                order.push(edge.to);
-                let t = &mut states[target];
-                t.depth = depth + 1;
-                t.parent = to_u32(next);
-                t.parent_edge = to_u32(first + i);
+                new_of[target] = to_u32(numbered.len());
+                numbered.push(State {
+                    depth: depth + 1,
+                    parent: to_u32(next),
+                    parent_edge: to_u32(first + i),
+                    ..states[target].clone()
+                });
             }
         }
         next += 1;
@@ -624,11 +623,10 @@ fn number(mut states: Vec<State>, mut edges: Vec<Edge>, finished: Vec<StateId>) 
     // should one be missed, it keeps a place at the end.
     for (old, new) in new_of.iter_mut().enumerate() {
         if *new == NO_STATE {
-            *new = to_u32(order.len());
-            order.push(to_u32(old));
+            *new = to_u32(numbered.len());
+            numbered.push(states[old].clone());
         }
     }
-    permute(&mut states, &order);
     for edge in &mut edges {
         edge.to = new_of[edge.to as usize];
     }
@@ -638,33 +636,10 @@ fn number(mut states: Vec<State>, mut edges: Vec<Edge>, finished: Vec<StateId>) 
         *id = new_of[*id as usize];
     }
     Numbered {
-        states,
+        states: numbered,
         edges,
         topological,
         new_of,
-    }
-}
-
-/// Put `items[order[i]]` at `i`, for every `i`, in place, following each
-/// cycle of the permutation once. `order` must be a permutation of the
-/// indices of `items`.
-fn permute<T>(items: &mut [T], order: &[StateId]) {
-    let mut placed = vec![false; items.len()];
-    for start in 0..items.len() {
-        if placed[start] {
-            continue;
-        }
-        // Walk the cycle through `start`, swapping each item into place.
-        let mut at = start;
-        loop {
-            placed[at] = true;
-            let from = order[at] as usize;
-            if from == start {
-                break;
-            }
-            items.swap(at, from);
-            at = from;
-        }
     }
 }
 
@@ -685,27 +660,4 @@ fn widen(hash: u32) -> u64 {
 
 fn to_u32(i: usize) -> u32 {
     saturating_u32(i)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::permute;
-
-    #[test]
-    fn permute_puts_each_item_where_the_order_says() {
-        for order in [
-            vec![],
-            vec![0],
-            vec![2, 0, 1],
-            vec![1, 0, 3, 2],
-            vec![4, 3, 2, 1, 0],
-            vec![0, 2, 3, 1, 5, 4],
-        ] {
-            let items: Vec<u32> = (0..order.len() as u32).map(|i| i * 10).collect();
-            let mut moved = items.clone();
-            permute(&mut moved, &order);
-            let want: Vec<u32> = order.iter().map(|&o| items[o as usize]).collect();
-            assert_eq!(moved, want, "order {order:?}");
-        }
-    }
 }

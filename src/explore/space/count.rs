@@ -43,12 +43,14 @@ impl Count {
     }
 }
 
-/// One [`Count`] per state, kept compactly: a `u128` each (16 bytes,
-/// where `Option<u128>` takes 32) and a bit each for "more than `u128`
-/// can hold".
+/// One [`Count`] per state, kept compactly: the low 64 bits of each
+/// (8 bytes, where `Option<u128>` takes 32), the high 64 bits only once
+/// some count needs them, and a bit each for "more than `u128` can hold".
 #[derive(Debug, Clone, Default)]
 pub(super) struct Counts {
-    values: Vec<u128>,
+    low: Vec<u64>,
+    /// Empty while every count fits in 64 bits; then one per state.
+    high: Vec<u64>,
     /// A bit per state: its count overflowed.
     over: Vec<u64>,
 }
@@ -57,7 +59,8 @@ impl Counts {
     /// `n` zeros.
     pub(super) fn zeros(n: usize) -> Counts {
         Counts {
-            values: vec![0; n],
+            low: vec![0; n],
+            high: Vec::new(),
             over: vec![0; n.div_ceil(64)],
         }
     }
@@ -65,17 +68,25 @@ impl Counts {
     #[inline]
     pub(super) fn get(&self, i: usize) -> Count {
         if self.over[i / 64] & (1 << (i % 64)) != 0 {
-            Count(None)
-        } else {
-            Count(Some(self.values[i]))
+            return Count(None);
         }
+        let high = self.high.get(i).copied().unwrap_or(0);
+        Count(Some(u128::from(high) << 64 | u128::from(self.low[i])))
     }
 
     #[inline]
     pub(super) fn set(&mut self, i: usize, count: Count) {
         match count.0 {
             Some(n) => {
-                self.values[i] = n;
+                // The casts keep each half.
+                let (low, high) = (n as u64, (n >> 64) as u64);
+                self.low[i] = low;
+                if high != 0 && self.high.is_empty() {
+                    self.high = vec![0; self.low.len()];
+                }
+                if let Some(slot) = self.high.get_mut(i) {
+                    *slot = high;
+                }
                 self.over[i / 64] &= !(1 << (i % 64));
             }
             None => self.over[i / 64] |= 1 << (i % 64),
@@ -127,6 +138,11 @@ mod tests {
         counts.set(0, Count::from(7));
         counts.add(0, Count::ONE);
         assert_eq!(counts.get(0).exact(), Some(8));
+        counts.set(1, Count(Some(1 << 64 | 5)));
+        assert_eq!(counts.get(1).exact(), Some(1 << 64 | 5), "past 64 bits");
+        assert_eq!(counts.get(0).exact(), Some(8), "a smaller count stays");
+        counts.set(1, Count::from(3));
+        assert_eq!(counts.get(1).exact(), Some(3), "the high half is cleared");
         counts.set(64, Count(Some(u128::MAX)));
         assert_eq!(
             counts.get(64).exact(),

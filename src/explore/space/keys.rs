@@ -17,7 +17,7 @@
 use super::super::live::Liveness;
 use crate::ids::saturating_u32;
 use crate::interp::Session;
-use crate::model::{Model, NodeId, NodeKind, Type, Value};
+use crate::model::{Model, NodeId, NodeKind, Type, Value, VarId};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
@@ -53,12 +53,25 @@ impl Place {
     }
 }
 
+/// A live truth value's place in a key: most live values are flags, and
+/// keying them is one test and one bit.
+#[derive(Debug, Clone, Copy)]
+struct Flag {
+    var: VarId,
+    word: u32,
+    bit: u64,
+}
+
 /// How the keys of one node are laid out: a place per slot (variables,
 /// `visited(..)` facts, visit counts, in the order [`Liveness`] lists
 /// them) and the words a key takes.
 #[derive(Debug, Clone, Default)]
 struct Layout {
     places: Vec<Place>,
+    /// The live variables again, split for keying: truth values (set
+    /// with one bit each) and the rest (coded by their type).
+    flags: Vec<Flag>,
+    values: Vec<(VarId, Place)>,
     words: u32,
     /// A checklist's keys are followed by one more word, not part of the
     /// key: the items shown there (a function of the key, known only once
@@ -91,6 +104,8 @@ impl Layout {
         }
         Layout {
             places,
+            flags: Vec::new(),
+            values: Vec::new(),
             words: saturating_u32(used.len()),
             items: false,
         }
@@ -159,6 +174,17 @@ impl Keys {
                 for (place, mask) in layout.places.iter_mut().zip(live.masks(node)) {
                     place.mask &= mask;
                 }
+                for (&var, &place) in live.vars(node).iter().zip(&layout.places) {
+                    match model.var(var).ty {
+                        Type::Bool if place.mask & 1 == 0 => {}
+                        Type::Bool => layout.flags.push(Flag {
+                            var,
+                            word: place.word,
+                            bit: 1 << place.shift,
+                        }),
+                        _ => layout.values.push((var, place)),
+                    }
+                }
                 layout.items = matches!(model.node(node).kind, NodeKind::Checklist { .. });
                 layout
             })
@@ -218,11 +244,16 @@ impl Keys {
         let start = words.len();
         words.resize(start + layout.words as usize + usize::from(layout.items), 0);
         let key = &mut words[start..];
-        let mut places = layout.places.iter();
         let (path, values) = (session.path(), session.vars());
-        for (&v, place) in live.vars(node).iter().zip(&mut places) {
-            place.put(key, texts.code(&values[v.index()]));
+        for flag in &layout.flags {
+            // No branch on the value: flags are as likely true as false.
+            let set = u64::from(matches!(values[flag.var.index()], Value::Bool(true)));
+            key[flag.word as usize] |= flag.bit * set;
         }
+        for &(var, place) in &layout.values {
+            place.put(key, texts.code(&values[var.index()]));
+        }
+        let mut places = layout.places.iter().skip(live.vars(node).len());
         for (n, place) in live.visited(node).iter().zip(&mut places) {
             place.put(key, u64::from(path.contains(n)));
         }
