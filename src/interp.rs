@@ -294,6 +294,27 @@ impl<'m> Session<'m> {
         (before, after)
     }
 
+    /// The variables just before each answer, oldest first, then as they
+    /// are now: one pass back through the undo log, for views of every
+    /// answer (calling [`Session::vars_around`] for each would replay the
+    /// log once per answer).
+    #[must_use]
+    pub fn vars_history(&self) -> Vec<Vec<Value>> {
+        let mut vars = self.vars.clone();
+        let mut out = vec![vars.clone()];
+        let mut end = self.undo.len();
+        for record in self.history.iter().rev() {
+            let undone = self.undo.get(record.undo_len..end).unwrap_or(&[]);
+            for (var, old) in undone.iter().rev() {
+                vars[var.index()].clone_from(old);
+            }
+            end = record.undo_len;
+            out.push(vars.clone());
+        }
+        out.reverse();
+        out
+    }
+
     /// The variables as they were when the undo log was `undo_len` long.
     fn vars_when(&self, undo_len: usize) -> Vec<Value> {
         let mut vars = self.vars.clone();
@@ -731,6 +752,14 @@ assert always(outcome == done)
         assert_eq!(m.node(s.path()[last.path_len() - 1]).id, "i");
         let last_index = s.history().len() - 1;
         assert_eq!(s.vars_around(last_index).0[1], Value::Int(1));
+        // One pass back through the undo log gives what each answer saw.
+        let all = s.vars_history();
+        assert_eq!(all.len(), s.history().len() + 1);
+        for i in 0..s.history().len() {
+            assert_eq!((all[i].clone(), all[i + 1].clone()), s.vars_around(i));
+        }
+        assert_eq!(all[last_index][1], Value::Int(1));
+        assert_eq!(all[last_index + 1], s.vars());
     }
 
     #[test]

@@ -236,18 +236,15 @@ pub fn write_transcript(out: &mut String, session: &Session<'_>, end: &End, id: 
     // What happened before the first answer (a start that is a branch).
     let first = history.first().map_or(path.len(), |r| r.path_len());
     let first_reasons = history.first().map_or(reasons.len(), |r| r.reasons_len());
-    let start_vars = history
-        .first()
-        .map_or_else(|| session.vars().to_vec(), |_| session.vars_around(0).0);
+    let vars = session.vars_history();
     let step = Step {
         nodes: &path[..first],
         before: &defaults,
-        after: &start_vars,
+        after: &vars[0],
         reasons: &reasons[..first_reasons],
     };
     write_step(out, model, &step);
     for (i, record) in history.iter().enumerate() {
-        let (before, after) = session.vars_around(i);
         let next = history.get(i + 1);
         // Ids only: the words are in the nodes section, once, so an edited
         // sentence changes one place in a snapshot.
@@ -257,8 +254,8 @@ pub fn write_transcript(out: &mut String, session: &Session<'_>, end: &End, id: 
         let _ = writeln!(out, "  {node} → {answer}");
         let step = Step {
             nodes: &path[record.path_len()..next.map_or(path.len(), |r| r.path_len())],
-            before: &before,
-            after: &after,
+            before: &vars[i],
+            after: &vars[i + 1],
             reasons: &reasons
                 [record.reasons_len()..next.map_or(reasons.len(), |r| r.reasons_len())],
         };

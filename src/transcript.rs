@@ -107,8 +107,11 @@ impl Transcript {
     pub fn of(session: &Session<'_>, status: Status) -> Self {
         let model = session.model();
         let path = session.path();
-        let steps = (0..session.history().len())
-            .map(|i| step_entry(session, i))
+        let vars = session.vars_history();
+        let steps = vars
+            .windows(2)
+            .enumerate()
+            .map(|(i, around)| step_entry(session, i, &around[0], &around[1]))
             .collect();
         Transcript {
             tree: model.id.clone(),
@@ -130,13 +133,13 @@ impl Transcript {
 
 /// The `i`-th answered step: what was shown, the answer, what it changed,
 /// the nodes passed on the way to the next step, and the reasons and log
-/// lines hooks gave meanwhile.
-fn step_entry(session: &Session<'_>, i: usize) -> StepEntry {
+/// lines hooks gave meanwhile, with the variables just `before` and
+/// `after` it.
+fn step_entry(session: &Session<'_>, i: usize, before: &[Value], after: &[Value]) -> StepEntry {
     let model = session.model();
     let history = session.history();
     let r = &history[i];
     let next = history.get(i + 1);
-    let (before, after) = session.vars_around(i);
     let node = model.node(r.node);
     let path_end = next.map_or(session.path().len(), |n| n.path_len());
     let passed = session
@@ -155,11 +158,11 @@ fn step_entry(session: &Session<'_>, i: usize) -> StepEntry {
         text: node
             .text
             .as_ref()
-            .map(|t| model.render_text(t, &before))
+            .map(|t| model.render_text(t, before))
             .unwrap_or_default(),
         answer: from_answer(model, r.node, &r.answer),
-        label: answer_label(model, r.node, &r.answer, &before),
-        effects: changes(model, &before, &after),
+        label: answer_label(model, r.node, &r.answer, before),
+        effects: changes(model, before, after),
         passed,
         reasons: slice_of(session.reasons(), r.reasons_len()..reasons_end),
         log: slice_of(session.log(), r.log_len()..log_end),

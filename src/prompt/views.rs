@@ -127,6 +127,7 @@ fn how_with_keys(kind: &StepKind) -> &'static str {
 pub fn path_lines(session: &Session<'_>) -> Vec<String> {
     let model = session.model();
     let mut records = session.history().iter().enumerate().peekable();
+    let vars = session.vars_history();
     let mut decisions = session.decisions().iter();
     let mut lines = Vec::new();
     for (p, &node) in session.path().iter().enumerate() {
@@ -145,12 +146,12 @@ pub fn path_lines(session: &Session<'_>) -> Vec<String> {
         };
         if asks(&model.node(r.node).kind) {
             let n = model.node(r.node);
-            let before = session.vars_around(i).0;
+            let before = &vars[i];
             let question = n.text.as_ref().map_or_else(
                 || n.id.clone(),
-                |t| short_form(&model.render_text(t, &before), SHORT),
+                |t| short_form(&model.render_text(t, before), SHORT),
             );
-            let answer = answer_label(model, r.node, &r.answer, &before);
+            let answer = answer_label(model, r.node, &r.answer, before);
             lines.push(format!("{question} → {answer}"));
         }
     }
